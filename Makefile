@@ -1,0 +1,133 @@
+# Makefile - the only build file. Override anything: make CC=clang CFLAGS='-O0 -g'
+#
+#   make            build build/pcapmcp
+#   make demo       build, then run `pcapmcp info` on a bundled capture
+#   make test       unit tests, golden CLI tests, corpus conformance, fuzz corpora
+#   make asan       the same under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make static     fully static binary with musl (build/static/pcapmcp)
+#   make fuzz       every fuzz target as a replay program over its corpus
+#   make fuzz-libfuzzer [SECS=30]   real libFuzzer builds; SECS>0 also runs each
+#   make fuzz-afl   AFL++ builds (afl-clang-fast); see fuzz/README.md to run them
+#   make bench      benchmarks (bench/README.md)
+PROG     := pcapmcp
+BUILD    ?= build
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+CPPFLAGS += -Iinclude -D_POSIX_C_SOURCE=200809L
+DEPFLAGS  = -MMD -MP
+WARN     := -std=c11 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes \
+            -Wmissing-prototypes -Wold-style-definition -Wvla -Wcast-qual -Wformat=2 \
+            -Wimplicit-fallthrough -Wundef -Wwrite-strings -Wpointer-arith
+LDLIBS   += -lm
+SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+SECS     ?= 0
+
+SRC     := $(filter-out src/main.c,$(wildcard src/*.c))
+LIBOBJ  := $(patsubst %.c,$(BUILD)/%.o,$(SRC))
+LIB     := $(BUILD)/lib$(PROG).a
+TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
+FUZZERS := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(TARGETS))
+BENCHES := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/bench_*.c))
+UNIT    := $(BUILD)/tests/unit
+
+all: $(BUILD)/$(PROG)
+
+# $(call need,FILE,PACKAGE): FILE must exist; as root, apt-get installs PACKAGE,
+# otherwise stop and print the exact command to run.
+define need
+	@test -e $(1) || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing $(2) (for $(1))"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null 2>&1 || \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2); } >/dev/null; \
+	    test -e $(1); \
+	  else echo "missing $(1); run: sudo apt-get install -y $(2)"; exit 1; fi; }
+endef
+
+deps-static: ; $(call need,/usr/bin/musl-gcc,musl-tools)
+deps-clang:  ; $(call need,/usr/bin/clang,clang libclang-rt-14-dev)
+	$(call need,/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a,libclang-rt-14-dev)
+deps-afl:    ; $(call need,/usr/bin/afl-clang-fast,afl++)
+deps-bench:  ; $(call need,/usr/include/pcap/pcap.h,libpcap-dev)
+
+$(BUILD)/$(PROG): $(BUILD)/src/main.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(LIB): $(LIBOBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(DEPFLAGS) $(WARN) $(CFLAGS) -c -o $@ $<
+$(BUILD)/tests/%.o: CPPFLAGS += -Itests
+$(UNIT): $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/*.c)) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(FUZZERS): $(BUILD)/fuzz/%: $(BUILD)/fuzz/%.o $(BUILD)/fuzz/replay.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BENCHES): $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lpcap
+
+test: $(UNIT) $(BUILD)/$(PROG) $(FUZZERS)
+	@tests/run.sh $(BUILD)
+
+fuzz: $(FUZZERS)
+	@set -e; for t in $(TARGETS); do $(BUILD)/fuzz/fuzz_$$t fuzz/corpus/$$t; done
+
+asan:
+	$(MAKE) BUILD=build/asan CFLAGS='-O1 -g $(SAN)' LDFLAGS='$(SAN)' test
+
+demo: $(BUILD)/$(PROG)
+	$(BUILD)/$(PROG) info captures/loopback-http.pcapng
+
+STATIC_LIBS := $(wildcard /usr/lib/x86_64-linux-gnu/libbearssl.a)
+static: deps-static
+	$(MAKE) BUILD=build/static CC=musl-gcc CFLAGS='-O2 -DNDEBUG -DPM_STATIC' \
+	  LDFLAGS=-static LDLIBS='-lm $(STATIC_LIBS)' all
+	@strip -o build/static/$(PROG).stripped build/static/$(PROG)
+	@file build/static/$(PROG)
+	@echo "size: $$(stat -c %s build/static/$(PROG)) bytes ($$(stat -c %s build/static/$(PROG).stripped) stripped)"
+
+FUZZ_SRC := $(SRC)
+fuzz-libfuzzer: deps-clang
+	@mkdir -p build/libfuzzer
+	@set -e; for t in $(TARGETS); do \
+	  echo "libFuzzer: fuzz_$$t"; \
+	  clang $(CPPFLAGS) $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined \
+	    -o build/libfuzzer/fuzz_$$t fuzz/fuzz_$$t.c $(FUZZ_SRC) $(LDLIBS); \
+	  if [ "$(SECS)" -gt 0 ]; then mkdir -p build/libfuzzer/corpus-$$t; \
+	    build/libfuzzer/fuzz_$$t -max_total_time=$(SECS) -rss_limit_mb=2048 -max_len=65536 \
+	      -print_final_stats=1 build/libfuzzer/corpus-$$t fuzz/corpus/$$t 2>&1 | tail -n 12; fi; \
+	done
+
+fuzz-afl: deps-afl
+	@mkdir -p build/afl
+	@set -e; for t in $(TARGETS); do \
+	  echo "AFL++: fuzz_$$t"; \
+	  AFL_QUIET=1 afl-clang-fast $(CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer \
+	    -o build/afl/fuzz_$$t fuzz/fuzz_$$t.c $(FUZZ_SRC) $(LDLIBS); \
+	done
+	@echo "run one: afl-fuzz -i fuzz/corpus/capture -o build/afl/out-capture -- build/afl/fuzz_capture"
+
+bench: deps-bench
+	$(MAKE) BUILD=build/bench CFLAGS='-O2 -g -DNDEBUG' bench-run
+bench-run: $(BENCHES) $(BUILD)/$(PROG)
+	bench/run.sh $(BUILD)
+
+captures: $(BUILD)/captures/gen_captures
+	$(BUILD)/captures/gen_captures captures
+$(BUILD)/captures/gen_captures: $(BUILD)/captures/gen_captures.o
+	$(CC) $(LDFLAGS) -o $@ $^
+
+lint:
+	cppcheck --std=c11 --enable=warning,style,performance,portability --error-exitcode=1 \
+	  --inline-suppr --suppress=missingIncludeSystem -Iinclude src
+	clang-tidy --quiet src/*.c -- $(CPPFLAGS) -std=c11
+headers:
+	@for h in include/*.h; do echo "#include \"$${h#include/}\"" | \
+	  $(CC) $(CPPFLAGS) $(WARN) -fsyntax-only -x c - || exit 1; done; echo "headers: ok"
+FMT_FILES = src/*.c include/*.h tests/*.[ch] fuzz/*.c bench/*.c captures/*.c
+format:       ; clang-format -i $(wildcard $(FMT_FILES))
+format-check: ; clang-format --dry-run --Werror $(wildcard $(FMT_FILES))
+clean: ; rm -rf build
+.PHONY: all test fuzz asan demo static fuzz-libfuzzer fuzz-afl bench bench-run captures lint \
+	headers format format-check clean deps-static deps-clang deps-afl deps-bench
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fuzz_capture.c - a whole capture file from memory: open, walk every record,
+ * decode it, and write the info JSON, which must be complete.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis.h"
+#include "json.h"
+
+#define FUZZ_ASSERT(c)                                                                     \
+	do {                                                                               \
+		if (!(c)) {                                                                \
+			fprintf(stderr, "%s:%d: FUZZ_ASSERT(%s)\n", __FILE__, __LINE__, #c); \
+			abort();                                                           \
+		}                                                                          \
+	} while (0)
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct pm_analysis a;
+	struct pm_error err;
+	if (pm_analysis_run_mem(&a, data, size, &err) != 0) {
+		FUZZ_ASSERT(err.code < 0 && err.msg[0] != '\0');
+		return 0;
+	}
+	FUZZ_ASSERT(a.cap.bytes_read <= size);
+	FUZZ_ASSERT(!a.cap.damaged || a.cap.damage.offset <= size);
+	FUZZ_ASSERT(a.info.packets == a.dec.packets);
+	struct pm_json w;
+	pm_json_init(&w, 0);
+	pm_json_obj_begin(&w);
+	pm_info_emit(&w, &a.info, &a.cap, &a.dec, a.path);
+	pm_json_obj_end(&w);
+	FUZZ_ASSERT(pm_json_finish(&w) == 0);
+	pm_json_free(&w);
+	pm_analysis_free(&a);
+	return 0;
+}

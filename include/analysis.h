@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * analysis.h - one pass over a capture: read, decode, and let every
+ * analyser observe each packet. The result outlives the file: the source is
+ * released after the pass and only aggregates remain.
+ */
+#ifndef PM_ANALYSIS_H
+#define PM_ANALYSIS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "capture.h"
+#include "decode.h"
+#include "info.h"
+#include "pm.h"
+
+struct pm_analysis {
+	char path[4096];             /* the capture analysed, as given */
+	struct pm_capture cap;       /* reader metadata (interfaces, sections, NRB, damage) */
+	struct pm_decode_stats dec;  /* decoder counters */
+	struct pm_info info;         /* capinfos facts */
+};
+
+/*
+ * Run one pass over the capture at path with the given source. Returns 0 (the
+ * capture may still be damaged: check a->cap.damaged) or a negative pm_err
+ * with *err filled when the file cannot be opened or read. On success the
+ * caller frees the result with pm_analysis_free.
+ */
+PM_MUST_CHECK int pm_analysis_run(struct pm_analysis *a, const char *path, enum pm_io io,
+				  struct pm_error *err);
+
+/* The same over n bytes in memory (tests, fuzzing). */
+PM_MUST_CHECK int pm_analysis_run_mem(struct pm_analysis *a, const uint8_t *p, size_t n,
+				      struct pm_error *err);
+
+void pm_analysis_free(struct pm_analysis *a);
+
+/* Parse "mmap", "read" or "default"; returns false when unknown. */
+bool pm_io_parse(const char *s, enum pm_io *io);
+
+#endif /* PM_ANALYSIS_H */

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pm.h - what every pcapmcp module shares: the error enum, the detail struct
+ * filled on failure, attribute macros and the named caps.
+ *
+ * Library modules return 0 or a negative enum pm_err; only cli.c and mcp.c
+ * turn them into words (pm_strerror) and exit codes.
+ */
+#ifndef PM_H
+#define PM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PM_VERSION "0.1.0"
+
+enum pm_err {
+	PM_OK = 0,
+	PM_E_TRUNC = -1,       /* input ended before the structure did */
+	PM_E_MALFORMED = -2,   /* a field contradicts the format */
+	PM_E_UNSUPPORTED = -3, /* well-formed, but a variant we do not read */
+	PM_E_LIMIT = -4,       /* a named cap was reached */
+	PM_E_NOMEM = -5,       /* allocation failed */
+	PM_E_IO = -6,          /* a system call failed; errno-derived text in pm_error.msg */
+	PM_E_TLS = -7,         /* TLS handshake or record failure */
+};
+
+/* Detail for callers that want more than a code; filled only on failure. */
+struct pm_error {
+	int code;     /* enum pm_err */
+	size_t offset; /* byte offset in the input where the problem was found */
+	char msg[128]; /* NUL-terminated, human-readable */
+};
+
+#define PM_MUST_CHECK  __attribute__((warn_unused_result))
+#define PM_FALLTHROUGH __attribute__((fallthrough))
+#define PM_LIKELY(x)   __builtin_expect(!!(x), 1)
+#define PM_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define PM_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define PM_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Named caps: everything that grows from input has one. */
+#define PM_MAX_IFACES   4096          /* pcapng interfaces kept across all sections */
+#define PM_MAX_NRB      65536         /* pcapng name-resolution records kept */
+#define PM_MAX_NAME     256           /* interface names, NRB names: bytes kept */
+#define PM_MAX_RECORD   (64u << 20)   /* largest pcap record / pcapng block accepted */
+#define PM_READ_BUF     (4u << 20)    /* read() source buffer */
+#define PM_MAX_WARNINGS 16            /* warnings kept per capture */
+
+/* Return a static string naming the error code (never NULL). */
+const char *pm_strerror(int code);
+
+/*
+ * Fill *e (when non-NULL) with code, offset and a printf-style message.
+ * Returns code, so callers can write `return pm_error_set(e, ...)`.
+ */
+int pm_error_set(struct pm_error *e, int code, size_t offset, const char *fmt, ...)
+	PM_PRINTF(4, 5);
+
+#endif /* PM_H */

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pcap.c - the classic libpcap file format (draft-ietf-opsawg-pcap).
+ *
+ * Reads the four magics in both byte orders: a1b2c3d4 (µs), a1b23c4d (ns)
+ * and a1b2cd34 (Kuznetzov's "modified" format, 24-byte record headers).
+ * Like libpcap, a record longer than max(snaplen, 262144) is treated as a
+ * lying length: the walk ends there rather than trusting it.
+ */
+#include "capture.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cursor.h"
+
+/*
+ *  0                   1                   2                   3
+ *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ * +---------------------------------------------------------------+
+ * |                          Magic Number                         |
+ * +-------------------------------+-------------------------------+
+ * |          Major Version        |         Minor Version         |
+ * +-------------------------------+-------------------------------+
+ * |                           Reserved1 (thiszone)                |
+ * |                           Reserved2 (sigfigs)                 |
+ * |                            SnapLen                            |
+ * | FCS |f|0 0 0 0 0 0 0 0 0 0 0 0|         LinkType              |
+ * +---------------------------------------------------------------+
+ */
+#define PCAP_HDR_LEN        24
+#define PCAP_REC_LEN        16
+#define PCAP_MOD_REC_LEN    24     /* + ifindex(4) protocol(2) pkt_type(1) pad(1) */
+#define PCAP_MAX_SNAPLEN    262144 /* libpcap's MAXIMUM_SNAPLEN */
+#define PCAP_LT_FCS_PRESENT (1u << 26)
+
+/* see capture.h */
+int
+pm_pcap_open(struct pm_capture *c, struct pm_error *err)
+{
+	if (!pm_capture_want(c, PCAP_HDR_LEN)) {
+		return pm_error_set(err, PM_E_TRUNC, 0,
+				    "pcap file header truncated: %zu of 24 bytes", c->win_len - c->off);
+	}
+	struct pm_cur cur = pm_cur_init(c->win + c->off, PCAP_HDR_LEN);
+	uint32_t magic = pm_cur_le32(&cur);
+	bool be = magic == 0xD4C3B2A1 || magic == 0x4D3CB2A1 || magic == 0x34CDB2A1;
+	if (be) {
+		magic = __builtin_bswap32(magic);
+	}
+	uint16_t major = pm_cur_u16x(&cur, be);
+	uint16_t minor = pm_cur_u16x(&cur, be);
+	pm_cur_skip(&cur, 8); /* thiszone, sigfigs: always 0 in practice, ignored by readers */
+	uint32_t snaplen = pm_cur_u32x(&cur, be);
+	uint32_t ltfield = pm_cur_u32x(&cur, be);
+
+	c->format = magic == 0xA1B23C4D   ? PM_FMT_PCAP_NSEC
+		    : magic == 0xA1B2CD34 ? PM_FMT_PCAP_MODIFIED
+					  : PM_FMT_PCAP;
+	c->big_endian = be;
+	c->sect_big_endian = be;
+	c->ver_major = major;
+	c->ver_minor = minor;
+	c->rec_hdr_len = c->format == PM_FMT_PCAP_MODIFIED ? PCAP_MOD_REC_LEN : PCAP_REC_LEN;
+	c->tick_ns = c->format == PM_FMT_PCAP_NSEC ? 1 : 1000;
+	c->pcap_fcs_bits = ltfield >> 26;
+	if (major != 2) {
+		return pm_error_set(err, PM_E_UNSUPPORTED, 4,
+				    "pcap version %u.%u is not supported (only 2.x)", major, minor);
+	}
+
+	c->sections = pm_arena_alloc(&c->arena, sizeof(*c->sections), _Alignof(struct pm_section));
+	struct pm_iface *i = pm_capture_add_iface(c);
+	if (c->sections == NULL || i == NULL) {
+		return pm_error_set(err, PM_E_NOMEM, 0, "out of memory");
+	}
+	c->n_sections = 1;
+	c->sections[0].big_endian = be;
+	c->sections[0].major = major;
+	c->sections[0].minor = minor;
+	c->sections[0].length = -1;
+	c->sections[0].n_ifaces = 1;
+	i->linktype = ltfield & 0xFFFF;
+	i->snaplen = snaplen;
+	i->tsresol = c->format == PM_FMT_PCAP_NSEC ? 9 : 6;
+	if ((ltfield & PCAP_LT_FCS_PRESENT) != 0) {
+		i->fcslen = (int)(ltfield >> 28) * 2; /* counted in 16-bit words */
+	}
+	c->off += PCAP_HDR_LEN;
+	return 0;
+}
+
+/* see capture.h */
+int
+pm_pcap_next(struct pm_capture *c, struct pm_rec *r)
+{
+	size_t hl = c->rec_hdr_len;
+	if (!pm_capture_want(c, hl)) {
+		if (c->off == c->win_len) {
+			c->done = true;
+			return 0;
+		}
+		return pm_capture_damage(c, PM_E_TRUNC, c->off,
+					 "record header truncated: %zu of %zu bytes at end of file",
+					 c->win_len - c->off, hl);
+	}
+	bool be = c->sect_big_endian;
+	struct pm_cur cur = pm_cur_init(c->win + c->off, hl);
+	uint32_t sec = pm_cur_u32x(&cur, be);
+	uint32_t frac = pm_cur_u32x(&cur, be);
+	uint32_t caplen = pm_cur_u32x(&cur, be);
+	uint32_t len = pm_cur_u32x(&cur, be);
+
+	uint32_t snaplen = c->ifaces[0].snaplen;
+	uint32_t max = snaplen > PCAP_MAX_SNAPLEN ? snaplen : PCAP_MAX_SNAPLEN;
+	if (caplen > max || caplen > PM_MAX_RECORD) {
+		return pm_capture_damage(c, PM_E_MALFORMED, c->off,
+					 "record length %u exceeds the maximum of %u", caplen, max);
+	}
+	if (!pm_capture_want(c, hl + caplen)) {
+		return pm_capture_damage(c, PM_E_TRUNC, c->off,
+					 "last record truncated: %zu of %u bytes of data",
+					 c->win_len - c->off - hl, caplen);
+	}
+	r->ts_ns = (int64_t)sec * 1000000000 + (int64_t)frac * c->tick_ns;
+	r->data = c->win + c->off + hl;
+	r->caplen = caplen;
+	r->len = len;
+	r->iface = 0;
+	r->linktype = c->ifaces[0].linktype;
+	r->has_ts = true;
+	c->ifaces[0].packets++;
+	c->off += hl + caplen;
+	return 1;
+}

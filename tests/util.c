@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * util.c - the test harness's helpers: hex fixtures, hex dumps, the guard
+ * page and where the public corpus lives.
+ */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
+#include "guard.h"
+#include "test.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+unsigned long pm_test_passed, pm_test_failed;
+
+void
+pm_test_hexdump(const char *label, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	fprintf(stderr, "  %s:", label);
+	for (size_t i = 0; i < n && i < 256; i++) {
+		fprintf(stderr, "%s%02x", i % 16 == 0 ? "\n    " : " ", b[i]);
+	}
+	fprintf(stderr, "\n");
+}
+
+size_t
+pm_test_unhex(const char *hex, uint8_t *out, size_t cap)
+{
+	size_t n = 0;
+	int hi = -1;
+	for (; *hex != '\0'; hex++) {
+		if (isspace((unsigned char)*hex)) {
+			continue;
+		}
+		int v = isdigit((unsigned char)*hex) ? *hex - '0' : (tolower((unsigned char)*hex) - 'a' + 10);
+		if (hi < 0) {
+			hi = v;
+		} else if (n < cap) {
+			out[n++] = (uint8_t)(hi << 4 | v);
+			hi = -1;
+		} else {
+			abort();
+		}
+	}
+	return n;
+}
+
+const uint8_t *
+pm_guard(const void *p, size_t n)
+{
+	static uint8_t *region;
+	static size_t page;
+	if (region == NULL) {
+		page = (size_t)sysconf(_SC_PAGESIZE);
+		region = mmap(NULL, PM_GUARD_MAX + page, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (region == MAP_FAILED || mprotect(region + PM_GUARD_MAX, page, PROT_NONE) != 0) {
+			abort();
+		}
+	}
+	if (n > PM_GUARD_MAX) {
+		abort();
+	}
+	uint8_t *dst = region + PM_GUARD_MAX - n;
+	if (n != 0) {
+		memcpy(dst, p, n);
+	}
+	return dst;
+}
+
+const char *
+pm_test_corpus_dir(void)
+{
+	const char *d = getenv("PCAPMCP_CORPUS");
+	if (d == NULL) {
+		d = "../shared/corpus";
+	}
+	struct stat st;
+	return stat(d, &st) == 0 && S_ISDIR(st.st_mode) ? d : NULL;
+}
