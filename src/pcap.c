@@ -33,6 +33,7 @@
 #define PCAP_MOD_REC_LEN    24     /* + ifindex(4) protocol(2) pkt_type(1) pad(1) */
 #define PCAP_MAX_SNAPLEN    262144 /* libpcap's MAXIMUM_SNAPLEN */
 #define PCAP_LT_FCS_PRESENT (1u << 26)
+#define PCAP_LT_RESERVED    0x03FF0000u /* must be zero, as libpcap and Wireshark insist */
 
 /* see capture.h */
 int
@@ -67,6 +68,10 @@ pm_pcap_open(struct pm_capture *c, struct pm_error *err)
 	if (major != 2) {
 		return pm_error_set(err, PM_E_UNSUPPORTED, 4,
 				    "pcap version %u.%u is not supported (only 2.x)", major, minor);
+	}
+	if ((ltfield & PCAP_LT_RESERVED) != 0) {
+		return pm_error_set(err, PM_E_MALFORMED, 20,
+				    "link-type field 0x%08x has reserved bits 16-25 set", ltfield);
 	}
 
 	c->sections = pm_arena_alloc(&c->arena, sizeof(*c->sections), _Alignof(struct pm_section));
