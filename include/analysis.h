@@ -12,28 +12,42 @@
 
 #include "capture.h"
 #include "decode.h"
+#include "flow.h"
 #include "info.h"
 #include "pm.h"
 
+#define PM_DEFAULT_MAX_TABLE_BYTES (512u << 20) /* per table, see PCAPMCP_MAX_TABLE_MB */
+
+/* Settings for one pass. */
+struct pm_analysis_opts {
+	enum pm_io io;               /* byte source */
+	size_t max_table_bytes;      /* cap per hash table; 0 = PM_DEFAULT_MAX_TABLE_BYTES */
+};
+
+/*
+ * The result of one pass. Analysers keep their state here; adding one means
+ * a member below and a row in the analyser list in analysis.c.
+ */
 struct pm_analysis {
 	char path[4096];             /* the capture analysed, as given */
 	struct pm_capture cap;       /* reader metadata (interfaces, sections, NRB, damage) */
 	struct pm_decode_stats dec;  /* decoder counters */
 	struct pm_info info;         /* capinfos facts */
+	struct pm_flows flows;       /* flows, hosts, ports, timeline */
 };
 
 /*
- * Run one pass over the capture at path with the given source. Returns 0 (the
+ * Run one pass over the capture at path with the settings in o (NULL: defaults). Returns 0 (the
  * capture may still be damaged: check a->cap.damaged) or a negative pm_err
  * with *err filled when the file cannot be opened or read. On success the
  * caller frees the result with pm_analysis_free.
  */
-PM_MUST_CHECK int pm_analysis_run(struct pm_analysis *a, const char *path, enum pm_io io,
-				  struct pm_error *err);
+PM_MUST_CHECK int pm_analysis_run(struct pm_analysis *a, const char *path,
+				  const struct pm_analysis_opts *o, struct pm_error *err);
 
-/* The same over n bytes in memory (tests, fuzzing). */
+/* The same over n bytes in memory (tests, fuzzing); o may be NULL for defaults. */
 PM_MUST_CHECK int pm_analysis_run_mem(struct pm_analysis *a, const uint8_t *p, size_t n,
-				      struct pm_error *err);
+				      const struct pm_analysis_opts *o, struct pm_error *err);
 
 void pm_analysis_free(struct pm_analysis *a);
 

@@ -24,6 +24,27 @@ pm_io_parse(const char *s, enum pm_io *io)
 	return true;
 }
 
+/* The analysers: each sees every decoded packet, then finishes once. */
+static void
+flows_observe(struct pm_analysis *a, const struct pm_pkt *p)
+{
+	pm_flows_observe(&a->flows, p);
+}
+
+static void
+flows_finish(struct pm_analysis *a)
+{
+	pm_flows_finish(&a->flows);
+}
+
+static const struct analyser {
+	const char *name;
+	void (*observe)(struct pm_analysis *a, const struct pm_pkt *p);
+	void (*finish)(struct pm_analysis *a);
+} analysers[] = {
+	{ "flows", flows_observe, flows_finish },
+};
+
 static int
 pass(struct pm_analysis *a, struct pm_error *err)
 {
@@ -33,33 +54,45 @@ pass(struct pm_analysis *a, struct pm_error *err)
 	while ((rc = pm_capture_next(&a->cap, &r)) == 1) {
 		pm_info_observe(&a->info, &r);
 		pm_decode(&a->dec, r.linktype, r.data, r.caplen, r.len, r.ts_ns, &pkt);
+		for (size_t i = 0; i < PM_ARRAY_LEN(analysers); i++) {
+			analysers[i].observe(a, &pkt);
+		}
 	}
 	pm_capture_release_source(&a->cap);
 	if (rc < 0) {
-		pm_capture_close(&a->cap);
+		pm_analysis_free(a);
 		return pm_error_set(err, rc, (size_t)a->cap.bytes_read, "%s: read failed: %s",
 				    a->path, pm_strerror(rc));
+	}
+	for (size_t i = 0; i < PM_ARRAY_LEN(analysers); i++) {
+		analysers[i].finish(a);
 	}
 	return 0;
 }
 
 static void
-init(struct pm_analysis *a, const char *path)
+init(struct pm_analysis *a, const char *path, const struct pm_analysis_opts *o)
 {
 	memset(a, 0, sizeof(*a));
 	snprintf(a->path, sizeof(a->path), "%s", path);
+	size_t cap = o != NULL && o->max_table_bytes != 0 ? o->max_table_bytes
+							  : PM_DEFAULT_MAX_TABLE_BYTES;
+	pm_flows_init(&a->flows, cap);
 }
 
 /* see analysis.h */
 int
-pm_analysis_run(struct pm_analysis *a, const char *path, enum pm_io io, struct pm_error *err)
+pm_analysis_run(struct pm_analysis *a, const char *path, const struct pm_analysis_opts *o,
+		struct pm_error *err)
 {
-	init(a, path);
+	init(a, path, o);
+	enum pm_io io = o != NULL ? o->io : PM_IO_DEFAULT;
 	if (io == PM_IO_DEFAULT) {
 		io = PM_IO_READ; /* faster on this project's machines: see bench/README.md */
 	}
 	int rc = pm_capture_open_file(&a->cap, path, io, err);
 	if (rc != 0) {
+		pm_flows_free(&a->flows);
 		return rc;
 	}
 	return pass(a, err);
@@ -67,11 +100,13 @@ pm_analysis_run(struct pm_analysis *a, const char *path, enum pm_io io, struct p
 
 /* see analysis.h */
 int
-pm_analysis_run_mem(struct pm_analysis *a, const uint8_t *p, size_t n, struct pm_error *err)
+pm_analysis_run_mem(struct pm_analysis *a, const uint8_t *p, size_t n,
+		    const struct pm_analysis_opts *o, struct pm_error *err)
 {
-	init(a, "(memory)");
+	init(a, "(memory)", o);
 	int rc = pm_capture_open_mem(&a->cap, p, n, err);
 	if (rc != 0) {
+		pm_flows_free(&a->flows);
 		return rc;
 	}
 	return pass(a, err);
@@ -82,4 +117,5 @@ void
 pm_analysis_free(struct pm_analysis *a)
 {
 	pm_capture_close(&a->cap);
+	pm_flows_free(&a->flows);
 }

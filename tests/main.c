@@ -10,6 +10,7 @@
 void test_cursor(void);
 void test_arena(void);
 void test_json(void);
+void test_table(void);
 void test_capture(void);
 void test_decode(void);
 void test_info(void);
@@ -20,6 +21,7 @@ static const struct {
 	void (*fn)(void);
 } suites[] = {
 	{ "cursor", test_cursor },   { "arena", test_arena },   { "json", test_json },
+	{ "table", test_table },
 	{ "capture", test_capture }, { "decode", test_decode }, { "info", test_info },
 	{ "corpus", test_corpus },
 };

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * table.h - open-addressing hash table with fixed-size keys and values.
+ *
+ * Linear probing over a power-of-two array, load factor at most 7/10, growth
+ * by rehash. Insert-only (the analysis frees everything at once), so there
+ * are no tombstones. The hash is SipHash-1-3 keyed with a per-run seed, so a
+ * crafted capture cannot aim packets at one bucket. A byte cap bounds the
+ * slot array: once the table can grow no more and is at its load limit, new
+ * keys are refused and counted in `dropped`; lookups of known keys go on.
+ * Iteration order is the slot order and must not reach output unsorted.
+ */
+#ifndef PM_TABLE_H
+#define PM_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pm.h"
+
+struct pm_table {
+	uint8_t *slots;      /* cap slots of slot_size bytes; malloc'd, owned */
+	size_t key_size;     /* bytes compared and hashed */
+	size_t val_size;     /* bytes of value, zeroed on insert */
+	size_t slot_size;    /* 8 (hash tag) + key + value, rounded up to 8 */
+	size_t cap;          /* slots, a power of two, or 0 before the first insert */
+	size_t count;        /* keys present */
+	size_t max_bytes;    /* cap on the slot array; 0 = PM_TABLE_DEFAULT_MAX */
+	uint64_t dropped;    /* inserts refused because the table was full */
+	uint64_t k0, k1;     /* SipHash key */
+};
+
+#define PM_TABLE_DEFAULT_MAX (1024u << 20)
+
+/* Per-run seed; pm_table_seed_fixed makes runs reproducible (tests, goldens). */
+void pm_table_seed_random(void);
+void pm_table_seed_fixed(uint64_t k0, uint64_t k1);
+
+/*
+ * Set up an empty table; nothing is allocated until the first insert.
+ * key_size must be a multiple of 8 (pad keys), so values stay aligned.
+ */
+void pm_table_init(struct pm_table *t, size_t key_size, size_t val_size, size_t max_bytes);
+
+void pm_table_free(struct pm_table *t);
+
+/* The value stored for key, or NULL. */
+void *pm_table_find(const struct pm_table *t, const void *key);
+
+/*
+ * The value for key, inserting a zeroed one if absent (*is_new says which).
+ * NULL when the key is absent and the table is full (dropped is counted).
+ */
+void *pm_table_upsert(struct pm_table *t, const void *key, bool *is_new);
+
+/*
+ * Iterate: start with *pos = 0; returns the next occupied slot's key and sets
+ * *val, or NULL at the end.
+ */
+const void *pm_table_next(const struct pm_table *t, size_t *pos, void **val);
+
+/* SipHash-1-3 of n bytes under the per-run seed. */
+uint64_t pm_hash(const void *p, size_t n);
+
+#endif /* PM_TABLE_H */

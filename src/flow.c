@@ -1,0 +1,573 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * flow.c - the flow table's per-packet path, TCP bookkeeping, the timeline,
+ * and the host and port tables built from flows after the pass.
+ *
+ * Bytes are frame bytes on the wire, as tshark's conversation tables count
+ * them. TCP sequence comparisons use serial arithmetic (RFC 9293 §3.4,
+ * RFC 1982): a difference taken as int32_t.
+ */
+#include "flow.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "decode.h"
+
+/* see flow.h */
+void
+pm_flows_init(struct pm_flows *f, size_t max_bytes)
+{
+	memset(f, 0, sizeof(*f));
+	pm_table_init(&f->flows, sizeof(struct pm_flow_key), sizeof(struct pm_flow), max_bytes);
+	pm_table_init(&f->hosts, sizeof(struct pm_host_key), sizeof(struct pm_host), max_bytes);
+	pm_table_init(&f->ports, sizeof(struct pm_port_key), sizeof(struct pm_port), max_bytes);
+}
+
+/* see flow.h */
+void
+pm_flows_free(struct pm_flows *f)
+{
+	pm_table_free(&f->flows);
+	pm_table_free(&f->hosts);
+	pm_table_free(&f->ports);
+}
+
+static bool
+is_echo(uint8_t proto, uint8_t type)
+{
+	if (proto == PM_IPPROTO_ICMP) {
+		return type == 0 || type == 8; /* RFC 792 echo reply, request */
+	}
+	return type == 128 || type == 129; /* RFC 4443 §4 */
+}
+
+/*
+ * Fill the canonical key for pkt. Returns the direction the packet travels:
+ * 0 when its source is endpoint a, 1 when it is endpoint b.
+ */
+static int
+make_key(const struct pm_pkt *p, struct pm_flow_key *k)
+{
+	uint16_t sp = p->sport, dp = p->dport;
+	memset(k, 0, sizeof(*k));
+	k->proto = p->proto;
+	k->ipver = p->ipver;
+	bool icmp = p->proto == PM_IPPROTO_ICMP || p->proto == PM_IPPROTO_ICMPV6;
+	if (icmp && (p->flags & PM_PKT_HAS_L4) != 0) {
+		if (is_echo(p->proto, p->icmp_type)) {
+			k->icmp_echo = 1;
+			sp = dp = p->icmp_id;
+		} else {
+			sp = dp = (uint16_t)(p->icmp_type << 8 | p->icmp_code);
+		}
+	}
+	int c = memcmp(p->src, p->dst, 16);
+	int dir = c > 0 || (c == 0 && sp > dp);
+	memcpy(k->a, dir ? p->dst : p->src, 16);
+	memcpy(k->b, dir ? p->src : p->dst, 16);
+	k->pa = dir ? dp : sp;
+	k->pb = dir ? sp : dp;
+	return dir;
+}
+
+static void
+timeline_add(struct pm_timeline *t, int64_t ts, uint64_t bytes)
+{
+	if (!t->started) {
+		t->started = true;
+		t->base = ts;
+		t->width = 1000; /* 1 µs, doubled as needed */
+	}
+	if (ts < t->base) {
+		t->before++;
+		ts = t->base;
+	}
+	uint64_t idx = (uint64_t)(ts - t->base) / (uint64_t)t->width;
+	while (idx >= PM_TIMELINE_SLOTS) {
+		for (size_t i = 0; i < PM_TIMELINE_SLOTS / 2; i++) {
+			t->pkts[i] = t->pkts[2 * i] + t->pkts[2 * i + 1];
+			t->bytes[i] = t->bytes[2 * i] + t->bytes[2 * i + 1];
+		}
+		memset(t->pkts + PM_TIMELINE_SLOTS / 2, 0, sizeof(t->pkts) / 2);
+		memset(t->bytes + PM_TIMELINE_SLOTS / 2, 0, sizeof(t->bytes) / 2);
+		t->width *= 2;
+		idx = (uint64_t)(ts - t->base) / (uint64_t)t->width;
+	}
+	t->pkts[idx]++;
+	t->bytes[idx] += bytes;
+}
+
+/* Serial-number "a before b" (RFC 1982). */
+static bool
+seq_lt(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) < 0;
+}
+
+static void
+tcp_seq(struct pm_flow_dir *d, const struct pm_pkt *p)
+{
+	uint16_t fl = p->tcp_flags;
+	uint32_t len = p->payload_wire + ((fl & PM_TCP_SYN) != 0) + ((fl & PM_TCP_FIN) != 0);
+	uint32_t end = p->seq + len;
+	if ((fl & PM_TCP_RST) != 0) {
+		return;
+	}
+	if (!d->seq_valid) {
+		d->seq_valid = true;
+		d->next_seq = end;
+		return;
+	}
+	if (len == 0) {
+		return;
+	}
+	/* A keep-alive repeats the byte before next_seq with at most one byte. */
+	bool keepalive = (fl & (PM_TCP_SYN | PM_TCP_FIN)) == 0 && p->payload_wire <= 1 &&
+			 p->seq == d->next_seq - 1;
+	if (seq_lt(p->seq, d->next_seq) && !keepalive) {
+		if (d->hole_open && !seq_lt(p->seq, d->hole_lo) && seq_lt(p->seq, d->hole_hi)) {
+			d->ooo++; /* fills a gap left by a segment that came early */
+			if (!seq_lt(end, d->hole_hi)) {
+				d->hole_open = false;
+			} else if (p->seq == d->hole_lo) {
+				d->hole_lo = end;
+			}
+		} else {
+			d->retrans++;
+		}
+	} else if (seq_lt(d->next_seq, p->seq)) {
+		d->hole_open = true; /* a segment from beyond next_seq: remember the gap */
+		d->hole_lo = d->next_seq;
+		d->hole_hi = p->seq;
+	}
+	if (seq_lt(d->next_seq, end)) {
+		d->next_seq = end;
+	}
+}
+
+static void
+tcp_observe(struct pm_flow *fl, int dir, const struct pm_pkt *p)
+{
+	struct pm_flow_dir *d = &fl->d[dir];
+	uint16_t f = p->tcp_flags;
+	bool syn = (f & PM_TCP_SYN) != 0, ack = (f & PM_TCP_ACK) != 0;
+	if (syn) {
+		d->syn++;
+		if (!ack && !fl->client_by_syn) {
+			fl->client = (uint8_t)dir;
+			fl->client_by_syn = true;
+			d->isn = p->seq;
+		} else if (ack && !fl->client_by_syn) {
+			fl->client = (uint8_t)!dir; /* a SYN-ACK comes from the server */
+			fl->client_by_syn = true;
+		}
+		if (ack && dir != fl->client) {
+			fl->synack = true;
+		}
+	} else if (ack && fl->synack && dir == fl->client) {
+		fl->handshake = true;
+	}
+	if ((f & PM_TCP_FIN) != 0) {
+		d->fin++;
+	}
+	if ((f & PM_TCP_RST) != 0) {
+		d->rst++;
+		if (!fl->handshake && dir != fl->client && fl->d[fl->client].syn != 0) {
+			fl->rst_answer = true;
+		}
+	}
+	if (p->window == 0 && (f & (PM_TCP_SYN | PM_TCP_FIN | PM_TCP_RST)) == 0) {
+		d->zero_win++;
+	}
+	if (p->payload_wire != 0) {
+		d->data++;
+	}
+	tcp_seq(d, p);
+}
+
+/* First packet of a flow: who is the client, and what the ports suggest. */
+static void
+flow_start(struct pm_flow *fl, const struct pm_flow_key *k, int dir, const struct pm_pkt *p)
+{
+	fl->client = (uint8_t)dir;
+	/* Without a handshake, a well-known source port talking to an ephemeral one is a server. */
+	if (p->sport < 1024 && p->dport >= 1024 && (p->flags & PM_PKT_HAS_L4) != 0 &&
+	    (p->proto == PM_IPPROTO_TCP || p->proto == PM_IPPROTO_UDP)) {
+		fl->client = (uint8_t)!dir;
+	}
+	enum pm_app app = pm_app_by_port(k->proto, p->dport);
+	if (app == PM_APP_UNKNOWN) {
+		app = pm_app_by_port(k->proto, p->sport);
+	}
+	if (app != PM_APP_UNKNOWN) {
+		fl->app = (uint8_t)app;
+		fl->app_src = PM_LABEL_PORT;
+	}
+}
+
+/* see flow.h */
+void
+pm_flows_observe(struct pm_flows *f, const struct pm_pkt *p)
+{
+	if (p->ipver == 0) {
+		return;
+	}
+	f->ip_packets++;
+	f->ip_bytes += p->wirelen;
+	timeline_add(&f->tl, p->ts_ns, p->wirelen);
+
+	struct pm_flow_key k;
+	int dir = make_key(p, &k);
+	bool is_new;
+	struct pm_flow *fl = pm_table_upsert(&f->flows, &k, &is_new);
+	if (fl == NULL) {
+		f->dropped_packets++;
+		f->approximate = true;
+		return;
+	}
+	if (is_new) {
+		fl->first = p->ts_ns;
+		flow_start(fl, &k, dir, p);
+	}
+	struct pm_flow_dir *d = &fl->d[dir];
+	if (d->packets++ == 0) {
+		d->first = p->ts_ns;
+	}
+	d->last = p->ts_ns;
+	d->bytes += p->wirelen;
+	d->payload += p->payload_wire;
+	if (p->ts_ns < fl->first) {
+		fl->first = p->ts_ns;
+	}
+	if (p->ts_ns > fl->last) {
+		fl->last = p->ts_ns;
+	}
+	if (p->proto == PM_IPPROTO_TCP && (p->flags & PM_PKT_HAS_L4) != 0) {
+		tcp_observe(fl, dir, p);
+	}
+	if (!d->labelled && p->payload_len != 0) {
+		d->labelled = true;
+		enum pm_app app =
+			pm_app_by_payload(p->proto, p->sport, p->dport, p->payload, p->payload_len);
+		if (app != PM_APP_UNKNOWN && fl->app_src != PM_LABEL_PAYLOAD) {
+			fl->app = (uint8_t)app;
+			fl->app_src = PM_LABEL_PAYLOAD;
+		}
+	}
+}
+
+/* see flow.h */
+enum pm_tcp_state
+pm_flow_tcp_state(const struct pm_flow_key *k, const struct pm_flow *fl)
+{
+	if (k->proto != PM_IPPROTO_TCP) {
+		return PM_TCP_NA;
+	}
+	const struct pm_flow_dir *c = &fl->d[fl->client], *s = &fl->d[!fl->client];
+	if (fl->rst_answer || (c->syn != 0 && !fl->synack && s->packets == 0)) {
+		return PM_TCP_FAILED;
+	}
+	if (c->rst + s->rst != 0) {
+		return PM_TCP_RESET;
+	}
+	if (c->fin != 0 && s->fin != 0) {
+		return PM_TCP_CLOSED;
+	}
+	if (c->fin + s->fin != 0 || (fl->synack && !fl->handshake)) {
+		return PM_TCP_HALF_OPEN;
+	}
+	if (c->syn != 0 && !fl->synack) {
+		return PM_TCP_FAILED;
+	}
+	return fl->handshake ? PM_TCP_ESTABLISHED : PM_TCP_ACTIVE;
+}
+
+/* Pair keys for counting distinct peers, contacted ports and clients. */
+struct pair_key {
+	uint8_t x[16];
+	uint8_t y[16];
+	uint16_t port;
+	uint8_t proto;
+	uint8_t kind; /* 1 peer, 2 contacted port, 3 client of a port */
+	uint8_t pad[4];
+};
+
+static bool
+first_pair(struct pm_table *pairs, uint8_t kind, const uint8_t *x, const uint8_t *y,
+	   uint8_t proto, uint16_t port)
+{
+	struct pair_key pk;
+	memset(&pk, 0, sizeof(pk));
+	pk.kind = kind;
+	memcpy(pk.x, x, 16);
+	if (y != NULL) {
+		memcpy(pk.y, y, 16);
+	}
+	pk.proto = proto;
+	pk.port = port;
+	bool is_new = false;
+	return pm_table_upsert(pairs, &pk, &is_new) != NULL && is_new;
+}
+
+static struct pm_host *
+host(struct pm_flows *f, const uint8_t *addr, uint8_t ipver)
+{
+	struct pm_host_key hk;
+	memset(&hk, 0, sizeof(hk));
+	memcpy(hk.addr, addr, 16);
+	hk.ipver = ipver;
+	bool is_new;
+	struct pm_host *h = pm_table_upsert(&f->hosts, &hk, &is_new);
+	if (h == NULL) {
+		f->approximate = true;
+		return NULL;
+	}
+	if (is_new) {
+		h->first = INT64_MAX;
+		h->last = INT64_MIN;
+	}
+	return h;
+}
+
+static void
+host_add(struct pm_host *h, const struct pm_flow_dir *out, const struct pm_flow_dir *in,
+	 const struct pm_flow *fl)
+{
+	h->pkts_sent += out->packets;
+	h->pkts_recv += in->packets;
+	h->bytes_sent += out->bytes;
+	h->bytes_recv += in->bytes;
+	h->flows++;
+	if (fl->first < h->first) {
+		h->first = fl->first;
+	}
+	if (fl->last > h->last) {
+		h->last = fl->last;
+	}
+}
+
+static void
+finish_flow(struct pm_flows *f, struct pm_table *pairs, const struct pm_flow_key *k,
+	    const struct pm_flow *fl)
+{
+	const uint8_t *ca = fl->client == 0 ? k->a : k->b, *sa = fl->client == 0 ? k->b : k->a;
+	uint16_t sport = fl->client == 0 ? k->pb : k->pa;
+	const struct pm_flow_dir *c2s = &fl->d[fl->client], *s2c = &fl->d[!fl->client];
+	uint64_t pkts = c2s->packets + s2c->packets, bytes = c2s->bytes + s2c->bytes;
+	f->app_packets[fl->app] += pkts;
+	f->app_bytes[fl->app] += bytes;
+
+	struct pm_host *hc = host(f, ca, k->ipver);
+	struct pm_host *hs = host(f, sa, k->ipver);
+	if (hc != NULL) {
+		host_add(hc, c2s, s2c, fl);
+		hc->peers += first_pair(pairs, 1, ca, sa, 0, 0);
+	}
+	if (hs != NULL && hs != hc) {
+		host_add(hs, s2c, c2s, fl);
+		hs->peers += first_pair(pairs, 1, sa, ca, 0, 0);
+	}
+	bool ported = k->proto == PM_IPPROTO_TCP || k->proto == PM_IPPROTO_UDP;
+	if (!ported) {
+		return;
+	}
+	if (hc != NULL) {
+		hc->ports += first_pair(pairs, 2, ca, NULL, k->proto, sport);
+	}
+	struct pm_port_key pk = { .port = sport, .proto = k->proto };
+	bool is_new;
+	struct pm_port *pt = pm_table_upsert(&f->ports, &pk, &is_new);
+	if (pt == NULL) {
+		f->approximate = true;
+		return;
+	}
+	pt->packets += pkts;
+	pt->bytes += bytes;
+	pt->flows++;
+	pt->clients += first_pair(pairs, 3, ca, NULL, k->proto, sport);
+	if (fl->app != PM_APP_UNKNOWN) {
+		pt->app = fl->app;
+	}
+}
+
+/* see flow.h */
+void
+pm_flows_finish(struct pm_flows *f)
+{
+	struct pm_table pairs;
+	pm_table_init(&pairs, sizeof(struct pair_key), 0, f->flows.max_bytes);
+	size_t pos = 0;
+	void *v;
+	const void *k;
+	while ((k = pm_table_next(&f->flows, &pos, &v)) != NULL) {
+		finish_flow(f, &pairs, k, v);
+	}
+	if (pairs.dropped != 0 || f->flows.dropped != 0) {
+		f->approximate = true;
+	}
+	pm_table_free(&pairs);
+}
+
+/* see flow.h */
+const char *
+pm_tcp_state_name(enum pm_tcp_state s)
+{
+	static const char *const names[] = { "n/a",   "established", "closed", "reset",
+					     "failed", "half_open",  "active" };
+	return (size_t)s < PM_ARRAY_LEN(names) ? names[s] : "n/a";
+}
+
+static const char *const app_names[PM_APP_COUNT] = {
+	[PM_APP_UNKNOWN] = "unknown", [PM_APP_HTTP] = "HTTP",        [PM_APP_TLS] = "TLS",
+	[PM_APP_DNS] = "DNS",         [PM_APP_QUIC] = "QUIC",        [PM_APP_SSH] = "SSH",
+	[PM_APP_SMTP] = "SMTP",       [PM_APP_DHCP] = "DHCP",        [PM_APP_NTP] = "NTP",
+	[PM_APP_SIP] = "SIP",         [PM_APP_FTP] = "FTP",          [PM_APP_TELNET] = "Telnet",
+	[PM_APP_POP3] = "POP3",       [PM_APP_IMAP] = "IMAP",        [PM_APP_SNMP] = "SNMP",
+	[PM_APP_LDAP] = "LDAP",       [PM_APP_SMB] = "SMB",          [PM_APP_RDP] = "RDP",
+	[PM_APP_MYSQL] = "MySQL",     [PM_APP_POSTGRES] = "PostgreSQL", [PM_APP_REDIS] = "Redis",
+	[PM_APP_MDNS] = "mDNS",       [PM_APP_LLMNR] = "LLMNR",      [PM_APP_NETBIOS] = "NetBIOS",
+	[PM_APP_SYSLOG] = "Syslog",   [PM_APP_BGP] = "BGP",
+};
+
+/* see flow.h */
+const char *
+pm_app_name(enum pm_app a)
+{
+	return (size_t)a < PM_APP_COUNT ? app_names[a] : "unknown";
+}
+
+/* see flow.h */
+const char *
+pm_label_src_name(enum pm_label_src s)
+{
+	return s == PM_LABEL_PORT ? "port" : s == PM_LABEL_PAYLOAD ? "payload" : "none";
+}
+
+/* IANA service names and port numbers registry, the ports analysts expect. */
+static const struct {
+	uint8_t proto;
+	uint16_t port;
+	uint8_t app;
+} port_apps[] = {
+	{ 6, 20, PM_APP_FTP },      { 6, 21, PM_APP_FTP },        { 6, 22, PM_APP_SSH },
+	{ 6, 23, PM_APP_TELNET },   { 6, 25, PM_APP_SMTP },       { 6, 53, PM_APP_DNS },
+	{ 6, 80, PM_APP_HTTP },     { 6, 110, PM_APP_POP3 },      { 6, 139, PM_APP_SMB },
+	{ 6, 143, PM_APP_IMAP },    { 6, 179, PM_APP_BGP },       { 6, 389, PM_APP_LDAP },
+	{ 6, 443, PM_APP_TLS },     { 6, 445, PM_APP_SMB },       { 6, 465, PM_APP_SMTP },
+	{ 6, 587, PM_APP_SMTP },    { 6, 636, PM_APP_LDAP },      { 6, 853, PM_APP_TLS },
+	{ 6, 993, PM_APP_IMAP },    { 6, 995, PM_APP_POP3 },      { 6, 3306, PM_APP_MYSQL },
+	{ 6, 3389, PM_APP_RDP },    { 6, 5060, PM_APP_SIP },      { 6, 5061, PM_APP_SIP },
+	{ 6, 5432, PM_APP_POSTGRES }, { 6, 6379, PM_APP_REDIS },  { 6, 8000, PM_APP_HTTP },
+	{ 6, 8080, PM_APP_HTTP },   { 6, 8443, PM_APP_TLS },      { 17, 53, PM_APP_DNS },
+	{ 17, 67, PM_APP_DHCP },    { 17, 68, PM_APP_DHCP },      { 17, 123, PM_APP_NTP },
+	{ 17, 137, PM_APP_NETBIOS }, { 17, 138, PM_APP_NETBIOS }, { 17, 161, PM_APP_SNMP },
+	{ 17, 162, PM_APP_SNMP },   { 17, 443, PM_APP_QUIC },     { 17, 514, PM_APP_SYSLOG },
+	{ 17, 546, PM_APP_DHCP },   { 17, 547, PM_APP_DHCP },     { 17, 853, PM_APP_QUIC },
+	{ 17, 5060, PM_APP_SIP },   { 17, 5353, PM_APP_MDNS },    { 17, 5355, PM_APP_LLMNR },
+};
+
+/* see flow.h */
+enum pm_app
+pm_app_by_port(uint8_t proto, uint16_t port)
+{
+	for (size_t i = 0; i < PM_ARRAY_LEN(port_apps); i++) {
+		if (port_apps[i].port == port && port_apps[i].proto == proto) {
+			return (enum pm_app)port_apps[i].app;
+		}
+	}
+	return PM_APP_UNKNOWN;
+}
+
+static bool
+starts(const uint8_t *p, size_t n, const char *s)
+{
+	size_t l = strlen(s);
+	return n >= l && memcmp(p, s, l) == 0;
+}
+
+static enum pm_app
+tcp_payload(const uint8_t *p, size_t n)
+{
+	static const char *const http[] = { "GET ",     "POST ",  "HEAD ",    "PUT ",
+					    "DELETE ",  "OPTIONS ", "PATCH ", "CONNECT ",
+					    "HTTP/1.",  "PRI * HTTP/2" };
+	for (size_t i = 0; i < PM_ARRAY_LEN(http); i++) {
+		if (starts(p, n, http[i])) {
+			return PM_APP_HTTP;
+		}
+	}
+	/* TLS record: handshake (22) or alert/CCS/data, version 3.x (RFC 8446 §5.1) */
+	if (n >= 5 && p[0] >= 20 && p[0] <= 23 && p[1] == 3 && p[2] <= 4) {
+		return PM_APP_TLS;
+	}
+	if (starts(p, n, "SSH-")) {
+		return PM_APP_SSH;
+	}
+	if (starts(p, n, "INVITE sip:") || starts(p, n, "REGISTER sip:") ||
+	    starts(p, n, "SIP/2.0 ")) {
+		return PM_APP_SIP;
+	}
+	if (starts(p, n, "EHLO ") || starts(p, n, "HELO ")) {
+		return PM_APP_SMTP;
+	}
+	if (starts(p, n, "+OK")) {
+		return PM_APP_POP3;
+	}
+	if (starts(p, n, "* OK")) {
+		return PM_APP_IMAP;
+	}
+	return PM_APP_UNKNOWN;
+}
+
+/* see flow.h */
+enum pm_app
+pm_app_by_payload(uint8_t proto, uint16_t sport, uint16_t dport, const uint8_t *p, size_t n)
+{
+	if (p == NULL || n == 0) {
+		return PM_APP_UNKNOWN;
+	}
+	if (proto == PM_IPPROTO_TCP) {
+		return tcp_payload(p, n);
+	}
+	if (proto != PM_IPPROTO_UDP) {
+		return PM_APP_UNKNOWN;
+	}
+	/* QUIC long header: form bit and fixed bit set, a version (RFC 9000 §17.2). */
+	if ((sport == 443 || dport == 443) && n >= 5 && (p[0] & 0xC0) == 0xC0) {
+		return PM_APP_QUIC;
+	}
+	/* BOOTP/DHCP magic cookie after the fixed 236-byte header (RFC 2131 §3). */
+	if (n >= 240 && p[236] == 99 && p[237] == 130 && p[238] == 83 && p[239] == 99) {
+		return PM_APP_DHCP;
+	}
+	if (starts(p, n, "SIP/2.0 ") || starts(p, n, "INVITE sip:") ||
+	    starts(p, n, "REGISTER sip:") || starts(p, n, "OPTIONS sip:")) {
+		return PM_APP_SIP;
+	}
+	return PM_APP_UNKNOWN;
+}
+
+/* see flow.h */
+void
+pm_addr_str(const uint8_t addr[16], uint8_t ipver, char out[48])
+{
+	if (inet_ntop(ipver == 6 ? AF_INET6 : AF_INET, addr, out, 48) == NULL) {
+		snprintf(out, 48, "?");
+	}
+}
+
+/* see flow.h */
+int
+pm_addr_parse(const char *s, uint8_t addr[16])
+{
+	memset(addr, 0, 16);
+	if (inet_pton(AF_INET, s, addr) == 1) {
+		return 4;
+	}
+	if (inet_pton(AF_INET6, s, addr) == 1) {
+		return 6;
+	}
+	return 0;
+}

@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * table.c - the open-addressing table and its keyed hash.
+ *
+ * SipHash (Aumasson and Bernstein, 2012) with one compression and three
+ * finalisation rounds, as Redis and Rust's HashMap use for hash-flooding
+ * resistance at a small cost. Each slot starts with a 64-bit tag, the hash
+ * with its low bit forced to 1, so 0 marks an empty slot and most probes
+ * that miss are settled without comparing keys.
+ */
+#include "table.h"
+
+#include <assert.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static uint64_t seed_k0 = 0x0706050403020100ull, seed_k1 = 0x0f0e0d0c0b0a0908ull;
+
+/* see table.h */
+void
+pm_table_seed_fixed(uint64_t k0, uint64_t k1)
+{
+	seed_k0 = k0;
+	seed_k1 = k1;
+}
+
+/* see table.h */
+void
+pm_table_seed_random(void)
+{
+	uint64_t k[2] = { 0, 0 };
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (read(fd, k, sizeof(k)) != (ssize_t)sizeof(k)) {
+			k[0] = k[1] = 0;
+		}
+		close(fd);
+	}
+	if (k[0] == 0 && k[1] == 0) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		k[0] = (uint64_t)ts.tv_nsec * 0x9E3779B97F4A7C15ull ^ (uint64_t)getpid();
+		k[1] = (uint64_t)ts.tv_sec * 0xC2B2AE3D27D4EB4Full;
+	}
+	pm_table_seed_fixed(k[0], k[1]);
+}
+
+#define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+#define SIPROUND                                                                           \
+	do {                                                                               \
+		v0 += v1;                                                                  \
+		v1 = ROTL(v1, 13);                                                         \
+		v1 ^= v0;                                                                  \
+		v0 = ROTL(v0, 32);                                                         \
+		v2 += v3;                                                                  \
+		v3 = ROTL(v3, 16);                                                         \
+		v3 ^= v2;                                                                  \
+		v0 += v3;                                                                  \
+		v3 = ROTL(v3, 21);                                                         \
+		v3 ^= v0;                                                                  \
+		v2 += v1;                                                                  \
+		v1 = ROTL(v1, 17);                                                         \
+		v1 ^= v2;                                                                  \
+		v2 = ROTL(v2, 32);                                                         \
+	} while (0)
+
+static uint64_t
+load_le64(const uint8_t *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
+static uint64_t
+siphash13(uint64_t k0, uint64_t k1, const uint8_t *p, size_t n)
+{
+	uint64_t v0 = 0x736f6d6570736575ull ^ k0;
+	uint64_t v1 = 0x646f72616e646f6dull ^ k1;
+	uint64_t v2 = 0x6c7967656e657261ull ^ k0;
+	uint64_t v3 = 0x7465646279746573ull ^ k1;
+	size_t left = n;
+	for (; left >= 8; left -= 8, p += 8) {
+		uint64_t m = load_le64(p);
+		v3 ^= m;
+		SIPROUND;
+		v0 ^= m;
+	}
+	uint64_t b = (uint64_t)n << 56;
+	for (size_t i = 0; i < left; i++) {
+		b |= (uint64_t)p[i] << (8 * i);
+	}
+	v3 ^= b;
+	SIPROUND;
+	v0 ^= b;
+	v2 ^= 0xff;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+/* see table.h */
+uint64_t
+pm_hash(const void *p, size_t n)
+{
+	return siphash13(seed_k0, seed_k1, p, n);
+}
+
+/* see table.h */
+void
+pm_table_init(struct pm_table *t, size_t key_size, size_t val_size, size_t max_bytes)
+{
+	assert(key_size % 8 == 0); /* values start 8-aligned after the key */
+	memset(t, 0, sizeof(*t));
+	t->key_size = key_size;
+	t->val_size = val_size;
+	t->slot_size = (8 + key_size + val_size + 7) & ~(size_t)7;
+	t->max_bytes = max_bytes != 0 ? max_bytes : PM_TABLE_DEFAULT_MAX;
+	t->k0 = seed_k0;
+	t->k1 = seed_k1;
+}
+
+/* see table.h */
+void
+pm_table_free(struct pm_table *t)
+{
+	free(t->slots);
+	t->slots = NULL;
+	t->cap = t->count = 0;
+}
+
+static uint64_t
+tag_of(const struct pm_table *t, const void *key)
+{
+	return siphash13(t->k0, t->k1, key, t->key_size) | 1;
+}
+
+static uint8_t *
+slot(const struct pm_table *t, size_t i)
+{
+	return t->slots + i * t->slot_size;
+}
+
+static uint64_t
+slot_tag(const uint8_t *s)
+{
+	uint64_t tag;
+	memcpy(&tag, s, 8);
+	return tag;
+}
+
+/* The slot holding key, or the empty slot where it would go. */
+static uint8_t *
+probe(const struct pm_table *t, const void *key, uint64_t tag)
+{
+	size_t mask = t->cap - 1;
+	for (size_t i = (size_t)(tag >> 1) & mask;; i = (i + 1) & mask) {
+		uint8_t *s = slot(t, i);
+		uint64_t st = slot_tag(s);
+		if (st == 0 || (st == tag && memcmp(s + 8, key, t->key_size) == 0)) {
+			return s;
+		}
+	}
+}
+
+static bool
+grow(struct pm_table *t)
+{
+	size_t cap = t->cap != 0 ? t->cap * 2 : 256;
+	if (cap > SIZE_MAX / t->slot_size || cap * t->slot_size > t->max_bytes) {
+		return false;
+	}
+	uint8_t *n = calloc(cap, t->slot_size);
+	if (n == NULL) {
+		return false;
+	}
+	struct pm_table old = *t;
+	t->slots = n;
+	t->cap = cap;
+	for (size_t i = 0; i < old.cap; i++) {
+		const uint8_t *s = slot(&old, i);
+		uint64_t tag = slot_tag(s);
+		if (tag != 0) {
+			memcpy(probe(t, s + 8, tag), s, t->slot_size);
+		}
+	}
+	free(old.slots);
+	return true;
+}
+
+/* see table.h */
+void *
+pm_table_find(const struct pm_table *t, const void *key)
+{
+	if (t->count == 0) {
+		return NULL;
+	}
+	uint64_t tag = tag_of(t, key);
+	uint8_t *s = probe(t, key, tag);
+	return slot_tag(s) != 0 ? s + 8 + t->key_size : NULL;
+}
+
+/* see table.h */
+void *
+pm_table_upsert(struct pm_table *t, const void *key, bool *is_new)
+{
+	uint64_t tag = tag_of(t, key);
+	*is_new = false;
+	if (t->cap != 0) {
+		uint8_t *s = probe(t, key, tag);
+		if (slot_tag(s) != 0) {
+			return s + 8 + t->key_size;
+		}
+	}
+	/* Absent: make room while the load factor would pass 7/10. */
+	if ((t->count + 1) * 10 > t->cap * 7 && !grow(t)) {
+		t->dropped++;
+		return NULL;
+	}
+	uint8_t *s = probe(t, key, tag);
+	memcpy(s, &tag, 8);
+	memcpy(s + 8, key, t->key_size);
+	memset(s + 8 + t->key_size, 0, t->slot_size - 8 - t->key_size);
+	t->count++;
+	*is_new = true;
+	return s + 8 + t->key_size;
+}
+
+/* see table.h */
+const void *
+pm_table_next(const struct pm_table *t, size_t *pos, void **val)
+{
+	for (; *pos < t->cap; (*pos)++) {
+		uint8_t *s = slot(t, *pos);
+		if (slot_tag(s) != 0) {
+			(*pos)++;
+			*val = s + 8 + t->key_size;
+			return s + 8;
+		}
+	}
+	return NULL;
+}

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_table.c - the open-addressing table: insert, find, growth, the byte
+ * cap (dropped inserts, lookups still served), iteration and the keyed hash.
+ */
+#include "table.h"
+#include "test.h"
+
+void test_table(void);
+
+struct key {
+	uint64_t a, b;
+};
+
+static void
+basics(void)
+{
+	struct pm_table t;
+	pm_table_init(&t, sizeof(struct key), sizeof(uint64_t), 0);
+	CHECK(pm_table_find(&t, &(struct key){ 1, 2 }) == NULL);
+	bool inserted = true;
+	for (uint64_t i = 0; i < 100000; i++) {
+		bool is_new;
+		struct key k = { i, i * 7 };
+		uint64_t *v = pm_table_upsert(&t, &k, &is_new);
+		inserted = inserted && v != NULL && is_new;
+		if (v != NULL) {
+			*v = i + 1;
+		}
+	}
+	CHECK(inserted);
+	CHECK_EQ(t.count, 100000);
+	CHECK(t.count * 10 <= t.cap * 7); /* load factor */
+	bool all = true;
+	for (uint64_t i = 0; i < 100000; i++) {
+		struct key k = { i, i * 7 };
+		uint64_t *v = pm_table_find(&t, &k);
+		all = all && v != NULL && *v == i + 1;
+	}
+	CHECK(all);
+	bool is_new = true;
+	uint64_t *v = pm_table_upsert(&t, &(struct key){ 5, 35 }, &is_new);
+	CHECK(v != NULL && !is_new && *v == 6);
+	size_t pos = 0, n = 0;
+	void *val;
+	uint64_t sum = 0;
+	while (pm_table_next(&t, &pos, &val) != NULL) {
+		sum += *(uint64_t *)val;
+		n++;
+	}
+	CHECK_EQ(n, 100000);
+	CHECK_EQ(sum, 100000ull * 100001 / 2);
+	pm_table_free(&t);
+}
+
+static void
+capped(void)
+{
+	struct pm_table t;
+	/* 24-byte slots: 16 KiB holds at most 512 slots, so at most 358 keys. */
+	pm_table_init(&t, sizeof(struct key), 8, 16384);
+	size_t stored = 0;
+	for (uint64_t i = 0; i < 2000; i++) {
+		bool is_new;
+		if (pm_table_upsert(&t, &(struct key){ i, 0 }, &is_new) != NULL) {
+			stored++;
+		}
+	}
+	CHECK_EQ(stored, t.count);
+	CHECK_EQ(t.dropped, 2000 - stored);
+	CHECK(stored >= 300 && stored <= 512 * 7 / 10);
+	CHECK(t.cap * t.slot_size <= 16384);
+	bool is_new = true;
+	CHECK(pm_table_upsert(&t, &(struct key){ 0, 0 }, &is_new) != NULL); /* known key */
+	CHECK(!is_new);
+	CHECK(pm_table_find(&t, &(struct key){ 1999, 0 }) == NULL);
+	pm_table_free(&t);
+}
+
+static void
+hashing(void)
+{
+	/* SipHash-1-3 differs from -2-4; check determinism and seed dependence. */
+	pm_table_seed_fixed(1, 2);
+	uint64_t h1 = pm_hash("abc", 3);
+	CHECK_EQ(pm_hash("abc", 3), h1);
+	CHECK(pm_hash("abd", 3) != h1);
+	CHECK(pm_hash("abc", 2) != h1);
+	pm_table_seed_fixed(3, 4);
+	CHECK(pm_hash("abc", 3) != h1);
+	pm_table_seed_fixed(0x0706050403020100ull, 0x0f0e0d0c0b0a0908ull);
+}
+
+void
+test_table(void)
+{
+	basics();
+	capped();
+	hashing();
+}
