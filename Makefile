@@ -69,6 +69,10 @@ $(BENCHES): $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
 test: $(UNIT) $(BUILD)/$(PROG) $(FUZZERS)
 	@tests/run.sh $(BUILD)
 
+golden-update: $(UNIT) $(BUILD)/$(PROG) $(FUZZERS)
+	@GOLDEN_UPDATE=1 tests/run.sh $(BUILD) >/dev/null 2>&1 || true
+	@git status --short tests/expected
+
 fuzz: $(FUZZERS)
 	@set -e; for t in $(TARGETS); do $(BUILD)/fuzz/fuzz_$$t fuzz/corpus/$$t; done
 
@@ -128,6 +132,6 @@ FMT_FILES = src/*.c include/*.h tests/*.[ch] fuzz/*.c bench/*.c captures/*.c
 format:       ; clang-format -i $(wildcard $(FMT_FILES))
 format-check: ; clang-format --dry-run --Werror $(wildcard $(FMT_FILES))
 clean: ; rm -rf build
-.PHONY: all test fuzz asan demo static fuzz-libfuzzer fuzz-afl bench bench-run captures lint \
+.PHONY: all test golden-update fuzz asan demo static fuzz-libfuzzer fuzz-afl bench bench-run captures lint \
 	headers format format-check clean deps-static deps-clang deps-afl deps-bench
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

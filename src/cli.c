@@ -129,10 +129,21 @@ print_iface(const struct pm_capture *c, size_t i)
 	       name != NULL ? ", " : "", name != NULL ? name : "", f->snaplen, res,
 	       (unsigned long long)f->packets);
 	if (f->isb_count != 0) {
-		printf("        statistics: received %llu, dropped %llu, os dropped %llu, "
-		       "delivered %llu\n",
-		       (unsigned long long)f->isb_ifrecv, (unsigned long long)f->isb_ifdrop,
-		       (unsigned long long)f->isb_osdrop, (unsigned long long)f->isb_usrdeliv);
+		static const struct {
+			uint32_t bit;
+			const char *name;
+		} names[] = { { PM_ISB_IFRECV, "received" },	 { PM_ISB_IFDROP, "dropped" },
+			      { PM_ISB_FILTERACCEPT, "accepted" }, { PM_ISB_OSDROP, "os dropped" },
+			      { PM_ISB_USRDELIV, "delivered" } };
+		const uint64_t v[] = { f->isb_ifrecv, f->isb_ifdrop, f->isb_filteraccept,
+				       f->isb_osdrop, f->isb_usrdeliv };
+		printf("        statistics:");
+		for (size_t k = 0; k < PM_ARRAY_LEN(names); k++) {
+			if ((f->isb_present & names[k].bit) != 0) {
+				printf(" %s %llu", names[k].name, (unsigned long long)v[k]);
+			}
+		}
+		printf("\n");
 	}
 }
 
@@ -223,6 +234,7 @@ verb_info(int argc, char **argv)
 	if (o.json) {
 		struct pm_json w;
 		pm_json_init(&w, 0);
+		w.pretty = true;
 		pm_json_obj_begin(&w);
 		pm_json_kbool(&w, "ok", true);
 		pm_info_emit(&w, &a->info, &a->cap, &a->dec, a->path);

@@ -6,6 +6,7 @@
  */
 #include "info.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -210,16 +211,10 @@ emit_nrb(struct pm_json *w, const struct pm_capture *c)
 	pm_json_arr_begin(w);
 	for (size_t i = 0; i < n; i++) {
 		const struct pm_nrb_entry *e = &c->nrb[i];
-		char addr[64];
-		if (e->family == 4) {
-			snprintf(addr, sizeof(addr), "%u.%u.%u.%u", e->addr[0], e->addr[1], e->addr[2],
-				 e->addr[3]);
-		} else {
-			int k = 0;
-			for (int j = 0; j < 16; j += 2) {
-				k += snprintf(addr + k, sizeof(addr) - (size_t)k, "%s%x", j ? ":" : "",
-					      e->addr[j] << 8 | e->addr[j + 1]);
-			}
+		char addr[INET6_ADDRSTRLEN];
+		if (inet_ntop(e->family == 4 ? AF_INET : AF_INET6, e->addr, addr, sizeof(addr)) ==
+		    NULL) {
+			snprintf(addr, sizeof(addr), "?");
 		}
 		pm_json_obj_begin(w);
 		pm_json_kstr(w, "address", addr);
