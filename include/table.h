@@ -19,17 +19,24 @@
 
 #include "pm.h"
 
+struct pm_table_slot;
+
 struct pm_table {
-	uint8_t *slots;      /* cap slots of slot_size bytes; malloc'd, owned */
+	struct pm_table_slot *slots; /* cap slots; malloc'd, owned */
+	uint8_t **chunks;    /* record chunk k holds PM_TABLE_CHUNK << k records; owned */
+	size_t n_chunks;     /* chunks allocated */
 	size_t key_size;     /* bytes compared and hashed */
 	size_t val_size;     /* bytes of value, zeroed on insert */
-	size_t slot_size;    /* 8 (hash tag) + key + value, rounded up to 8 */
+	size_t rec_size;     /* key + value, rounded up to 8 */
 	size_t cap;          /* slots, a power of two, or 0 before the first insert */
 	size_t count;        /* keys present */
-	size_t max_bytes;    /* cap on the slot array; 0 = PM_TABLE_DEFAULT_MAX */
+	size_t bytes;        /* slots plus record chunks allocated */
+	size_t max_bytes;    /* cap on bytes; 0 = PM_TABLE_DEFAULT_MAX */
 	uint64_t dropped;    /* inserts refused because the table was full */
 	uint64_t k0, k1;     /* SipHash key */
 };
+
+#define PM_TABLE_CHUNK 64 /* records in the first chunk */
 
 #define PM_TABLE_DEFAULT_MAX (1024u << 20)
 
@@ -55,8 +62,8 @@ void *pm_table_find(const struct pm_table *t, const void *key);
 void *pm_table_upsert(struct pm_table *t, const void *key, bool *is_new);
 
 /*
- * Iterate: start with *pos = 0; returns the next occupied slot's key and sets
- * *val, or NULL at the end.
+ * Iterate in insertion order: start with *pos = 0; returns the next key and
+ * sets *val, or NULL at the end.
  */
 const void *pm_table_next(const struct pm_table *t, size_t *pos, void **val);
 

@@ -113,6 +113,11 @@ pm_hash(const void *p, size_t n)
 	return siphash13(seed_k0, seed_k1, p, n);
 }
 
+struct pm_table_slot {
+	uint64_t tag; /* hash | 1, or 0 when empty */
+	uint64_t idx; /* record index */
+};
+
 /* see table.h */
 void
 pm_table_init(struct pm_table *t, size_t key_size, size_t val_size, size_t max_bytes)
@@ -121,7 +126,7 @@ pm_table_init(struct pm_table *t, size_t key_size, size_t val_size, size_t max_b
 	memset(t, 0, sizeof(*t));
 	t->key_size = key_size;
 	t->val_size = val_size;
-	t->slot_size = (8 + key_size + val_size + 7) & ~(size_t)7;
+	t->rec_size = (key_size + val_size + 7) & ~(size_t)7;
 	t->max_bytes = max_bytes != 0 ? max_bytes : PM_TABLE_DEFAULT_MAX;
 	t->k0 = seed_k0;
 	t->k1 = seed_k1;
@@ -131,67 +136,111 @@ pm_table_init(struct pm_table *t, size_t key_size, size_t val_size, size_t max_b
 void
 pm_table_free(struct pm_table *t)
 {
+	for (size_t i = 0; i < t->n_chunks; i++) {
+		free(t->chunks[i]);
+	}
+	free(t->chunks);
 	free(t->slots);
+	t->chunks = NULL;
 	t->slots = NULL;
-	t->cap = t->count = 0;
+	t->n_chunks = t->cap = t->count = t->bytes = 0;
 }
 
-static uint64_t
-tag_of(const struct pm_table *t, const void *key)
+/*
+ * Chunk k holds PM_TABLE_CHUNK << k records, so small tables stay small and
+ * large ones need few chunks: record i is in chunk floor(log2(i / C + 1)).
+ */
+static size_t
+chunk_of(size_t idx, size_t *first)
 {
-	return siphash13(t->k0, t->k1, key, t->key_size) | 1;
+	size_t q = idx / PM_TABLE_CHUNK + 1;
+	size_t k = (size_t)(63 - __builtin_clzll((unsigned long long)q));
+	*first = PM_TABLE_CHUNK * (((size_t)1 << k) - 1);
+	return k;
 }
 
 static uint8_t *
-slot(const struct pm_table *t, size_t i)
+record(const struct pm_table *t, size_t idx)
 {
-	return t->slots + i * t->slot_size;
-}
-
-static uint64_t
-slot_tag(const uint8_t *s)
-{
-	uint64_t tag;
-	memcpy(&tag, s, 8);
-	return tag;
+	size_t first;
+	size_t k = chunk_of(idx, &first);
+	return t->chunks[k] + (idx - first) * t->rec_size;
 }
 
 /* The slot holding key, or the empty slot where it would go. */
-static uint8_t *
+static struct pm_table_slot *
 probe(const struct pm_table *t, const void *key, uint64_t tag)
 {
 	size_t mask = t->cap - 1;
 	for (size_t i = (size_t)(tag >> 1) & mask;; i = (i + 1) & mask) {
-		uint8_t *s = slot(t, i);
-		uint64_t st = slot_tag(s);
-		if (st == 0 || (st == tag && memcmp(s + 8, key, t->key_size) == 0)) {
+		struct pm_table_slot *s = &t->slots[i];
+		if (s->tag == 0 ||
+		    (s->tag == tag && memcmp(record(t, s->idx), key, t->key_size) == 0)) {
 			return s;
 		}
 	}
 }
 
 static bool
-grow(struct pm_table *t)
+fits(const struct pm_table *t, size_t more)
+{
+	return t->bytes <= t->max_bytes && more <= t->max_bytes - t->bytes;
+}
+
+static bool
+grow_slots(struct pm_table *t)
 {
 	size_t cap = t->cap != 0 ? t->cap * 2 : 256;
-	if (cap > SIZE_MAX / t->slot_size || cap * t->slot_size > t->max_bytes) {
+	size_t size = cap * sizeof(struct pm_table_slot);
+	if (!fits(t, size - t->cap * sizeof(struct pm_table_slot))) {
 		return false;
 	}
-	uint8_t *n = calloc(cap, t->slot_size);
+	struct pm_table_slot *n = calloc(cap, sizeof(*n));
 	if (n == NULL) {
 		return false;
 	}
-	struct pm_table old = *t;
+	struct pm_table_slot *old = t->slots;
+	size_t old_cap = t->cap;
 	t->slots = n;
 	t->cap = cap;
-	for (size_t i = 0; i < old.cap; i++) {
-		const uint8_t *s = slot(&old, i);
-		uint64_t tag = slot_tag(s);
-		if (tag != 0) {
-			memcpy(probe(t, s + 8, tag), s, t->slot_size);
+	for (size_t i = 0; i < old_cap; i++) {
+		if (old[i].tag != 0) {
+			size_t j = (size_t)(old[i].tag >> 1) & (cap - 1);
+			while (n[j].tag != 0) {
+				j = (j + 1) & (cap - 1);
+			}
+			n[j] = old[i];
 		}
 	}
-	free(old.slots);
+	free(old);
+	t->bytes += size - old_cap * sizeof(struct pm_table_slot);
+	return true;
+}
+
+/* Room for record number count: a new chunk when the last one is full. */
+static bool
+grow_records(struct pm_table *t)
+{
+	size_t first;
+	size_t k = chunk_of(t->count, &first);
+	if (k < t->n_chunks) {
+		return true;
+	}
+	size_t size = ((size_t)PM_TABLE_CHUNK << k) * t->rec_size;
+	if (!fits(t, size)) {
+		return false;
+	}
+	uint8_t **c = realloc(t->chunks, (t->n_chunks + 1) * sizeof(*c));
+	if (c == NULL) {
+		return false;
+	}
+	t->chunks = c;
+	c[t->n_chunks] = malloc(size);
+	if (c[t->n_chunks] == NULL) {
+		return false;
+	}
+	t->n_chunks++;
+	t->bytes += size;
 	return true;
 }
 
@@ -202,48 +251,53 @@ pm_table_find(const struct pm_table *t, const void *key)
 	if (t->count == 0) {
 		return NULL;
 	}
-	uint64_t tag = tag_of(t, key);
-	uint8_t *s = probe(t, key, tag);
-	return slot_tag(s) != 0 ? s + 8 + t->key_size : NULL;
+	uint64_t tag = siphash13(t->k0, t->k1, key, t->key_size) | 1;
+	const struct pm_table_slot *s = probe(t, key, tag);
+	return s->tag != 0 ? record(t, s->idx) + t->key_size : NULL;
 }
 
 /* see table.h */
 void *
 pm_table_upsert(struct pm_table *t, const void *key, bool *is_new)
 {
-	uint64_t tag = tag_of(t, key);
+	uint64_t tag = siphash13(t->k0, t->k1, key, t->key_size) | 1;
 	*is_new = false;
+	struct pm_table_slot *s = NULL;
 	if (t->cap != 0) {
-		uint8_t *s = probe(t, key, tag);
-		if (slot_tag(s) != 0) {
-			return s + 8 + t->key_size;
+		s = probe(t, key, tag);
+		if (s->tag != 0) {
+			return record(t, s->idx) + t->key_size;
 		}
 	}
 	/* Absent: make room while the load factor would pass 7/10. */
-	if ((t->count + 1) * 10 > t->cap * 7 && !grow(t)) {
+	if ((t->count + 1) * 10 > t->cap * 7) {
+		if (!grow_slots(t)) {
+			t->dropped++;
+			return NULL;
+		}
+		s = probe(t, key, tag);
+	}
+	if (!grow_records(t)) {
 		t->dropped++;
 		return NULL;
 	}
-	uint8_t *s = probe(t, key, tag);
-	memcpy(s, &tag, 8);
-	memcpy(s + 8, key, t->key_size);
-	memset(s + 8 + t->key_size, 0, t->slot_size - 8 - t->key_size);
-	t->count++;
+	uint8_t *r = record(t, t->count);
+	memcpy(r, key, t->key_size);
+	memset(r + t->key_size, 0, t->rec_size - t->key_size);
+	s->tag = tag;
+	s->idx = t->count++;
 	*is_new = true;
-	return s + 8 + t->key_size;
+	return r + t->key_size;
 }
 
 /* see table.h */
 const void *
 pm_table_next(const struct pm_table *t, size_t *pos, void **val)
 {
-	for (; *pos < t->cap; (*pos)++) {
-		uint8_t *s = slot(t, *pos);
-		if (slot_tag(s) != 0) {
-			(*pos)++;
-			*val = s + 8 + t->key_size;
-			return s + 8;
-		}
+	if (*pos >= t->count) {
+		return NULL;
 	}
-	return NULL;
+	uint8_t *r = record(t, (*pos)++);
+	*val = r + t->key_size;
+	return r;
 }

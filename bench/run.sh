@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# bench/run.sh - run the benchmarks; `make bench` calls it as bench/run.sh build/bench.
+#
+# 1. builds bench/gen_big.c with cc (it is not linked against the library);
+# 2. generates $BENCH_FILE (default bench/data/big.pcap, $BENCH_SIZE bytes,
+#    default 1.1G) unless a file at least that large is already there;
+# 3. runs bench_walk on it (wall time of every walk method, see bench/README.md);
+# 4. times capinfos and `pcapmcp info` once each on the same file, for reference;
+# 5. with valgrind installed, counts instructions per packet (callgrind) on a
+#    small generated capture of $BENCH_SMALL packets (default 20000).
+# Everything printed is also written to $BUILD/bench/results.txt.
+set -euo pipefail
+
+BUILD=${1:-build/bench}
+BIG=${BENCH_FILE:-bench/data/big.pcap}
+SIZE=${BENCH_SIZE:-1.1G}
+SMALL_N=${BENCH_SMALL:-20000}
+RUNS=${BENCH_RUNS:-5}
+OUT=$BUILD/bench
+GEN=$OUT/gen_big
+WALK=$OUT/bench_walk
+RESULTS=$OUT/results.txt
+
+main() {
+	if [ ! -x "$GEN" ] || [ bench/gen_big.c -nt "$GEN" ]; then
+		echo "building $GEN"
+		${CC:-cc} -O2 -std=c11 -Wall -Wextra -o "$GEN" bench/gen_big.c
+	fi
+
+	# Bytes wanted: SIZE with an optional K/M/G suffix (powers of ten, like gen_big).
+	want=$(echo "$SIZE" | awk '{ v = $0 + 0; u = substr($0, length($0));
+		if (u == "K" || u == "k") v *= 1e3; else if (u == "M" || u == "m") v *= 1e6;
+		else if (u == "G" || u == "g") v *= 1e9; printf "%.0f", v }')
+	have=$(stat -c %s "$BIG" 2>/dev/null || echo 0)
+	if [ "$have" -lt "$want" ]; then
+		echo "generating $BIG ($SIZE)"
+		"$GEN" -s "$SIZE" "$BIG"
+	fi
+
+	echo
+	echo "== machine"
+	echo "date:    $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+	echo "cpu:     $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
+	echo "memory:  $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+	echo "kernel:  $(uname -r)"
+	echo "cc:      $(${CC:-cc} --version | head -n1)"
+
+	echo
+	echo "== walk ($RUNS runs per method, median; /libpcap = our wall time / libpcap's, lower is better)"
+	"$WALK" -r "$RUNS" "$BIG"
+
+	# One run each, for reference: wall seconds and max RSS from GNU time if present.
+	time_one() {
+		label=$1
+		shift
+		if [ -x /usr/bin/time ]; then
+			/usr/bin/time -f "$label: %e s wall, %M KiB max RSS" "$@" >/dev/null
+		else
+			start=$(date +%s.%N)
+			"$@" >/dev/null
+			end=$(date +%s.%N)
+			echo "$label: $(echo "$end - $start" | bc) s wall"
+		fi
+	}
+
+	echo
+	echo "== reference tools (one run each, same file, warm cache)"
+	if command -v capinfos >/dev/null; then
+		time_one "capinfos (default: all fields, incl. SHA256/RIPEMD160/SHA1)" capinfos "$BIG"
+		time_one "capinfos -c -d -u -a -e -y -i -z (no hashes)" \
+			capinfos -c -d -u -a -e -y -i -z "$BIG"
+	else
+		echo "capinfos not installed; skipped"
+	fi
+	time_one "pcapmcp info (default options)" "$BUILD/pcapmcp" info "$BIG"
+
+	echo
+	echo "== instructions per packet (callgrind, user space only, $SMALL_N packets)"
+	if command -v valgrind >/dev/null && command -v callgrind_annotate >/dev/null; then
+		small=$OUT/small.pcap
+		"$GEN" -n "$SMALL_N" "$small" 2>/dev/null
+		# Inclusive Ir of one function per packet, from a callgrind run that only
+		# collects inside the named functions (so startup and I/O setup are excluded).
+		ir_per_pkt() {
+			cg=$1
+			fn=$2
+			callgrind_annotate --inclusive=yes "$cg" 2>/dev/null |
+				awk -v fn=":$fn " -v n="$SMALL_N" 'index($0, fn) {
+					gsub(",", "", $1); printf "%.0f", $1 / n; exit }'
+		}
+		cg_run() {
+			cg=$1
+			shift
+			timeout 60 valgrind --tool=callgrind --callgrind-out-file="$cg" \
+				--toggle-collect=pm_capture_next --toggle-collect=pm_decode \
+				--toggle-collect=pcap_next_ex "$WALK" -F -r 1 "$@" "$small" >/dev/null 2>&1
+		}
+		if cg_run "$OUT/callgrind.read" -m libpcap,decode-read &&
+			cg_run "$OUT/callgrind.mmap" -m decode-mmap; then
+			printf '%-36s %s\n' "libpcap pcap_next_ex" \
+				"$(ir_per_pkt "$OUT/callgrind.read" pcap_next_ex) Ir/packet"
+			printf '%-36s %s\n' "pm_capture_next, read source" \
+				"$(ir_per_pkt "$OUT/callgrind.read" pm_capture_next) Ir/packet"
+			printf '%-36s %s\n' "pm_capture_next, mmap source" \
+				"$(ir_per_pkt "$OUT/callgrind.mmap" pm_capture_next) Ir/packet"
+			printf '%-36s %s\n' "pm_decode" \
+				"$(ir_per_pkt "$OUT/callgrind.read" pm_decode) Ir/packet"
+			echo "(profiles: $OUT/callgrind.read, $OUT/callgrind.mmap; callgrind_annotate --inclusive=yes)"
+		else
+			echo "callgrind failed or took over 60 s; skipped"
+		fi
+	else
+		echo "valgrind not installed; skipped"
+	fi
+}
+
+mkdir -p "$OUT" "$(dirname "$BIG")"
+main 2>&1 | tee "$RESULTS"
+echo "results written to $RESULTS"
