@@ -45,6 +45,7 @@ define need
 endef
 
 deps-static: ; $(call need,/usr/bin/musl-gcc,musl-tools)
+	$(call need,/usr/lib/x86_64-linux-gnu/libbearssl.a,libbearssl-dev)
 deps-clang:  ; $(call need,/usr/bin/clang,clang libclang-rt-14-dev)
 	$(call need,/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a,libclang-rt-14-dev)
 deps-afl:    ; $(call need,/usr/bin/afl-clang-fast,afl++)

@@ -22,6 +22,7 @@
 struct pm_analysis_opts {
 	enum pm_io io;               /* byte source */
 	size_t max_table_bytes;      /* cap per hash table; 0 = PM_DEFAULT_MAX_TABLE_BYTES */
+	bool info_only;              /* capinfos facts and decoder counters only: no analysers */
 };
 
 /*

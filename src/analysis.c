@@ -46,15 +46,16 @@ static const struct analyser {
 };
 
 static int
-pass(struct pm_analysis *a, struct pm_error *err)
+pass(struct pm_analysis *a, const struct pm_analysis_opts *o, struct pm_error *err)
 {
 	struct pm_rec r;
 	struct pm_pkt pkt;
 	int rc;
+	size_t n = o != NULL && o->info_only ? 0 : PM_ARRAY_LEN(analysers);
 	while ((rc = pm_capture_next(&a->cap, &r)) == 1) {
 		pm_info_observe(&a->info, &r);
 		pm_decode(&a->dec, r.linktype, r.data, r.caplen, r.len, r.ts_ns, &pkt);
-		for (size_t i = 0; i < PM_ARRAY_LEN(analysers); i++) {
+		for (size_t i = 0; i < n; i++) {
 			analysers[i].observe(a, &pkt);
 		}
 	}
@@ -64,7 +65,7 @@ pass(struct pm_analysis *a, struct pm_error *err)
 		return pm_error_set(err, rc, (size_t)a->cap.bytes_read, "%s: read failed: %s",
 				    a->path, pm_strerror(rc));
 	}
-	for (size_t i = 0; i < PM_ARRAY_LEN(analysers); i++) {
+	for (size_t i = 0; i < n; i++) {
 		analysers[i].finish(a);
 	}
 	return 0;
@@ -95,7 +96,7 @@ pm_analysis_run(struct pm_analysis *a, const char *path, const struct pm_analysi
 		pm_flows_free(&a->flows);
 		return rc;
 	}
-	return pass(a, err);
+	return pass(a, o, err);
 }
 
 /* see analysis.h */
@@ -109,7 +110,7 @@ pm_analysis_run_mem(struct pm_analysis *a, const uint8_t *p, size_t n,
 		pm_flows_free(&a->flows);
 		return rc;
 	}
-	return pass(a, err);
+	return pass(a, o, err);
 }
 
 /* see analysis.h */

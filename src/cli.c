@@ -220,7 +220,7 @@ verb_info(int argc, char **argv)
 		return PM_EXIT_FAIL;
 	}
 	struct pm_error err = { 0 };
-	struct pm_analysis_opts ao = { .io = o.io };
+	struct pm_analysis_opts ao = { .io = o.io, .info_only = true };
 	if (pm_analysis_run(a, o.file, &ao, &err) != 0) {
 		fprintf(stderr, "pcapmcp: %s: %s\n", o.file, err.msg);
 		free(a);
