@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "analysis.h"
 #include "capture.h"
 #include "decode.h"
 
@@ -40,10 +41,10 @@
 #define FLOOR_BUF (4u << 20) /* same size as PM_READ_BUF; -DFLOOR_BUF=... to compare */
 #endif
 
-enum method { M_FLOOR, M_LIBPCAP, M_READ, M_MMAP, M_DEC_READ, M_DEC_MMAP, M_COUNT };
+enum method { M_FLOOR, M_LIBPCAP, M_READ, M_MMAP, M_DEC_READ, M_DEC_MMAP, M_ANALYSIS, M_COUNT };
 
 static const char *const method_name[M_COUNT] = {
-	"floor", "libpcap", "read", "mmap", "decode-read", "decode-mmap",
+	"floor", "libpcap", "read", "mmap", "decode-read", "decode-mmap", "analysis",
 };
 
 /* What one method's child sends back through the pipe. */
@@ -233,6 +234,24 @@ walk_ours(const char *path, enum pm_io io, bool decode, struct walk *w, char *er
 	return 0;
 }
 
+/* The whole pass as `pcapmcp summary` runs it: reader, decoder, every analyser. */
+static int
+walk_analysis(const char *path, struct walk *w, char *err, size_t errlen)
+{
+	static struct pm_analysis a;
+	struct pm_error e;
+	if (pm_analysis_run(&a, path, NULL, &e) != 0) {
+		snprintf(err, errlen, "pm_analysis_run: %s", e.msg);
+		return -1;
+	}
+	w->packets = a.info.packets;
+	w->caplen_sum = a.info.bytes_captured;
+	w->st = a.dec;
+	w->check = a.flows.flows.count;
+	pm_analysis_free(&a);
+	return 0;
+}
+
 static int
 walk_once(enum method m, const char *path, struct walk *w, char *err, size_t errlen)
 {
@@ -249,8 +268,10 @@ walk_once(enum method m, const char *path, struct walk *w, char *err, size_t err
 	case M_DEC_READ:
 		return walk_ours(path, PM_IO_READ, true, w, err, errlen);
 	case M_DEC_MMAP:
-	default:
 		return walk_ours(path, PM_IO_MMAP, true, w, err, errlen);
+	case M_ANALYSIS:
+	default:
+		return walk_analysis(path, w, err, errlen);
 	}
 }
 
@@ -389,7 +410,7 @@ usage(void)
 {
 	fprintf(stderr,
 	        "usage: bench_walk [-r RUNS] [-m METHOD[,METHOD...]] [-F] FILE\n"
-	        "  methods: floor libpcap read mmap decode-read decode-mmap (default: all)\n");
+	        "  methods: floor libpcap read mmap decode-read decode-mmap analysis (default: all)\n");
 	return 2;
 }
 

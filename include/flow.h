@@ -91,7 +91,7 @@ enum pm_tcp_state {
 /* One direction of a flow: 0 = a to b, 1 = b to a. */
 struct pm_flow_dir {
 	uint64_t packets;
-	uint64_t bytes;         /* IP bytes (IP total length as on the wire) */
+	uint64_t bytes;         /* frame bytes on the wire, as tshark's conversation tables count */
 	uint64_t payload;       /* transport payload bytes per the headers */
 	int64_t first, last;    /* ns since the epoch */
 	uint32_t syn, fin, rst; /* TCP segments with that flag */
@@ -166,7 +166,7 @@ struct pm_flows {
 	struct pm_table hosts;    /* pm_host_key -> pm_host, after finish */
 	struct pm_table ports;    /* pm_port_key -> pm_port, after finish */
 	uint64_t ip_packets;      /* packets with an IP header */
-	uint64_t ip_bytes;        /* their IP bytes */
+	uint64_t ip_bytes;        /* their frame bytes on the wire */
 	uint64_t dropped_packets; /* packets whose new flow did not fit */
 	uint64_t app_packets[PM_APP_COUNT]; /* by label, after finish */
 	uint64_t app_bytes[PM_APP_COUNT];

@@ -23,6 +23,7 @@ struct pm_table_slot;
 
 struct pm_table {
 	struct pm_table_slot *slots; /* cap slots; malloc'd, owned */
+	struct pm_table_slot *recent; /* PM_TABLE_RECENT most recently used keys, by hash; owned */
 	uint8_t **chunks;    /* record chunk k holds PM_TABLE_CHUNK << k records; owned */
 	size_t n_chunks;     /* chunks allocated */
 	size_t key_size;     /* bytes compared and hashed */
@@ -36,7 +37,8 @@ struct pm_table {
 	uint64_t k0, k1;     /* SipHash key */
 };
 
-#define PM_TABLE_CHUNK 64 /* records in the first chunk */
+#define PM_TABLE_CHUNK  64   /* records in the first chunk */
+#define PM_TABLE_RECENT 4096 /* direct-mapped cache of recently used keys, in front of the slots */
 
 #define PM_TABLE_DEFAULT_MAX (1024u << 20)
 

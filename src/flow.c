@@ -291,16 +291,18 @@ struct pair_key {
 	uint16_t port;
 	uint8_t proto;
 	uint8_t kind; /* 1 peer, 2 contacted port, 3 client of a port */
-	uint8_t pad[4];
+	uint8_t ipver; /* addresses of one family only: 1.2.3.4 is not 102:304:: */
+	uint8_t pad[3];
 };
 
 static bool
-first_pair(struct pm_table *pairs, uint8_t kind, const uint8_t *x, const uint8_t *y,
-	   uint8_t proto, uint16_t port)
+first_pair(struct pm_table *pairs, uint8_t kind, uint8_t ipver, const uint8_t *x,
+	   const uint8_t *y, uint8_t proto, uint16_t port)
 {
 	struct pair_key pk;
 	memset(&pk, 0, sizeof(pk));
 	pk.kind = kind;
+	pk.ipver = ipver;
 	memcpy(pk.x, x, 16);
 	if (y != NULL) {
 		memcpy(pk.y, y, 16);
@@ -363,18 +365,22 @@ finish_flow(struct pm_flows *f, struct pm_table *pairs, const struct pm_flow_key
 	struct pm_host *hs = host(f, sa, k->ipver);
 	if (hc != NULL) {
 		host_add(hc, c2s, s2c, fl);
-		hc->peers += first_pair(pairs, 1, ca, sa, 0, 0);
+		hc->peers += first_pair(pairs, 1, k->ipver, ca, sa, 0, 0);
 	}
 	if (hs != NULL && hs != hc) {
 		host_add(hs, s2c, c2s, fl);
-		hs->peers += first_pair(pairs, 1, sa, ca, 0, 0);
+		hs->peers += first_pair(pairs, 1, k->ipver, sa, ca, 0, 0);
+	} else if (hs != NULL) {
+		/* A host talking to itself sends and receives every packet, as tshark counts. */
+		host_add(hs, s2c, c2s, fl);
+		hs->flows--;
 	}
 	bool ported = k->proto == PM_IPPROTO_TCP || k->proto == PM_IPPROTO_UDP;
 	if (!ported) {
 		return;
 	}
 	if (hc != NULL) {
-		hc->ports += first_pair(pairs, 2, ca, NULL, k->proto, sport);
+		hc->ports += first_pair(pairs, 2, k->ipver, ca, NULL, k->proto, sport);
 	}
 	struct pm_port_key pk = { .port = sport, .proto = k->proto };
 	bool is_new;
@@ -386,7 +392,7 @@ finish_flow(struct pm_flows *f, struct pm_table *pairs, const struct pm_flow_key
 	pt->packets += pkts;
 	pt->bytes += bytes;
 	pt->flows++;
-	pt->clients += first_pair(pairs, 3, ca, NULL, k->proto, sport);
+	pt->clients += first_pair(pairs, 3, k->ipver, ca, NULL, k->proto, sport);
 	if (fl->app != PM_APP_UNKNOWN) {
 		pt->app = fl->app;
 	}

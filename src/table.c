@@ -141,8 +141,10 @@ pm_table_free(struct pm_table *t)
 	}
 	free(t->chunks);
 	free(t->slots);
+	free(t->recent);
 	t->chunks = NULL;
 	t->slots = NULL;
+	t->recent = NULL;
 	t->n_chunks = t->cap = t->count = t->bytes = 0;
 }
 
@@ -167,6 +169,20 @@ record(const struct pm_table *t, size_t idx)
 	return t->chunks[k] + (idx - first) * t->rec_size;
 }
 
+/* Keys are whole 8-byte words (pm_table_init), compared without a call. */
+static bool
+same_key(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	uint64_t diff = 0;
+	for (size_t i = 0; i < n; i += 8) {
+		uint64_t x, y;
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		diff |= x ^ y;
+	}
+	return diff == 0;
+}
+
 /* The slot holding key, or the empty slot where it would go. */
 static struct pm_table_slot *
 probe(const struct pm_table *t, const void *key, uint64_t tag)
@@ -174,11 +190,34 @@ probe(const struct pm_table *t, const void *key, uint64_t tag)
 	size_t mask = t->cap - 1;
 	for (size_t i = (size_t)(tag >> 1) & mask;; i = (i + 1) & mask) {
 		struct pm_table_slot *s = &t->slots[i];
-		if (s->tag == 0 ||
-		    (s->tag == tag && memcmp(record(t, s->idx), key, t->key_size) == 0)) {
+		if (s->tag == 0 || (s->tag == tag && same_key(record(t, s->idx), key, t->key_size))) {
 			return s;
 		}
 	}
+}
+
+/* The recent-keys entry for tag: high hash bits, so it is independent of the slot index. */
+static struct pm_table_slot *
+recent(const struct pm_table *t, uint64_t tag)
+{
+	return &t->recent[(tag >> 40) & (PM_TABLE_RECENT - 1)];
+}
+
+/* A known key's record from the recent cache or the slots, remembering it; NULL if absent. */
+static uint8_t *
+lookup(const struct pm_table *t, const void *key, uint64_t tag, struct pm_table_slot **where)
+{
+	struct pm_table_slot *r = recent(t, tag);
+	if (r->tag == tag && same_key(record(t, r->idx), key, t->key_size)) {
+		return record(t, r->idx);
+	}
+	struct pm_table_slot *s = probe(t, key, tag);
+	*where = s;
+	if (s->tag == 0) {
+		return NULL;
+	}
+	*r = *s;
+	return record(t, s->idx);
 }
 
 static bool
@@ -194,6 +233,13 @@ grow_slots(struct pm_table *t)
 	size_t size = cap * sizeof(struct pm_table_slot);
 	if (!fits(t, size - t->cap * sizeof(struct pm_table_slot))) {
 		return false;
+	}
+	if (t->recent == NULL) {
+		t->recent = calloc(PM_TABLE_RECENT, sizeof(*t->recent));
+		if (t->recent == NULL) {
+			return false;
+		}
+		t->bytes += PM_TABLE_RECENT * sizeof(*t->recent);
 	}
 	struct pm_table_slot *n = calloc(cap, sizeof(*n));
 	if (n == NULL) {
@@ -252,8 +298,9 @@ pm_table_find(const struct pm_table *t, const void *key)
 		return NULL;
 	}
 	uint64_t tag = siphash13(t->k0, t->k1, key, t->key_size) | 1;
-	const struct pm_table_slot *s = probe(t, key, tag);
-	return s->tag != 0 ? record(t, s->idx) + t->key_size : NULL;
+	struct pm_table_slot *s;
+	uint8_t *r = lookup(t, key, tag, &s);
+	return r != NULL ? r + t->key_size : NULL;
 }
 
 /* see table.h */
@@ -264,9 +311,9 @@ pm_table_upsert(struct pm_table *t, const void *key, bool *is_new)
 	*is_new = false;
 	struct pm_table_slot *s = NULL;
 	if (t->cap != 0) {
-		s = probe(t, key, tag);
-		if (s->tag != 0) {
-			return record(t, s->idx) + t->key_size;
+		uint8_t *r = lookup(t, key, tag, &s);
+		if (r != NULL) {
+			return r + t->key_size;
 		}
 	}
 	/* Absent: make room while the load factor would pass 7/10. */
@@ -286,6 +333,7 @@ pm_table_upsert(struct pm_table *t, const void *key, bool *is_new)
 	memset(r + t->key_size, 0, t->rec_size - t->key_size);
 	s->tag = tag;
 	s->idx = t->count++;
+	*recent(t, tag) = *s;
 	*is_new = true;
 	return r + t->key_size;
 }

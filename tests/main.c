@@ -15,6 +15,7 @@ void test_capture(void);
 void test_decode(void);
 void test_info(void);
 void test_corpus(void);
+void test_views(void);
 
 static const struct {
 	const char *name;
@@ -24,6 +25,7 @@ static const struct {
 	{ "table", test_table },
 	{ "capture", test_capture }, { "decode", test_decode }, { "info", test_info },
 	{ "corpus", test_corpus },
+	{ "views", test_views },
 };
 
 int
