@@ -150,6 +150,29 @@ struct pm_port {
 };
 
 #define PM_TIMELINE_SLOTS 4096 /* fine buckets kept while streaming */
+#define PM_FLOW_PIPE      16   /* packets between a flow's prefetch and its update */
+
+/*
+ * What the flow table needs of one packet, taken when it is decoded. Packets
+ * wait PM_FLOW_PIPE packets in a queue while their table slot and record are
+ * prefetched, so the table's cache misses overlap instead of adding up.
+ */
+struct pm_flow_event {
+	struct pm_flow_key key;
+	uint64_t tag;           /* the key's table tag */
+	int64_t ts;             /* ns since the epoch */
+	uint32_t wirelen;       /* frame bytes on the wire */
+	uint32_t payload_wire;  /* transport payload bytes per the headers */
+	uint32_t seq;           /* TCP */
+	uint16_t window;        /* TCP */
+	uint16_t tcp_flags;     /* PM_TCP_* */
+	uint16_t sport, dport;  /* as in the packet */
+	uint8_t dir;            /* 0: source is key.a, 1: source is key.b */
+	uint8_t proto;          /* IP protocol */
+	bool has_l4;            /* a transport header was decoded */
+	bool has_payload;       /* payload bytes were captured */
+	uint8_t app;            /* enum pm_app the payload suggests */
+};
 
 /* Packets and bytes per interval; the width doubles as the capture grows. */
 struct pm_timeline {
@@ -172,6 +195,8 @@ struct pm_flows {
 	uint64_t app_bytes[PM_APP_COUNT];
 	struct pm_timeline tl;
 	bool approximate;         /* some table was full: counts are lower bounds */
+	struct pm_flow_event pipe[PM_FLOW_PIPE]; /* private: packets waiting for the table */
+	size_t pipe_head, pipe_n;                /* private: oldest entry, entries waiting */
 };
 
 /* Set up empty tables whose slot arrays together stay under max_bytes (0: default). */
@@ -180,7 +205,7 @@ void pm_flows_init(struct pm_flows *f, size_t max_bytes);
 /* Account one decoded packet. Packets without an IP header are ignored. */
 void pm_flows_observe(struct pm_flows *f, const struct pm_pkt *pkt);
 
-/* Build the host and port tables and the label totals; call once, after the pass. */
+/* Apply the queued packets, then build the host and port tables and the label totals; call once, after the pass. */
 void pm_flows_finish(struct pm_flows *f);
 
 void pm_flows_free(struct pm_flows *f);

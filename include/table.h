@@ -69,6 +69,17 @@ void *pm_table_upsert(struct pm_table *t, const void *key, bool *is_new);
  */
 const void *pm_table_next(const struct pm_table *t, size_t *pos, void **val);
 
+/*
+ * Pipelined use, for a caller that knows keys a few packets ahead: the tag
+ * of a key (its hash with the low bit set), a prefetch of the cache lines a
+ * lookup of that tag will touch first, then of the record they point to, and
+ * pm_table_upsert with the tag already computed. Prefetches are hints only.
+ */
+uint64_t pm_table_tag(const struct pm_table *t, const void *key);
+void pm_table_prefetch(const struct pm_table *t, uint64_t tag);
+void pm_table_prefetch_record(const struct pm_table *t, uint64_t tag);
+void *pm_table_upsert_tag(struct pm_table *t, const void *key, uint64_t tag, bool *is_new);
+
 /* SipHash-1-3 of n bytes under the per-run seed. */
 uint64_t pm_hash(const void *p, size_t n);
 

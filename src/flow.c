@@ -11,6 +11,7 @@
 
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "decode.h"
@@ -107,7 +108,7 @@ seq_lt(uint32_t a, uint32_t b)
 }
 
 static void
-tcp_seq(struct pm_flow_dir *d, const struct pm_pkt *p)
+tcp_seq(struct pm_flow_dir *d, const struct pm_flow_event *p)
 {
 	uint16_t fl = p->tcp_flags;
 	uint32_t len = p->payload_wire + ((fl & PM_TCP_SYN) != 0) + ((fl & PM_TCP_FIN) != 0);
@@ -148,7 +149,7 @@ tcp_seq(struct pm_flow_dir *d, const struct pm_pkt *p)
 }
 
 static void
-tcp_observe(struct pm_flow *fl, int dir, const struct pm_pkt *p)
+tcp_observe(struct pm_flow *fl, int dir, const struct pm_flow_event *p)
 {
 	struct pm_flow_dir *d = &fl->d[dir];
 	uint16_t f = p->tcp_flags;
@@ -189,11 +190,11 @@ tcp_observe(struct pm_flow *fl, int dir, const struct pm_pkt *p)
 
 /* First packet of a flow: who is the client, and what the ports suggest. */
 static void
-flow_start(struct pm_flow *fl, const struct pm_flow_key *k, int dir, const struct pm_pkt *p)
+flow_start(struct pm_flow *fl, const struct pm_flow_key *k, int dir, const struct pm_flow_event *p)
 {
 	fl->client = (uint8_t)dir;
 	/* Without a handshake, a well-known source port talking to an ephemeral one is a server. */
-	if (p->sport < 1024 && p->dport >= 1024 && (p->flags & PM_PKT_HAS_L4) != 0 &&
+	if (p->sport < 1024 && p->dport >= 1024 && p->has_l4 &&
 	    (p->proto == PM_IPPROTO_TCP || p->proto == PM_IPPROTO_UDP)) {
 		fl->client = (uint8_t)!dir;
 	}
@@ -207,6 +208,55 @@ flow_start(struct pm_flow *fl, const struct pm_flow_key *k, int dir, const struc
 	}
 }
 
+/* One queued packet into its flow. */
+static void
+apply(struct pm_flows *f, const struct pm_flow_event *e)
+{
+	int dir = e->dir;
+	bool is_new;
+	struct pm_flow *fl = pm_table_upsert_tag(&f->flows, &e->key, e->tag, &is_new);
+	if (fl == NULL) {
+		f->dropped_packets++;
+		f->approximate = true;
+		return;
+	}
+	if (is_new) {
+		fl->first = e->ts;
+		flow_start(fl, &e->key, dir, e);
+	}
+	struct pm_flow_dir *d = &fl->d[dir];
+	if (d->packets++ == 0) {
+		d->first = e->ts;
+	}
+	d->last = e->ts;
+	d->bytes += e->wirelen;
+	d->payload += e->payload_wire;
+	if (e->ts < fl->first) {
+		fl->first = e->ts;
+	}
+	if (e->ts > fl->last) {
+		fl->last = e->ts;
+	}
+	if (e->proto == PM_IPPROTO_TCP && e->has_l4) {
+		tcp_observe(fl, dir, e);
+	}
+	if (!d->labelled && e->has_payload) {
+		d->labelled = true;
+		if (e->app != PM_APP_UNKNOWN && fl->app_src != PM_LABEL_PAYLOAD) {
+			fl->app = e->app;
+			fl->app_src = PM_LABEL_PAYLOAD;
+		}
+	}
+}
+
+static void
+apply_oldest(struct pm_flows *f)
+{
+	apply(f, &f->pipe[f->pipe_head]);
+	f->pipe_head = (f->pipe_head + 1) % PM_FLOW_PIPE;
+	f->pipe_n--;
+}
+
 /* see flow.h */
 void
 pm_flows_observe(struct pm_flows *f, const struct pm_pkt *p)
@@ -217,44 +267,32 @@ pm_flows_observe(struct pm_flows *f, const struct pm_pkt *p)
 	f->ip_packets++;
 	f->ip_bytes += p->wirelen;
 	timeline_add(&f->tl, p->ts_ns, p->wirelen);
-
-	struct pm_flow_key k;
-	int dir = make_key(p, &k);
-	bool is_new;
-	struct pm_flow *fl = pm_table_upsert(&f->flows, &k, &is_new);
-	if (fl == NULL) {
-		f->dropped_packets++;
-		f->approximate = true;
-		return;
+	if (f->pipe_n == PM_FLOW_PIPE) {
+		apply_oldest(f);
 	}
-	if (is_new) {
-		fl->first = p->ts_ns;
-		flow_start(fl, &k, dir, p);
-	}
-	struct pm_flow_dir *d = &fl->d[dir];
-	if (d->packets++ == 0) {
-		d->first = p->ts_ns;
-	}
-	d->last = p->ts_ns;
-	d->bytes += p->wirelen;
-	d->payload += p->payload_wire;
-	if (p->ts_ns < fl->first) {
-		fl->first = p->ts_ns;
-	}
-	if (p->ts_ns > fl->last) {
-		fl->last = p->ts_ns;
-	}
-	if (p->proto == PM_IPPROTO_TCP && (p->flags & PM_PKT_HAS_L4) != 0) {
-		tcp_observe(fl, dir, p);
-	}
-	if (!d->labelled && p->payload_len != 0) {
-		d->labelled = true;
-		enum pm_app app =
-			pm_app_by_payload(p->proto, p->sport, p->dport, p->payload, p->payload_len);
-		if (app != PM_APP_UNKNOWN && fl->app_src != PM_LABEL_PAYLOAD) {
-			fl->app = (uint8_t)app;
-			fl->app_src = PM_LABEL_PAYLOAD;
-		}
+	struct pm_flow_event *e = &f->pipe[(f->pipe_head + f->pipe_n) % PM_FLOW_PIPE];
+	e->dir = (uint8_t)make_key(p, &e->key);
+	e->ts = p->ts_ns;
+	e->wirelen = p->wirelen;
+	e->payload_wire = p->payload_wire;
+	e->seq = p->seq;
+	e->window = p->window;
+	e->tcp_flags = p->tcp_flags;
+	e->sport = p->sport;
+	e->dport = p->dport;
+	e->proto = p->proto;
+	e->has_l4 = (p->flags & PM_PKT_HAS_L4) != 0;
+	e->has_payload = p->payload_len != 0;
+	e->app = (uint8_t)(e->has_payload ? pm_app_by_payload(p->proto, p->sport, p->dport,
+							     p->payload, p->payload_len)
+					  : PM_APP_UNKNOWN);
+	e->tag = pm_table_tag(&f->flows, &e->key);
+	pm_table_prefetch(&f->flows, e->tag);
+	f->pipe_n++;
+	/* Half-way down the queue the slot line has arrived: fetch the record it names. */
+	if (f->pipe_n > PM_FLOW_PIPE / 2) {
+		size_t mid = (f->pipe_head + f->pipe_n - 1 - PM_FLOW_PIPE / 2) % PM_FLOW_PIPE;
+		pm_table_prefetch_record(&f->flows, f->pipe[mid].tag);
 	}
 }
 
@@ -284,21 +322,49 @@ pm_flow_tcp_state(const struct pm_flow_key *k, const struct pm_flow *fl)
 	return fl->handshake ? PM_TCP_ESTABLISHED : PM_TCP_ACTIVE;
 }
 
-/* Pair keys for counting distinct peers, contacted ports and clients. */
+/*
+ * Distinct peers, contacted ports and clients are counted without a table:
+ * every flow contributes fingerprints (a keyed 64-bit hash of what is being
+ * counted, for whom) paired with the counter they feed; sorting them puts
+ * equal fingerprints together, and each distinct one bumps its counter once.
+ * Sequential memory instead of a million random inserts. Two different facts
+ * share a fingerprint with probability about n^2 / 2^65 (3e-8 at a million).
+ */
 struct pair_key {
 	uint8_t x[16];
 	uint8_t y[16];
 	uint16_t port;
 	uint8_t proto;
-	uint8_t kind; /* 1 peer, 2 contacted port, 3 client of a port */
+	uint8_t kind;  /* 1 peer, 2 contacted port, 3 client of a port */
 	uint8_t ipver; /* addresses of one family only: 1.2.3.4 is not 102:304:: */
 	uint8_t pad[3];
 };
 
-static bool
-first_pair(struct pm_table *pairs, uint8_t kind, uint8_t ipver, const uint8_t *x,
-	   const uint8_t *y, uint8_t proto, uint16_t port)
+struct distinct {
+	uint64_t fp;       /* fingerprint of the fact */
+	uint64_t *counter; /* into a host or port record (stable: see table.h) */
+};
+
+struct distincts {
+	struct distinct *v;
+	size_t n, cap;
+	bool failed; /* allocation failed: counts are lower bounds */
+};
+
+static void
+fact(struct distincts *d, uint64_t *counter, uint8_t kind, uint8_t ipver, const uint8_t *x,
+     const uint8_t *y, uint8_t proto, uint16_t port)
 {
+	if (d->n == d->cap) {
+		size_t cap = d->cap != 0 ? d->cap * 2 : 1024;
+		struct distinct *v = realloc(d->v, cap * sizeof(*v));
+		if (v == NULL) {
+			d->failed = true;
+			return;
+		}
+		d->v = v;
+		d->cap = cap;
+	}
 	struct pair_key pk;
 	memset(&pk, 0, sizeof(pk));
 	pk.kind = kind;
@@ -309,8 +375,58 @@ first_pair(struct pm_table *pairs, uint8_t kind, uint8_t ipver, const uint8_t *x
 	}
 	pk.proto = proto;
 	pk.port = port;
-	bool is_new = false;
-	return pm_table_upsert(pairs, &pk, &is_new) != NULL && is_new;
+	d->v[d->n].fp = pm_hash(&pk, sizeof(pk));
+	d->v[d->n].counter = counter;
+	d->n++;
+}
+
+/* LSD radix sort on the fingerprint, 16 bits a pass. */
+static bool
+sort_distincts(struct distincts *d)
+{
+	struct distinct *tmp = malloc(d->n * sizeof(*tmp) + 1);
+	size_t *count = malloc(65536 * sizeof(*count));
+	if (tmp == NULL || count == NULL) {
+		free(tmp);
+		free(count);
+		return false;
+	}
+	struct distinct *src = d->v, *dst = tmp;
+	for (unsigned shift = 0; shift < 64; shift += 16) {
+		memset(count, 0, 65536 * sizeof(*count));
+		for (size_t i = 0; i < d->n; i++) {
+			count[(src[i].fp >> shift) & 0xFFFF]++;
+		}
+		size_t at = 0;
+		for (size_t b = 0; b < 65536; b++) {
+			size_t c = count[b];
+			count[b] = at;
+			at += c;
+		}
+		for (size_t i = 0; i < d->n; i++) {
+			dst[count[(src[i].fp >> shift) & 0xFFFF]++] = src[i];
+		}
+		struct distinct *t = src;
+		src = dst;
+		dst = t;
+	}
+	free(tmp); /* four passes: the sorted data is back in d->v */
+	free(count);
+	return true;
+}
+
+static void
+count_distincts(struct distincts *d)
+{
+	if (!sort_distincts(d)) {
+		d->failed = true;
+		return;
+	}
+	for (size_t i = 0; i < d->n; i++) {
+		if (i == 0 || d->v[i].fp != d->v[i - 1].fp) {
+			(*d->v[i].counter)++;
+		}
+	}
 }
 
 static struct pm_host *
@@ -351,7 +467,7 @@ host_add(struct pm_host *h, const struct pm_flow_dir *out, const struct pm_flow_
 }
 
 static void
-finish_flow(struct pm_flows *f, struct pm_table *pairs, const struct pm_flow_key *k,
+finish_flow(struct pm_flows *f, struct distincts *dd, const struct pm_flow_key *k,
 	    const struct pm_flow *fl)
 {
 	const uint8_t *ca = fl->client == 0 ? k->a : k->b, *sa = fl->client == 0 ? k->b : k->a;
@@ -365,11 +481,11 @@ finish_flow(struct pm_flows *f, struct pm_table *pairs, const struct pm_flow_key
 	struct pm_host *hs = host(f, sa, k->ipver);
 	if (hc != NULL) {
 		host_add(hc, c2s, s2c, fl);
-		hc->peers += first_pair(pairs, 1, k->ipver, ca, sa, 0, 0);
+		fact(dd, &hc->peers, 1, k->ipver, ca, sa, 0, 0);
 	}
 	if (hs != NULL && hs != hc) {
 		host_add(hs, s2c, c2s, fl);
-		hs->peers += first_pair(pairs, 1, k->ipver, sa, ca, 0, 0);
+		fact(dd, &hs->peers, 1, k->ipver, sa, ca, 0, 0);
 	} else if (hs != NULL) {
 		/* A host talking to itself sends and receives every packet, as tshark counts. */
 		host_add(hs, s2c, c2s, fl);
@@ -380,7 +496,7 @@ finish_flow(struct pm_flows *f, struct pm_table *pairs, const struct pm_flow_key
 		return;
 	}
 	if (hc != NULL) {
-		hc->ports += first_pair(pairs, 2, k->ipver, ca, NULL, k->proto, sport);
+		fact(dd, &hc->ports, 2, k->ipver, ca, NULL, k->proto, sport);
 	}
 	struct pm_port_key pk = { .port = sport, .proto = k->proto };
 	bool is_new;
@@ -392,7 +508,7 @@ finish_flow(struct pm_flows *f, struct pm_table *pairs, const struct pm_flow_key
 	pt->packets += pkts;
 	pt->bytes += bytes;
 	pt->flows++;
-	pt->clients += first_pair(pairs, 3, k->ipver, ca, NULL, k->proto, sport);
+	fact(dd, &pt->clients, 3, k->ipver, ca, NULL, k->proto, sport);
 	if (fl->app != PM_APP_UNKNOWN) {
 		pt->app = fl->app;
 	}
@@ -402,18 +518,21 @@ finish_flow(struct pm_flows *f, struct pm_table *pairs, const struct pm_flow_key
 void
 pm_flows_finish(struct pm_flows *f)
 {
-	struct pm_table pairs;
-	pm_table_init(&pairs, sizeof(struct pair_key), 0, f->flows.max_bytes);
+	while (f->pipe_n != 0) {
+		apply_oldest(f);
+	}
+	struct distincts dd = { 0 };
 	size_t pos = 0;
 	void *v;
 	const void *k;
 	while ((k = pm_table_next(&f->flows, &pos, &v)) != NULL) {
-		finish_flow(f, &pairs, k, v);
+		finish_flow(f, &dd, k, v);
 	}
-	if (pairs.dropped != 0 || f->flows.dropped != 0) {
+	count_distincts(&dd);
+	if (dd.failed || f->flows.dropped != 0) {
 		f->approximate = true;
 	}
-	pm_table_free(&pairs);
+	free(dd.v);
 }
 
 /* see flow.h */
@@ -496,6 +615,10 @@ starts(const uint8_t *p, size_t n, const char *s)
 static enum pm_app
 tcp_payload(const uint8_t *p, size_t n)
 {
+	/* Most segments are mid-stream data: reject them on the first byte. */
+	if ((p[0] == 0 || strchr("GPHDOCSIER+*", p[0]) == NULL) && (p[0] < 20 || p[0] > 23)) {
+		return PM_APP_UNKNOWN;
+	}
 	static const char *const http[] = { "GET ",     "POST ",  "HEAD ",    "PUT ",
 					    "DELETE ",  "OPTIONS ", "PATCH ", "CONNECT ",
 					    "HTTP/1.",  "PRI * HTTP/2" };

@@ -304,10 +304,51 @@ pm_table_find(const struct pm_table *t, const void *key)
 }
 
 /* see table.h */
+uint64_t
+pm_table_tag(const struct pm_table *t, const void *key)
+{
+	return siphash13(t->k0, t->k1, key, t->key_size) | 1;
+}
+
+/* see table.h */
+void
+pm_table_prefetch(const struct pm_table *t, uint64_t tag)
+{
+	if (t->cap != 0) {
+		__builtin_prefetch(recent(t, tag));
+		__builtin_prefetch(&t->slots[(size_t)(tag >> 1) & (t->cap - 1)]);
+	}
+}
+
+/* see table.h */
+void
+pm_table_prefetch_record(const struct pm_table *t, uint64_t tag)
+{
+	if (t->cap == 0) {
+		return;
+	}
+	const struct pm_table_slot *r = recent(t, tag);
+	const struct pm_table_slot *s = &t->slots[(size_t)(tag >> 1) & (t->cap - 1)];
+	size_t idx = r->tag == tag ? r->idx : s->tag == tag ? s->idx : SIZE_MAX;
+	if (idx < t->count) {
+		const uint8_t *p = record(t, idx);
+		for (size_t off = 0; off < t->rec_size; off += 64) {
+			__builtin_prefetch(p + off, 1);
+		}
+	}
+}
+
+/* see table.h */
 void *
 pm_table_upsert(struct pm_table *t, const void *key, bool *is_new)
 {
-	uint64_t tag = siphash13(t->k0, t->k1, key, t->key_size) | 1;
+	return pm_table_upsert_tag(t, key, pm_table_tag(t, key), is_new);
+}
+
+/* see table.h */
+void *
+pm_table_upsert_tag(struct pm_table *t, const void *key, uint64_t tag, bool *is_new)
+{
 	*is_new = false;
 	struct pm_table_slot *s = NULL;
 	if (t->cap != 0) {
