@@ -505,6 +505,14 @@ main(int argc, char **argv)
 		       (unsigned long long)ref->packets, (unsigned long long)ref->caplen_sum,
 		       ref->packets ? (double)ref->caplen_sum / (double)ref->packets : 0.0);
 	}
+	if (want[M_ANALYSIS] && res[M_ANALYSIS].ok && res[M_ANALYSIS].hwm_kib > 0) {
+		const struct result *an = &res[M_ANALYSIS];
+		long used = an->hwm_kib - an->base_kib;
+		printf("flows: %llu, analysis peak RSS %ld KiB above the child's start, %.0f bytes per "
+		       "flow\n",
+		       (unsigned long long)an->check, used,
+		       an->check != 0 ? (double)used * 1024.0 / (double)an->check : 0.0);
+	}
 	if (want[M_DEC_READ] && want[M_DEC_MMAP] && res[M_DEC_READ].ok && res[M_DEC_MMAP].ok &&
 	    res[M_DEC_READ].check != res[M_DEC_MMAP].check) {
 		printf("decode-read and decode-mmap disagree: check %llu vs %llu\n",

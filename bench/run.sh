@@ -75,6 +75,22 @@ main() {
 		echo "capinfos not installed; skipped"
 	fi
 	time_one "pcapmcp info (default options)" "$BUILD/pcapmcp" info "$BIG"
+	time_one "pcapmcp summary (full analysis)" "$BUILD/pcapmcp" summary --json "$BIG"
+	if command -v tshark >/dev/null; then
+		time_one "tshark -q -z conv,tcp -z conv,udp" tshark -r "$BIG" -q -z conv,tcp -z conv,udp
+	else
+		echo "tshark not installed; skipped"
+	fi
+
+	# Resident memory follows flows, not file size: the same analysis over a
+	# capture a tenth the size, and bytes per flow for both.
+	echo
+	echo "== memory per flow (peak RSS of the full analysis, one run each)"
+	mid=$OUT/mid.pcap
+	"$GEN" -s 110M "$mid" 2>/dev/null
+	for f in "$mid" "$BIG"; do
+		"$WALK" -r 1 -m analysis "$f" | grep -E '^flows:' | sed "s|^|$f: |"
+	done
 
 	echo
 	echo "== instructions per packet (callgrind, user space only, $SMALL_N packets)"
