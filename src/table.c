@@ -207,8 +207,8 @@ recent(const struct pm_table *t, uint64_t tag)
 static uint8_t *
 lookup(const struct pm_table *t, const void *key, uint64_t tag, struct pm_table_slot **where)
 {
-	struct pm_table_slot *r = recent(t, tag);
-	if (r->tag == tag && same_key(record(t, r->idx), key, t->key_size)) {
+	struct pm_table_slot *r = t->recent != NULL ? recent(t, tag) : NULL;
+	if (r != NULL && r->tag == tag && same_key(record(t, r->idx), key, t->key_size)) {
 		return record(t, r->idx);
 	}
 	struct pm_table_slot *s = probe(t, key, tag);
@@ -216,7 +216,9 @@ lookup(const struct pm_table *t, const void *key, uint64_t tag, struct pm_table_
 	if (s->tag == 0) {
 		return NULL;
 	}
-	*r = *s;
+	if (r != NULL) {
+		*r = *s;
+	}
 	return record(t, s->idx);
 }
 
@@ -234,12 +236,14 @@ grow_slots(struct pm_table *t)
 	if (!fits(t, size - t->cap * sizeof(struct pm_table_slot))) {
 		return false;
 	}
-	if (t->recent == NULL) {
+	/* The recent-keys cache is worth its 64 KiB only in a table allowed to be large. */
+	size_t rsize = PM_TABLE_RECENT * sizeof(*t->recent);
+	if (t->recent == NULL && cap >= 2 * PM_TABLE_RECENT && t->max_bytes / 16 >= rsize &&
+	    fits(t, rsize + size)) {
 		t->recent = calloc(PM_TABLE_RECENT, sizeof(*t->recent));
-		if (t->recent == NULL) {
-			return false;
+		if (t->recent != NULL) {
+			t->bytes += rsize;
 		}
-		t->bytes += PM_TABLE_RECENT * sizeof(*t->recent);
 	}
 	struct pm_table_slot *n = calloc(cap, sizeof(*n));
 	if (n == NULL) {
@@ -315,7 +319,9 @@ void
 pm_table_prefetch(const struct pm_table *t, uint64_t tag)
 {
 	if (t->cap != 0) {
-		__builtin_prefetch(recent(t, tag));
+		if (t->recent != NULL) {
+			__builtin_prefetch(recent(t, tag));
+		}
 		__builtin_prefetch(&t->slots[(size_t)(tag >> 1) & (t->cap - 1)]);
 	}
 }
@@ -327,9 +333,9 @@ pm_table_prefetch_record(const struct pm_table *t, uint64_t tag)
 	if (t->cap == 0) {
 		return;
 	}
-	const struct pm_table_slot *r = recent(t, tag);
+	const struct pm_table_slot *r = t->recent != NULL ? recent(t, tag) : NULL;
 	const struct pm_table_slot *s = &t->slots[(size_t)(tag >> 1) & (t->cap - 1)];
-	size_t idx = r->tag == tag ? r->idx : s->tag == tag ? s->idx : SIZE_MAX;
+	size_t idx = r != NULL && r->tag == tag ? r->idx : s->tag == tag ? s->idx : SIZE_MAX;
 	if (idx < t->count) {
 		const uint8_t *p = record(t, idx);
 		for (size_t off = 0; off < t->rec_size; off += 64) {
@@ -374,7 +380,9 @@ pm_table_upsert_tag(struct pm_table *t, const void *key, uint64_t tag, bool *is_
 	memset(r + t->key_size, 0, t->rec_size - t->key_size);
 	s->tag = tag;
 	s->idx = t->count++;
-	*recent(t, tag) = *s;
+	if (t->recent != NULL) {
+		*recent(t, tag) = *s;
+	}
 	*is_new = true;
 	return r + t->key_size;
 }

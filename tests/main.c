@@ -16,6 +16,7 @@ void test_decode(void);
 void test_info(void);
 void test_corpus(void);
 void test_views(void);
+void test_flows(void);
 
 static const struct {
 	const char *name;
@@ -26,6 +27,7 @@ static const struct {
 	{ "capture", test_capture }, { "decode", test_decode }, { "info", test_info },
 	{ "corpus", test_corpus },
 	{ "views", test_views },
+	{ "flows", test_flows },
 };
 
 int

@@ -1,0 +1,719 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_flows.c - the flow engine against tshark, plus crafted TCP cases.
+ *
+ * Conformance: every capture named in tests/flows_expected.tsv (made by
+ * tests/mk_flows_expected.sh from tshark's conversation and endpoint tables;
+ * its header says what each column means) is analysed, and each TCP/UDP
+ * conversation must be one flow with tshark's packets and frame bytes, each
+ * endpoint a host with tshark's tx/rx packets and bytes, and the numbers of
+ * TCP flows, UDP flows and hosts must be tshark's. One line per mismatch,
+ * at most FLOWS_MAX_REPORT (PCAPMCP_FLOWS_ALL=1 prints them all).
+ *
+ * Crafted: small Ethernet/IPv4 pcaps built in memory exercise TCP state,
+ * client detection, retransmission, reordering, zero windows and a full table.
+ */
+#include "analysis.h"
+#include "flow.h"
+#include "table.h"
+#include "test.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+void test_flows(void);
+
+#define FLOWS_TSV        "tests/flows_expected.tsv"
+#define FLOWS_MAX_LINE   1024 /* bytes of one TSV row */
+#define FLOWS_MAX_REPORT 30   /* mismatch lines printed */
+#define FLOWS_MAX_PATH   4096
+
+static unsigned long n_mismatch;
+static bool report_all;
+
+static void mismatch(const char *path, const char *fmt, ...) PM_PRINTF(2, 3);
+
+/* Count a failure and print it as "flows: PATH: what", up to the cap. */
+static void
+mismatch(const char *path, const char *fmt, ...)
+{
+	va_list ap;
+	pm_test_failed++;
+	if (n_mismatch++ >= FLOWS_MAX_REPORT && !report_all) {
+		return;
+	}
+	fprintf(stderr, "flows: %s: ", path);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* Split line at tabs into at most max fields; returns the count. */
+static size_t
+split_tabs(char *line, char **field, size_t max)
+{
+	size_t n = 0;
+	char *p = line;
+	while (n < max) {
+		field[n++] = p;
+		p = strchr(p, '\t');
+		if (p == NULL) {
+			break;
+		}
+		*p++ = '\0';
+	}
+	return n;
+}
+
+static unsigned long long
+num(const char *s)
+{
+	return strtoull(s, NULL, 10);
+}
+
+/* The capture being compared; open is false when it could not be analysed. */
+struct current {
+	char path[FLOWS_MAX_PATH]; /* as in the TSV */
+	bool open;
+	bool skipped; /* corpus file without a corpus */
+	struct pm_analysis a;
+};
+
+static void
+close_current(struct current *c)
+{
+	if (c->open) {
+		pm_analysis_free(&c->a);
+	}
+	c->open = false;
+	c->skipped = false;
+	c->path[0] = '\0';
+}
+
+static void
+open_current(struct current *c, const char *path, const char *corpus, unsigned long *n_files)
+{
+	char full[FLOWS_MAX_PATH + 512];
+	close_current(c);
+	snprintf(c->path, sizeof(c->path), "%s", path);
+	if (strncmp(path, "captures/", 9) == 0) {
+		snprintf(full, sizeof(full), "%s", path);
+	} else if (corpus == NULL) {
+		c->skipped = true;
+		return;
+	} else {
+		snprintf(full, sizeof(full), "%s/%s", corpus, path);
+	}
+	struct pm_error err;
+	memset(&err, 0, sizeof(err));
+	if (pm_analysis_run(&c->a, full, NULL, &err) != 0) {
+		mismatch(path, "analysis failed: %s", err.msg);
+		return;
+	}
+	c->open = true;
+	(*n_files)++;
+}
+
+static void
+check_total(struct current *c, char **f)
+{
+	unsigned long long tcp = 0, udp = 0;
+	size_t pos = 0;
+	void *v;
+	const struct pm_flow_key *k;
+	while ((k = pm_table_next(&c->a.flows.flows, &pos, &v)) != NULL) {
+		tcp += k->proto == PM_IPPROTO_TCP;
+		udp += k->proto == PM_IPPROTO_UDP;
+	}
+	pm_test_passed++;
+	if (tcp != num(f[2])) {
+		mismatch(c->path, "TCP flows %llu, tshark %s", tcp, f[2]);
+	}
+	if (udp != num(f[3])) {
+		mismatch(c->path, "UDP flows %llu, tshark %s", udp, f[3]);
+	}
+	if ((unsigned long long)c->a.flows.hosts.count != num(f[4])) {
+		mismatch(c->path, "hosts %zu, tshark %s", c->a.flows.hosts.count, f[4]);
+	}
+	if (c->a.dec.tcp + c->a.dec.udp != num(f[5])) {
+		mismatch(c->path, "TCP+UDP packets %llu, tshark %s",
+		         (unsigned long long)(c->a.dec.tcp + c->a.dec.udp), f[5]);
+	}
+	if (c->a.flows.approximate) {
+		mismatch(c->path, "flow table approximate");
+	}
+}
+
+static void
+check_conv(struct current *c, char **f)
+{
+	struct pm_flow_key k;
+	memset(&k, 0, sizeof(k));
+	int va = pm_addr_parse(f[2], k.a), vb = pm_addr_parse(f[4], k.b);
+	if (va == 0 || va != vb) {
+		mismatch(c->path, "bad TSV addresses %s %s", f[2], f[4]);
+		return;
+	}
+	k.ipver = (uint8_t)va;
+	k.proto = strcmp(f[1], "tcp") == 0 ? PM_IPPROTO_TCP : PM_IPPROTO_UDP;
+	k.pa = (uint16_t)num(f[3]);
+	k.pb = (uint16_t)num(f[5]);
+	const struct pm_flow *fl = pm_table_find(&c->a.flows.flows, &k);
+	if (fl == NULL) {
+		mismatch(c->path, "%s %s:%s <-> %s:%s: no flow (tshark %s pkts)", f[1], f[2], f[3],
+		         f[4], f[5], f[6]);
+		return;
+	}
+	unsigned long long pk = fl->d[0].packets + fl->d[1].packets;
+	unsigned long long by = fl->d[0].bytes + fl->d[1].bytes;
+	if (pk != num(f[6]) || by != num(f[7])) {
+		mismatch(c->path, "%s %s:%s <-> %s:%s: %llu pkts %llu bytes, tshark %s %s", f[1],
+		         f[2], f[3], f[4], f[5], pk, by, f[6], f[7]);
+		return;
+	}
+	pm_test_passed++;
+}
+
+static void
+check_host(struct current *c, char **f)
+{
+	struct pm_host_key k;
+	memset(&k, 0, sizeof(k));
+	k.ipver = (uint8_t)pm_addr_parse(f[2], k.addr);
+	const struct pm_host *h = pm_table_find(&c->a.flows.hosts, &k);
+	if (h == NULL) {
+		mismatch(c->path, "host %s: absent (tshark tx %s rx %s pkts)", f[2], f[3], f[5]);
+		return;
+	}
+	if (h->pkts_sent != num(f[3]) || h->bytes_sent != num(f[4]) || h->pkts_recv != num(f[5]) ||
+	    h->bytes_recv != num(f[6])) {
+		mismatch(
+		    c->path,
+		    "host %s: tx %llu/%llu rx %llu/%llu (pkts/bytes), tshark tx %s/%s rx %s/%s",
+		    f[2], (unsigned long long)h->pkts_sent, (unsigned long long)h->bytes_sent,
+		    (unsigned long long)h->pkts_recv, (unsigned long long)h->bytes_recv, f[3], f[4],
+		    f[5], f[6]);
+		return;
+	}
+	pm_test_passed++;
+}
+
+static void
+conformance(void)
+{
+	const char *corpus = pm_test_corpus_dir();
+	const char *all = getenv("PCAPMCP_FLOWS_ALL");
+	report_all = all != NULL && all[0] != '\0' && all[0] != '0';
+	FILE *fp = fopen(FLOWS_TSV, "r");
+	if (fp == NULL) {
+		mismatch(FLOWS_TSV, "cannot open (run the tests from the project root)");
+		return;
+	}
+	if (corpus == NULL) {
+		fprintf(stderr, "flows: no corpus (../shared/corpus or PCAPMCP_CORPUS): "
+		                "checking captures/ rows only\n");
+	}
+	static struct current c; /* struct pm_analysis is large: keep it off the stack */
+	char line[FLOWS_MAX_LINE];
+	unsigned long n_files = 0, n_rows = 0, n_skipped = 0;
+	close_current(&c);
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		char *f[9];
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] == '#' || line[0] == '\0') {
+			continue;
+		}
+		size_t nf = split_tabs(line, f, 9);
+		if (nf < 6) {
+			mismatch(FLOWS_TSV, "short row for %s", f[0]);
+			continue;
+		}
+		if (strcmp(f[0], c.path) != 0) {
+			open_current(&c, f[0], corpus, &n_files);
+		}
+		if (c.skipped) {
+			n_skipped++;
+			continue;
+		}
+		if (!c.open) {
+			continue;
+		}
+		n_rows++;
+		if (strcmp(f[1], "total") == 0) {
+			check_total(&c, f);
+		} else if ((strcmp(f[1], "tcp") == 0 || strcmp(f[1], "udp") == 0) && nf >= 8) {
+			check_conv(&c, f);
+		} else if (strcmp(f[1], "host") == 0 && nf >= 7) {
+			check_host(&c, f);
+		} else {
+			mismatch(c.path, "unknown row kind %s", f[1]);
+		}
+	}
+	close_current(&c);
+	fclose(fp);
+	if (n_mismatch > FLOWS_MAX_REPORT && !report_all) {
+		fprintf(stderr, "flows: %lu more mismatches not shown (PCAPMCP_FLOWS_ALL=1)\n",
+		        n_mismatch - FLOWS_MAX_REPORT);
+	}
+	fprintf(stderr, "flows: %lu captures, %lu rows checked, %lu skipped, %lu mismatches\n",
+	        n_files, n_rows, n_skipped, n_mismatch);
+}
+
+/*
+ * Crafted captures: a classic little-endian microsecond pcap of Ethernet
+ * frames, each IPv4 without options and TCP without options or UDP.
+ */
+struct pcapbuf {
+	uint8_t *p;     /* malloc'd, owned */
+	size_t n;       /* bytes written */
+	size_t cap;     /* bytes allocated */
+	uint32_t ts_us; /* time stamp of the next frame, µs after the epoch */
+};
+
+static void
+put(struct pcapbuf *b, const void *src, size_t n)
+{
+	if (n > b->cap - b->n) {
+		size_t cap = b->cap * 2 + n + 4096;
+		uint8_t *p = realloc(b->p, cap);
+		if (p == NULL) {
+			abort();
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->n, src, n);
+	b->n += n;
+}
+
+static void
+le32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+static void
+be16(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static void
+be32(uint8_t *p, uint32_t v)
+{
+	be16(p, v >> 16);
+	be16(p + 2, v & 0xFFFF);
+}
+
+static void
+pcap_start(struct pcapbuf *b)
+{
+	uint8_t h[24] = { 0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0 };
+	memset(b, 0, sizeof(*b));
+	le32(h + 16, 65535);
+	le32(h + 20, PM_LINKTYPE_ETHERNET);
+	put(b, h, sizeof(h));
+	b->ts_us = 1000000;
+}
+
+#define FRAME_MAX (14 + 20 + 20 + 1400)
+
+/* Append Ethernet + IPv4 (addresses host order) + the l4 header and len payload bytes. */
+static void
+frame(struct pcapbuf *b, uint8_t proto, uint32_t src, uint32_t dst, const uint8_t *l4, size_t l4len,
+      size_t len)
+{
+	uint8_t f[FRAME_MAX];
+	if (len > 1400) {
+		abort();
+	}
+	size_t n = 14 + 20 + l4len + len;
+	memset(f, 0, n);
+	f[0] = 0x02; /* locally administered MACs */
+	f[6] = 0x02;
+	f[11] = 1;
+	be16(f + 12, PM_ETH_IPV4);
+	uint8_t *ip = f + 14;
+	ip[0] = 0x45;
+	be16(ip + 2, (uint32_t)(20 + l4len + len));
+	ip[8] = 64;
+	ip[9] = proto;
+	be32(ip + 12, src);
+	be32(ip + 16, dst);
+	memcpy(ip + 20, l4, l4len);
+	memset(ip + 20 + l4len, 'x', len);
+	uint8_t rec[16];
+	le32(rec, b->ts_us / 1000000);
+	le32(rec + 4, b->ts_us % 1000000);
+	le32(rec + 8, (uint32_t)n);
+	le32(rec + 12, (uint32_t)n);
+	put(b, rec, sizeof(rec));
+	put(b, f, n);
+	b->ts_us += 1000;
+}
+
+static void
+tcp(struct pcapbuf *b, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport, uint32_t seq,
+    uint32_t ack, uint8_t flags, uint16_t win, size_t len)
+{
+	uint8_t h[20] = { 0 };
+	be16(h, sport);
+	be16(h + 2, dport);
+	be32(h + 4, seq);
+	be32(h + 8, ack);
+	h[12] = 5 << 4;
+	h[13] = flags;
+	be16(h + 14, win);
+	frame(b, PM_IPPROTO_TCP, src, dst, h, sizeof(h), len);
+}
+
+static void
+udp(struct pcapbuf *b, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport, size_t len)
+{
+	uint8_t h[8] = { 0 };
+	be16(h, sport);
+	be16(h + 2, dport);
+	be16(h + 4, (uint32_t)(8 + len));
+	frame(b, PM_IPPROTO_UDP, src, dst, h, sizeof(h), len);
+}
+
+/* The client 10.0.0.2:40000 talks to the server 10.0.0.1:80; the server is endpoint a. */
+#define SRV   0x0A000001u
+#define CLI   0x0A000002u
+#define SPORT 80
+#define CPORT 40000
+#define CISN  1000u
+#define SISN  5000u
+#define WIN   65535
+
+#define F_FIN PM_TCP_FIN
+#define F_SYN PM_TCP_SYN
+#define F_RST PM_TCP_RST
+#define F_PSH PM_TCP_PSH
+#define F_ACK PM_TCP_ACK
+
+static void
+c2s(struct pcapbuf *b, uint32_t seq, uint32_t ack, uint8_t flags, uint16_t win, size_t len)
+{
+	tcp(b, CLI, SRV, CPORT, SPORT, seq, ack, flags, win, len);
+}
+
+static void
+s2c(struct pcapbuf *b, uint32_t seq, uint32_t ack, uint8_t flags, uint16_t win, size_t len)
+{
+	tcp(b, SRV, CLI, SPORT, CPORT, seq, ack, flags, win, len);
+}
+
+static void
+handshake(struct pcapbuf *b)
+{
+	c2s(b, CISN, 0, F_SYN, WIN, 0);
+	s2c(b, SISN, CISN + 1, F_SYN | F_ACK, WIN, 0);
+	c2s(b, CISN + 1, SISN + 1, F_ACK, WIN, 0);
+}
+
+/* Analyse b (freed here) into *a; exactly one flow must result. */
+static const struct pm_flow *
+one_flow(struct pm_analysis *a, struct pcapbuf *b, struct pm_flow_key *key)
+{
+	struct pm_error err;
+	memset(&err, 0, sizeof(err));
+	int rc = pm_analysis_run_mem(a, b->p, b->n, NULL, &err);
+	free(b->p);
+	CHECK_EQ(rc, 0);
+	if (rc != 0) {
+		return NULL;
+	}
+	CHECK_EQ(a->flows.flows.count, 1);
+	size_t pos = 0;
+	void *v = NULL;
+	const struct pm_flow_key *k = pm_table_next(&a->flows.flows, &pos, &v);
+	CHECK(k != NULL);
+	if (k == NULL) {
+		pm_analysis_free(a);
+		return NULL;
+	}
+	*key = *k;
+	/* The canonical key puts the lower address first: the server here. */
+	uint8_t srv[16] = { 10, 0, 0, 1 }, cli[16] = { 10, 0, 0, 2 };
+	CHECK_MEM(key->a, srv, 16);
+	CHECK_MEM(key->b, cli, 16);
+	CHECK_EQ(key->pa, SPORT);
+	CHECK_EQ(key->pb, CPORT);
+	CHECK_EQ(key->proto, PM_IPPROTO_TCP);
+	CHECK_EQ(key->ipver, 4);
+	return v;
+}
+
+static void
+crafted_closed(void)
+{
+	struct pcapbuf b;
+	pcap_start(&b);
+	handshake(&b);
+	c2s(&b, CISN + 1, SISN + 1, F_PSH | F_ACK, WIN, 100);
+	s2c(&b, SISN + 1, CISN + 101, F_PSH | F_ACK, WIN, 300);
+	c2s(&b, CISN + 101, SISN + 301, F_FIN | F_ACK, WIN, 0);
+	s2c(&b, SISN + 301, CISN + 102, F_FIN | F_ACK, WIN, 0);
+	c2s(&b, CISN + 102, SISN + 302, F_ACK, WIN, 0);
+	static struct pm_analysis a;
+	struct pm_flow_key k;
+	const struct pm_flow *fl = one_flow(&a, &b, &k);
+	if (fl == NULL) {
+		return;
+	}
+	CHECK_EQ(pm_flow_tcp_state(&k, fl), PM_TCP_CLOSED);
+	CHECK_EQ(fl->client, 1); /* the SYN sender is endpoint b */
+	CHECK(fl->client_by_syn);
+	CHECK(fl->synack);
+	CHECK(fl->handshake);
+	CHECK_EQ(fl->d[1].packets, 5);
+	CHECK_EQ(fl->d[0].packets, 3);
+	CHECK_EQ(fl->d[1].bytes, 5 * 54 + 100);
+	CHECK_EQ(fl->d[0].bytes, 3 * 54 + 300);
+	CHECK_EQ(fl->d[1].payload, 100);
+	CHECK_EQ(fl->d[0].payload, 300);
+	CHECK_EQ(fl->d[1].syn, 1);
+	CHECK_EQ(fl->d[0].syn, 1);
+	CHECK_EQ(fl->d[1].fin, 1);
+	CHECK_EQ(fl->d[0].fin, 1);
+	CHECK_EQ(fl->d[0].retrans + fl->d[1].retrans, 0);
+	CHECK_EQ(fl->d[0].ooo + fl->d[1].ooo, 0);
+	CHECK_EQ(fl->d[0].zero_win + fl->d[1].zero_win, 0);
+	CHECK_EQ(fl->d[1].isn, CISN);
+	CHECK_EQ(fl->app, PM_APP_HTTP);
+	/* Hosts: the client sent 5 packets and received 3. */
+	struct pm_host_key hk;
+	memset(&hk, 0, sizeof(hk));
+	hk.addr[0] = 10;
+	hk.addr[3] = 2;
+	hk.ipver = 4;
+	const struct pm_host *h = pm_table_find(&a.flows.hosts, &hk);
+	CHECK(h != NULL);
+	if (h != NULL) {
+		CHECK_EQ(h->pkts_sent, 5);
+		CHECK_EQ(h->pkts_recv, 3);
+		CHECK_EQ(h->bytes_sent, 5 * 54 + 100);
+		CHECK_EQ(h->bytes_recv, 3 * 54 + 300);
+		CHECK_EQ(h->flows, 1);
+		CHECK_EQ(h->peers, 1);
+		CHECK_EQ(h->ports, 1);
+	}
+	struct pm_port_key pk = { .port = SPORT, .proto = PM_IPPROTO_TCP };
+	const struct pm_port *pt = pm_table_find(&a.flows.ports, &pk);
+	CHECK(pt != NULL);
+	if (pt != NULL) {
+		CHECK_EQ(pt->packets, 8);
+		CHECK_EQ(pt->flows, 1);
+		CHECK_EQ(pt->clients, 1);
+	}
+	pm_analysis_free(&a);
+}
+
+/* The server's side opens the capture (SYN-ACK first): the client is still the SYN sender. */
+static void
+crafted_client_from_synack(void)
+{
+	struct pcapbuf b;
+	pcap_start(&b);
+	s2c(&b, SISN, CISN + 1, F_SYN | F_ACK, WIN, 0);
+	c2s(&b, CISN + 1, SISN + 1, F_ACK, WIN, 0);
+	static struct pm_analysis a;
+	struct pm_flow_key k;
+	const struct pm_flow *fl = one_flow(&a, &b, &k);
+	if (fl == NULL) {
+		return;
+	}
+	CHECK_EQ(fl->client, 1);
+	CHECK_EQ(pm_flow_tcp_state(&k, fl), PM_TCP_ESTABLISHED);
+	pm_analysis_free(&a);
+}
+
+static void
+crafted_state(const char *name, int which, enum pm_tcp_state want)
+{
+	struct pcapbuf b;
+	pcap_start(&b);
+	switch (which) {
+	case 0: /* SYN answered by RST */
+		c2s(&b, CISN, 0, F_SYN, WIN, 0);
+		s2c(&b, 0, CISN + 1, F_RST | F_ACK, 0, 0);
+		break;
+	case 1: /* SYN only, repeated */
+		c2s(&b, CISN, 0, F_SYN, WIN, 0);
+		c2s(&b, CISN, 0, F_SYN, WIN, 0);
+		break;
+	case 2: /* handshake, then RST */
+		handshake(&b);
+		c2s(&b, CISN + 1, SISN + 1, F_PSH | F_ACK, WIN, 10);
+		s2c(&b, SISN + 1, CISN + 11, F_RST | F_ACK, 0, 0);
+		break;
+	default: /* handshake only */
+		handshake(&b);
+		break;
+	}
+	static struct pm_analysis a;
+	struct pm_flow_key k;
+	const struct pm_flow *fl = one_flow(&a, &b, &k);
+	if (fl == NULL) {
+		return;
+	}
+	enum pm_tcp_state got = pm_flow_tcp_state(&k, fl);
+	if (got != want) {
+		fprintf(stderr, "flows: crafted %s: state %s, want %s\n", name,
+		        pm_tcp_state_name(got), pm_tcp_state_name(want));
+	}
+	CHECK_EQ(got, want);
+	CHECK_EQ(fl->client, 1);
+	/* A RST carries no window: it is not a zero-window advertisement. */
+	CHECK_EQ(fl->d[0].zero_win + fl->d[1].zero_win, 0);
+	pm_analysis_free(&a);
+}
+
+static void
+crafted_retrans(void)
+{
+	struct pcapbuf b;
+	pcap_start(&b);
+	handshake(&b);
+	c2s(&b, CISN + 1, SISN + 1, F_PSH | F_ACK, WIN, 100);
+	c2s(&b, CISN + 1, SISN + 1, F_PSH | F_ACK, WIN, 100);
+	s2c(&b, SISN + 1, CISN + 101, F_ACK, WIN, 0);
+	static struct pm_analysis a;
+	struct pm_flow_key k;
+	const struct pm_flow *fl = one_flow(&a, &b, &k);
+	if (fl == NULL) {
+		return;
+	}
+	CHECK_EQ(fl->d[1].retrans, 1);
+	CHECK_EQ(fl->d[1].ooo, 0);
+	CHECK_EQ(fl->d[1].data, 2);
+	CHECK_EQ(fl->d[0].retrans, 0);
+	CHECK_EQ(pm_flow_tcp_state(&k, fl), PM_TCP_ESTABLISHED);
+	pm_analysis_free(&a);
+}
+
+static void
+crafted_ooo(void)
+{
+	struct pcapbuf b;
+	pcap_start(&b);
+	handshake(&b);
+	c2s(&b, CISN + 101, SISN + 1, F_PSH | F_ACK, WIN, 100); /* segment 2 first */
+	c2s(&b, CISN + 1, SISN + 1, F_PSH | F_ACK, WIN, 100);   /* then segment 1 */
+	c2s(&b, CISN + 201, SISN + 1, F_PSH | F_ACK, WIN, 100); /* then in order */
+	s2c(&b, SISN + 1, CISN + 301, F_ACK, WIN, 0);
+	static struct pm_analysis a;
+	struct pm_flow_key k;
+	const struct pm_flow *fl = one_flow(&a, &b, &k);
+	if (fl == NULL) {
+		return;
+	}
+	CHECK_EQ(fl->d[1].ooo, 1);
+	CHECK_EQ(fl->d[1].retrans, 0);
+	CHECK(!fl->d[1].hole_open);
+	CHECK_EQ(fl->d[1].next_seq, CISN + 301);
+	pm_analysis_free(&a);
+}
+
+static void
+crafted_zero_window(void)
+{
+	struct pcapbuf b;
+	pcap_start(&b);
+	handshake(&b);
+	c2s(&b, CISN + 1, SISN + 1, F_PSH | F_ACK, WIN, 100);
+	s2c(&b, SISN + 1, CISN + 101, F_ACK, 0, 0);
+	s2c(&b, SISN + 1, CISN + 101, F_ACK, WIN, 0);
+	static struct pm_analysis a;
+	struct pm_flow_key k;
+	const struct pm_flow *fl = one_flow(&a, &b, &k);
+	if (fl == NULL) {
+		return;
+	}
+	CHECK_EQ(fl->d[0].zero_win, 1);
+	CHECK_EQ(fl->d[1].zero_win, 0);
+	pm_analysis_free(&a);
+}
+
+#define FULL_FLOWS 5000
+#define FULL_BYTES (64u << 10) /* far below what 5000 flow records need */
+
+/*
+ * 5000 UDP flows through a table capped at max_bytes: flows are dropped and
+ * counted, the result says it is approximate, and decoder totals stay exact.
+ */
+static void
+table_full(size_t max_bytes, bool expect_some)
+{
+	struct pcapbuf b;
+	pcap_start(&b);
+	for (uint32_t i = 0; i < FULL_FLOWS; i++) {
+		udp(&b, 0xC0A80000u + i, 0x0A000001u, (uint16_t)(1024 + i), 53, 20);
+	}
+	static struct pm_analysis a;
+	struct pm_analysis_opts o;
+	memset(&o, 0, sizeof(o));
+	o.max_table_bytes = max_bytes;
+	struct pm_error err;
+	memset(&err, 0, sizeof(err));
+	int rc = pm_analysis_run_mem(&a, b.p, b.n, &o, &err);
+	free(b.p);
+	CHECK_EQ(rc, 0);
+	if (rc != 0) {
+		return;
+	}
+	CHECK(a.flows.approximate);
+	CHECK(a.flows.flows.dropped > 0);
+	CHECK(a.flows.flows.count < FULL_FLOWS);
+	if (expect_some) {
+		CHECK(a.flows.flows.count > 0);
+	}
+	CHECK_EQ(a.flows.flows.count + a.flows.flows.dropped, FULL_FLOWS);
+	CHECK_EQ(a.flows.dropped_packets, a.flows.flows.dropped);
+	/* The cap is a promise about memory: no table may hold more. */
+	if (a.flows.flows.bytes > max_bytes) {
+		fprintf(stderr, "flows: table capped at %zu bytes holds %zu\n", max_bytes,
+		        a.flows.flows.bytes);
+	}
+	CHECK(a.flows.flows.bytes <= max_bytes);
+	CHECK_EQ(a.dec.udp, FULL_FLOWS);
+	CHECK_EQ(a.dec.packets, FULL_FLOWS);
+	CHECK_EQ(a.flows.ip_packets, FULL_FLOWS);
+	pm_analysis_free(&a);
+}
+
+static void
+crafted_table_full(void)
+{
+	table_full(FULL_BYTES, false);
+	/*
+	 * Room for the recent-key cache (PM_TABLE_RECENT slots of a 64-bit tag and
+	 * a 64-bit index) plus 64 KiB: some flows fit, 5000 cannot (>= 200 bytes each).
+	 */
+	table_full(PM_TABLE_RECENT * 2 * sizeof(uint64_t) + FULL_BYTES, true);
+}
+
+/* see the file comment */
+void
+test_flows(void)
+{
+	crafted_closed();
+	crafted_client_from_synack();
+	crafted_state("syn-rst", 0, PM_TCP_FAILED);
+	crafted_state("syn-only", 1, PM_TCP_FAILED);
+	crafted_state("handshake-rst", 2, PM_TCP_RESET);
+	crafted_state("handshake", 3, PM_TCP_ESTABLISHED);
+	crafted_retrans();
+	crafted_ooo();
+	crafted_zero_window();
+	crafted_table_full();
+	conformance();
+}
