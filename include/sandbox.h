@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sandbox.h - the server's configuration (environment variables, DESIGN.md
+ * "Configuration") and the checks every tool call passes: the capture path
+ * must resolve inside the allowed directory, be a regular file no larger than
+ * the limit and start with a pcap or pcapng magic; the auth token, when
+ * required, must match.
+ *
+ * Failures carry the DESIGN.md error-contract code as the first word of
+ * pm_error.msg ("path_not_found: ..."), so mcp.c can build the tool error
+ * without a second table. Nothing here prints, logs or echoes a token.
+ */
+#ifndef PM_SANDBOX_H
+#define PM_SANDBOX_H
+
+#include <limits.h> /* PATH_MAX */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pm.h"
+
+struct pm_json;
+
+#define PM_CONFIG_DEFAULT_MAX_MB 4096u              /* PCAPMCP_MAX_FILE_MB when unset */
+#define PM_CONFIG_MAX_MB         (UINT64_MAX >> 20) /* largest limit whose bytes fit uint64 */
+
+/*
+ * Settings read once at start. About 28 KiB: fine on the main stack, or make
+ * it static. Strings are NUL-terminated; "" means unset.
+ */
+struct pm_config {
+	char allowed_dir[PATH_MAX]; /* realpath()ed, so no symlinks, no trailing '/' unless "/" */
+	uint64_t max_file_mb;       /* MiB (2^20 bytes); 1..PM_CONFIG_MAX_MB */
+	char token[PATH_MAX];       /* secret; never written to output or logs */
+	bool token_set;             /* token is non-empty */
+	bool require_token;         /* every tool call must carry token */
+	bool offline;               /* no network; local databases only */
+	bool allow_private;         /* enrich private and reserved addresses too */
+	char cache_dir[PATH_MAX];   /* enrichment cache; not created here; "" if no HOME */
+	char ca_file[PATH_MAX];     /* trust anchors; "" = the system bundle */
+	char geoip_db[PATH_MAX];    /* .mmdb path or "" */
+	char asn_db[PATH_MAX];      /* .mmdb path or "" */
+	char tools[PATH_MAX];       /* tool names/groups for serve; default "all" */
+};
+
+/*
+ * Fill *c from the environment: envp ("NAME=value" strings, NULL-terminated)
+ * when non-NULL, else getenv(). Reads PCAPMCP_ALLOWED_DIR, _MAX_FILE_MB,
+ * _TOKEN, _REQUIRE_TOKEN, _OFFLINE, _ALLOW_PRIVATE, _CACHE_DIR, _CA_FILE,
+ * _GEOIP_DB, _ASN_DB and _TOOLS; when a PCAPMCP_ name is unset, its PortHunter
+ * alias is read (PORT_HUNTER_ALLOWED_DIR, _MAX_PCAP_MB, _TOKEN,
+ * _REQUIRE_TOKEN). An empty value counts as unset.
+ *
+ * Booleans are true/false/1/0/yes/no in any case; MAX_FILE_MB is a positive
+ * decimal integer with nothing around it. The allowed directory (default: the
+ * working directory) must exist and be a directory; it is stored resolved.
+ * The cache directory defaults to $XDG_CACHE_HOME/pcapmcp (when absolute),
+ * else $HOME/.cache/pcapmcp. Requiring a token without setting one is an
+ * error.
+ *
+ * Returns 0, or fills *err with a message naming the variable and what to
+ * set it to and returns PM_E_MALFORMED (bad value), PM_E_LIMIT (value longer
+ * than PATH_MAX - 1) or PM_E_IO (allowed directory missing or not one). The
+ * message never contains the token.
+ */
+PM_MUST_CHECK int pm_config_load(struct pm_config *c, char *const *envp, struct pm_error *err);
+
+/*
+ * Write the sandbox settings as members of the object open in w, for
+ * get_info: allowed_dir, max_file_mb, require_token, token_set, offline,
+ * allow_private, tools. Writes whether a token is set, never the token.
+ */
+void pm_config_describe(const struct pm_config *c, struct pm_json *w);
+
+/*
+ * Check the capture path a request named, the len bytes at path (not
+ * NUL-terminated; a NUL inside is refused). A relative path starts at the
+ * allowed directory, never the working directory. The path is resolved with
+ * realpath(), symlinks included, and the result must equal the allowed
+ * directory or lie below it by whole components (/data admits /data/x, never
+ * /data2). It must then be a regular file (FIFOs, devices, sockets and
+ * directories are refused without being opened), of at most max_file_mb MiB,
+ * whose first 4 bytes are a pcap (a1b2c3d4, a1b23c4d, a1b2cd34, either byte
+ * order) or pcapng (0a0d0d0a) magic; the name's extension plays no part.
+ *
+ * The file is opened O_RDONLY|O_NOFOLLOW|O_NONBLOCK|O_CLOEXEC and the open
+ * file is checked to be the inode that was stat()ed, so a swap after the
+ * check is caught. On success writes the resolved path to out, stores the
+ * open descriptor (read offset 0; the caller closes it) in *fd_out, and
+ * returns 0. Reading through the descriptor (or /dev/fd/N) avoids reopening
+ * by name, which would reopen the window between check and use.
+ *
+ * On failure *fd_out is -1 and err->msg starts with the contract code:
+ * invalid_argument (empty, NUL or over-long path; PM_E_MALFORMED or
+ * PM_E_LIMIT), path_outside_allowed_dir (PM_E_LIMIT), path_not_found
+ * (PM_E_IO; also unreadable or a symlink loop), not_a_regular_file
+ * (PM_E_UNSUPPORTED), file_too_large (PM_E_LIMIT) or unsupported_file_type
+ * (PM_E_UNSUPPORTED). A missing path whose name alone leads outside the
+ * directory reports path_outside_allowed_dir, so requests cannot probe which
+ * files exist elsewhere.
+ */
+PM_MUST_CHECK int pm_sandbox_open(const struct pm_config *c, const char *path, size_t len,
+                                  char out[PATH_MAX], int *fd_out, struct pm_error *err);
+
+/* pm_sandbox_open for a NUL-terminated path, closing the descriptor. */
+PM_MUST_CHECK int pm_sandbox_resolve(const struct pm_config *c, const char *path,
+                                     char out[PATH_MAX], struct pm_error *err);
+
+/*
+ * The error-contract code at the start of err->msg (a static string), or
+ * "invalid_argument" when the message starts with none of the sandbox codes.
+ */
+const char *pm_sandbox_code(const struct pm_error *err);
+
+/* The message after its "code: " prefix (points into err->msg). */
+const char *pm_sandbox_detail(const struct pm_error *err);
+
+/*
+ * Whether a tool call carrying `given` (NULL when absent) may run: always
+ * when no token is required; otherwise only when given equals the token.
+ * The comparison takes the same time whatever bytes differ, and a length
+ * mismatch does not shorten it.
+ */
+bool pm_sandbox_token_ok(const struct pm_config *c, const char *given);
+
+#endif /* PM_SANDBOX_H */
