@@ -17,6 +17,7 @@ void test_info(void);
 void test_corpus(void);
 void test_views(void);
 void test_flows(void);
+void test_sandbox(void);
 
 static const struct {
 	const char *name;
@@ -28,6 +29,7 @@ static const struct {
 	{ "corpus", test_corpus },
 	{ "views", test_views },
 	{ "flows", test_flows },
+	{ "sandbox", test_sandbox },
 };
 
 int
