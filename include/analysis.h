@@ -23,7 +23,13 @@ struct pm_analysis_opts {
 	enum pm_io io;               /* byte source */
 	size_t max_table_bytes;      /* cap per hash table; 0 = PM_DEFAULT_MAX_TABLE_BYTES */
 	bool info_only;              /* capinfos facts and decoder counters only: no analysers */
+	/* Called every PM_PROGRESS_EVERY records with bytes read and the file size (0 if unknown). */
+	void (*progress)(void *opaque, uint64_t done, uint64_t total);
+	void *opaque;                /* passed to progress */
+	volatile int *cancel;        /* non-zero: stop the pass and fail with PM_E_LIMIT */
 };
+
+#define PM_PROGRESS_EVERY 65536 /* records between progress calls and cancel checks */
 
 /*
  * The result of one pass. Analysers keep their state here; adding one means

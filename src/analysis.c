@@ -52,7 +52,17 @@ pass(struct pm_analysis *a, const struct pm_analysis_opts *o, struct pm_error *e
 	struct pm_pkt pkt;
 	int rc;
 	size_t n = o != NULL && o->info_only ? 0 : PM_ARRAY_LEN(analysers);
+	uint64_t count = 0;
 	while ((rc = pm_capture_next(&a->cap, &r)) == 1) {
+		if (PM_UNLIKELY(++count % PM_PROGRESS_EVERY == 0) && o != NULL) {
+			if (o->cancel != NULL && *o->cancel != 0) {
+				rc = PM_E_LIMIT;
+				break;
+			}
+			if (o->progress != NULL) {
+				o->progress(o->opaque, a->cap.bytes_read, a->cap.file_size);
+			}
+		}
 		pm_info_observe(&a->info, &r);
 		pm_decode(&a->dec, r.linktype, r.data, r.caplen, r.len, r.ts_ns, &pkt);
 		for (size_t i = 0; i < n; i++) {
@@ -62,8 +72,8 @@ pass(struct pm_analysis *a, const struct pm_analysis_opts *o, struct pm_error *e
 	pm_capture_release_source(&a->cap);
 	if (rc < 0) {
 		pm_analysis_free(a);
-		return pm_error_set(err, rc, (size_t)a->cap.bytes_read, "%s: read failed: %s",
-				    a->path, pm_strerror(rc));
+		return pm_error_set(err, rc, (size_t)a->cap.bytes_read, "%s: %s", a->path,
+				    rc == PM_E_LIMIT ? "cancelled" : pm_strerror(rc));
 	}
 	for (size_t i = 0; i < n; i++) {
 		analysers[i].finish(a);

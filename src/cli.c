@@ -11,8 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "analysis.h"
+#include "arena.h"
+#include "cache.h"
+#include "mcp.h"
+#include "sandbox.h"
+#include "tools.h"
 #include "decode.h"
 #include "flowview.h"
 #include "json.h"
@@ -74,6 +80,10 @@ usage(FILE *f)
 	        "  tcp FILE [--view connections|anomalies|retransmissions|flow] [--server-ip IP]\n"
 	        "        [--server-port N] [--threshold F] [--limit N] [--offset N] [--json]\n"
 	        "                                       TCP connections and their health\n"
+	        "  serve [--tools LIST]                 MCP server over stdio (see README)\n"
+	        "  call TOOL [JSON]                     run any MCP tool with JSON arguments and\n"
+	        "                                       print its result (see pcapmcp tools)\n"
+	        "  tools                                list the tools\n"
 	        "  version                              print the version\n"
 	        "  help                                 this text\n"
 	        "\n"
@@ -780,6 +790,94 @@ verb_tcp(int argc, char **argv)
 	return rc;
 }
 
+/* `pcapmcp call TOOL 'JSON'`: any registered tool, exactly as MCP runs it. */
+static int
+verb_call(int argc, char **argv)
+{
+	if (argc < 3 || argc > 4) {
+		fprintf(stderr, "pcapmcp: usage: pcapmcp call TOOL ['{\"arg\": ...}']\n");
+		return PM_EXIT_USAGE;
+	}
+	const struct pm_tool *t = pm_tool_find(argv[2]);
+	if (t == NULL) {
+		fprintf(stderr, "pcapmcp: unknown tool '%s' (pcapmcp tools lists them)\n", argv[2]);
+		return PM_EXIT_USAGE;
+	}
+	static struct pm_config cfg;
+	struct pm_error err = { 0 };
+	if (pm_config_load(&cfg, NULL, &err) != 0) {
+		fprintf(stderr, "pcapmcp: configuration: %s\n", err.msg);
+		return PM_EXIT_USAGE;
+	}
+	struct pm_arena arena;
+	pm_arena_init(&arena, 64u << 20);
+	const struct pm_jv *args = NULL;
+	const char *text = argc == 4 ? argv[3] : "{}";
+	if (pm_json_parse((const uint8_t *)text, strlen(text), &arena, &args, &err) != 0) {
+		fprintf(stderr, "pcapmcp: arguments are not valid JSON (byte %zu): %s\n", err.offset,
+			err.msg);
+		pm_arena_free(&arena);
+		return PM_EXIT_USAGE;
+	}
+	struct pm_cache cache;
+	pm_cache_init(&cache, 0);
+	struct pm_tool_ctx ctx = { .cfg = &cfg, .cache = &cache };
+	int rc = pm_tools_select(&ctx, "all", &err);
+	struct pm_json w;
+	pm_json_init(&w, 0);
+	w.pretty = true;
+	bool is_error = false;
+	if (rc == 0) {
+		rc = pm_tools_call(&ctx, t, args, &w, &is_error);
+	}
+	if (rc == 0) {
+		fwrite(w.buf, 1, w.len, stdout);
+		fputc('\n', stdout);
+	} else {
+		fprintf(stderr, "pcapmcp: %s: the result could not be produced\n", t->name);
+	}
+	pm_json_free(&w);
+	pm_cache_free(&cache);
+	pm_arena_free(&arena);
+	return rc != 0 ? PM_EXIT_FAIL : is_error ? PM_EXIT_USAGE : PM_EXIT_OK;
+}
+
+/* `pcapmcp serve [--tools LIST]`: the MCP server on stdin/stdout. */
+static int
+verb_serve(int argc, char **argv)
+{
+	static struct pm_config cfg;
+	struct pm_error err = { 0 };
+	const char *tools = NULL;
+	for (int i = 2; i < argc; i++) {
+		if (strncmp(argv[i], "--tools=", 8) == 0) {
+			tools = argv[i] + 8;
+		} else if (strcmp(argv[i], "--tools") == 0 && i + 1 < argc) {
+			tools = argv[++i];
+		} else {
+			fprintf(stderr, "pcapmcp: serve takes only --tools LIST, not '%s'\n", argv[i]);
+			return PM_EXIT_USAGE;
+		}
+	}
+	if (pm_config_load(&cfg, NULL, &err) != 0) {
+		fprintf(stderr, "pcapmcp: configuration: %s\n", err.msg);
+		return PM_EXIT_USAGE;
+	}
+	return pm_mcp_serve(&cfg, tools != NULL ? tools : cfg.tools, STDIN_FILENO, STDOUT_FILENO);
+}
+
+/* `pcapmcp tools`: the registry, one line a tool. */
+static int
+verb_tools(void)
+{
+	size_t n;
+	const struct pm_tool *t = pm_tools(&n);
+	for (size_t i = 0; i < n; i++) {
+		printf("%-30s %-10s %s\n", t[i].name, pm_tool_group_name(t[i].group), t[i].title);
+	}
+	return PM_EXIT_OK;
+}
+
 /* see cli.h */
 int
 pm_cli_main(int argc, char **argv)
@@ -800,6 +898,15 @@ pm_cli_main(int argc, char **argv)
 	}
 	if (strcmp(verb, "tcp") == 0) {
 		return verb_tcp(argc, argv);
+	}
+	if (strcmp(verb, "serve") == 0) {
+		return verb_serve(argc, argv);
+	}
+	if (strcmp(verb, "call") == 0) {
+		return verb_call(argc, argv);
+	}
+	if (strcmp(verb, "tools") == 0) {
+		return verb_tools();
 	}
 	if (strcmp(verb, "version") == 0 || strcmp(verb, "--version") == 0) {
 		printf("pcapmcp %s\n", PM_VERSION);

@@ -18,6 +18,7 @@ void test_corpus(void);
 void test_views(void);
 void test_flows(void);
 void test_sandbox(void);
+void test_mcp(void);
 
 static const struct {
 	const char *name;
@@ -30,6 +31,7 @@ static const struct {
 	{ "views", test_views },
 	{ "flows", test_flows },
 	{ "sandbox", test_sandbox },
+	{ "mcp", test_mcp },
 };
 
 int

@@ -85,5 +85,34 @@ for src in fuzz/fuzz_*.c; do
 	if "$f" "fuzz/corpus/$t" >"$tmp/fz" 2>&1; then ok; else bad "fuzz corpus $t:"; tail -n 20 "$tmp/fz" >&2; fi
 done
 
+# 5. MCP end to end: the official TypeScript SDK client drives `serve`
+# (tests/mcp/e2e.mjs), and a stream of malformed lines hits one server
+# (tests/mcp/malformed.mjs). Needs node and `npm ci --prefix tests/mcp`
+# (.ci/run does it); without them the section is skipped and counts nothing.
+mcp_run() { # mcp_run NAME SCRIPT: add its "NAME: N passed, N failed" to the totals
+	local name=$1 script=$2
+	node "$script" "$abs_prog" >"$tmp/$name.out" 2>"$tmp/$name.err"; local rc=$?
+	grep '^not ok' "$tmp/$name.out" | sed "s/^/  $name: /" >&2
+	local line; line=$(tail -n 1 "$tmp/$name.out")
+	if [[ $line =~ ^$name:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+		pass=$((pass + BASH_REMATCH[1])); fail=$((fail + BASH_REMATCH[2]))
+		[ "$rc" = 0 ] || [ "${BASH_REMATCH[2]}" != 0 ] || bad "mcp $name exited $rc"
+	else
+		bad "mcp $name crashed or printed no summary (exit $rc)"
+		tail -n 20 "$tmp/$name.out" "$tmp/$name.err" >&2
+	fi
+}
+abs_prog=$(cd "$(dirname "$prog")" && pwd)/$(basename "$prog")
+if ! command -v node >/dev/null 2>&1; then
+	echo "mcp e2e: skipped (node not found)" >&2
+else
+	mcp_run malformed tests/mcp/malformed.mjs
+	if [ -f tests/mcp/node_modules/@modelcontextprotocol/sdk/package.json ]; then
+		mcp_run e2e tests/mcp/e2e.mjs
+	else
+		echo "mcp e2e: skipped (no SDK: npm ci --prefix tests/mcp --no-audit --no-fund)" >&2
+	fi
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

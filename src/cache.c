@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cache.c - the analysis cache: a handful of slots, least recently used
+ * out first, keyed by what stat says about the file.
+ */
+#include "cache.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* see cache.h */
+void
+pm_cache_init(struct pm_cache *c, size_t max_bytes)
+{
+	memset(c, 0, sizeof(*c));
+	c->max_bytes = max_bytes != 0 ? max_bytes : PM_CACHE_MAX_BYTES;
+}
+
+static void
+drop(struct pm_cache_entry *e)
+{
+	if (e->a != NULL) {
+		pm_analysis_free(e->a);
+		free(e->a);
+	}
+	memset(e, 0, sizeof(*e));
+}
+
+/* see cache.h */
+void
+pm_cache_free(struct pm_cache *c)
+{
+	for (size_t i = 0; i < PM_CACHE_SLOTS; i++) {
+		drop(&c->e[i]);
+	}
+}
+
+static size_t
+estimate(const struct pm_analysis *a)
+{
+	return sizeof(*a) + a->flows.flows.bytes + a->flows.hosts.bytes + a->flows.ports.bytes +
+	       a->cap.arena.total;
+}
+
+/* Drop least recently used entries, other than keep, while over the cap. */
+static void
+shrink(struct pm_cache *c, const struct pm_cache_entry *keep)
+{
+	for (;;) {
+		size_t total = 0;
+		struct pm_cache_entry *oldest = NULL;
+		for (size_t i = 0; i < PM_CACHE_SLOTS; i++) {
+			struct pm_cache_entry *e = &c->e[i];
+			total += e->bytes;
+			if (e->used != 0 && e != keep && (oldest == NULL || e->used < oldest->used)) {
+				oldest = e;
+			}
+		}
+		if (total <= c->max_bytes || oldest == NULL) {
+			return;
+		}
+		drop(oldest);
+	}
+}
+
+/* The error-contract code for a pass that could not run. */
+static const char *
+code_for(int rc)
+{
+	switch (rc) {
+	case PM_E_UNSUPPORTED:
+		return "unsupported_file_type";
+	case PM_E_IO:
+		return "path_not_found";
+	case PM_E_NOMEM:
+		return "internal_error";
+	case PM_E_LIMIT:
+		return "cancelled";
+	default:
+		return "capture_damaged";
+	}
+}
+
+/* see cache.h */
+const struct pm_analysis *
+pm_cache_get(struct pm_cache *c, const char *path, struct pm_error *err)
+{
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		pm_error_set(err, PM_E_IO, 0, "path_not_found: %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	int64_t mtime = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+	c->clock++;
+	struct pm_cache_entry *slot = &c->e[0];
+	for (size_t i = 0; i < PM_CACHE_SLOTS; i++) {
+		struct pm_cache_entry *e = &c->e[i];
+		if (e->used != 0 && e->dev == st.st_dev && e->ino == st.st_ino &&
+		    e->size == st.st_size && e->mtime_ns == mtime) {
+			e->used = c->clock;
+			c->hits++;
+			return e->a;
+		}
+		if (e->used < slot->used) {
+			slot = e; /* empty (0) or least recently used */
+		}
+	}
+	c->misses++;
+	drop(slot);
+	struct pm_analysis *a = malloc(sizeof(*a));
+	if (a == NULL) {
+		pm_error_set(err, PM_E_NOMEM, 0, "internal_error: out of memory");
+		return NULL;
+	}
+	int rc = pm_analysis_run(a, path, &c->opts, err);
+	if (rc != 0) {
+		free(a);
+		char msg[sizeof(err->msg)];
+		memcpy(msg, err->msg, sizeof(msg));
+		pm_error_set(err, rc, err->offset, "%s: %.100s", code_for(rc), msg);
+		return NULL;
+	}
+	slot->dev = st.st_dev;
+	slot->ino = st.st_ino;
+	slot->size = st.st_size;
+	slot->mtime_ns = mtime;
+	slot->used = c->clock;
+	slot->a = a;
+	slot->bytes = estimate(a);
+	shrink(c, slot);
+	return a;
+}

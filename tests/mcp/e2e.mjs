@@ -1,0 +1,659 @@
+// SPDX-License-Identifier: MIT
+// e2e.mjs BINARY - drive `BINARY serve` with the official MCP TypeScript SDK
+// client (@modelcontextprotocol/sdk, installed into tests/mcp/node_modules by
+// `npm ci --prefix tests/mcp`), then speak the modern (2026-07-28) era with
+// raw JSON-RPC lines.
+//
+// The SDK compiles every tool's outputSchema in listTools() and checks each
+// callTool() result against it, so a call that returns is a schema check.
+//
+// Prints one "ok - ..." / "not ok - ..." line per check and ends with
+// "e2e: N passed, M failed"; exits 1 when a check failed.
+import { spawn, execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
+
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { McpError } from '@modelcontextprotocol/sdk/types.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..', '..');
+const bin = resolve(process.argv[2] ?? resolve(root, 'build', 'pcapmcp'));
+const captures = resolve(root, 'captures');
+const EPOCH = '1700000000';
+const EPOCH_ISO = '2023-11-14T22:13:20Z';
+const MODERN = '2026-07-28';
+const T = { timeout: 20000 }; // per request; the SDK default is 60 s
+
+let pass = 0;
+let fail = 0;
+function check(what, cond, detail) {
+	if (cond) {
+		pass++;
+		console.log(`ok - ${what}`);
+	} else {
+		fail++;
+		const d = detail === undefined ? '' : `: ${typeof detail === 'string' ? detail : JSON.stringify(detail)}`;
+		console.log(`not ok - ${what}${d.length > 600 ? d.slice(0, 600) + '...' : d}`);
+	}
+	return cond;
+}
+const short = (v) => {
+	const s = JSON.stringify(v);
+	return s === undefined ? String(v) : s.length > 400 ? s.slice(0, 400) + '...' : s;
+};
+
+// Run fn; an exception fails the check named what (and the rest of fn is skipped).
+async function section(what, fn) {
+	try {
+		await fn();
+	} catch (e) {
+		check(`${what}: no exception`, false, `${e?.name}: ${e?.message}`);
+	}
+}
+
+if (!existsSync(bin)) {
+	console.log(`not ok - binary ${bin} exists`);
+	console.log('e2e: 0 passed, 1 failed');
+	process.exit(1);
+}
+// A hung server must not hang CI.
+const watchdog = setTimeout(() => {
+	console.log('not ok - finished within 180 s (watchdog)');
+	console.log(`e2e: ${pass} passed, ${fail + 1} failed`);
+	process.exit(1);
+}, 180000);
+watchdog.unref();
+
+// The registry as the CLI prints it: "name group title".
+const registry = execFileSync(bin, ['tools'], { encoding: 'utf8' })
+	.split('\n')
+	.filter((l) => l.trim() !== '')
+	.map((l) => {
+		const [name, group] = l.trim().split(/\s+/);
+		return { name, group };
+	});
+const allNames = registry.map((t) => t.name);
+check('pcapmcp tools lists tools', allNames.length >= 11, allNames);
+
+// ---------------------------------------------------------------------------
+// SDK client helpers
+
+async function connect(extraEnv = {}, name = 'pcapmcp-e2e') {
+	const transport = new StdioClientTransport({
+		command: bin,
+		args: ['serve'],
+		env: { PCAPMCP_ALLOWED_DIR: captures, SOURCE_DATE_EPOCH: EPOCH, ...extraEnv },
+		stderr: 'pipe',
+	});
+	let stderr = '';
+	transport.stderr?.on('data', (b) => (stderr += b.toString()));
+	const client = new Client({ name, version: '0.0.1' });
+	const errors = [];
+	client.onerror = (e) => errors.push(String(e?.message ?? e));
+	await client.connect(transport);
+	return { client, transport, errors, stderr: () => stderr };
+}
+
+// callTool, plus the checks every result must pass: one text block whose
+// JSON equals structuredContent, ok/isError agreeing, generated_at fixed.
+async function call(client, what, name, args, { wantError } = {}) {
+	const r = await client.callTool({ name, arguments: args }, undefined, T);
+	const sc = r.structuredContent;
+	check(`${what}: structuredContent is an object`, sc !== null && typeof sc === 'object', short(r));
+	if (!sc) return r;
+	if (wantError) {
+		check(`${what}: isError true`, r.isError === true, short(r));
+		check(`${what}: ok false`, sc.ok === false, short(sc));
+		check(`${what}: error "${wantError}"`, sc.error === wantError, short(sc));
+		check(`${what}: message is a non-empty string`, typeof sc.message === 'string' && sc.message !== '', short(sc));
+	} else {
+		check(`${what}: not isError, ok true`, r.isError !== true && sc.ok === true, short(sc));
+	}
+	const texts = (r.content ?? []).filter((c) => c.type === 'text');
+	let parsed;
+	try {
+		parsed = JSON.parse(texts[0]?.text);
+	} catch {
+		parsed = undefined;
+	}
+	check(`${what}: one text block equal to structuredContent`,
+		r.content?.length === 1 && texts.length === 1 && isDeepStrictEqual(parsed, sc), short(r.content));
+	check(`${what}: generated_at from SOURCE_DATE_EPOCH`, sc.generated_at === EPOCH_ISO, sc.generated_at);
+	return r;
+}
+
+async function expectMcpError(what, promise, code) {
+	try {
+		const r = await promise;
+		check(`${what}: rejected with McpError ${code}`, false, `resolved with ${short(r)}`);
+	} catch (e) {
+		check(`${what}: rejected with McpError ${Array.isArray(code) ? code.join('/') : code}`,
+			e instanceof McpError && (Array.isArray(code) ? code.includes(e.code) : e.code === code),
+			`${e?.name} code ${e?.code}: ${e?.message}`);
+	}
+}
+
+// ---------------------------------------------------------------------------
+// 1. The default server: every tool, errors, prompts, resources
+
+await section('default server', async () => {
+	const s = await connect();
+	const { client } = s;
+	const info = client.getServerVersion();
+	check('connect: serverInfo.name is pcapmcp', info?.name === 'pcapmcp', info);
+	check('connect: serverInfo.version is a string', typeof info?.version === 'string' && info.version !== '', info);
+	const caps = client.getServerCapabilities() ?? {};
+	check('connect: capabilities tools, prompts, resources', !!caps.tools && !!caps.prompts && !!caps.resources, caps);
+	await section('ping', async () => {
+		check('ping answers {}', isDeepStrictEqual(await client.ping(T), {}));
+	});
+
+	let tools = [];
+	await section('listTools', async () => {
+		tools = (await client.listTools(undefined, T)).tools;
+		const names = tools.map((t) => t.name);
+		check('listTools: the tools `pcapmcp tools` prints, in its order', isDeepStrictEqual(names, allNames),
+			{ got: names, want: allNames });
+		for (const t of tools) {
+			const g = registry.find((x) => x.name === t.name)?.group;
+			check(`listTools ${t.name}: title and description`,
+				typeof t.title === 'string' && t.title !== '' && typeof t.description === 'string' && t.description.length >= 40,
+				{ title: t.title, description: t.description });
+			check(`listTools ${t.name}: inputSchema object, additionalProperties false`,
+				t.inputSchema?.type === 'object' && t.inputSchema.additionalProperties === false &&
+				typeof t.inputSchema.properties === 'object', t.inputSchema);
+			check(`listTools ${t.name}: outputSchema object`, t.outputSchema?.type === 'object', t.outputSchema);
+			check(`listTools ${t.name}: annotations.readOnlyHint true`, t.annotations?.readOnlyHint === true, t.annotations);
+			if (g !== 'enrichment') {
+				check(`listTools ${t.name}: annotations.openWorldHint false`, t.annotations?.openWorldHint === false, t.annotations);
+			}
+		}
+		const again = (await client.listTools(undefined, T)).tools;
+		check('listTools: deterministic (second list identical)', isDeepStrictEqual(again, tools));
+	});
+	const called = new Set();
+	const ok = async (what, name, args) => {
+		called.add(name);
+		return (await call(client, what, name, args))?.structuredContent ?? {};
+	};
+
+	await section('analyze_capinfos', async () => {
+		const sc = await ok('analyze_capinfos loopback-http.pcapng', 'analyze_capinfos', { path: 'loopback-http.pcapng' });
+		check('analyze_capinfos: packet_count 46', sc.packet_count === 46, sc.packet_count);
+		check('analyze_capinfos: format pcapng', sc.format === 'pcapng', sc.format);
+		check('analyze_capinfos: filename', sc.filename === 'loopback-http.pcapng', sc.filename);
+		check('analyze_capinfos: no warnings', Array.isArray(sc.warnings) && sc.warnings.length === 0, sc.warnings);
+	});
+	await section('analyze_capinfos damaged', async () => {
+		const sc = await ok('analyze_capinfos dmg-trunc-last.pcap (damaged, still ok)', 'analyze_capinfos',
+			{ path: 'dmg-trunc-last.pcap' });
+		check('analyze_capinfos damaged: packet_count 5', sc.packet_count === 5, sc.packet_count);
+		check('analyze_capinfos damaged: capture_damaged warning',
+			Array.isArray(sc.warnings) && sc.warnings.some((w) => w?.code === 'capture_damaged'), sc.warnings);
+	});
+	await section('get_pcap_summary', async () => {
+		const sc = await ok('get_pcap_summary loopback-http.pcapng', 'get_pcap_summary', { path: 'loopback-http.pcapng', top: 3 });
+		check('get_pcap_summary: total_packets 46', sc.total_packets === 46, sc.total_packets);
+		check('get_pcap_summary: flow_count.tcp 4', sc.flow_count?.tcp === 4, sc.flow_count);
+		check('get_pcap_summary: tcp_health 4 handshakes', sc.tcp_health?.handshakes_completed === 4, sc.tcp_health);
+		check('get_pcap_summary: top_ports[0] is 8080', sc.top_ports?.[0]?.port === 8080, sc.top_ports);
+	});
+	await section('analyze_port_flows', async () => {
+		const sc = await ok('analyze_port_flows port 8080', 'analyze_port_flows', { path: 'loopback-http.pcapng', port: 8080 });
+		check('analyze_port_flows: flows_page.total 4', sc.flows_page?.total === 4, sc.flows_page);
+		check('analyze_port_flows: 4 flows, all to 127.0.0.1:8080',
+			sc.flows?.length === 4 && sc.flows.every((f) => f.server === '127.0.0.1' && f.server_port === 8080), sc.flows);
+		const paged = await ok('analyze_port_flows limit 1 offset 1', 'analyze_port_flows',
+			{ path: 'loopback-http.pcapng', port: 8080, limit: 1, offset: 1, sort: 'start' });
+		check('analyze_port_flows paged: 1 flow, truncated, total 4',
+			paged.flows?.length === 1 && paged.flows_page?.total === 4 && paged.flows_page?.truncated === true, paged.flows_page);
+	});
+	await section('analyze_ip_flows', async () => {
+		const sc = await ok('analyze_ip_flows 127.0.0.2 loopback-mixed.pcap', 'analyze_ip_flows', { path: 'loopback-mixed.pcap', ip: '127.0.0.2' });
+		check('analyze_ip_flows: one UDP flow to 127.0.0.2:9999, inbound',
+			sc.flows_page?.total === 1 && sc.flows?.[0]?.protocol === 'UDP' && sc.flows[0].server === '127.0.0.2' &&
+			sc.flows[0].server_port === 9999 && sc.flows[0].direction === 'inbound', sc.flows);
+		check('analyze_ip_flows: totals 2 packets', sc.totals?.packets === 2, sc.totals);
+	});
+	await section('analyze_protocol_flows', async () => {
+		const sc = await ok('analyze_protocol_flows http', 'analyze_protocol_flows', { path: 'loopback-http.pcapng', protocol: 'http' });
+		check('analyze_protocol_flows http: 4 flows, 46 packets', sc.flows_page?.total === 4 && sc.totals?.packets === 46,
+			{ page: sc.flows_page, totals: sc.totals });
+	});
+	await section('analyze_tcp_connections', async () => {
+		const sc = await ok('analyze_tcp_connections', 'analyze_tcp_connections', { path: 'loopback-http.pcapng' });
+		check('analyze_tcp_connections: 4 connections, 4 handshakes, 4 normal closes',
+			sc.summary?.total_connections === 4 && sc.summary.successful_handshakes === 4 && sc.summary.normal_close === 4 &&
+			sc.connections?.length === 4, sc.summary);
+	});
+	await section('analyze_tcp_anomalies', async () => {
+		const sc = await ok('analyze_tcp_anomalies loopback-mixed.pcap', 'analyze_tcp_anomalies', { path: 'loopback-mixed.pcap' });
+		check('analyze_tcp_anomalies: the refused SYN (1 failed handshake, 1 RST from the server)',
+			sc.statistics?.handshake?.failed === 1 && sc.statistics?.rst_distribution?.from_server === 1, sc.statistics);
+		check('analyze_tcp_anomalies: patterns listed', Array.isArray(sc.patterns) && sc.patterns.length >= 1, sc.patterns);
+	});
+	await section('analyze_tcp_retransmissions', async () => {
+		const sc = await ok('analyze_tcp_retransmissions', 'analyze_tcp_retransmissions', { path: 'loopback-http.pcapng', threshold: 0.05 });
+		check('analyze_tcp_retransmissions: none on loopback', sc.total_retransmissions === 0 && sc.retransmission_rate === 0, sc);
+	});
+	await section('analyze_traffic_flow', async () => {
+		const sc = await ok('analyze_traffic_flow server_ip 127.0.0.1', 'analyze_traffic_flow',
+			{ path: 'loopback-http.pcapng', server_ip: '127.0.0.1', server_port: 8080 });
+		check('analyze_traffic_flow: 25 packets client->server, 21 back',
+			sc.client_to_server?.packet_count === 25 && sc.server_to_client?.packet_count === 21,
+			{ c2s: sc.client_to_server, s2c: sc.server_to_client });
+	});
+	await section('load_pcap_file', async () => {
+		const sc = await ok('load_pcap_file loopback-mixed.pcap', 'load_pcap_file', { path: 'loopback-mixed.pcap' });
+		check('load_pcap_file: loaded path and packet_count 16',
+			typeof sc.loaded === 'string' && sc.loaded.endsWith('/loopback-mixed.pcap') && sc.packet_count === 16, sc);
+		const c = await ok('analyze_capinfos without path (loaded capture)', 'analyze_capinfos', {});
+		check('analyze_capinfos without path: the loaded capture (16 packets)',
+			c.packet_count === 16 && c.filename === 'loopback-mixed.pcap', { packet_count: c.packet_count, filename: c.filename });
+		const f = await ok('analyze_port_flows without path', 'analyze_port_flows', { port: 9999 });
+		check('analyze_port_flows without path: the UDP flow of the loaded capture', f.flows_page?.total === 1, f.flows_page);
+	});
+	await section('get_info', async () => {
+		const sc = await ok('get_info', 'get_info', {});
+		check('get_info: name pcapmcp', sc.name === 'pcapmcp', sc.name);
+		check('get_info: protocol_versions has 2025-11-25 and 2026-07-28',
+			Array.isArray(sc.protocol_versions) && sc.protocol_versions.includes('2025-11-25') && sc.protocol_versions.includes(MODERN),
+			sc.protocol_versions);
+		check('get_info: sandbox.allowed_dir is captures/', sc.sandbox?.allowed_dir === captures, sc.sandbox);
+		check('get_info: tools are the listed tools', isDeepStrictEqual(sc.tools, allNames), sc.tools);
+		check('get_info: loaded_capture is loopback-mixed.pcap',
+			typeof sc.loaded_capture === 'string' && sc.loaded_capture.endsWith('/loopback-mixed.pcap'), sc.loaded_capture);
+	});
+	for (const n of allNames) {
+		check(`every tool called: ${n}`, called.has(n));
+	}
+	await section('progress token', async () => {
+		let progress = 0;
+		const r = await client.callTool({ name: 'get_pcap_summary', arguments: { path: 'loopback-mixed.pcap' } }, undefined,
+			{ ...T, onprogress: () => progress++ });
+		check('callTool with a progress token still answers', r.structuredContent?.ok === true, short(r));
+	});
+
+	// Errors: tool errors come back as isError results with the error contract.
+	await section('errors', async () => {
+		await call(client, 'path ../README.md', 'analyze_capinfos', { path: '../README.md' }, { wantError: 'path_outside_allowed_dir' });
+		await call(client, 'path /etc/passwd', 'analyze_capinfos', { path: '/etc/passwd' }, { wantError: 'path_outside_allowed_dir' });
+		await call(client, 'path ../captures/../../etc/passwd', 'get_pcap_summary', { path: '../captures/../../etc/passwd' },
+			{ wantError: 'path_outside_allowed_dir' });
+		await call(client, 'missing file', 'analyze_capinfos', { path: 'no-such-file.pcap' }, { wantError: 'path_not_found' });
+		await call(client, 'text file README.md', 'analyze_capinfos', { path: 'README.md' }, { wantError: 'unsupported_file_type' });
+		await call(client, 'bad magic dmg-bad-magic.pcap', 'analyze_capinfos', { path: 'dmg-bad-magic.pcap' },
+			{ wantError: 'unsupported_file_type' });
+		await call(client, 'port "x"', 'analyze_port_flows', { path: 'loopback-http.pcapng', port: 'x' }, { wantError: 'invalid_argument' });
+		await call(client, 'port 70000', 'analyze_port_flows', { path: 'loopback-http.pcapng', port: 70000 }, { wantError: 'invalid_argument' });
+		await call(client, 'missing required port', 'analyze_port_flows', { path: 'loopback-http.pcapng' }, { wantError: 'invalid_argument' });
+		await call(client, 'unknown argument', 'analyze_capinfos', { path: 'loopback-http.pcapng', frobnicate: 1 },
+			{ wantError: 'invalid_argument' });
+		await call(client, 'path 42', 'analyze_capinfos', { path: 42 }, { wantError: 'invalid_argument' });
+		await expectMcpError('unknown tool', client.callTool({ name: 'no_such_tool', arguments: {} }, undefined, T), -32602);
+		await expectMcpError('unknown prompt', client.getPrompt({ name: 'no_such_prompt', arguments: {} }, T), -32602);
+		await expectMcpError('unknown resource', client.readResource({ uri: 'file:///etc/passwd' }, T), [-32002, -32602]);
+		const after = await client.callTool({ name: 'analyze_capinfos', arguments: { path: 'loopback-http.pcapng' } }, undefined, T);
+		check('after the errors the server still answers', after.structuredContent?.packet_count === 46, short(after.structuredContent));
+	});
+
+	await section('prompts', async () => {
+		const { prompts } = await client.listPrompts(undefined, T);
+		const names = prompts.map((p) => p.name).sort();
+		check('listPrompts: 4 prompts', isDeepStrictEqual(names,
+			['forensic_timeline', 'network_troubleshooting', 'scan_investigation', 'security_triage']), names);
+		for (const p of prompts) {
+			check(`listPrompts ${p.name}: description and a path argument`,
+				typeof p.description === 'string' && p.description !== '' && p.arguments?.some((a) => a.name === 'path'), p);
+		}
+		const g = await client.getPrompt({ name: 'security_triage', arguments: { path: 'loopback-http.pcapng' } }, T);
+		const m = g.messages?.[0];
+		const text = m?.content?.type === 'text' ? m.content.text : '';
+		check('getPrompt security_triage: a user text message', m?.role === 'user' && text.length > 0, g);
+		check('getPrompt security_triage: names the capture', text.includes('loopback-http.pcapng'), text);
+		check('getPrompt security_triage: names offered tools (get_pcap_summary, analyze_tcp_anomalies)',
+			text.includes('get_pcap_summary') && text.includes('analyze_tcp_anomalies'), text);
+		const unknown = ['analyze_dns_packets', 'analyze_tls', 'scan_overview', 'enrich_ip']
+			.filter((n) => !allNames.includes(n) && text.includes(n));
+		check('getPrompt security_triage: names no tool the server lacks', unknown.length === 0, unknown);
+	});
+
+	await section('resources', async () => {
+		const { resources } = await client.listResources(undefined, T);
+		const http = resources.find((r) => r.name === 'loopback-http.pcapng' || r.uri.endsWith('/loopback-http.pcapng'));
+		check('listResources: includes loopback-http.pcapng', !!http, resources.map((r) => r.uri));
+		check('listResources: includes loopback-mixed.pcap',
+			resources.some((r) => r.name === 'loopback-mixed.pcap' || r.uri.endsWith('/loopback-mixed.pcap')));
+		check('listResources: uris unique', new Set(resources.map((r) => r.uri)).size === resources.length);
+		if (!http) return;
+		const rr = await client.readResource({ uri: http.uri }, T);
+		const c = rr.contents?.[0];
+		let j;
+		try {
+			j = JSON.parse(c?.text);
+		} catch {
+			j = undefined;
+		}
+		check('readResource loopback-http.pcapng: uri echoed', c?.uri === http.uri, c?.uri);
+		check('readResource loopback-http.pcapng: JSON text with packet_count 46', j?.packet_count === 46, short(c));
+	});
+
+	check('default server: no transport/protocol errors (stdout only JSON-RPC)', s.errors.length === 0, s.errors);
+	await client.close();
+});
+
+// ---------------------------------------------------------------------------
+// 2. PCAPMCP_TOOLS=flows: only the flows group
+
+await section('PCAPMCP_TOOLS=flows', async () => {
+	const s = await connect({ PCAPMCP_TOOLS: 'flows' });
+	const want = registry.filter((t) => t.group === 'flows').map((t) => t.name);
+	const names = (await s.client.listTools(undefined, T)).tools.map((t) => t.name);
+	check('PCAPMCP_TOOLS=flows: lists only the flows tools', want.length > 0 && isDeepStrictEqual(names, want), { got: names, want });
+	const r = await call(s.client, 'PCAPMCP_TOOLS=flows analyze_port_flows', 'analyze_port_flows', { path: 'loopback-http.pcapng', port: 8080 });
+	check('PCAPMCP_TOOLS=flows: analyze_port_flows works', r.structuredContent?.flows_page?.total === 4, short(r.structuredContent));
+	await expectMcpError('PCAPMCP_TOOLS=flows: get_info is not offered',
+		s.client.callTool({ name: 'get_info', arguments: {} }, undefined, T), -32602);
+	const g = await s.client.getPrompt({ name: 'security_triage', arguments: { path: 'loopback-http.pcapng' } }, T);
+	const text = g.messages?.[0]?.content?.text ?? '';
+	check('PCAPMCP_TOOLS=flows: prompt names only offered tools (no get_pcap_summary)',
+		text.includes('analyze_tcp_anomalies') && !text.includes('get_pcap_summary'), text);
+	check('PCAPMCP_TOOLS=flows: no transport/protocol errors', s.errors.length === 0, s.errors);
+	await s.client.close();
+});
+
+// ---------------------------------------------------------------------------
+// 3. PCAPMCP_REQUIRE_TOKEN=1 PCAPMCP_TOKEN=s3cret
+
+await section('token', async () => {
+	const s = await connect({ PCAPMCP_REQUIRE_TOKEN: '1', PCAPMCP_TOKEN: 's3cret' });
+	const { client } = s;
+	await client.listTools(undefined, T);
+	const no = await call(client, 'token: get_info without auth_token', 'get_info', {}, { wantError: 'unauthorized' });
+	const bad = await call(client, 'token: analyze_capinfos with a wrong token', 'analyze_capinfos',
+		{ path: 'loopback-http.pcapng', auth_token: 's3cre' }, { wantError: 'unauthorized' });
+	await call(client, 'token: a longer wrong token', 'get_info', { auth_token: 's3cretX' }, { wantError: 'unauthorized' });
+	await call(client, 'token: an empty token', 'get_info', { auth_token: '' }, { wantError: 'unauthorized' });
+	await call(client, 'token: a sandbox escape without token is unauthorized first', 'analyze_capinfos',
+		{ path: '/etc/passwd' }, { wantError: 'unauthorized' });
+	const good = await call(client, 'token: analyze_capinfos with the right token', 'analyze_capinfos',
+		{ path: 'loopback-http.pcapng', auth_token: 's3cret' });
+	check('token: right token gives packet_count 46', good.structuredContent?.packet_count === 46, short(good.structuredContent));
+	const gi = await call(client, 'token: get_info with the right token', 'get_info', { auth_token: 's3cret' });
+	check('token: get_info says a token is required', gi.structuredContent?.sandbox?.require_token === true, gi.structuredContent?.sandbox);
+	const all = JSON.stringify([no, bad, gi]);
+	check('token: never echoed in results', !all.includes('s3cret'));
+	await client.close();
+	check('token: never written to stderr', !s.stderr().includes('s3cret'), s.stderr());
+	check('token: no transport/protocol errors', s.errors.length === 0, s.errors);
+});
+
+// ---------------------------------------------------------------------------
+// 4. Sandbox escapes, in a temporary allowed directory (PCAPMCP_MAX_FILE_MB=1)
+
+await section('sandbox', async () => {
+	const tmp = mkdtempSync(resolve(tmpdir(), 'pcapmcp-e2e-'));
+	try {
+		const allowed = resolve(tmp, 'allowed');
+		mkdirSync(allowed);
+		mkdirSync(resolve(allowed, 'sub'));
+		mkdirSync(resolve(tmp, 'allowed2')); // a sibling sharing the prefix
+		copyFileSync(resolve(captures, 'loopback-http.pcapng'), resolve(allowed, 'cap.pcapng'));
+		copyFileSync(resolve(captures, 'loopback-http.pcapng'), resolve(allowed, 'capture.txt')); // magic, not extension
+		copyFileSync(resolve(captures, 'lt-ether.pcap'), resolve(tmp, 'allowed2', 'x.pcap'));
+		writeFileSync(resolve(allowed, 'notes.pcap'), 'hello, not a capture\n');
+		symlinkSync(resolve(captures, 'loopback-http.pcapng'), resolve(allowed, 'out.pcap'));
+		symlinkSync('cap.pcapng', resolve(allowed, 'in.pcap'));
+		symlinkSync('..', resolve(allowed, 'up'));
+		writeFileSync(resolve(allowed, 'big.pcap'), '');
+		truncateSync(resolve(allowed, 'big.pcap'), 2 * 1024 * 1024);
+		let fifo = false;
+		try {
+			execFileSync('mkfifo', [resolve(allowed, 'fifo.pcap')]);
+			fifo = true;
+		} catch {
+			/* no mkfifo: skip that case */
+		}
+		const s = await connect({ PCAPMCP_ALLOWED_DIR: allowed, PCAPMCP_MAX_FILE_MB: '1' });
+		const { client } = s;
+		await client.listTools(undefined, T);
+		const okc = await call(client, 'sandbox: cap.pcapng inside', 'analyze_capinfos', { path: 'cap.pcapng' });
+		check('sandbox: cap.pcapng has 46 packets', okc.structuredContent?.packet_count === 46);
+		const txt = await call(client, 'sandbox: a capture named .txt (type by magic)', 'analyze_capinfos', { path: 'capture.txt' });
+		check('sandbox: capture.txt has 46 packets', txt.structuredContent?.packet_count === 46);
+		await call(client, 'sandbox: symlink inside to inside', 'analyze_capinfos', { path: 'in.pcap' });
+		await call(client, 'sandbox: text file named .pcap', 'analyze_capinfos', { path: 'notes.pcap' }, { wantError: 'unsupported_file_type' });
+		await call(client, 'sandbox: symlink out', 'analyze_capinfos', { path: 'out.pcap' }, { wantError: 'path_outside_allowed_dir' });
+		await call(client, 'sandbox: through a symlinked ..', 'analyze_capinfos', { path: 'up/allowed2/x.pcap' },
+			{ wantError: 'path_outside_allowed_dir' });
+		await call(client, 'sandbox: prefix sibling ../allowed2', 'analyze_capinfos', { path: '../allowed2/x.pcap' },
+			{ wantError: 'path_outside_allowed_dir' });
+		await call(client, 'sandbox: prefix sibling, absolute', 'analyze_capinfos', { path: resolve(tmp, 'allowed2', 'x.pcap') },
+			{ wantError: 'path_outside_allowed_dir' });
+		await call(client, 'sandbox: absolute path inside', 'analyze_capinfos', { path: resolve(allowed, 'cap.pcapng') });
+		await call(client, 'sandbox: directory', 'analyze_capinfos', { path: 'sub' }, { wantError: 'not_a_regular_file' });
+		if (fifo) {
+			await call(client, 'sandbox: FIFO (must not block)', 'analyze_capinfos', { path: 'fifo.pcap' }, { wantError: 'not_a_regular_file' });
+		}
+		await call(client, 'sandbox: 2 MiB file over PCAPMCP_MAX_FILE_MB=1', 'analyze_capinfos', { path: 'big.pcap' },
+			{ wantError: 'file_too_large' });
+		await call(client, 'sandbox: empty path', 'analyze_capinfos', { path: '' }, { wantError: 'invalid_argument' });
+		await call(client, 'sandbox: NUL in path', 'analyze_capinfos', { path: 'cap.pcapng\u0000.txt' }, { wantError: 'invalid_argument' });
+		await call(client, 'sandbox: load_pcap_file outside', 'load_pcap_file', { path: '/etc/passwd' }, { wantError: 'path_outside_allowed_dir' });
+
+		const { resources } = await client.listResources(undefined, T);
+		const names = resources.map((r) => r.name).sort();
+		check('sandbox resources: the two captures only (no symlink out, no text, no sibling)',
+			isDeepStrictEqual(names, ['cap.pcapng', 'capture.txt']), resources.map((r) => r.uri));
+		const fileUri = (p) => 'file://' + p;
+		for (const [what, uri] of [
+			['symlink out', fileUri(resolve(allowed, 'out.pcap'))],
+			['prefix sibling', fileUri(resolve(tmp, 'allowed2', 'x.pcap'))],
+			['dot-dot', fileUri(allowed) + '/../allowed2/x.pcap'],
+			['/etc/passwd', 'file:///etc/passwd'],
+		]) {
+			await expectMcpError(`sandbox readResource ${what} refused`, client.readResource({ uri }, T), [-32002, -32602]);
+		}
+		const out = JSON.stringify(await client.listResources(undefined, T));
+		check('sandbox resources: nothing outside is named', !out.includes('allowed2') && !out.includes('out.pcap'));
+		check('sandbox: no transport/protocol errors', s.errors.length === 0, s.errors);
+		await client.close();
+	} finally {
+		rmSync(tmp, { recursive: true, force: true });
+	}
+});
+
+// ---------------------------------------------------------------------------
+// 5. Modern era: raw JSON-RPC lines, no initialize
+
+class Raw {
+	constructor(env = {}) {
+		this.p = spawn(bin, ['serve'], {
+			env: { ...process.env, PCAPMCP_ALLOWED_DIR: captures, SOURCE_DATE_EPOCH: EPOCH, ...env },
+			stdio: ['pipe', 'pipe', 'pipe'],
+		});
+		this.buf = '';
+		this.lines = [];
+		this.waiters = new Map();
+		this.exit = new Promise((res) => this.p.on('exit', (code, sig) => res({ code, sig })));
+		this.p.stderr.on('data', () => {});
+		this.p.stdin.on('error', () => {});
+		this.p.stdout.on('data', (b) => {
+			this.buf += b.toString('utf8');
+			let i;
+			while ((i = this.buf.indexOf('\n')) >= 0) {
+				const line = this.buf.slice(0, i);
+				this.buf = this.buf.slice(i + 1);
+				this.lines.push(line);
+				let m;
+				try {
+					m = JSON.parse(line);
+				} catch {
+					continue;
+				}
+				if (m && m.id !== undefined && this.waiters.has(m.id)) {
+					this.waiters.get(m.id)(m);
+					this.waiters.delete(m.id);
+				}
+			}
+		});
+	}
+	request(id, method, params) {
+		const msg = { jsonrpc: '2.0', id, method };
+		if (params !== undefined) msg.params = params;
+		return new Promise((res, rej) => {
+			const t = setTimeout(() => {
+				this.waiters.delete(id);
+				rej(new Error(`no response to ${method} id ${id} within 20 s`));
+			}, 20000);
+			this.waiters.set(id, (m) => {
+				clearTimeout(t);
+				res(m);
+			});
+			this.p.stdin.write(JSON.stringify(msg) + '\n');
+		});
+	}
+	async close() {
+		this.p.stdin.end();
+		const t = setTimeout(() => this.p.kill('SIGKILL'), 5000);
+		const r = await this.exit;
+		clearTimeout(t);
+		return r;
+	}
+}
+const meta = (version = MODERN, extra = {}) => ({
+	'io.modelcontextprotocol/protocolVersion': version,
+	'io.modelcontextprotocol/clientCapabilities': {},
+	'io.modelcontextprotocol/clientInfo': { name: 'pcapmcp-e2e', version: '0.0.1' },
+	...extra,
+});
+
+await section('modern era', async () => {
+	const raw = new Raw();
+	const d = await raw.request(1, 'server/discover', { _meta: meta() });
+	const dr = d.result ?? {};
+	check('server/discover: a result', d.result !== undefined && d.error === undefined, d);
+	check('server/discover: resultType complete', dr.resultType === 'complete', dr);
+	check('server/discover: supportedVersions has 2026-07-28', Array.isArray(dr.supportedVersions) && dr.supportedVersions.includes(MODERN),
+		dr.supportedVersions);
+	check('server/discover: capabilities.tools', typeof dr.capabilities === 'object' && !!dr.capabilities?.tools, dr.capabilities);
+	check('server/discover: ttlMs number, cacheScope public|private',
+		typeof dr.ttlMs === 'number' && dr.ttlMs >= 0 && ['public', 'private'].includes(dr.cacheScope), dr);
+	check('server/discover: serverInfo in _meta',
+		dr._meta?.['io.modelcontextprotocol/serverInfo']?.name === 'pcapmcp', dr._meta);
+
+	const l = await raw.request(2, 'tools/list', { _meta: meta() });
+	const lr = l.result ?? {};
+	check('modern tools/list without initialize: a result', l.result !== undefined, l);
+	check('modern tools/list: all tools', isDeepStrictEqual(lr.tools?.map((t) => t.name), allNames), lr.tools?.map((t) => t.name));
+	check('modern tools/list: resultType complete', lr.resultType === 'complete', lr.resultType);
+	check('modern tools/list: ttlMs number, cacheScope string',
+		typeof lr.ttlMs === 'number' && typeof lr.cacheScope === 'string', { ttlMs: lr.ttlMs, cacheScope: lr.cacheScope });
+
+	const c = await raw.request(3, 'tools/call', { name: 'analyze_capinfos', arguments: { path: 'loopback-http.pcapng' }, _meta: meta() });
+	check('modern tools/call: resultType complete, packet_count 46',
+		c.result?.resultType === 'complete' && c.result?.structuredContent?.packet_count === 46, short(c));
+
+	const pl = await raw.request(4, 'prompts/list', { _meta: meta() });
+	check('modern prompts/list: 4 prompts, resultType, ttlMs, cacheScope',
+		pl.result?.prompts?.length === 4 && pl.result.resultType === 'complete' && typeof pl.result.ttlMs === 'number' &&
+		typeof pl.result.cacheScope === 'string', short(pl));
+	const rl = await raw.request(5, 'resources/list', { _meta: meta() });
+	check('modern resources/list: resultType, ttlMs, cacheScope',
+		Array.isArray(rl.result?.resources) && rl.result.resultType === 'complete' && typeof rl.result.ttlMs === 'number' &&
+		typeof rl.result.cacheScope === 'string', short(rl));
+
+	const u = await raw.request(6, 'tools/list', { _meta: meta('2099-01-01') });
+	check('unsupported version 2099-01-01: error -32022', u.error?.code === -32022 && u.result === undefined, u);
+	check('unsupported version: error.data.supported lists 2026-07-28',
+		Array.isArray(u.error?.data?.supported) && u.error.data.supported.includes(MODERN), u.error?.data);
+	check('unsupported version: error.data.requested echoed', u.error?.data?.requested === '2099-01-01', u.error?.data);
+
+	const noCaps = await raw.request(7, 'tools/list', {
+		_meta: { 'io.modelcontextprotocol/protocolVersion': MODERN },
+	});
+	check('modern: _meta without clientCapabilities: error -32602', noCaps.error?.code === -32602, noCaps);
+	const bad = await raw.request(8, 'tools/call', { name: 'nope', arguments: {}, _meta: meta() });
+	check('modern: unknown tool: error -32602', bad.error?.code === -32602, bad);
+	const after = await raw.request(9, 'server/discover', { _meta: meta() });
+	check('modern: still answers after the errors', after.result?.resultType === 'complete', after);
+
+	const nonJson = raw.lines.filter((x) => {
+		try {
+			return JSON.parse(x)?.jsonrpc !== '2.0';
+		} catch {
+			return true;
+		}
+	});
+	check('modern: stdout only JSON-RPC lines', nonJson.length === 0, nonJson);
+	const r = await raw.close();
+	check('modern: exits 0 on stdin EOF', r.code === 0, r);
+});
+
+// ---------------------------------------------------------------------------
+// 6. Legacy era details the SDK client does not exercise: version
+// negotiation, batches only under 2025-03-26, logging/setLevel, cursors
+
+const init = (id, version) => ['initialize', {
+	protocolVersion: version, capabilities: {}, clientInfo: { name: 'pcapmcp-e2e', version: '0.0.1' },
+}];
+await section('legacy era', async () => {
+	for (const [asked, want] of [['2024-11-05', '2024-11-05'], ['2025-03-26', '2025-03-26'], ['2025-06-18', '2025-06-18'],
+		['2025-11-25', '2025-11-25'], ['1999-01-01', '2025-11-25']]) {
+		const raw = new Raw();
+		const r = await raw.request(1, ...init(1, asked));
+		check(`initialize ${asked}: answers ${want}`, r.result?.protocolVersion === want, r.result?.protocolVersion ?? r);
+		if (asked === '2025-03-26') {
+			raw.p.stdin.write(JSON.stringify([
+				{ jsonrpc: '2.0', method: 'notifications/initialized' },
+				{ jsonrpc: '2.0', id: 2, method: 'ping' },
+				{ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'analyze_capinfos', arguments: { path: 'loopback-http.pcapng' } } },
+			]) + '\n');
+			const n = raw.lines.length;
+			const p = await raw.request(4, 'ping');
+			const batch = raw.lines.slice(n).map((l) => JSON.parse(l)).find(Array.isArray);
+			check('batch under 2025-03-26: one array with both responses',
+				Array.isArray(batch) && batch.length === 2 && batch.some((m) => m.id === 2 && m.result) &&
+				batch.some((m) => m.id === 3 && m.result?.structuredContent?.packet_count === 46), raw.lines.slice(n).map((l) => l.slice(0, 200)));
+			check('batch under 2025-03-26: ping after it', p.result !== undefined, p);
+		}
+		if (asked === '2025-11-25') {
+			raw.p.stdin.write(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) + '\n');
+			const n = raw.lines.length;
+			raw.p.stdin.write(JSON.stringify([{ jsonrpc: '2.0', id: 2, method: 'ping' }]) + '\n');
+			await raw.request(3, 'ping');
+			const got = raw.lines.slice(n).map((l) => JSON.parse(l)).filter((m) => m.id !== 3);
+			check('batch under 2025-11-25: one -32600 error',
+				got.length === 1 && !Array.isArray(got[0]) && got[0].error?.code === -32600, got);
+			const lv = await raw.request(4, 'logging/setLevel', { level: 'warning' });
+			check('logging/setLevel warning: {}', lv.result !== undefined && Object.keys(lv.result).length === 0, lv);
+			const bl = await raw.request(5, 'logging/setLevel', { level: 'loud' });
+			check('logging/setLevel loud: -32602', bl.error?.code === -32602, bl);
+			const cur = await raw.request(6, 'tools/list', { cursor: 'not-a-cursor' });
+			check('tools/list with an invalid cursor: -32602', cur.error?.code === -32602, short(cur));
+			const pg = await raw.request(7, 'prompts/get', { name: 'security_triage' });
+			check('prompts/get without the required path: -32602', pg.error?.code === -32602, pg);
+			const um = await raw.request(8, 'no/such/method');
+			check('unknown method: -32601', um.error?.code === -32601, um);
+		}
+		const ex = await raw.close();
+		check(`initialize ${asked}: exits 0 on EOF`, ex.code === 0, ex);
+	}
+	// SIGTERM ends the server cleanly.
+	const raw = new Raw();
+	await raw.request(1, ...init(1, '2025-11-25'));
+	raw.p.kill('SIGTERM');
+	const t = setTimeout(() => raw.p.kill('SIGKILL'), 5000);
+	const ex = await raw.exit;
+	clearTimeout(t);
+	check('SIGTERM: exits 0', ex.code === 0, ex);
+});
+
+clearTimeout(watchdog);
+console.log(`e2e: ${pass} passed, ${fail} failed`);
+process.exit(fail === 0 ? 0 : 1);
