@@ -4,11 +4,13 @@
  * flow tables) and then every view, each of whose JSON must come out
  * complete. The arguments aim the filtered views at the first flow so they
  * have something to list. A small table cap exercises the full-table path.
+ * Each view's output is parsed back with the strict parser.
  */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "analysis.h"
+#include "arena.h"
 #include "flowview.h"
 #include "json.h"
 #include "summary.h"
@@ -37,6 +39,13 @@ run_view(const struct pm_analysis *a, view_fn fn, const struct pm_view_args *arg
 	pm_json_obj_end(&w);
 	if (rc == 0) {
 		FUZZ_ASSERT(pm_json_finish(&w) == 0);
+		/* What a view writes must parse back as JSON. */
+		struct pm_arena arena;
+		const struct pm_jv *v = NULL;
+		pm_arena_init(&arena, 256u << 20);
+		FUZZ_ASSERT(pm_json_parse((const uint8_t *)w.buf, w.len, &arena, &v, NULL) == 0);
+		FUZZ_ASSERT(pm_jv_is(v, PM_JV_OBJ));
+		pm_arena_free(&arena);
 	} else {
 		FUZZ_ASSERT(err.msg[0] != '\0');
 	}
