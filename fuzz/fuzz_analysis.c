@@ -9,21 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "fuzz.h"
 #include "analysis.h"
 #include "arena.h"
 #include "flowview.h"
 #include "json.h"
 #include "summary.h"
-
-#define FUZZ_ASSERT(c)                                                                     \
-	do {                                                                               \
-		if (!(c)) {                                                                \
-			fprintf(stderr, "%s:%d: FUZZ_ASSERT(%s)\n", __FILE__, __LINE__, #c); \
-			abort();                                                           \
-		}                                                                          \
-	} while (0)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 typedef int (*view_fn)(const struct pm_analysis *a, const struct pm_view_args *args,
 		       struct pm_json *w, struct pm_error *err);

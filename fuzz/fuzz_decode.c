@@ -9,19 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "decode.h"
 
-#define FUZZ_ASSERT(c)                                                                             \
-	do {                                                                                       \
-		if (!(c)) {                                                                        \
-			fprintf(stderr, "%s:%d: FUZZ_ASSERT(%s)\n", __FILE__, __LINE__, #c);       \
-			abort();                                                                   \
-		}                                                                                  \
-	} while (0)
-
 #define FUZZ_MAX_FRAME (256u << 10) /* larger frames add nothing but time */
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const uint32_t linktypes[] = {
 	PM_LINKTYPE_ETHERNET,

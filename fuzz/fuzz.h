@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fuzz.h - what every fuzz target shares: FUZZ_ASSERT, which aborts with
+ * file:line so libFuzzer, AFL++ and the replay driver all report it as a
+ * crash, and the entry point's prototype.
+ */
+#ifndef PM_FUZZ_H
+#define PM_FUZZ_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define FUZZ_ASSERT(c)                                                                     \
+	do {                                                                               \
+		if (!(c)) {                                                                \
+			fprintf(stderr, "%s:%d: FUZZ_ASSERT(%s)\n", __FILE__, __LINE__, #c); \
+			abort();                                                           \
+		}                                                                          \
+	} while (0)
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#endif /* PM_FUZZ_H */
