@@ -117,9 +117,10 @@ bench: deps-bench
 bench-run: $(BENCHES) $(BUILD)/$(PROG)
 	bench/run.sh $(BUILD)
 
-captures: $(BUILD)/captures/gen_captures
+captures: $(BUILD)/captures/gen_captures $(BUILD)/captures/gen_scans
 	$(BUILD)/captures/gen_captures captures
-$(BUILD)/captures/gen_captures: $(BUILD)/captures/gen_captures.o
+	$(BUILD)/captures/gen_scans captures
+$(BUILD)/captures/%: $(BUILD)/captures/%.o
 	$(CC) $(LDFLAGS) -o $@ $^
 
 lint:
