@@ -15,6 +15,7 @@
 #include "flow.h"
 #include "info.h"
 #include "pm.h"
+#include "scan.h"
 
 #define PM_DEFAULT_MAX_TABLE_BYTES (512u << 20) /* per table, see PCAPMCP_MAX_TABLE_MB */
 
@@ -41,6 +42,7 @@ struct pm_analysis {
 	struct pm_decode_stats dec;  /* decoder counters */
 	struct pm_info info;         /* capinfos facts */
 	struct pm_flows flows;       /* flows, hosts, ports, timeline */
+	struct pm_scan scan;         /* port-scan probes, built from the flows at finish */
 };
 
 /*

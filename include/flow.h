@@ -96,6 +96,7 @@ struct pm_flow_dir {
 	int64_t first, last;    /* ns since the epoch */
 	uint32_t syn, fin, rst; /* TCP segments with that flag */
 	uint32_t data;          /* TCP segments carrying payload */
+	uint16_t first_flags;   /* PM_TCP_* of this direction's first TCP segment */
 	uint32_t retrans;       /* payload segments whose range was seen before */
 	uint32_t ooo;           /* segments that arrived beyond a gap */
 	uint32_t zero_win;      /* zero-window advertisements (not on RST) */
@@ -116,9 +117,27 @@ struct pm_flow {
 	bool synack;            /* SYN-ACK seen from the server */
 	bool handshake;         /* the client ACKed the SYN-ACK */
 	bool rst_answer;        /* the SYN was answered by RST */
+	uint8_t unreach;        /* enum pm_unreach: an ICMP/ICMPv6 error named this flow */
 	uint8_t app;            /* enum pm_app */
 	uint8_t app_src;        /* enum pm_label_src */
 };
+
+/*
+ * An ICMP destination unreachable (RFC 792 type 3) or ICMPv6 destination
+ * unreachable (RFC 4443 §3.1, type 1) quoting a packet of the flow: port
+ * unreachable (ICMP code 3, ICMPv6 code 4) says the port is closed, any
+ * other code that something filters it.
+ */
+enum pm_unreach {
+	PM_UNREACH_NONE = 0,
+	PM_UNREACH_PORT,  /* port unreachable */
+	PM_UNREACH_OTHER, /* host, network, administratively prohibited, ... */
+};
+
+#define PM_ICMP_UNREACH        3 /* RFC 792 */
+#define PM_ICMP_UNREACH_PORT   3 /* RFC 792 */
+#define PM_ICMPV6_UNREACH      1 /* RFC 4443 §3.1 */
+#define PM_ICMPV6_UNREACH_PORT 4 /* RFC 4443 §3.1 */
 
 /* Aggregates per host address, built by pm_flows_finish. */
 struct pm_host_key {
@@ -171,6 +190,7 @@ struct pm_flow_event {
 	uint8_t proto;          /* IP protocol */
 	bool has_l4;            /* a transport header was decoded */
 	bool has_payload;       /* payload bytes were captured */
+	uint8_t unreach;        /* enum pm_unreach; the quoted flow's key is in unreach_key */
 	uint8_t app;            /* enum pm_app the payload suggests */
 };
 
@@ -197,6 +217,7 @@ struct pm_flows {
 	bool approximate;         /* some table was full: counts are lower bounds */
 	struct pm_flow_event pipe[PM_FLOW_PIPE]; /* private: packets waiting for the table */
 	size_t pipe_head, pipe_n;                /* private: oldest entry, entries waiting */
+	struct pm_flow_key unreach_key[PM_FLOW_PIPE]; /* private: flow quoted by pipe[i], if unreach */
 };
 
 /* Set up empty tables whose slot arrays together stay under max_bytes (0: default). */

@@ -37,12 +37,20 @@ flows_finish(struct pm_analysis *a)
 	pm_flows_finish(&a->flows);
 }
 
+static void
+scan_finish(struct pm_analysis *a)
+{
+	pm_scan_finish(&a->scan, &a->flows);
+}
+
+/* observe may be NULL: such an analyser works from the finished flows only. */
 static const struct analyser {
 	const char *name;
 	void (*observe)(struct pm_analysis *a, const struct pm_pkt *p);
 	void (*finish)(struct pm_analysis *a);
 } analysers[] = {
 	{ "flows", flows_observe, flows_finish },
+	{ "scan", NULL, scan_finish }, /* after flows: reads the finished flow table */
 };
 
 static int
@@ -66,7 +74,9 @@ pass(struct pm_analysis *a, const struct pm_analysis_opts *o, struct pm_error *e
 		pm_info_observe(&a->info, &r);
 		pm_decode(&a->dec, r.linktype, r.data, r.caplen, r.len, r.ts_ns, &pkt);
 		for (size_t i = 0; i < n; i++) {
-			analysers[i].observe(a, &pkt);
+			if (analysers[i].observe != NULL) {
+				analysers[i].observe(a, &pkt);
+			}
 		}
 	}
 	pm_capture_release_source(&a->cap);
@@ -89,6 +99,7 @@ init(struct pm_analysis *a, const char *path, const struct pm_analysis_opts *o)
 	size_t cap = o != NULL && o->max_table_bytes != 0 ? o->max_table_bytes
 							  : PM_DEFAULT_MAX_TABLE_BYTES;
 	pm_flows_init(&a->flows, cap);
+	pm_scan_init(&a->scan);
 }
 
 /* see analysis.h */
@@ -129,4 +140,5 @@ pm_analysis_free(struct pm_analysis *a)
 {
 	pm_capture_close(&a->cap);
 	pm_flows_free(&a->flows);
+	pm_scan_free(&a->scan);
 }

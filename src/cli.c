@@ -18,6 +18,7 @@
 #include "cache.h"
 #include "mcp.h"
 #include "sandbox.h"
+#include "scan.h"
 #include "tools.h"
 #include "decode.h"
 #include "flowview.h"
@@ -37,6 +38,9 @@ enum {
 	OPT_SERVER_IP = 1 << 8,
 	OPT_SERVER_PORT = 1 << 9,
 	OPT_THRESHOLD = 1 << 10,
+	OPT_WINDOW = 1 << 11,
+	OPT_MIN_PORTS = 1 << 12,
+	OPT_MIN_RATE = 1 << 13,
 };
 
 static const struct {
@@ -54,6 +58,9 @@ static const struct {
 	{ "server-ip", OPT_SERVER_IP },
 	{ "server-port", OPT_SERVER_PORT },
 	{ "threshold", OPT_THRESHOLD },
+	{ "window", OPT_WINDOW },
+	{ "min-ports", OPT_MIN_PORTS },
+	{ "min-rate", OPT_MIN_RATE },
 };
 
 struct opts {
@@ -62,6 +69,9 @@ struct opts {
 	const char *file;
 	const char *view;       /* tcp: connections, anomalies, retransmissions, flow */
 	struct pm_view_args va; /* view arguments; strings point into argv */
+	double window_s;        /* scan: time_window_s */
+	double min_rate;        /* scan: min_rate_pps */
+	long long min_ports;    /* scan: min_ports */
 };
 
 static void
@@ -80,6 +90,8 @@ usage(FILE *f)
 	        "  tcp FILE [--view connections|anomalies|retransmissions|flow] [--server-ip IP]\n"
 	        "        [--server-port N] [--threshold F] [--limit N] [--offset N] [--json]\n"
 	        "                                       TCP connections and their health\n"
+	        "  scan FILE [--window S] [--min-ports N] [--min-rate R] [--top K] [--json]\n"
+	        "                                       port scanners, suspects, first probe\n"
 	        "  serve [--tools LIST]                 MCP server over stdio (see README)\n"
 	        "  call TOOL [JSON]                     run any MCP tool with JSON arguments and\n"
 	        "                                       print its result (see pcapmcp tools)\n"
@@ -130,6 +142,14 @@ set_value(struct opts *o, unsigned bit, const char *val)
 	case OPT_THRESHOLD:
 		v->threshold = strtod(val, &end);
 		return end != val && *end == '\0' && v->threshold >= 0 && v->threshold <= 1;
+	case OPT_WINDOW:
+		o->window_s = strtod(val, &end);
+		return end != val && *end == '\0' && o->window_s > 0 && o->window_s <= 31536000;
+	case OPT_MIN_RATE:
+		o->min_rate = strtod(val, &end);
+		return end != val && *end == '\0' && o->min_rate >= 0 && o->min_rate <= 1e12;
+	case OPT_MIN_PORTS:
+		return parse_int(val, 1, 1000000000, &o->min_ports);
 	case OPT_PORT:
 	case OPT_SERVER_PORT:
 		if (!parse_int(val, 0, 65535, &n)) {
@@ -192,6 +212,9 @@ parse_opts(int argc, char **argv, unsigned allowed, struct opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	pm_view_args_init(&o->va);
+	o->window_s = PM_SCAN_DEFAULT_WINDOW_S;
+	o->min_rate = PM_SCAN_DEFAULT_MIN_RATE;
+	o->min_ports = PM_SCAN_DEFAULT_MIN_PORTS;
 	int rc = PM_EXIT_OK;
 	for (int i = 2; i < argc && rc == PM_EXIT_OK; i++) {
 		const char *a = argv[i];
@@ -790,6 +813,145 @@ verb_tcp(int argc, char **argv)
 	return rc;
 }
 
+/* True when argv sets --top (scan's default differs from the summary's). */
+static bool
+has_top_opt(int argc, char **argv)
+{
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--top") == 0 || strncmp(argv[i], "--top=", 6) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static void
+print_scanner(const struct pm_scan *s, const struct pm_scan_src *src, double window_s)
+{
+	char ip[48], tech[160];
+	size_t n = 0;
+	pm_addr_str(src->addr, src->ipver, ip);
+	tech[0] = '\0';
+	for (int t = 0; t < PM_SCAN_TECH_COUNT && n < sizeof(tech) - 24; t++) {
+		if (src->tech[t] != 0) {
+			n += (size_t)snprintf(tech + n, sizeof(tech) - n, "%s%s:%llu", n ? "," : "",
+			                      pm_scan_tech_name((enum pm_scan_tech)t),
+			                      (unsigned long long)src->tech[t]);
+		}
+	}
+	printf("  %-39s %-10s %6llu %6llu %7llu %5llu %8llu %12.1f %7llu  %s\n", ip,
+	       pm_scan_kind(src), (unsigned long long)src->hosts, (unsigned long long)src->ports,
+	       (unsigned long long)src->targets, (unsigned long long)src->open,
+	       (unsigned long long)src->pkts, pm_scan_rate(src),
+	       (unsigned long long)pm_scan_window_max(s, src, (int64_t)(window_s * 1e9)), tech);
+}
+
+static void
+print_scanner_head(const char *title, size_t n)
+{
+	printf("%s: %zu\n", title, n);
+	if (n != 0) {
+		printf("  %-39s %-10s %6s %6s %7s %5s %8s %12s %7s  %s\n", "SOURCE", "KIND", "HOSTS",
+		       "PORTS", "TARGETS", "OPEN", "PKTS", "RATE/S", "WINDOW", "TECHNIQUES");
+	}
+}
+
+static int
+print_scan(const struct pm_analysis *a, const struct opts *o)
+{
+	const struct pm_scan *s = &a->scan;
+	const struct pm_scan_src **v;
+	size_t n;
+	if (pm_scan_scanner_list(s, &v, &n) != 0) {
+		fprintf(stderr, "pcapmcp: out of memory\n");
+		return PM_EXIT_FAIL;
+	}
+	print_scanner_head("scanners (>= 10 distinct targets)", n);
+	for (size_t i = 0; i < n && i < (size_t)o->va.top; i++) {
+		print_scanner(s, v[i], o->window_s);
+	}
+	free(v);
+	if (pm_scan_suspect_list(s, (uint64_t)o->min_ports, o->min_rate, &v, &n) != 0) {
+		fprintf(stderr, "pcapmcp: out of memory\n");
+		return PM_EXIT_FAIL;
+	}
+	printf("\n");
+	char title[128];
+	snprintf(title, sizeof(title), "suspects (>= %lld targets, >= %g probe packets/s)",
+	         o->min_ports, o->min_rate);
+	print_scanner_head(title, n);
+	for (size_t i = 0; i < n && i < (size_t)o->va.top; i++) {
+		print_scanner(s, v[i], o->window_s);
+	}
+	free(v);
+	printf("\nWINDOW: most distinct targets within %g s\n", o->window_s);
+	const struct pm_scan_probe *p = pm_scan_first(s);
+	if (p == NULL) {
+		printf("first scan event: none\n");
+	} else {
+		char t[40], src[48], dst[48], fl[48];
+		pm_time_iso(p->ts, t);
+		pm_addr_str(p->src, p->ipver, src);
+		pm_addr_str(p->dst, p->ipver, dst);
+		pm_scan_flags_str(p->flags, fl);
+		printf("first scan event: %s %s -> %s port %u %s (%s)\n", t, src, dst, p->port,
+		       p->proto == PM_IPPROTO_TCP ? fl : "-",
+		       pm_scan_tech_name((enum pm_scan_tech)p->tech));
+	}
+	if (s->approximate) {
+		printf("approximate: the flow table was full; counts are lower bounds\n");
+	}
+	return PM_EXIT_OK;
+}
+
+/* scan --json: the members of scan_overview, list_suspects and first_scan_event in one object. */
+static int
+print_scan_json(const struct pm_analysis *a, const struct opts *o)
+{
+	struct pm_json w;
+	pm_json_init(&w, 0);
+	w.pretty = true;
+	pm_json_obj_begin(&w);
+	pm_json_kbool(&w, "ok", true);
+	struct pm_scan_file fi = { .file = a->path, .total_pkts = a->info.packets };
+	if (a->info.packets != 0 && a->info.ts_max > a->info.ts_min) {
+		fi.interval_s = (double)(a->info.ts_max - a->info.ts_min) / 1e9;
+	}
+	int rc = pm_scan_overview(&a->scan, &fi, o->window_s, (uint64_t)o->va.top, &w);
+	if (rc == 0) {
+		rc = pm_scan_suspects(&a->scan, (uint64_t)o->min_ports, o->min_rate, &w);
+	}
+	pm_scan_first_event(&a->scan, &w);
+	if (rc != 0) {
+		fprintf(stderr, "pcapmcp: out of memory\n");
+		pm_json_free(&w);
+		return PM_EXIT_FAIL;
+	}
+	rc = print_json(&w);
+	pm_json_free(&w);
+	return rc;
+}
+
+static int
+verb_scan(int argc, char **argv)
+{
+	struct opts o;
+	int rc = parse_opts(argc, argv, OPT_WINDOW | OPT_MIN_PORTS | OPT_MIN_RATE | OPT_TOP, &o);
+	if (rc != PM_EXIT_OK) {
+		return rc;
+	}
+	if (!has_top_opt(argc, argv)) {
+		o.va.top = PM_SCAN_DEFAULT_TOP;
+	}
+	struct pm_analysis *a = load(&o, &rc);
+	if (a == NULL) {
+		return rc;
+	}
+	rc = o.json ? print_scan_json(a, &o) : print_scan(a, &o);
+	unload(a);
+	return rc;
+}
+
 /* `pcapmcp call TOOL 'JSON'`: any registered tool, exactly as MCP runs it. */
 static int
 verb_call(int argc, char **argv)
@@ -898,6 +1060,9 @@ pm_cli_main(int argc, char **argv)
 	}
 	if (strcmp(verb, "tcp") == 0) {
 		return verb_tcp(argc, argv);
+	}
+	if (strcmp(verb, "scan") == 0) {
+		return verb_scan(argc, argv);
 	}
 	if (strcmp(verb, "serve") == 0) {
 		return verb_serve(argc, argv);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cursor.h"
 #include "decode.h"
 
 /* see flow.h */
@@ -44,6 +45,19 @@ is_echo(uint8_t proto, uint8_t type)
 	return type == 128 || type == 129; /* RFC 4443 §4 */
 }
 
+/* The canonical key of a packet from src:sp to dst:dp; returns its direction (see make_key). */
+static int
+key_of(struct pm_flow_key *k, const uint8_t *src, const uint8_t *dst, uint16_t sp, uint16_t dp)
+{
+	int c = memcmp(src, dst, 16);
+	int dir = c > 0 || (c == 0 && sp > dp);
+	memcpy(k->a, dir ? dst : src, 16);
+	memcpy(k->b, dir ? src : dst, 16);
+	k->pa = dir ? dp : sp;
+	k->pb = dir ? sp : dp;
+	return dir;
+}
+
 /*
  * Fill the canonical key for pkt. Returns the direction the packet travels:
  * 0 when its source is endpoint a, 1 when it is endpoint b.
@@ -64,13 +78,65 @@ make_key(const struct pm_pkt *p, struct pm_flow_key *k)
 			sp = dp = (uint16_t)(p->icmp_type << 8 | p->icmp_code);
 		}
 	}
-	int c = memcmp(p->src, p->dst, 16);
-	int dir = c > 0 || (c == 0 && sp > dp);
-	memcpy(k->a, dir ? p->dst : p->src, 16);
-	memcpy(k->b, dir ? p->src : p->dst, 16);
-	k->pa = dir ? dp : sp;
-	k->pb = dir ? sp : dp;
-	return dir;
+	return key_of(k, p->src, p->dst, sp, dp);
+}
+
+/*
+ * The flow a destination unreachable error quotes. The error's payload is
+ * the offending packet's IP header and at least its first 8 transport bytes
+ * (RFC 792 p.4; RFC 4443 §3.1 quotes as much as fits), so the TCP or UDP
+ * ports are there. IPv6 extension headers in the quote are not walked: such
+ * quotes are left unattributed. Returns the pm_unreach class, or
+ * PM_UNREACH_NONE when pkt is no such error or the quote is unusable.
+ *
+ *   IPv4 quote: 0 ver/ihl ... 9 protocol ... 12 src 16 dst, ports at ihl*4
+ *   IPv6 quote: 0 ver ... 6 next header, 8 src, 24 dst, ports at 40
+ */
+static uint8_t
+quoted_flow(const struct pm_pkt *p, struct pm_flow_key *k)
+{
+	bool v6 = p->proto == PM_IPPROTO_ICMPV6;
+	if ((p->flags & PM_PKT_HAS_L4) == 0 || p->payload == NULL ||
+	    (v6 ? p->icmp_type != PM_ICMPV6_UNREACH
+		: p->proto != PM_IPPROTO_ICMP || p->icmp_type != PM_ICMP_UNREACH)) {
+		return PM_UNREACH_NONE;
+	}
+	struct pm_cur c = pm_cur_init(p->payload, p->payload_len);
+	uint8_t src[16] = { 0 }, dst[16] = { 0 }, proto;
+	uint8_t vhl = pm_cur_u8(&c);
+	if (v6) {
+		pm_cur_skip(&c, 5);
+		proto = pm_cur_u8(&c);
+		pm_cur_skip(&c, 1);
+		const uint8_t *s = pm_cur_bytes(&c, 16), *d = pm_cur_bytes(&c, 16);
+		if (!pm_cur_ok(&c) || vhl >> 4 != 6) {
+			return PM_UNREACH_NONE;
+		}
+		memcpy(src, s, 16);
+		memcpy(dst, d, 16);
+	} else {
+		size_t ihl = (size_t)(vhl & 0x0F) * 4;
+		pm_cur_skip(&c, 8);
+		proto = pm_cur_u8(&c);
+		pm_cur_skip(&c, 2);
+		const uint8_t *s = pm_cur_bytes(&c, 4), *d = pm_cur_bytes(&c, 4);
+		if (!pm_cur_ok(&c) || vhl >> 4 != 4 || ihl < 20) {
+			return PM_UNREACH_NONE;
+		}
+		pm_cur_skip(&c, ihl - 20);
+		memcpy(src, s, 4);
+		memcpy(dst, d, 4);
+	}
+	uint16_t sp = pm_cur_be16(&c), dp = pm_cur_be16(&c);
+	if (!pm_cur_ok(&c) || (proto != PM_IPPROTO_TCP && proto != PM_IPPROTO_UDP)) {
+		return PM_UNREACH_NONE;
+	}
+	memset(k, 0, sizeof(*k));
+	k->proto = proto;
+	k->ipver = v6 ? 6 : 4;
+	key_of(k, src, dst, sp, dp);
+	uint8_t port_code = v6 ? PM_ICMPV6_UNREACH_PORT : PM_ICMP_UNREACH_PORT;
+	return p->icmp_code == port_code ? PM_UNREACH_PORT : PM_UNREACH_OTHER;
 }
 
 static void
@@ -227,6 +293,7 @@ apply(struct pm_flows *f, const struct pm_flow_event *e)
 	struct pm_flow_dir *d = &fl->d[dir];
 	if (d->packets++ == 0) {
 		d->first = e->ts;
+		d->first_flags = e->tcp_flags;
 	}
 	d->last = e->ts;
 	d->bytes += e->wirelen;
@@ -249,10 +316,24 @@ apply(struct pm_flows *f, const struct pm_flow_event *e)
 	}
 }
 
+/* An error quoting a packet of a known flow marks that flow (the scan detector reads it). */
+static void
+mark_unreach(struct pm_flows *f, const struct pm_flow_key *k, uint8_t unreach)
+{
+	struct pm_flow *q = pm_table_find(&f->flows, k);
+	if (q != NULL && q->unreach != PM_UNREACH_PORT) {
+		q->unreach = unreach;
+	}
+}
+
 static void
 apply_oldest(struct pm_flows *f)
 {
-	apply(f, &f->pipe[f->pipe_head]);
+	const struct pm_flow_event *e = &f->pipe[f->pipe_head];
+	apply(f, e);
+	if (PM_UNLIKELY(e->unreach != PM_UNREACH_NONE)) {
+		mark_unreach(f, &f->unreach_key[f->pipe_head], e->unreach);
+	}
 	f->pipe_head = (f->pipe_head + 1) % PM_FLOW_PIPE;
 	f->pipe_n--;
 }
@@ -283,6 +364,11 @@ pm_flows_observe(struct pm_flows *f, const struct pm_pkt *p)
 	e->proto = p->proto;
 	e->has_l4 = (p->flags & PM_PKT_HAS_L4) != 0;
 	e->has_payload = p->payload_len != 0;
+	e->unreach = PM_UNREACH_NONE;
+	if (PM_UNLIKELY(p->proto == PM_IPPROTO_ICMP || p->proto == PM_IPPROTO_ICMPV6)) {
+		size_t slot = (f->pipe_head + f->pipe_n) % PM_FLOW_PIPE;
+		e->unreach = quoted_flow(p, &f->unreach_key[slot]);
+	}
 	e->app = (uint8_t)(e->has_payload ? pm_app_by_payload(p->proto, p->sport, p->dport,
 							     p->payload, p->payload_len)
 					  : PM_APP_UNKNOWN);

@@ -19,6 +19,7 @@
 #include "flowview.h"
 #include "json.h"
 #include "sandbox.h"
+#include "scan.h"
 #include "summary.h"
 
 /* Schema fragments shared by the input schemas. */
@@ -189,6 +190,78 @@ VIEW_TOOL(tool_tcp_connections, pm_view_tcp_connections)
 VIEW_TOOL(tool_tcp_anomalies, pm_view_tcp_anomalies)
 VIEW_TOOL(tool_tcp_retransmissions, pm_view_tcp_retransmissions)
 VIEW_TOOL(tool_traffic_flow, pm_view_traffic_flow)
+
+/* Read an optional number argument within [lo, hi]; false (err filled) when invalid. */
+static bool
+arg_num(const struct pm_jv *args, const char *key, double lo, double hi, double *out,
+	struct pm_error *err)
+{
+	const struct pm_jv *v = pm_jv_get(args, key);
+	if (v == NULL) {
+		return true;
+	}
+	double x;
+	if (!pm_jv_num(v, &x) || !(x >= lo && x <= hi)) {
+		pm_error_set(err, PM_E_MALFORMED, 0,
+			     "invalid_argument: %s must be a number from %g to %g", key, lo, hi);
+		return false;
+	}
+	*out = x;
+	return true;
+}
+
+#define SCAN_MAX_WINDOW_S 31536000.0 /* a year */
+
+static int
+tool_scan_overview(struct pm_tool_ctx *ctx, const struct pm_analysis *a,
+		   const struct pm_jv *args, struct pm_json *w, struct pm_error *err)
+{
+	(void)ctx;
+	double window = PM_SCAN_DEFAULT_WINDOW_S;
+	int64_t top = PM_SCAN_DEFAULT_TOP;
+	if (!arg_num(args, "time_window_s", 0.000001, SCAN_MAX_WINDOW_S, &window, err) ||
+	    !arg_int(args, "top_k", 1, PM_VIEW_MAX_LIMIT, &top, err)) {
+		return PM_E_MALFORMED;
+	}
+	struct pm_scan_file fi = { .file = a->path, .total_pkts = a->info.packets };
+	if (a->info.packets != 0 && a->info.ts_max > a->info.ts_min) {
+		fi.interval_s = (double)(a->info.ts_max - a->info.ts_min) / 1e9;
+	}
+	int rc = pm_scan_overview(&a->scan, &fi, window, (uint64_t)top, w);
+	if (rc != 0) {
+		return pm_error_set(err, rc, 0, "internal_error: out of memory");
+	}
+	return 0;
+}
+
+static int
+tool_list_suspects(struct pm_tool_ctx *ctx, const struct pm_analysis *a,
+		   const struct pm_jv *args, struct pm_json *w, struct pm_error *err)
+{
+	(void)ctx;
+	int64_t min_ports = PM_SCAN_DEFAULT_MIN_PORTS;
+	double min_rate = PM_SCAN_DEFAULT_MIN_RATE;
+	if (!arg_int(args, "min_ports", 1, 1000000000, &min_ports, err) ||
+	    !arg_num(args, "min_rate_pps", 0, 1e12, &min_rate, err)) {
+		return PM_E_MALFORMED;
+	}
+	int rc = pm_scan_suspects(&a->scan, (uint64_t)min_ports, min_rate, w);
+	if (rc != 0) {
+		return pm_error_set(err, rc, 0, "internal_error: out of memory");
+	}
+	return 0;
+}
+
+static int
+tool_first_scan_event(struct pm_tool_ctx *ctx, const struct pm_analysis *a,
+		      const struct pm_jv *args, struct pm_json *w, struct pm_error *err)
+{
+	(void)ctx;
+	(void)args;
+	(void)err;
+	pm_scan_first_event(&a->scan, w);
+	return 0;
+}
 
 static int
 tool_get_info(struct pm_tool_ctx *ctx, const struct pm_analysis *a, const struct pm_jv *args,
@@ -390,6 +463,74 @@ static const struct pm_tool registry[] = {
 		.group = PM_GROUP_FLOWS,
 		.reads_capture = true,
 		.fn = tool_traffic_flow,
+	},
+	{
+		.name = "scan_overview",
+		.title = "Port scans: overview",
+		.description =
+			"Who scanned whom in a capture (PortHunter's scan_overview). A probe is a "
+			"flow a source opened that carried no payload either way: TCP SYN (syn), "
+			"FIN (fin), no flags (null), FIN+PSH+URG (xmas), bare ACK (ack), FIN+ACK "
+			"(maimon), a completed handshake closed by the client without data "
+			"(connect), UDP without a reply or answered by ICMP unreachable (udp), ICMP "
+			"echo requests (icmp_sweep). A scanner probed at least 10 distinct targets "
+			"(host, port; an ICMP-swept host counts as one). Per scanner: probe packets "
+			"(pkts), distinct ports, hosts and targets, flag_stats (probes by technique), "
+			"kind (vertical: <=3 hosts; horizontal: <=3 ports; block: more of both), "
+			"techniques, first/last probe, rate, open_ports_found (answered SYN-ACK) and "
+			"max_targets_in_window: the most distinct targets probed within any "
+			"time_window_s seconds (default 60), which tells bursts from slow scans. "
+			"Also the most probed hosts (targets), ports (port_distribution) and "
+			"suspected_patterns. Lists hold top_k items (default 20). Servers "
+			"answering, clients whose connections carry data and answered UDP queries "
+			"are never probes.",
+		.input_schema = S_OPEN "\"properties\":{" P_PATH "," P_TOKEN
+				       ",\"time_window_s\":{\"type\":\"number\",\"exclusiveMinimum\":0,"
+				       "\"maximum\":31536000,\"default\":60},\"top_k\":{\"type\":"
+				       "\"integer\",\"minimum\":1,\"maximum\":1000,\"default\":20}" S_CLOSE(""),
+		.output_schema = O_OPEN O_OBJ("overview") O_CLOSE,
+		.group = PM_GROUP_SCANS,
+		.reads_capture = true,
+		.fn = tool_scan_overview,
+	},
+	{
+		.name = "list_suspects",
+		.title = "Port scans: suspects",
+		.description =
+			"Sources that look like port scanners, most suspicious first "
+			"(PortHunter's list_suspects). A source is listed when it probed at least "
+			"min_ports distinct (host, port) targets (default 10; the name is "
+			"PortHunter's but it counts targets, so a horizontal scan of one port over "
+			"many hosts is not missed) at a rate of at least min_rate_pps probe "
+			"packets per second over its active span (default 5). Probes and kinds "
+			"as in scan_overview. score = log2(1 + distinct_targets) * (1 + "
+			"open_ports_found / distinct_targets) * 1.5 if any stealth probe "
+			"(FIN, NULL, XMAS, ACK, Maimon) was sent, else 1. Slow scans below the "
+			"rate stay visible in scan_overview.",
+		.input_schema = S_OPEN "\"properties\":{" P_PATH "," P_TOKEN
+				       ",\"min_ports\":{\"type\":\"integer\",\"minimum\":1,"
+				       "\"maximum\":1000000000,\"default\":10},\"min_rate_pps\":{"
+				       "\"type\":\"number\",\"minimum\":0,\"default\":5.0}" S_CLOSE(""),
+		.output_schema = O_OPEN O_ARR("suspects") O_OBJ("suspects_page") O_OBJ("thresholds")
+			O_BOOL("approximate") O_CLOSE,
+		.group = PM_GROUP_SCANS,
+		.reads_capture = true,
+		.fn = tool_list_suspects,
+	},
+	{
+		.name = "first_scan_event",
+		.title = "Port scans: first probe",
+		.description =
+			"When reconnaissance began (PortHunter's first_scan_event): the earliest "
+			"probe sent by any source scan_overview reports as a scanner, whatever its "
+			"rate, as {ts, src, dst, port, flags, technique, protocol, state}; null "
+			"when there is no scanner. port is null for ICMP echo, flags (the TCP "
+			"flags of the probe, e.g. SYN or FIN,PSH,URG) null for UDP and ICMP.",
+		.input_schema = S_OPEN "\"properties\":{" P_PATH "," P_TOKEN S_CLOSE(""),
+		.output_schema = O_OPEN ",\"first_event\":{\"type\":[\"object\",\"null\"]}" O_CLOSE,
+		.group = PM_GROUP_SCANS,
+		.reads_capture = true,
+		.fn = tool_first_scan_event,
 	},
 	{
 		.name = "get_info",

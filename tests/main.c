@@ -17,6 +17,7 @@ void test_info(void);
 void test_corpus(void);
 void test_views(void);
 void test_flows(void);
+void test_scan(void);
 void test_sandbox(void);
 void test_mcp(void);
 
@@ -30,6 +31,7 @@ static const struct {
 	{ "corpus", test_corpus },
 	{ "views", test_views },
 	{ "flows", test_flows },
+	{ "scan", test_scan },
 	{ "sandbox", test_sandbox },
 	{ "mcp", test_mcp },
 };

@@ -114,5 +114,21 @@ else
 	fi
 fi
 
+# 6. Scan detection against captures/scans_expected.tsv (numbers from tshark
+# and the generator), through the same tools an MCP client calls.
+if command -v python3 >/dev/null 2>&1; then
+	python3 tests/scan_expected.py "$prog" >"$tmp/scans.out" 2>&1; src=$?
+	grep '^not ok' "$tmp/scans.out" >&2
+	line=$(tail -n 1 "$tmp/scans.out")
+	if [[ $line =~ ^scans:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+		pass=$((pass + BASH_REMATCH[1])); fail=$((fail + BASH_REMATCH[2]))
+		[ "$src" = 0 ] || [ "${BASH_REMATCH[2]}" != 0 ] || bad "scan check exited $src"
+	else
+		bad "scan check crashed or printed no summary"; tail -n 20 "$tmp/scans.out" >&2
+	fi
+else
+	echo "scans: skipped (python3 not found)" >&2
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -248,6 +248,47 @@ await section('default server', async () => {
 			sc.client_to_server?.packet_count === 25 && sc.server_to_client?.packet_count === 21,
 			{ c2s: sc.client_to_server, s2c: sc.server_to_client });
 	});
+	await section('scan_overview', async () => {
+		const sc = await ok('scan_overview scan-syn.pcap', 'scan_overview', { path: 'scan-syn.pcap' });
+		const o = sc.overview ?? {};
+		check('scan_overview: one scanner 127.0.0.66, vertical, syn',
+			o.scanners?.length === 1 && o.scanners[0].ip === '127.0.0.66' && o.scanners[0].kind === 'vertical' &&
+			o.scanners[0].techniques?.[0]?.name === 'syn' && o.scanners[0].flag_stats?.SYN > 0, o.scanners);
+		check('scan_overview: suspected_patterns ["syn_scan"]', isDeepStrictEqual(o.suspected_patterns, ['syn_scan']), o.suspected_patterns);
+		check('scan_overview: targets [127.0.0.1], pages present',
+			o.targets?.[0]?.ip === '127.0.0.1' && o.scanners_page?.total === 1 && typeof o.port_distribution_page?.total === 'number', o.targets);
+		const small = await ok('scan_overview top_k 2, time_window_s 0.001', 'scan_overview',
+			{ path: 'scan-syn.pcap', top_k: 2, time_window_s: 0.001 });
+		const so = small.overview ?? {};
+		check('scan_overview top_k 2: port_distribution has 2 items and is truncated',
+			so.port_distribution?.length === 2 && so.port_distribution_page?.truncated === true, so.port_distribution_page);
+		check('scan_overview: a 1 ms window holds fewer targets than 60 s',
+			so.scanners?.[0]?.max_targets_in_window < o.scanners?.[0]?.max_targets_in_window,
+			[so.scanners?.[0]?.max_targets_in_window, o.scanners?.[0]?.max_targets_in_window]);
+		await call(client, 'scan_overview time_window_s 0', 'scan_overview', { path: 'scan-syn.pcap', time_window_s: 0 },
+			{ wantError: 'invalid_argument' });
+	});
+	await section('list_suspects', async () => {
+		const sc = await ok('list_suspects scan-slow.pcap', 'list_suspects', { path: 'scan-slow.pcap' });
+		check('list_suspects: the slow scan is below min_rate_pps 5', sc.suspects?.length === 0, sc.suspects);
+		const lo = await ok('list_suspects scan-slow.pcap min_rate_pps 0.01', 'list_suspects',
+			{ path: 'scan-slow.pcap', min_rate_pps: 0.01, min_ports: 10 });
+		check('list_suspects min_rate_pps 0.01: the slow scanner, with a score',
+			lo.suspects?.length === 1 && lo.suspects[0].ip === '203.0.113.7' && typeof lo.suspects[0].score === 'number' &&
+			lo.thresholds?.min_rate_pps === 0.01, lo);
+		const m = await ok('list_suspects scan-mixed-benign.pcap', 'list_suspects', { path: 'scan-mixed-benign.pcap' });
+		check('list_suspects mixed: exactly the three scanners',
+			isDeepStrictEqual((m.suspects ?? []).map((x) => x.ip).sort(), ['2001:db8::bad', '203.0.113.5', '203.0.113.9']),
+			m.suspects?.map((x) => x.ip));
+	});
+	await section('first_scan_event', async () => {
+		const sc = await ok('first_scan_event scan-slow.pcap', 'first_scan_event', { path: 'scan-slow.pcap' });
+		const e = sc.first_event ?? {};
+		check('first_scan_event: the slow scan\'s first SYN',
+			e.src === '203.0.113.7' && e.technique === 'syn' && e.flags === 'SYN' && typeof e.ts === 'string' && e.ts.endsWith('Z'), e);
+		const none = await ok('first_scan_event loopback-http.pcapng (no scan)', 'first_scan_event', { path: 'loopback-http.pcapng' });
+		check('first_scan_event: null without a scanner', none.first_event === null, none);
+	});
 	await section('load_pcap_file', async () => {
 		const sc = await ok('load_pcap_file loopback-mixed.pcap', 'load_pcap_file', { path: 'loopback-mixed.pcap' });
 		check('load_pcap_file: loaded path and packet_count 16',

@@ -1,0 +1,680 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_scan.c - the port-scan detector on crafted in-memory captures (each
+ * technique and its answers, kinds, benign traffic that must stay clean,
+ * windows and thresholds), then the recorded and crafted captures named in
+ * captures/scans_expected.tsv when that file is present.
+ */
+#include "analysis.h"
+#include "decode.h"
+#include "json.h"
+#include "scan.h"
+#include "test.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+void test_scan(void);
+
+/* A little-endian microsecond pcap of Ethernet frames, built in memory. */
+struct pcapbuf {
+	uint8_t *p;     /* malloc'd, owned */
+	size_t n;       /* bytes written */
+	size_t cap;     /* bytes allocated */
+	uint64_t ts_us; /* time of the next frame */
+};
+
+static void
+put(struct pcapbuf *b, const void *src, size_t n)
+{
+	if (n > b->cap - b->n) {
+		size_t cap = b->cap * 2 + n + 4096;
+		uint8_t *p = realloc(b->p, cap);
+		if (p == NULL) {
+			abort();
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->n, src, n);
+	b->n += n;
+}
+
+static void
+le32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++) {
+		p[i] = (uint8_t)(v >> (8 * i));
+	}
+}
+
+static void
+be16(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static void
+be32(uint8_t *p, uint32_t v)
+{
+	be16(p, v >> 16);
+	be16(p + 2, v & 0xFFFF);
+}
+
+static void
+pcap_start(struct pcapbuf *b)
+{
+	uint8_t h[24] = { 0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0 };
+	memset(b, 0, sizeof(*b));
+	le32(h + 16, 65535);
+	le32(h + 20, PM_LINKTYPE_ETHERNET);
+	put(b, h, sizeof(h));
+	b->ts_us = 1000000;
+}
+
+static void
+record(struct pcapbuf *b, const uint8_t *f, size_t n)
+{
+	uint8_t rec[16];
+	le32(rec, (uint32_t)(b->ts_us / 1000000));
+	le32(rec + 4, (uint32_t)(b->ts_us % 1000000));
+	le32(rec + 8, (uint32_t)n);
+	le32(rec + 12, (uint32_t)n);
+	put(b, rec, sizeof(rec));
+	put(b, f, n);
+	b->ts_us += 1000;
+}
+
+/* Ethernet + IPv4 (host-order addresses) + l4 + len payload bytes. */
+static void
+frame(struct pcapbuf *b, uint8_t proto, uint32_t src, uint32_t dst, const uint8_t *l4, size_t l4len,
+      size_t len)
+{
+	uint8_t f[14 + 20 + 80 + 200] = { 0 };
+	size_t n = 14 + 20 + l4len + len;
+	if (l4len > 80 || len > 200) {
+		abort();
+	}
+	f[0] = 0x02;
+	f[6] = 0x02;
+	be16(f + 12, PM_ETH_IPV4);
+	uint8_t *ip = f + 14;
+	ip[0] = 0x45;
+	be16(ip + 2, (uint32_t)(20 + l4len + len));
+	ip[8] = 64;
+	ip[9] = proto;
+	be32(ip + 12, src);
+	be32(ip + 16, dst);
+	memcpy(ip + 20, l4, l4len);
+	memset(ip + 20 + l4len, 'x', len);
+	record(b, f, n);
+}
+
+static void
+tcp(struct pcapbuf *b, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport, uint8_t flags,
+    size_t len)
+{
+	uint8_t h[20] = { 0 };
+	be16(h, sport);
+	be16(h + 2, dport);
+	be32(h + 4, 1000);
+	be32(h + 8, (flags & PM_TCP_ACK) != 0 ? 2000 : 0);
+	h[12] = 5 << 4;
+	h[13] = flags;
+	be16(h + 14, 1024);
+	frame(b, PM_IPPROTO_TCP, src, dst, h, sizeof(h), len);
+}
+
+static void
+udp(struct pcapbuf *b, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport, size_t len)
+{
+	uint8_t h[8] = { 0 };
+	be16(h, sport);
+	be16(h + 2, dport);
+	be16(h + 4, (uint32_t)(8 + len));
+	frame(b, PM_IPPROTO_UDP, src, dst, h, sizeof(h), len);
+}
+
+/* ICMP destination unreachable from `from`, quoting a UDP datagram src:sport -> dst:dport. */
+static void
+unreach(struct pcapbuf *b, uint32_t from, uint8_t code, uint32_t src, uint32_t dst, uint16_t sport,
+        uint16_t dport)
+{
+	uint8_t h[8 + 28] = { 3, code };
+	uint8_t *q = h + 8;
+	q[0] = 0x45;
+	be16(q + 2, 28);
+	q[8] = 64;
+	q[9] = PM_IPPROTO_UDP;
+	be32(q + 12, src);
+	be32(q + 16, dst);
+	be16(q + 20, sport);
+	be16(q + 22, dport);
+	be16(q + 24, 8);
+	frame(b, PM_IPPROTO_ICMP, from, src, h, sizeof(h), 0);
+}
+
+static void
+echo(struct pcapbuf *b, uint32_t src, uint32_t dst, bool reply, uint16_t id)
+{
+	uint8_t h[8] = { reply ? 0 : 8, 0 };
+	be16(h + 4, id);
+	frame(b, PM_IPPROTO_ICMP, src, dst, h, sizeof(h), 0);
+}
+
+/* IPv6 TCP segment from 2001:db8::s to 2001:db8::d. */
+static void
+tcp6(struct pcapbuf *b, uint8_t s, uint8_t d, uint16_t sport, uint16_t dport, uint8_t flags)
+{
+	uint8_t f[14 + 40 + 20] = { 0x02, 0, 0, 0, 0, 0, 0x02 };
+	be16(f + 12, PM_ETH_IPV6);
+	uint8_t *ip = f + 14;
+	ip[0] = 0x60;
+	be16(ip + 4, 20);
+	ip[6] = PM_IPPROTO_TCP;
+	ip[7] = 64;
+	uint8_t pre[4] = { 0x20, 0x01, 0x0d, 0xb8 };
+	memcpy(ip + 8, pre, 4);
+	ip[23] = s;
+	memcpy(ip + 24, pre, 4);
+	ip[39] = d;
+	uint8_t *t = ip + 40;
+	be16(t, sport);
+	be16(t + 2, dport);
+	be32(t + 4, 1000);
+	t[12] = 5 << 4;
+	t[13] = flags;
+	be16(t + 14, 1024);
+	record(b, f, sizeof(f));
+}
+
+#define ADDR(a, b_, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b_) << 16 | (uint32_t)(c) << 8 | (d))
+#define SCANNER           ADDR(10, 9, 9, 9)
+#define TARGET            ADDR(10, 0, 0, 1)
+#define SYN               PM_TCP_SYN
+#define ACK               PM_TCP_ACK
+#define RST               PM_TCP_RST
+#define FIN               PM_TCP_FIN
+#define PSH               PM_TCP_PSH
+#define URG               PM_TCP_URG
+
+static bool
+run(struct pm_analysis *a, struct pcapbuf *b)
+{
+	struct pm_error err;
+	memset(&err, 0, sizeof(err));
+	int rc = pm_analysis_run_mem(a, b->p, b->n, NULL, &err);
+	free(b->p);
+	CHECK_EQ(rc, 0);
+	return rc == 0;
+}
+
+/* The source with IPv4 address v, or NULL. */
+static const struct pm_scan_src *
+src4(const struct pm_analysis *a, uint32_t v)
+{
+	uint8_t addr[16] = { 0 };
+	be32(addr, v);
+	for (size_t i = 0; i < a->scan.n_srcs; i++) {
+		if (a->scan.srcs[i].ipver == 4 && memcmp(a->scan.srcs[i].addr, addr, 16) == 0) {
+			return &a->scan.srcs[i];
+		}
+	}
+	return NULL;
+}
+
+static bool
+in_suspects(const struct pm_analysis *a, const struct pm_scan_src *src, uint64_t min_ports,
+            double min_rate)
+{
+	const struct pm_scan_src **v;
+	size_t n;
+	bool found = false;
+	CHECK_EQ(pm_scan_suspect_list(&a->scan, min_ports, min_rate, &v, &n), 0);
+	for (size_t i = 0; i < n; i++) {
+		found |= v[i] == src;
+	}
+	free(v);
+	return found;
+}
+
+/* SYN scan of 20 ports: 22 and 80 answer SYN-ACK (the scanner resets), the rest RST. */
+static void
+syn_scan(void)
+{
+	static struct pm_analysis a;
+	struct pcapbuf b;
+	pcap_start(&b);
+	for (uint16_t p = 1; p <= 20; p++) {
+		uint16_t port = p == 1 ? 22 : p == 2 ? 80 : (uint16_t)(1000 + p);
+		tcp(&b, SCANNER, TARGET, 40000, port, SYN, 0);
+		if (p <= 2) {
+			tcp(&b, TARGET, SCANNER, port, 40000, SYN | ACK, 0);
+			tcp(&b, SCANNER, TARGET, 40000, port, RST, 0);
+		} else {
+			tcp(&b, TARGET, SCANNER, port, 40000, RST | ACK, 0);
+		}
+	}
+	if (!run(&a, &b)) {
+		return;
+	}
+	CHECK_EQ(a.scan.n_srcs, 1); /* the target answered, it probed nothing */
+	const struct pm_scan_src *s = src4(&a, SCANNER);
+	CHECK(s != NULL);
+	if (s != NULL) {
+		CHECK(s->is_scanner);
+		CHECK_EQ(s->tech[PM_SCAN_SYN], 20);
+		CHECK_EQ(s->targets, 20);
+		CHECK_EQ(s->hosts, 1);
+		CHECK_EQ(s->ports, 20);
+		CHECK_EQ(s->open, 2);
+		CHECK_EQ(s->pkts, 22);
+		CHECK_STR(pm_scan_kind(s), "vertical");
+		CHECK(in_suspects(&a, s, 10, 5.0));
+		CHECK(!in_suspects(&a, s, 21, 5.0)); /* min_ports counts targets */
+		CHECK(in_suspects(&a, s, 20, 5.0));
+		CHECK(!in_suspects(&a, s, 10, 1e9));
+	}
+	const struct pm_scan_probe *p = pm_scan_first(&a.scan);
+	CHECK(p != NULL);
+	if (p != NULL) {
+		CHECK_EQ(p->port, 22);
+		CHECK_EQ(p->flags, SYN);
+		CHECK_EQ(p->state, PM_SCAN_OPEN);
+	}
+	CHECK_EQ(a.scan.probes[a.scan.n_probes - 1].state, PM_SCAN_CLOSED);
+	pm_analysis_free(&a);
+}
+
+/* One source per stealth technique, 12 ports each, no answers (filtered). */
+static void
+stealth_scans(void)
+{
+	static const uint8_t flags[] = { FIN, 0, FIN | PSH | URG, ACK, FIN | ACK };
+	static const int tech[] = { PM_SCAN_FIN, PM_SCAN_NULL, PM_SCAN_XMAS, PM_SCAN_ACK,
+		                    PM_SCAN_MAIMON };
+	static struct pm_analysis a;
+	struct pcapbuf b;
+	pcap_start(&b);
+	for (size_t t = 0; t < 5; t++) {
+		for (uint16_t p = 0; p < 12; p++) {
+			tcp(&b, SCANNER + (uint32_t)t, TARGET, 50000, (uint16_t)(100 + p), flags[t],
+			    0);
+			if (p % 2 == 0) {
+				tcp(&b, TARGET, SCANNER + (uint32_t)t, (uint16_t)(100 + p), 50000,
+				    RST, 0);
+			}
+		}
+	}
+	if (!run(&a, &b)) {
+		return;
+	}
+	CHECK_EQ(a.scan.n_srcs, 5);
+	for (size_t t = 0; t < 5; t++) {
+		const struct pm_scan_src *s = src4(&a, SCANNER + (uint32_t)t);
+		CHECK(s != NULL);
+		if (s != NULL) {
+			CHECK_EQ(s->tech[tech[t]], 12);
+			CHECK_EQ(s->targets, 12);
+			CHECK(s->is_scanner);
+			CHECK(pm_scan_score(s) > 1.4 * 3.7); /* stealth weight 1.5 × log2(13) */
+		}
+	}
+	struct pm_json w;
+	pm_json_init(&w, 0);
+	pm_json_obj_begin(&w);
+	struct pm_scan_file fi = { "mem", 0, 0 };
+	CHECK_EQ(pm_scan_overview(&a.scan, &fi, 60, 20, &w), 0);
+	pm_json_obj_end(&w);
+	CHECK_EQ(pm_json_finish(&w), 0);
+	const char *want[] = { "\"fin_scan\"", "\"null_scan\"", "\"xmas_scan\"", "\"ack_scan\"",
+		               "\"maimon_scan\"" };
+	for (size_t i = 0; i < 5; i++) {
+		CHECK(w.buf != NULL && strstr(w.buf, want[i]) != NULL);
+	}
+	CHECK(w.buf != NULL && strstr(w.buf, "\"syn_scan\"") == NULL);
+	pm_json_free(&w);
+	pm_analysis_free(&a);
+}
+
+/* Connect scan: handshake + client RST on 3 open ports, SYN -> RST on 10 closed ones. */
+static void
+connect_scan(void)
+{
+	static struct pm_analysis a;
+	struct pcapbuf b;
+	pcap_start(&b);
+	for (uint16_t p = 0; p < 13; p++) {
+		uint16_t sp = (uint16_t)(41000 + p), port = (uint16_t)(20 + p);
+		tcp(&b, SCANNER, TARGET, sp, port, SYN, 0);
+		if (p < 3) {
+			tcp(&b, TARGET, SCANNER, port, sp, SYN | ACK, 0);
+			tcp(&b, SCANNER, TARGET, sp, port, ACK, 0);
+			tcp(&b, SCANNER, TARGET, sp, port, RST | ACK, 0);
+		} else {
+			tcp(&b, TARGET, SCANNER, port, sp, RST | ACK, 0);
+		}
+	}
+	if (!run(&a, &b)) {
+		return;
+	}
+	const struct pm_scan_src *s = src4(&a, SCANNER);
+	CHECK(s != NULL);
+	if (s != NULL) {
+		CHECK_EQ(s->tech[PM_SCAN_CONNECT], 13);
+		CHECK_EQ(s->tech[PM_SCAN_SYN], 0);
+		CHECK_EQ(s->open, 3);
+	}
+	pm_analysis_free(&a);
+}
+
+/* UDP scan: 12 empty datagrams; port unreachable for 10, admin-prohibited for 1, one silent. */
+static void
+udp_scan(void)
+{
+	static struct pm_analysis a;
+	struct pcapbuf b;
+	pcap_start(&b);
+	for (uint16_t p = 0; p < 12; p++) {
+		udp(&b, SCANNER, TARGET, 45000, (uint16_t)(2000 + p), 0);
+		if (p < 10) {
+			unreach(&b, TARGET, 3, SCANNER, TARGET, 45000, (uint16_t)(2000 + p));
+		} else if (p == 10) {
+			unreach(&b, TARGET, 13, SCANNER, TARGET, 45000, (uint16_t)(2000 + p));
+		}
+	}
+	if (!run(&a, &b)) {
+		return;
+	}
+	CHECK_EQ(a.scan.n_srcs, 1);
+	const struct pm_scan_src *s = src4(&a, SCANNER);
+	CHECK(s != NULL);
+	if (s != NULL) {
+		CHECK_EQ(s->tech[PM_SCAN_UDP], 12);
+		CHECK_EQ(s->ports, 12);
+		size_t closed = 0, filtered = 0;
+		for (size_t i = s->lo; i < s->hi; i++) {
+			closed += a.scan.probes[i].state == PM_SCAN_CLOSED;
+			filtered += a.scan.probes[i].state == PM_SCAN_FILTERED;
+		}
+		CHECK_EQ(closed, 10);
+		CHECK_EQ(filtered, 2);
+	}
+	pm_analysis_free(&a);
+}
+
+/* Echo requests to 15 hosts (5 answer): a horizontal sweep. */
+static void
+icmp_sweep(void)
+{
+	static struct pm_analysis a;
+	struct pcapbuf b;
+	pcap_start(&b);
+	for (uint32_t h = 1; h <= 15; h++) {
+		echo(&b, SCANNER, ADDR(10, 1, 0, h), false, 77);
+		if (h <= 5) {
+			echo(&b, ADDR(10, 1, 0, h), SCANNER, true, 77);
+		}
+	}
+	if (!run(&a, &b)) {
+		return;
+	}
+	CHECK_EQ(a.scan.n_srcs, 1);
+	const struct pm_scan_src *s = src4(&a, SCANNER);
+	CHECK(s != NULL);
+	if (s != NULL) {
+		CHECK_EQ(s->tech[PM_SCAN_ICMP], 15);
+		CHECK_EQ(s->hosts, 15);
+		CHECK_EQ(s->ports, 0);
+		CHECK_EQ(s->targets, 15);
+		CHECK(s->is_scanner);
+		CHECK_STR(pm_scan_kind(s), "horizontal");
+	}
+	pm_analysis_free(&a);
+}
+
+/* One source scans port 445 on 15 hosts; another 5 ports on 5 hosts. */
+static void
+kinds(void)
+{
+	static struct pm_analysis a;
+	struct pcapbuf b;
+	pcap_start(&b);
+	for (uint32_t h = 1; h <= 15; h++) {
+		tcp(&b, SCANNER, ADDR(10, 2, 0, h), 40001, 445, SYN, 0);
+	}
+	for (uint32_t h = 1; h <= 5; h++) {
+		for (uint16_t p = 1; p <= 5; p++) {
+			tcp(&b, SCANNER + 1, ADDR(10, 3, 0, h), 40002, p, SYN, 0);
+		}
+	}
+	if (!run(&a, &b)) {
+		return;
+	}
+	const struct pm_scan_src *hz = src4(&a, SCANNER), *bl = src4(&a, SCANNER + 1);
+	CHECK(hz != NULL && bl != NULL);
+	if (hz != NULL && bl != NULL) {
+		CHECK_STR(pm_scan_kind(hz), "horizontal");
+		CHECK_EQ(hz->targets, 15);
+		CHECK_EQ(hz->ports, 1);
+		CHECK_STR(pm_scan_kind(bl), "block");
+		CHECK_EQ(bl->targets, 25);
+		CHECK_EQ(bl->hosts, 5);
+	}
+	pm_analysis_free(&a);
+}
+
+/* A busy web server, a resolver with answered queries, a client of many servers: no probes. */
+static void
+benign(void)
+{
+	static struct pm_analysis a;
+	struct pcapbuf b;
+	pcap_start(&b);
+	uint32_t web = ADDR(10, 0, 0, 80), resolver = ADDR(10, 0, 0, 53);
+	for (uint32_t c = 1; c <= 30; c++) {
+		uint32_t cli = ADDR(10, 4, 0, c);
+		tcp(&b, cli, web, 50000, 80, SYN, 0);
+		tcp(&b, web, cli, 80, 50000, SYN | ACK, 0);
+		tcp(&b, cli, web, 50000, 80, ACK, 0);
+		tcp(&b, cli, web, 50000, 80, PSH | ACK, 100);
+		tcp(&b, web, cli, 80, 50000, PSH | ACK, 150);
+		tcp(&b, cli, web, 50000, 80, FIN | ACK, 0);
+		tcp(&b, web, cli, 80, 50000, FIN | ACK, 0);
+	}
+	for (uint32_t s = 1; s <= 20; s++) {
+		udp(&b, resolver, ADDR(192, 0, 2, s), (uint16_t)(30000 + s), 53, 40);
+		udp(&b, ADDR(192, 0, 2, s), resolver, 53, (uint16_t)(30000 + s), 90);
+	}
+	for (uint32_t s = 1; s <= 12; s++) {
+		uint32_t srv = ADDR(198, 51, 100, s);
+		tcp(&b, ADDR(10, 5, 0, 1), srv, 51000, 443, SYN, 0);
+		tcp(&b, srv, ADDR(10, 5, 0, 1), 443, 51000, SYN | ACK, 0);
+		tcp(&b, ADDR(10, 5, 0, 1), srv, 51000, 443, ACK, 0);
+		tcp(&b, ADDR(10, 5, 0, 1), srv, 51000, 443, PSH | ACK, 200);
+	}
+	if (!run(&a, &b)) {
+		return;
+	}
+	CHECK_EQ(a.scan.n_srcs, 0);
+	CHECK(pm_scan_first(&a.scan) == NULL);
+	struct pm_json w;
+	pm_json_init(&w, 0);
+	pm_json_obj_begin(&w);
+	pm_scan_first_event(&a.scan, &w);
+	CHECK_EQ(pm_scan_suspects(&a.scan, 1, 0, &w), 0);
+	pm_json_obj_end(&w);
+	CHECK_EQ(pm_json_finish(&w), 0);
+	CHECK(w.buf != NULL && strstr(w.buf, "\"first_event\":null") != NULL);
+	CHECK(w.buf != NULL && strstr(w.buf, "\"suspects\":[]") != NULL);
+	pm_json_free(&w);
+	pm_analysis_free(&a);
+}
+
+/* 12 SYN probes 10 s apart: a scanner, too slow to be a suspect; windows count it. */
+static void
+slow_scan(void)
+{
+	static struct pm_analysis a;
+	struct pcapbuf b;
+	pcap_start(&b);
+	for (uint16_t p = 0; p < 12; p++) {
+		b.ts_us = 1000000 + (uint64_t)p * 10000000;
+		tcp(&b, SCANNER, TARGET, 40000, (uint16_t)(1 + p), SYN, 0);
+	}
+	/* a repeat of the first target inside the last window must not count twice */
+	tcp(&b, SCANNER, TARGET, 40001, 12, SYN, 0);
+	if (!run(&a, &b)) {
+		return;
+	}
+	const struct pm_scan_src *s = src4(&a, SCANNER);
+	CHECK(s != NULL);
+	if (s == NULL) {
+		pm_analysis_free(&a);
+		return;
+	}
+	CHECK(s->is_scanner);
+	CHECK_EQ(s->targets, 12);
+	CHECK(pm_scan_rate(s) < 0.2);
+	CHECK(!in_suspects(&a, s, 10, 5.0));
+	CHECK(in_suspects(&a, s, 10, 0.1)); /* lowering min_rate_pps admits it */
+	CHECK(pm_scan_first(&a.scan) != NULL);
+	CHECK_EQ(pm_scan_window_max(&a.scan, s, 60000000000LL), 7);
+	CHECK_EQ(pm_scan_window_max(&a.scan, s, 1000000000000LL), 12);
+	CHECK_EQ(pm_scan_window_max(&a.scan, s, 5000000000LL), 1);
+	CHECK_EQ(pm_scan_window_max(&a.scan, s, 10000000000LL), 2);
+	pm_analysis_free(&a);
+}
+
+/* IPv6 SYN scan of 12 ports. */
+static void
+ipv6_scan(void)
+{
+	static struct pm_analysis a;
+	struct pcapbuf b;
+	pcap_start(&b);
+	for (uint16_t p = 0; p < 12; p++) {
+		tcp6(&b, 0xbb, 0x01, 40000, (uint16_t)(8000 + p), SYN);
+		tcp6(&b, 0x01, 0xbb, (uint16_t)(8000 + p), 40000, RST | ACK);
+	}
+	if (!run(&a, &b)) {
+		return;
+	}
+	CHECK_EQ(a.scan.n_srcs, 1);
+	if (a.scan.n_srcs == 1) {
+		const struct pm_scan_src *s = &a.scan.srcs[0];
+		CHECK_EQ(s->ipver, 6);
+		CHECK_EQ(s->addr[15], 0xbb);
+		CHECK_EQ(s->tech[PM_SCAN_SYN], 12);
+		CHECK(s->is_scanner);
+	}
+	pm_analysis_free(&a);
+}
+
+/* The flow table marks a UDP flow quoted by an ICMP error, even one still in the queue. */
+static void
+unreach_marks_flow(void)
+{
+	static struct pm_analysis a;
+	struct pcapbuf b;
+	pcap_start(&b);
+	udp(&b, SCANNER, TARGET, 45000, 7, 0);
+	unreach(&b, TARGET, 3, SCANNER, TARGET, 45000, 7);
+	udp(&b, SCANNER, TARGET, 45000, 9, 0);
+	unreach(&b, TARGET, 1, SCANNER, TARGET, 45000, 9);
+	if (!run(&a, &b)) {
+		return;
+	}
+	size_t pos = 0, port = 0, other = 0;
+	void *v;
+	const struct pm_flow_key *k;
+	while ((k = pm_table_next(&a.flows.flows, &pos, &v)) != NULL) {
+		const struct pm_flow *fl = v;
+		port += fl->unreach == PM_UNREACH_PORT;
+		other += fl->unreach == PM_UNREACH_OTHER;
+	}
+	CHECK_EQ(port, 1);
+	CHECK_EQ(other, 1);
+	pm_analysis_free(&a);
+}
+
+/* Recorded (nmap on lo) and crafted captures: the scanner, technique and kind each must give. */
+static const struct {
+	const char *path;
+	size_t scanners; /* sources scan_overview reports */
+	const char *ip;  /* the top scanner */
+	int tech;        /* its main technique */
+	const char *kind;
+	size_t suspects; /* list_suspects with the defaults */
+} real[] = {
+	{ "captures/scan-syn.pcap", 1, "127.0.0.66", PM_SCAN_SYN, "vertical", 1 },
+	{ "captures/scan-fin.pcap", 1, "127.0.0.67", PM_SCAN_FIN, "vertical", 1 },
+	{ "captures/scan-null.pcap", 1, "127.0.0.68", PM_SCAN_NULL, "vertical", 1 },
+	{ "captures/scan-xmas.pcap", 1, "127.0.0.69", PM_SCAN_XMAS, "vertical", 1 },
+	{ "captures/scan-ack.pcap", 1, "127.0.0.70", PM_SCAN_ACK, "vertical", 1 },
+	{ "captures/scan-connect.pcap", 1, "127.0.0.71", PM_SCAN_CONNECT, "vertical", 1 },
+	{ "captures/scan-udp.pcap", 1, "127.0.0.72", PM_SCAN_UDP, "vertical", 1 },
+	{ "captures/scan-horizontal.pcap", 1, "127.0.0.77", PM_SCAN_SYN, "horizontal", 1 },
+	{ "captures/scan-block.pcap", 1, "203.0.113.33", PM_SCAN_SYN, "block", 1 },
+	{ "captures/scan-burst.pcap", 1, "203.0.113.50", PM_SCAN_SYN, "vertical", 1 },
+	{ "captures/scan-slow.pcap", 1, "203.0.113.7", PM_SCAN_SYN, "vertical", 0 },
+	{ "captures/scan-mixed-benign.pcap", 3, "203.0.113.5", PM_SCAN_SYN, "vertical", 3 },
+	{ "captures/scan-techniques.pcap", 9, "203.0.113.19", PM_SCAN_ICMP, "horizontal", 9 },
+};
+
+static void
+real_captures(void)
+{
+	static struct pm_analysis a;
+	for (size_t i = 0; i < sizeof(real) / sizeof(real[0]); i++) {
+		struct pm_error err;
+		memset(&err, 0, sizeof(err));
+		FILE *f = fopen(real[i].path, "rb");
+		if (f == NULL) {
+			continue; /* not generated in this checkout */
+		}
+		fclose(f);
+		if (pm_analysis_run(&a, real[i].path, NULL, &err) != 0) {
+			CHECK(false);
+			continue;
+		}
+		const struct pm_scan_src **v;
+		size_t n;
+		CHECK_EQ(pm_scan_scanner_list(&a.scan, &v, &n), 0);
+		CHECK_EQ(n, real[i].scanners);
+		if (n != 0) {
+			char ip[48];
+			pm_addr_str(v[0]->addr, v[0]->ipver, ip);
+			CHECK_STR(ip, real[i].ip);
+			CHECK(v[0]->tech[real[i].tech] * 2 > v[0]->hi - v[0]->lo);
+			CHECK_STR(pm_scan_kind(v[0]), real[i].kind);
+		}
+		free(v);
+		CHECK_EQ(pm_scan_suspect_list(&a.scan, 10, 5.0, &v, &n), 0);
+		CHECK_EQ(n, real[i].suspects);
+		free(v);
+		if (real[i].scanners != 0 && pm_scan_first(&a.scan) == NULL) {
+			fprintf(stderr, "%s: no first scan event\n", real[i].path);
+			CHECK(false);
+		}
+		pm_analysis_free(&a);
+	}
+}
+
+void
+test_scan(void)
+{
+	syn_scan();
+	stealth_scans();
+	connect_scan();
+	udp_scan();
+	icmp_sweep();
+	kinds();
+	benign();
+	slow_scan();
+	ipv6_scan();
+	unreach_marks_flow();
+	real_captures();
+}
