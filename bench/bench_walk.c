@@ -408,9 +408,10 @@ parse_methods(const char *s, bool want[M_COUNT])
 static int
 usage(void)
 {
-	fprintf(stderr,
-	        "usage: bench_walk [-r RUNS] [-m METHOD[,METHOD...]] [-F] FILE\n"
-	        "  methods: floor libpcap read mmap decode-read decode-mmap analysis (default: all)\n");
+	fprintf(
+	    stderr,
+	    "usage: bench_walk [-r RUNS] [-m METHOD[,METHOD...]] [-F] FILE\n"
+	    "  methods: floor libpcap read mmap decode-read decode-mmap analysis (default: all)\n");
 	return 2;
 }
 
@@ -508,7 +509,8 @@ main(int argc, char **argv)
 	if (want[M_ANALYSIS] && res[M_ANALYSIS].ok && res[M_ANALYSIS].hwm_kib > 0) {
 		const struct result *an = &res[M_ANALYSIS];
 		long used = an->hwm_kib - an->base_kib;
-		printf("flows: %llu, analysis peak RSS %ld KiB above the child's start, %.0f bytes per "
+		printf("flows: %llu, analysis peak RSS %ld KiB above the child's start, %.0f bytes "
+		       "per "
 		       "flow\n",
 		       (unsigned long long)an->check, used,
 		       an->check != 0 ? (double)used * 1024.0 / (double)an->check : 0.0);

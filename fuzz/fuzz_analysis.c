@@ -9,15 +9,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "fuzz.h"
 #include "analysis.h"
 #include "arena.h"
 #include "flowview.h"
+#include "fuzz.h"
 #include "json.h"
 #include "summary.h"
 
 typedef int (*view_fn)(const struct pm_analysis *a, const struct pm_view_args *args,
-		       struct pm_json *w, struct pm_error *err);
+                       struct pm_json *w, struct pm_error *err);
 
 static void
 run_view(const struct pm_analysis *a, view_fn fn, const struct pm_view_args *args)
@@ -45,7 +45,7 @@ run_view(const struct pm_analysis *a, view_fn fn, const struct pm_view_args *arg
 
 static int
 summary(const struct pm_analysis *a, const struct pm_view_args *args, struct pm_json *w,
-	struct pm_error *err)
+        struct pm_error *err)
 {
 	return pm_summary_emit(a, args, w, err);
 }
@@ -76,13 +76,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	args.server_ip = ip;
 	args.protocol = size % 3 == 0 ? "tcp" : size % 3 == 1 ? "dns" : "icmpv6";
 	const view_fn views[] = { summary,
-				  pm_view_port_flows,
-				  pm_view_ip_flows,
-				  pm_view_protocol_flows,
-				  pm_view_tcp_connections,
-				  pm_view_tcp_anomalies,
-				  pm_view_tcp_retransmissions,
-				  pm_view_traffic_flow };
+		                  pm_view_port_flows,
+		                  pm_view_ip_flows,
+		                  pm_view_protocol_flows,
+		                  pm_view_tcp_connections,
+		                  pm_view_tcp_anomalies,
+		                  pm_view_tcp_retransmissions,
+		                  pm_view_traffic_flow };
 	for (size_t i = 0; i < sizeof(views) / sizeof(views[0]); i++) {
 		run_view(&a, views[i], &args);
 	}

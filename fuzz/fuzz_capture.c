@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fuzz.h"
 #include "analysis.h"
+#include "fuzz.h"
 #include "json.h"
 
 int

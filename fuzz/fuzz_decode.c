@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fuzz.h"
 #include "decode.h"
+#include "fuzz.h"
 
 #define FUZZ_MAX_FRAME (256u << 10) /* larger frames add nothing but time */
 

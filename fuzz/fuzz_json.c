@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fuzz.h"
 #include "arena.h"
+#include "fuzz.h"
 #include "json.h"
 
 #define FUZZ_JSON_MAX_INPUT (1u << 20)

@@ -21,13 +21,13 @@
 
 /* Settings for one pass. */
 struct pm_analysis_opts {
-	enum pm_io io;               /* byte source */
-	size_t max_table_bytes;      /* cap per hash table; 0 = PM_DEFAULT_MAX_TABLE_BYTES */
-	bool info_only;              /* capinfos facts and decoder counters only: no analysers */
+	enum pm_io io;          /* byte source */
+	size_t max_table_bytes; /* cap per hash table; 0 = PM_DEFAULT_MAX_TABLE_BYTES */
+	bool info_only;         /* capinfos facts and decoder counters only: no analysers */
 	/* Called every PM_PROGRESS_EVERY records with bytes read and the file size (0 if unknown). */
 	void (*progress)(void *opaque, uint64_t done, uint64_t total);
-	void *opaque;                /* passed to progress */
-	volatile int *cancel;        /* non-zero: stop the pass and fail with PM_E_LIMIT */
+	void *opaque;         /* passed to progress */
+	volatile int *cancel; /* non-zero: stop the pass and fail with PM_E_LIMIT */
 };
 
 #define PM_PROGRESS_EVERY 65536 /* records between progress calls and cancel checks */
@@ -37,12 +37,12 @@ struct pm_analysis_opts {
  * a member below and a row in the analyser list in analysis.c.
  */
 struct pm_analysis {
-	char path[4096];             /* the capture analysed, as given */
-	struct pm_capture cap;       /* reader metadata (interfaces, sections, NRB, damage) */
-	struct pm_decode_stats dec;  /* decoder counters */
-	struct pm_info info;         /* capinfos facts */
-	struct pm_flows flows;       /* flows, hosts, ports, timeline */
-	struct pm_scan scan;         /* port-scan probes, built from the flows at finish */
+	char path[4096];            /* the capture analysed, as given */
+	struct pm_capture cap;      /* reader metadata (interfaces, sections, NRB, damage) */
+	struct pm_decode_stats dec; /* decoder counters */
+	struct pm_info info;        /* capinfos facts */
+	struct pm_flows flows;      /* flows, hosts, ports, timeline */
+	struct pm_scan scan;        /* port-scan probes, built from the flows at finish */
 };
 
 /*
@@ -52,11 +52,11 @@ struct pm_analysis {
  * caller frees the result with pm_analysis_free.
  */
 PM_MUST_CHECK int pm_analysis_run(struct pm_analysis *a, const char *path,
-				  const struct pm_analysis_opts *o, struct pm_error *err);
+                                  const struct pm_analysis_opts *o, struct pm_error *err);
 
 /* The same over n bytes in memory (tests, fuzzing); o may be NULL for defaults. */
 PM_MUST_CHECK int pm_analysis_run_mem(struct pm_analysis *a, const uint8_t *p, size_t n,
-				      const struct pm_analysis_opts *o, struct pm_error *err);
+                                      const struct pm_analysis_opts *o, struct pm_error *err);
 
 void pm_analysis_free(struct pm_analysis *a);
 

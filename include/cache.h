@@ -17,23 +17,23 @@
 #include "analysis.h"
 #include "pm.h"
 
-#define PM_CACHE_SLOTS     8           /* analyses kept at most */
+#define PM_CACHE_SLOTS     8             /* analyses kept at most */
 #define PM_CACHE_MAX_BYTES (1024u << 20) /* default memory cap over all kept analyses */
 
 struct pm_cache_entry {
-	dev_t dev;               /* identity of the file analysed */
+	dev_t dev; /* identity of the file analysed */
 	ino_t ino;
-	off_t size;              /* bytes */
-	int64_t mtime_ns;        /* modification time, ns since the epoch */
-	uint64_t used;           /* cache clock at the last hit; 0 = empty slot */
-	size_t bytes;            /* estimated memory of the analysis */
-	struct pm_analysis *a;   /* owned */
+	off_t size;            /* bytes */
+	int64_t mtime_ns;      /* modification time, ns since the epoch */
+	uint64_t used;         /* cache clock at the last hit; 0 = empty slot */
+	size_t bytes;          /* estimated memory of the analysis */
+	struct pm_analysis *a; /* owned */
 };
 
 struct pm_cache {
 	struct pm_cache_entry e[PM_CACHE_SLOTS];
-	uint64_t clock;          /* bumped on every lookup */
-	size_t max_bytes;        /* memory cap */
+	uint64_t clock;   /* bumped on every lookup */
+	size_t max_bytes; /* memory cap */
 	uint64_t hits, misses;
 	struct pm_analysis_opts opts; /* settings for new analyses (progress, cancel) */
 };

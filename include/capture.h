@@ -41,27 +41,27 @@ enum pm_format {
 };
 
 /* ISB option bits in pm_iface.isb_present. */
-#define PM_ISB_STARTTIME     (1u << 0)
-#define PM_ISB_ENDTIME       (1u << 1)
-#define PM_ISB_IFRECV        (1u << 2)
-#define PM_ISB_IFDROP        (1u << 3)
-#define PM_ISB_FILTERACCEPT  (1u << 4)
-#define PM_ISB_OSDROP        (1u << 5)
-#define PM_ISB_USRDELIV      (1u << 6)
+#define PM_ISB_STARTTIME    (1u << 0)
+#define PM_ISB_ENDTIME      (1u << 1)
+#define PM_ISB_IFRECV       (1u << 2)
+#define PM_ISB_IFDROP       (1u << 3)
+#define PM_ISB_FILTERACCEPT (1u << 4)
+#define PM_ISB_OSDROP       (1u << 5)
+#define PM_ISB_USRDELIV     (1u << 6)
 
 /* One capture interface: the pcap file header, or one pcapng IDB. */
 struct pm_iface {
-	uint32_t linktype;     /* LINKTYPE_* number (pcap: low 16 bits of the header field) */
-	uint32_t snaplen;      /* bytes; 0 = no limit */
-	uint8_t tsresol;       /* pcapng if_tsresol byte: bit 7 = power of 2, else power of 10 */
-	int64_t tsoffset_s;    /* if_tsoffset, seconds added to every timestamp */
-	int fcslen;            /* FCS bytes at the end of each frame; -1 unknown */
-	uint32_t section;      /* index into pm_capture.sections */
-	const char *name;      /* if_name, NUL-terminated, or NULL; arena-owned */
-	const char *description; /* if_description or NULL; arena-owned */
-	uint64_t packets;      /* records read for this interface */
-	uint32_t isb_count;    /* ISBs seen; the last one's values are kept */
-	uint32_t isb_present;  /* PM_ISB_* bits present in the last ISB */
+	uint32_t linktype;        /* LINKTYPE_* number (pcap: low 16 bits of the header field) */
+	uint32_t snaplen;         /* bytes; 0 = no limit */
+	uint8_t tsresol;          /* pcapng if_tsresol byte: bit 7 = power of 2, else power of 10 */
+	int64_t tsoffset_s;       /* if_tsoffset, seconds added to every timestamp */
+	int fcslen;               /* FCS bytes at the end of each frame; -1 unknown */
+	uint32_t section;         /* index into pm_capture.sections */
+	const char *name;         /* if_name, NUL-terminated, or NULL; arena-owned */
+	const char *description;  /* if_description or NULL; arena-owned */
+	uint64_t packets;         /* records read for this interface */
+	uint32_t isb_count;       /* ISBs seen; the last one's values are kept */
+	uint32_t isb_present;     /* PM_ISB_* bits present in the last ISB */
 	int64_t isb_starttime_ns; /* ns since the epoch */
 	int64_t isb_endtime_ns;   /* ns since the epoch */
 	uint64_t isb_ifrecv;      /* packets received by the interface */
@@ -85,69 +85,69 @@ struct pm_section {
 
 /* One address-to-name record from a pcapng NRB. */
 struct pm_nrb_entry {
-	uint8_t family;        /* 4 or 6 */
-	uint8_t addr[16];      /* network order; IPv4 uses the first 4 bytes */
-	const char *name;      /* first name of the record; arena-owned */
+	uint8_t family;   /* 4 or 6 */
+	uint8_t addr[16]; /* network order; IPv4 uses the first 4 bytes */
+	const char *name; /* first name of the record; arena-owned */
 };
 
 /* One record handed to the caller. */
 struct pm_rec {
-	int64_t ts_ns;         /* nanoseconds since the Unix epoch (UTC) */
-	const uint8_t *data;   /* caplen bytes; valid until the next pm_capture_next */
-	uint32_t caplen;       /* bytes captured */
-	uint32_t len;          /* bytes on the wire */
-	uint32_t iface;        /* index into pm_capture.ifaces */
-	uint32_t linktype;     /* copy of ifaces[iface].linktype */
-	bool has_ts;           /* false for pcapng Simple Packet Blocks, which carry no time */
+	int64_t ts_ns;       /* nanoseconds since the Unix epoch (UTC) */
+	const uint8_t *data; /* caplen bytes; valid until the next pm_capture_next */
+	uint32_t caplen;     /* bytes captured */
+	uint32_t len;        /* bytes on the wire */
+	uint32_t iface;      /* index into pm_capture.ifaces */
+	uint32_t linktype;   /* copy of ifaces[iface].linktype */
+	bool has_ts;         /* false for pcapng Simple Packet Blocks, which carry no time */
 };
 
 /* Counts of the pcapng block types seen, for `info`. */
 struct pm_block_counts {
 	uint64_t shb, idb, epb, spb, pb, nrb, isb, dsb, custom, unknown;
-	uint32_t dsb_types[4];  /* first distinct DSB secrets types, 0 = unused */
+	uint32_t dsb_types[4]; /* first distinct DSB secrets types, 0 = unused */
 };
 
 struct pm_capture {
 	/* public, read-only */
 	enum pm_format format;
-	bool big_endian;       /* byte order of the file header (first section) */
+	bool big_endian;               /* byte order of the file header (first section) */
 	uint16_t ver_major, ver_minor; /* pcap header or first SHB */
-	uint64_t file_size;    /* bytes, 0 when unknown (pipe, stdin) */
-	uint64_t bytes_read;   /* bytes of the file consumed by the walk so far */
-	enum pm_io io;         /* the source in use */
-	struct pm_iface *ifaces; /* n_ifaces entries; arena-owned */
+	uint64_t file_size;            /* bytes, 0 when unknown (pipe, stdin) */
+	uint64_t bytes_read;           /* bytes of the file consumed by the walk so far */
+	enum pm_io io;                 /* the source in use */
+	struct pm_iface *ifaces;       /* n_ifaces entries; arena-owned */
 	size_t n_ifaces;
 	struct pm_section *sections; /* n_sections entries; arena-owned */
 	size_t n_sections;
 	struct pm_nrb_entry *nrb; /* n_nrb entries; arena-owned */
 	size_t n_nrb;
-	uint64_t nrb_dropped;  /* records past PM_MAX_NRB */
+	uint64_t nrb_dropped; /* records past PM_MAX_NRB */
 	struct pm_block_counts blocks;
-	bool damaged;          /* the walk ended early; see damage */
+	bool damaged;           /* the walk ended early; see damage */
 	struct pm_error damage; /* code, file offset and reason when damaged */
 	uint32_t pcap_fcs_bits; /* pcap header: bits 26-31 of the link-type field */
 
 	/* private: */
 	struct pm_arena arena;
-	int fd;                /* read source, or -1 */
-	bool own_fd;           /* close fd in pm_capture_close */
-	uint8_t *map;          /* mmap source, or NULL */
+	int fd;       /* read source, or -1 */
+	bool own_fd;  /* close fd in pm_capture_close */
+	uint8_t *map; /* mmap source, or NULL */
 	size_t map_len;
-	size_t advised;        /* mmap: bytes behind the walk already released */
-	uint8_t *buf;          /* read source buffer; owned */
+	size_t advised; /* mmap: bytes behind the walk already released */
+	uint8_t *buf;   /* read source buffer; owned */
 	size_t buf_cap;
-	const uint8_t *win;    /* current window onto the file */
-	size_t win_len;        /* bytes in the window */
-	size_t off;            /* walk position inside the window */
-	uint64_t win_base;     /* file offset of win[0] */
-	bool eof;              /* nothing more will arrive beyond the window */
-	bool done;             /* the walk has ended */
-	size_t need;           /* bytes from off the walker needs next */
+	const uint8_t *win; /* current window onto the file */
+	size_t win_len;     /* bytes in the window */
+	size_t off;         /* walk position inside the window */
+	uint64_t win_base;  /* file offset of win[0] */
+	bool eof;           /* nothing more will arrive beyond the window */
+	bool done;          /* the walk has ended */
+	size_t need;        /* bytes from off the walker needs next */
 	size_t ifaces_cap, sections_cap, nrb_cap;
-	uint32_t rec_hdr_len;  /* pcap: 16, or 24 for the modified format */
-	uint32_t tick_ns;      /* pcap: ns per sub-second unit (1000 or 1) */
-	bool sect_big_endian;  /* pcapng: byte order of the current section */
-	int io_errno;          /* errno of a failed read(), or 0 */
+	uint32_t rec_hdr_len; /* pcap: 16, or 24 for the modified format */
+	uint32_t tick_ns;     /* pcap: ns per sub-second unit (1000 or 1) */
+	bool sect_big_endian; /* pcapng: byte order of the current section */
+	int io_errno;         /* errno of a failed read(), or 0 */
 };
 
 /*
@@ -158,11 +158,11 @@ struct pm_capture {
  * header), and the capture needs no close.
  */
 PM_MUST_CHECK int pm_capture_open_file(struct pm_capture *c, const char *path, enum pm_io io,
-				       struct pm_error *err);
+                                       struct pm_error *err);
 
 /* Open a capture over n bytes at p, which must outlive the capture. As above. */
 PM_MUST_CHECK int pm_capture_open_mem(struct pm_capture *c, const uint8_t *p, size_t n,
-				      struct pm_error *err);
+                                      struct pm_error *err);
 
 /*
  * Read the next record into *r. Returns 1 for a record, 0 at the end of the
@@ -210,7 +210,7 @@ void pm_time_iso(int64_t ts_ns, char out[40]);
  */
 bool pm_capture_want(struct pm_capture *c, size_t n);
 int pm_capture_damage(struct pm_capture *c, int code, size_t at, const char *fmt, ...)
-	PM_PRINTF(4, 5);
+    PM_PRINTF(4, 5);
 struct pm_iface *pm_capture_add_iface(struct pm_capture *c);
 int pm_pcap_open(struct pm_capture *c, struct pm_error *err);
 int pm_pcap_next(struct pm_capture *c, struct pm_rec *r);

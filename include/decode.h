@@ -24,35 +24,35 @@
 #include "pm.h"
 
 /* LINKTYPE_* numbers (tcpdump.org/linktypes.html). */
-#define PM_LINKTYPE_NULL      0
-#define PM_LINKTYPE_ETHERNET  1
-#define PM_LINKTYPE_RAW_OLD12 12  /* DLT_RAW on most BSDs */
-#define PM_LINKTYPE_RAW_OLD14 14  /* DLT_RAW on OpenBSD */
-#define PM_LINKTYPE_RAW       101
-#define PM_LINKTYPE_LOOP      108
-#define PM_LINKTYPE_LINUX_SLL 113
-#define PM_LINKTYPE_IPV4      228
-#define PM_LINKTYPE_IPV6      229
+#define PM_LINKTYPE_NULL       0
+#define PM_LINKTYPE_ETHERNET   1
+#define PM_LINKTYPE_RAW_OLD12  12 /* DLT_RAW on most BSDs */
+#define PM_LINKTYPE_RAW_OLD14  14 /* DLT_RAW on OpenBSD */
+#define PM_LINKTYPE_RAW        101
+#define PM_LINKTYPE_LOOP       108
+#define PM_LINKTYPE_LINUX_SLL  113
+#define PM_LINKTYPE_IPV4       228
+#define PM_LINKTYPE_IPV6       229
 #define PM_LINKTYPE_LINUX_SLL2 276
 
-#define PM_ETH_IPV4  0x0800 /* RFC 894 */
-#define PM_ETH_ARP   0x0806 /* RFC 826 */
-#define PM_ETH_VLAN  0x8100 /* IEEE 802.1Q */
-#define PM_ETH_QINQ  0x88A8 /* IEEE 802.1ad */
+#define PM_ETH_IPV4     0x0800 /* RFC 894 */
+#define PM_ETH_ARP      0x0806 /* RFC 826 */
+#define PM_ETH_VLAN     0x8100 /* IEEE 802.1Q */
+#define PM_ETH_QINQ     0x88A8 /* IEEE 802.1ad */
 #define PM_ETH_QINQ_OLD 0x9100 /* pre-standard QinQ */
-#define PM_ETH_IPV6  0x86DD /* RFC 2464 */
+#define PM_ETH_IPV6     0x86DD /* RFC 2464 */
 
-#define PM_IPPROTO_HOPOPTS 0
-#define PM_IPPROTO_ICMP    1
-#define PM_IPPROTO_TCP     6
-#define PM_IPPROTO_UDP     17
-#define PM_IPPROTO_ROUTING 43
+#define PM_IPPROTO_HOPOPTS  0
+#define PM_IPPROTO_ICMP     1
+#define PM_IPPROTO_TCP      6
+#define PM_IPPROTO_UDP      17
+#define PM_IPPROTO_ROUTING  43
 #define PM_IPPROTO_FRAGMENT 44
-#define PM_IPPROTO_ESP     50
-#define PM_IPPROTO_AH      51
-#define PM_IPPROTO_ICMPV6  58
-#define PM_IPPROTO_NONE    59
-#define PM_IPPROTO_DSTOPTS 60
+#define PM_IPPROTO_ESP      50
+#define PM_IPPROTO_AH       51
+#define PM_IPPROTO_ICMPV6   58
+#define PM_IPPROTO_NONE     59
+#define PM_IPPROTO_DSTOPTS  60
 
 /* TCP flags as in the 13th header byte; NS (RFC 3540) from the 12th is bit 8. */
 #define PM_TCP_FIN 0x001
@@ -65,8 +65,8 @@
 #define PM_TCP_CWR 0x080
 #define PM_TCP_NS  0x100
 
-#define PM_MAX_VLAN_DEPTH 8   /* VLAN tags walked before the frame is called malformed */
-#define PM_MAX_IPV6_EXT   16  /* IPv6 extension headers walked before giving up */
+#define PM_MAX_VLAN_DEPTH 8  /* VLAN tags walked before the frame is called malformed */
+#define PM_MAX_IPV6_EXT   16 /* IPv6 extension headers walked before giving up */
 
 /* pm_pkt.flags */
 #define PM_PKT_VLAN       (1u << 0) /* at least one VLAN tag */
@@ -92,25 +92,25 @@ enum pm_layer {
 
 /* One decoded packet. Pointers are views into the record; valid as long as it is. */
 struct pm_pkt {
-	int64_t ts_ns;          /* from the record */
-	uint32_t caplen;        /* bytes captured */
-	uint32_t wirelen;       /* bytes on the wire */
-	uint32_t linktype;      /* LINKTYPE_* the frame was decoded as */
-	uint32_t flags;         /* PM_PKT_* */
-	uint16_t ethertype;     /* innermost ethertype (or equivalent for SLL/NULL), host order */
-	uint16_t vlan_id;       /* outermost VLAN ID, 0 if none */
-	uint8_t vlan_depth;     /* VLAN tags walked */
-	uint8_t ipver;          /* 4, 6, or 0 when no IP header */
-	uint8_t proto;          /* transport protocol number after extension headers */
-	uint8_t ttl;            /* IPv4 TTL or IPv6 hop limit */
-	uint8_t src[16];        /* network order; IPv4 in the first 4 bytes, rest zero */
-	uint8_t dst[16];        /* network order; IPv4 in the first 4 bytes, rest zero */
-	uint32_t ip_len;        /* IP total length as claimed (v6: 40 + payload length) */
-	uint16_t sport, dport;  /* host order; ICMP: 0 */
-	uint16_t tcp_flags;     /* PM_TCP_* */
-	uint32_t seq, ack;      /* TCP, host order */
-	uint16_t window;        /* TCP raw window, host order (unscaled) */
-	uint8_t icmp_type;      /* ICMP or ICMPv6 */
+	int64_t ts_ns;         /* from the record */
+	uint32_t caplen;       /* bytes captured */
+	uint32_t wirelen;      /* bytes on the wire */
+	uint32_t linktype;     /* LINKTYPE_* the frame was decoded as */
+	uint32_t flags;        /* PM_PKT_* */
+	uint16_t ethertype;    /* innermost ethertype (or equivalent for SLL/NULL), host order */
+	uint16_t vlan_id;      /* outermost VLAN ID, 0 if none */
+	uint8_t vlan_depth;    /* VLAN tags walked */
+	uint8_t ipver;         /* 4, 6, or 0 when no IP header */
+	uint8_t proto;         /* transport protocol number after extension headers */
+	uint8_t ttl;           /* IPv4 TTL or IPv6 hop limit */
+	uint8_t src[16];       /* network order; IPv4 in the first 4 bytes, rest zero */
+	uint8_t dst[16];       /* network order; IPv4 in the first 4 bytes, rest zero */
+	uint32_t ip_len;       /* IP total length as claimed (v6: 40 + payload length) */
+	uint16_t sport, dport; /* host order; ICMP: 0 */
+	uint16_t tcp_flags;    /* PM_TCP_* */
+	uint32_t seq, ack;     /* TCP, host order */
+	uint16_t window;       /* TCP raw window, host order (unscaled) */
+	uint8_t icmp_type;     /* ICMP or ICMPv6 */
 	uint8_t icmp_code;
 	uint16_t icmp_id;       /* echo identifier, host order; 0 for other types */
 	uint16_t frag_id_lo;    /* low 16 bits of the IP fragment identification */
@@ -122,21 +122,21 @@ struct pm_pkt {
 
 /* Counters kept across packets by the decoder. */
 struct pm_decode_stats {
-	uint64_t packets;            /* frames decoded */
-	uint64_t ethernet;           /* frames decoded as Ethernet */
-	uint64_t vlan;               /* frames with at least one VLAN tag */
+	uint64_t packets;                    /* frames decoded */
+	uint64_t ethernet;                   /* frames decoded as Ethernet */
+	uint64_t vlan;                       /* frames with at least one VLAN tag */
 	uint64_t sll, sll2, loopback, rawip; /* frames per other link type family */
-	uint64_t ipv4, ipv6;         /* frames with a decoded IP header */
-	uint64_t fragments;          /* IP fragments (v4 or v6) */
-	uint64_t tcp, udp, icmp, icmpv6; /* frames with that transport header */
-	uint64_t arp;                /* ARP frames */
-	uint64_t other_l3;           /* link decoded, but neither IP nor ARP */
-	uint64_t other_l4;           /* IP, but not TCP/UDP/ICMP/ICMPv6 (or a non-first fragment) */
+	uint64_t ipv4, ipv6;                 /* frames with a decoded IP header */
+	uint64_t fragments;                  /* IP fragments (v4 or v6) */
+	uint64_t tcp, udp, icmp, icmpv6;     /* frames with that transport header */
+	uint64_t arp;                        /* ARP frames */
+	uint64_t other_l3;                   /* link decoded, but neither IP nor ARP */
+	uint64_t other_l4; /* IP, but not TCP/UDP/ICMP/ICMPv6 (or a non-first fragment) */
 	uint64_t truncated[PM_L_COUNT]; /* per layer: cut short by the capture */
 	uint64_t malformed[PM_L_COUNT]; /* per layer: fields contradict the bytes */
-	uint64_t unknown_linktype;   /* frames whose link type we do not decode */
-	uint32_t unknown_lt[8];      /* the first distinct unknown link type numbers */
-	uint64_t unknown_lt_count[8]; /* frames for each of unknown_lt */
+	uint64_t unknown_linktype;      /* frames whose link type we do not decode */
+	uint32_t unknown_lt[8];         /* the first distinct unknown link type numbers */
+	uint64_t unknown_lt_count[8];   /* frames for each of unknown_lt */
 };
 
 /*
@@ -144,8 +144,8 @@ struct pm_decode_stats {
  * LINKTYPE_*, into *pkt (fully overwritten) and count it in *st. wirelen is
  * the on-wire length from the record. Reads only [data, data + caplen).
  */
-void pm_decode(struct pm_decode_stats *st, uint32_t linktype, const uint8_t *data,
-	       uint32_t caplen, uint32_t wirelen, int64_t ts_ns, struct pm_pkt *pkt);
+void pm_decode(struct pm_decode_stats *st, uint32_t linktype, const uint8_t *data, uint32_t caplen,
+               uint32_t wirelen, int64_t ts_ns, struct pm_pkt *pkt);
 
 /* Name of a layer for output ("link", "vlan", "ipv4", ...). */
 const char *pm_layer_name(enum pm_layer l);

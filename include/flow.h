@@ -30,13 +30,13 @@ struct pm_pkt;
 
 /* Canonical flow key: endpoint a is the lower (address, port). 40 bytes. */
 struct pm_flow_key {
-	uint8_t a[16];    /* network order; IPv4 in the first 4 bytes */
+	uint8_t a[16]; /* network order; IPv4 in the first 4 bytes */
 	uint8_t b[16];
-	uint16_t pa, pb;  /* ports; ICMP: (echo id, 0) or (type, code) */
-	uint8_t proto;    /* IP protocol number */
-	uint8_t ipver;    /* 4 or 6 */
+	uint16_t pa, pb;   /* ports; ICMP: (echo id, 0) or (type, code) */
+	uint8_t proto;     /* IP protocol number */
+	uint8_t ipver;     /* 4 or 6 */
 	uint8_t icmp_echo; /* 1 when keyed by echo identifier */
-	uint8_t pad;      /* zero */
+	uint8_t pad;       /* zero */
 };
 _Static_assert(sizeof(struct pm_flow_key) == 40, "flow key is hashed as 40 bytes");
 
@@ -111,15 +111,15 @@ struct pm_flow_dir {
 
 struct pm_flow {
 	struct pm_flow_dir d[2];
-	int64_t first, last;    /* ns since the epoch, over both directions */
-	uint8_t client;         /* endpoint that opened it: 0 = a, 1 = b */
-	bool client_by_syn;     /* client decided by who sent the SYN */
-	bool synack;            /* SYN-ACK seen from the server */
-	bool handshake;         /* the client ACKed the SYN-ACK */
-	bool rst_answer;        /* the SYN was answered by RST */
-	uint8_t unreach;        /* enum pm_unreach: an ICMP/ICMPv6 error named this flow */
-	uint8_t app;            /* enum pm_app */
-	uint8_t app_src;        /* enum pm_label_src */
+	int64_t first, last; /* ns since the epoch, over both directions */
+	uint8_t client;      /* endpoint that opened it: 0 = a, 1 = b */
+	bool client_by_syn;  /* client decided by who sent the SYN */
+	bool synack;         /* SYN-ACK seen from the server */
+	bool handshake;      /* the client ACKed the SYN-ACK */
+	bool rst_answer;     /* the SYN was answered by RST */
+	uint8_t unreach;     /* enum pm_unreach: an ICMP/ICMPv6 error named this flow */
+	uint8_t app;         /* enum pm_app */
+	uint8_t app_src;     /* enum pm_label_src */
 };
 
 /*
@@ -150,9 +150,9 @@ struct pm_host {
 	uint64_t pkts_sent, pkts_recv;
 	uint64_t bytes_sent, bytes_recv;
 	int64_t first, last;
-	uint64_t flows;          /* flows this host takes part in */
-	uint64_t peers;          /* distinct peer addresses */
-	uint64_t ports;          /* distinct (protocol, server port) it contacted as a client */
+	uint64_t flows; /* flows this host takes part in */
+	uint64_t peers; /* distinct peer addresses */
+	uint64_t ports; /* distinct (protocol, server port) it contacted as a client */
 };
 
 /* Aggregates per (protocol, server port), built by pm_flows_finish. */
@@ -164,8 +164,8 @@ struct pm_port_key {
 
 struct pm_port {
 	uint64_t packets, bytes, flows;
-	uint64_t clients;        /* distinct client addresses */
-	uint8_t app;             /* the label most flows on this port carry */
+	uint64_t clients; /* distinct client addresses */
+	uint8_t app;      /* the label most flows on this port carry */
 };
 
 #define PM_TIMELINE_SLOTS 4096 /* fine buckets kept while streaming */
@@ -178,46 +178,47 @@ struct pm_port {
  */
 struct pm_flow_event {
 	struct pm_flow_key key;
-	uint64_t tag;           /* the key's table tag */
-	int64_t ts;             /* ns since the epoch */
-	uint32_t wirelen;       /* frame bytes on the wire */
-	uint32_t payload_wire;  /* transport payload bytes per the headers */
-	uint32_t seq;           /* TCP */
-	uint16_t window;        /* TCP */
-	uint16_t tcp_flags;     /* PM_TCP_* */
-	uint16_t sport, dport;  /* as in the packet */
-	uint8_t dir;            /* 0: source is key.a, 1: source is key.b */
-	uint8_t proto;          /* IP protocol */
-	bool has_l4;            /* a transport header was decoded */
-	bool has_payload;       /* payload bytes were captured */
-	uint8_t unreach;        /* enum pm_unreach; the quoted flow's key is in unreach_key */
-	uint8_t app;            /* enum pm_app the payload suggests */
+	uint64_t tag;          /* the key's table tag */
+	int64_t ts;            /* ns since the epoch */
+	uint32_t wirelen;      /* frame bytes on the wire */
+	uint32_t payload_wire; /* transport payload bytes per the headers */
+	uint32_t seq;          /* TCP */
+	uint16_t window;       /* TCP */
+	uint16_t tcp_flags;    /* PM_TCP_* */
+	uint16_t sport, dport; /* as in the packet */
+	uint8_t dir;           /* 0: source is key.a, 1: source is key.b */
+	uint8_t proto;         /* IP protocol */
+	bool has_l4;           /* a transport header was decoded */
+	bool has_payload;      /* payload bytes were captured */
+	uint8_t unreach;       /* enum pm_unreach; the quoted flow's key is in unreach_key */
+	uint8_t app;           /* enum pm_app the payload suggests */
 };
 
 /* Packets and bytes per interval; the width doubles as the capture grows. */
 struct pm_timeline {
-	int64_t base;            /* ns: start of slot 0 */
-	int64_t width;           /* ns per slot */
+	int64_t base;  /* ns: start of slot 0 */
+	int64_t width; /* ns per slot */
 	bool started;
-	uint64_t before;         /* packets older than base (out of order at the start) */
+	uint64_t before; /* packets older than base (out of order at the start) */
 	uint64_t pkts[PM_TIMELINE_SLOTS];
 	uint64_t bytes[PM_TIMELINE_SLOTS];
 };
 
 struct pm_flows {
-	struct pm_table flows;    /* pm_flow_key -> pm_flow */
-	struct pm_table hosts;    /* pm_host_key -> pm_host, after finish */
-	struct pm_table ports;    /* pm_port_key -> pm_port, after finish */
-	uint64_t ip_packets;      /* packets with an IP header */
-	uint64_t ip_bytes;        /* their frame bytes on the wire */
-	uint64_t dropped_packets; /* packets whose new flow did not fit */
+	struct pm_table flows;              /* pm_flow_key -> pm_flow */
+	struct pm_table hosts;              /* pm_host_key -> pm_host, after finish */
+	struct pm_table ports;              /* pm_port_key -> pm_port, after finish */
+	uint64_t ip_packets;                /* packets with an IP header */
+	uint64_t ip_bytes;                  /* their frame bytes on the wire */
+	uint64_t dropped_packets;           /* packets whose new flow did not fit */
 	uint64_t app_packets[PM_APP_COUNT]; /* by label, after finish */
 	uint64_t app_bytes[PM_APP_COUNT];
 	struct pm_timeline tl;
-	bool approximate;         /* some table was full: counts are lower bounds */
+	bool approximate;                        /* some table was full: counts are lower bounds */
 	struct pm_flow_event pipe[PM_FLOW_PIPE]; /* private: packets waiting for the table */
 	size_t pipe_head, pipe_n;                /* private: oldest entry, entries waiting */
-	struct pm_flow_key unreach_key[PM_FLOW_PIPE]; /* private: flow quoted by pipe[i], if unreach */
+	struct pm_flow_key
+	    unreach_key[PM_FLOW_PIPE]; /* private: flow quoted by pipe[i], if unreach */
 };
 
 /* Set up empty tables whose slot arrays together stay under max_bytes (0: default). */
@@ -243,7 +244,7 @@ enum pm_app pm_app_by_port(uint8_t proto, uint16_t port);
 
 /* The label the first payload bytes suggest, or PM_APP_UNKNOWN. */
 enum pm_app pm_app_by_payload(uint8_t proto, uint16_t sport, uint16_t dport, const uint8_t *p,
-			      size_t n);
+                              size_t n);
 
 /* Format an address as text (IPv4 dotted quad, IPv6 RFC 5952). */
 void pm_addr_str(const uint8_t addr[16], uint8_t ipver, char out[48]);

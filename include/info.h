@@ -21,26 +21,26 @@ struct pm_capture;
 struct pm_rec;
 struct pm_decode_stats;
 
-#define PM_INFO_MAX_IFACES_OUT 64  /* interfaces listed; the rest are counted */
-#define PM_INFO_MAX_NRB_OUT    50  /* NRB entries listed; the rest are counted */
+#define PM_INFO_MAX_IFACES_OUT 64 /* interfaces listed; the rest are counted */
+#define PM_INFO_MAX_NRB_OUT    50 /* NRB entries listed; the rest are counted */
 
 struct pm_info {
-	uint64_t packets;          /* records */
-	uint64_t bytes_captured;   /* sum of captured lengths */
-	uint64_t bytes_wire;       /* sum of on-wire lengths */
-	uint64_t truncated;        /* records with caplen < len (snaplen cut them) */
-	uint64_t no_ts;            /* records without a timestamp (pcapng SPB) */
-	uint64_t out_of_order;     /* records older than the one before */
-	uint32_t caplen_max;       /* largest captured length */
-	bool has_ts;               /* at least one record had a timestamp */
-	int64_t ts_min, ts_max;    /* ns since the epoch, over records with timestamps */
-	int64_t ts_prev;           /* the previous record's timestamp */
+	uint64_t packets;        /* records */
+	uint64_t bytes_captured; /* sum of captured lengths */
+	uint64_t bytes_wire;     /* sum of on-wire lengths */
+	uint64_t truncated;      /* records with caplen < len (snaplen cut them) */
+	uint64_t no_ts;          /* records without a timestamp (pcapng SPB) */
+	uint64_t out_of_order;   /* records older than the one before */
+	uint32_t caplen_max;     /* largest captured length */
+	bool has_ts;             /* at least one record had a timestamp */
+	int64_t ts_min, ts_max;  /* ns since the epoch, over records with timestamps */
+	int64_t ts_prev;         /* the previous record's timestamp */
 };
 
 /* Figures derived from the counts, shared by the JSON and the table. */
 struct pm_info_rates {
-	double duration_s;       /* latest minus earliest timestamp, seconds */
-	double bytes_per_s;      /* captured bytes per second; 0 when duration is 0 */
+	double duration_s;  /* latest minus earliest timestamp, seconds */
+	double bytes_per_s; /* captured bytes per second; 0 when duration is 0 */
 	double bits_per_s;
 	double packets_per_s;
 	double avg_packet_bytes; /* captured bytes per packet */
@@ -63,6 +63,6 @@ void pm_info_observe(struct pm_info *st, const struct pm_rec *r);
  * counters d.
  */
 void pm_info_emit(struct pm_json *w, const struct pm_info *st, const struct pm_capture *c,
-		  const struct pm_decode_stats *d, const char *path);
+                  const struct pm_decode_stats *d, const char *path);
 
 #endif /* PM_INFO_H */

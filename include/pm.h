@@ -27,25 +27,25 @@ enum pm_err {
 
 /* Detail for callers that want more than a code; filled only on failure. */
 struct pm_error {
-	int code;     /* enum pm_err */
+	int code;      /* enum pm_err */
 	size_t offset; /* byte offset in the input where the problem was found */
 	char msg[128]; /* NUL-terminated, human-readable */
 };
 
-#define PM_MUST_CHECK  __attribute__((warn_unused_result))
-#define PM_FALLTHROUGH __attribute__((fallthrough))
-#define PM_LIKELY(x)   __builtin_expect(!!(x), 1)
-#define PM_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define PM_MUST_CHECK   __attribute__((warn_unused_result))
+#define PM_FALLTHROUGH  __attribute__((fallthrough))
+#define PM_LIKELY(x)    __builtin_expect(!!(x), 1)
+#define PM_UNLIKELY(x)  __builtin_expect(!!(x), 0)
 #define PM_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #define PM_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Named caps: everything that grows from input has one. */
-#define PM_MAX_IFACES   4096          /* pcapng interfaces kept across all sections */
-#define PM_MAX_NRB      65536         /* pcapng name-resolution records kept */
-#define PM_MAX_NAME     256           /* interface names, NRB names: bytes kept */
-#define PM_MAX_RECORD   (64u << 20)   /* largest pcap record / pcapng block accepted */
-#define PM_READ_BUF     (4u << 20)    /* read() source buffer */
-#define PM_MAX_WARNINGS 16            /* warnings kept per capture */
+#define PM_MAX_IFACES   4096        /* pcapng interfaces kept across all sections */
+#define PM_MAX_NRB      65536       /* pcapng name-resolution records kept */
+#define PM_MAX_NAME     256         /* interface names, NRB names: bytes kept */
+#define PM_MAX_RECORD   (64u << 20) /* largest pcap record / pcapng block accepted */
+#define PM_READ_BUF     (4u << 20)  /* read() source buffer */
+#define PM_MAX_WARNINGS 16          /* warnings kept per capture */
 
 /* Return a static string naming the error code (never NULL). */
 const char *pm_strerror(int code);
@@ -54,7 +54,6 @@ const char *pm_strerror(int code);
  * Fill *e (when non-NULL) with code, offset and a printf-style message.
  * Returns code, so callers can write `return pm_error_set(e, ...)`.
  */
-int pm_error_set(struct pm_error *e, int code, size_t offset, const char *fmt, ...)
-	PM_PRINTF(4, 5);
+int pm_error_set(struct pm_error *e, int code, size_t offset, const char *fmt, ...) PM_PRINTF(4, 5);
 
 #endif /* PM_H */

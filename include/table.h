@@ -22,19 +22,19 @@
 struct pm_table_slot;
 
 struct pm_table {
-	struct pm_table_slot *slots; /* cap slots; malloc'd, owned */
+	struct pm_table_slot *slots;  /* cap slots; malloc'd, owned */
 	struct pm_table_slot *recent; /* PM_TABLE_RECENT most recently used keys, by hash; owned */
-	uint8_t **chunks;    /* record chunk k holds PM_TABLE_CHUNK << k records; owned */
-	size_t n_chunks;     /* chunks allocated */
-	size_t key_size;     /* bytes compared and hashed */
-	size_t val_size;     /* bytes of value, zeroed on insert */
-	size_t rec_size;     /* key + value, rounded up to 8 */
-	size_t cap;          /* slots, a power of two, or 0 before the first insert */
-	size_t count;        /* keys present */
-	size_t bytes;        /* slots plus record chunks allocated */
-	size_t max_bytes;    /* cap on bytes; 0 = PM_TABLE_DEFAULT_MAX */
-	uint64_t dropped;    /* inserts refused because the table was full */
-	uint64_t k0, k1;     /* SipHash key */
+	uint8_t **chunks;             /* record chunk k holds PM_TABLE_CHUNK << k records; owned */
+	size_t n_chunks;              /* chunks allocated */
+	size_t key_size;              /* bytes compared and hashed */
+	size_t val_size;              /* bytes of value, zeroed on insert */
+	size_t rec_size;              /* key + value, rounded up to 8 */
+	size_t cap;                   /* slots, a power of two, or 0 before the first insert */
+	size_t count;                 /* keys present */
+	size_t bytes;                 /* slots plus record chunks allocated */
+	size_t max_bytes;             /* cap on bytes; 0 = PM_TABLE_DEFAULT_MAX */
+	uint64_t dropped;             /* inserts refused because the table was full */
+	uint64_t k0, k1;              /* SipHash key */
 };
 
 #define PM_TABLE_CHUNK  64   /* records in the first chunk */

@@ -45,7 +45,7 @@ struct pm_tool_ctx;
  * invalid_ip, ...). a is NULL for tools that read no capture.
  */
 typedef int (*pm_tool_fn)(struct pm_tool_ctx *ctx, const struct pm_analysis *a,
-			  const struct pm_jv *args, struct pm_json *w, struct pm_error *err);
+                          const struct pm_jv *args, struct pm_json *w, struct pm_error *err);
 
 struct pm_tool {
 	const char *name;          /* MCP tool name and `call` name */
@@ -54,8 +54,8 @@ struct pm_tool {
 	const char *input_schema;  /* JSON Schema 2020-12 text, additionalProperties false */
 	const char *output_schema; /* JSON Schema 2020-12 text of the result object */
 	enum pm_tool_group group;
-	bool reads_capture;        /* takes `path` (or the loaded capture) and gets an analysis */
-	bool open_world;           /* calls the network (enrichment) */
+	bool reads_capture; /* takes `path` (or the loaded capture) and gets an analysis */
+	bool open_world;    /* calls the network (enrichment) */
 	pm_tool_fn fn;
 };
 
@@ -92,7 +92,7 @@ PM_MUST_CHECK int pm_tools_select(struct pm_tool_ctx *ctx, const char *spec, str
  * that failed. Unknown tools are the caller's to reject (pm_tool_find).
  */
 PM_MUST_CHECK int pm_tools_call(struct pm_tool_ctx *ctx, const struct pm_tool *t,
-				const struct pm_jv *args, struct pm_json *w, bool *is_error);
+                                const struct pm_jv *args, struct pm_json *w, bool *is_error);
 
 /* Write "YYYY-MM-DDTHH:MM:SSZ" for now (SOURCE_DATE_EPOCH when set, for tests). */
 void pm_tools_now(char out[32]);

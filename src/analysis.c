@@ -83,7 +83,7 @@ pass(struct pm_analysis *a, const struct pm_analysis_opts *o, struct pm_error *e
 	if (rc < 0) {
 		pm_analysis_free(a);
 		return pm_error_set(err, rc, (size_t)a->cap.bytes_read, "%s: %s", a->path,
-				    rc == PM_E_LIMIT ? "cancelled" : pm_strerror(rc));
+		                    rc == PM_E_LIMIT ? "cancelled" : pm_strerror(rc));
 	}
 	for (size_t i = 0; i < n; i++) {
 		analysers[i].finish(a);
@@ -96,8 +96,8 @@ init(struct pm_analysis *a, const char *path, const struct pm_analysis_opts *o)
 {
 	memset(a, 0, sizeof(*a));
 	snprintf(a->path, sizeof(a->path), "%s", path);
-	size_t cap = o != NULL && o->max_table_bytes != 0 ? o->max_table_bytes
-							  : PM_DEFAULT_MAX_TABLE_BYTES;
+	size_t cap =
+	    o != NULL && o->max_table_bytes != 0 ? o->max_table_bytes : PM_DEFAULT_MAX_TABLE_BYTES;
 	pm_flows_init(&a->flows, cap);
 	pm_scan_init(&a->scan);
 }
@@ -105,7 +105,7 @@ init(struct pm_analysis *a, const char *path, const struct pm_analysis_opts *o)
 /* see analysis.h */
 int
 pm_analysis_run(struct pm_analysis *a, const char *path, const struct pm_analysis_opts *o,
-		struct pm_error *err)
+                struct pm_error *err)
 {
 	init(a, path, o);
 	enum pm_io io = o != NULL ? o->io : PM_IO_DEFAULT;
@@ -123,7 +123,7 @@ pm_analysis_run(struct pm_analysis *a, const char *path, const struct pm_analysi
 /* see analysis.h */
 int
 pm_analysis_run_mem(struct pm_analysis *a, const uint8_t *p, size_t n,
-		    const struct pm_analysis_opts *o, struct pm_error *err)
+                    const struct pm_analysis_opts *o, struct pm_error *err)
 {
 	init(a, "(memory)", o);
 	int rc = pm_capture_open_mem(&a->cap, p, n, err);

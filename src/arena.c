@@ -11,8 +11,8 @@
 #include <string.h>
 
 struct pm_arena_block {
-	struct pm_arena_block *next; /* older block */
-	size_t size;                 /* usable bytes in data[] */
+	struct pm_arena_block *next;       /* older block */
+	size_t size;                       /* usable bytes in data[] */
 	_Alignas(16) unsigned char data[]; /* malloc gives 16; larger alignments pad */
 };
 

@@ -54,7 +54,8 @@ shrink(struct pm_cache *c, const struct pm_cache_entry *keep)
 		for (size_t i = 0; i < PM_CACHE_SLOTS; i++) {
 			struct pm_cache_entry *e = &c->e[i];
 			total += e->bytes;
-			if (e->used != 0 && e != keep && (oldest == NULL || e->used < oldest->used)) {
+			if (e->used != 0 && e != keep &&
+			    (oldest == NULL || e->used < oldest->used)) {
 				oldest = e;
 			}
 		}

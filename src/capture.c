@@ -105,7 +105,8 @@ pm_capture_add_iface(struct pm_capture *c)
 			return NULL;
 		}
 		size_t cap = c->ifaces_cap != 0 ? c->ifaces_cap * 2 : 8;
-		struct pm_iface *n = pm_arena_array(&c->arena, cap, sizeof(*n), _Alignof(struct pm_iface));
+		struct pm_iface *n =
+		    pm_arena_array(&c->arena, cap, sizeof(*n), _Alignof(struct pm_iface));
 		if (n == NULL) {
 			return NULL;
 		}
@@ -133,10 +134,14 @@ guess_magic(const uint8_t *p, size_t n)
 	} known[] = {
 		{ "\x1f\x8b", 2, "gzip-compressed data (gunzip it first)" },
 		{ "\x28\xb5\x2f\xfd", 4, "zstd-compressed data (unzstd it first)" },
-		{ "\xfd" "7zXZ", 5, "xz-compressed data (unxz it first)" },
+		{ "\xfd"
+		  "7zXZ",
+		  5, "xz-compressed data (unxz it first)" },
 		{ "PK\x03\x04", 4, "a zip archive" },
 		{ "snoop\0\0\0", 8, "a Solaris snoop capture (convert it with editcap)" },
-		{ "\x7f" "ELF", 4, "an ELF executable" },
+		{ "\x7f"
+		  "ELF",
+		  4, "an ELF executable" },
 		{ "%PDF", 4, "a PDF document" },
 		{ "{", 1, "JSON or text" },
 		{ "<", 1, "XML or HTML" },
@@ -156,9 +161,9 @@ detect(struct pm_capture *c, struct pm_error *err)
 		if (c->io_errno != 0) {
 			return pm_error_set(err, PM_E_IO, 0, "read: %s", strerror(c->io_errno));
 		}
-		return pm_error_set(err, PM_E_UNSUPPORTED, 0,
-				    "not a capture: file is %zu bytes, too short for a magic number",
-				    c->win_len);
+		return pm_error_set(
+		    err, PM_E_UNSUPPORTED, 0,
+		    "not a capture: file is %zu bytes, too short for a magic number", c->win_len);
 	}
 	struct pm_cur cur = pm_cur_init(c->win, 4);
 	uint32_t be = pm_cur_be32(&cur);
@@ -178,9 +183,9 @@ detect(struct pm_capture *c, struct pm_error *err)
 	const uint8_t *p = c->win;
 	const char *what = guess_magic(p, c->win_len);
 	return pm_error_set(err, PM_E_UNSUPPORTED, 0,
-			    "not a pcap or pcapng capture: magic bytes %02x %02x %02x %02x%s%s", p[0],
-			    p[1], p[2], p[3], what != NULL ? ", looks like " : "",
-			    what != NULL ? what : "");
+	                    "not a pcap or pcapng capture: magic bytes %02x %02x %02x %02x%s%s",
+	                    p[0], p[1], p[2], p[3], what != NULL ? ", looks like " : "",
+	                    what != NULL ? what : "");
 }
 
 static void
@@ -488,7 +493,7 @@ pm_time_iso(int64_t ts_ns, char out[40])
 	}
 	char tmp[96];
 	int n = snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02d.%09dZ", tm.tm_year + 1900,
-			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)ns);
+	                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)ns);
 	size_t len = n > 0 && n < 40 ? (size_t)n : 0; /* years past 9999 do not fit: give "" */
 	memcpy(out, tmp, len);
 	out[len] = '\0';

@@ -16,14 +16,14 @@
 #include "analysis.h"
 #include "arena.h"
 #include "cache.h"
-#include "mcp.h"
-#include "sandbox.h"
-#include "scan.h"
-#include "tools.h"
 #include "decode.h"
 #include "flowview.h"
 #include "json.h"
+#include "mcp.h"
+#include "sandbox.h"
+#include "scan.h"
 #include "summary.h"
+#include "tools.h"
 
 /* Options that take a value; a verb names the ones it accepts. */
 enum {
@@ -851,8 +851,9 @@ print_scanner_head(const char *title, size_t n)
 {
 	printf("%s: %zu\n", title, n);
 	if (n != 0) {
-		printf("  %-39s %-10s %6s %6s %7s %5s %8s %12s %7s  %s\n", "SOURCE", "KIND", "HOSTS",
-		       "PORTS", "TARGETS", "OPEN", "PKTS", "RATE/S", "WINDOW", "TECHNIQUES");
+		printf("  %-39s %-10s %6s %6s %7s %5s %8s %12s %7s  %s\n", "SOURCE", "KIND",
+		       "HOSTS", "PORTS", "TARGETS", "OPEN", "PKTS", "RATE/S", "WINDOW",
+		       "TECHNIQUES");
 	}
 }
 
@@ -976,8 +977,8 @@ verb_call(int argc, char **argv)
 	const struct pm_jv *args = NULL;
 	const char *text = argc == 4 ? argv[3] : "{}";
 	if (pm_json_parse((const uint8_t *)text, strlen(text), &arena, &args, &err) != 0) {
-		fprintf(stderr, "pcapmcp: arguments are not valid JSON (byte %zu): %s\n", err.offset,
-			err.msg);
+		fprintf(stderr, "pcapmcp: arguments are not valid JSON (byte %zu): %s\n",
+		        err.offset, err.msg);
 		pm_arena_free(&arena);
 		return PM_EXIT_USAGE;
 	}
@@ -1017,7 +1018,8 @@ verb_serve(int argc, char **argv)
 		} else if (strcmp(argv[i], "--tools") == 0 && i + 1 < argc) {
 			tools = argv[++i];
 		} else {
-			fprintf(stderr, "pcapmcp: serve takes only --tools LIST, not '%s'\n", argv[i]);
+			fprintf(stderr, "pcapmcp: serve takes only --tools LIST, not '%s'\n",
+			        argv[i]);
 			return PM_EXIT_USAGE;
 		}
 	}

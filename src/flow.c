@@ -98,7 +98,7 @@ quoted_flow(const struct pm_pkt *p, struct pm_flow_key *k)
 	bool v6 = p->proto == PM_IPPROTO_ICMPV6;
 	if ((p->flags & PM_PKT_HAS_L4) == 0 || p->payload == NULL ||
 	    (v6 ? p->icmp_type != PM_ICMPV6_UNREACH
-		: p->proto != PM_IPPROTO_ICMP || p->icmp_type != PM_ICMP_UNREACH)) {
+	        : p->proto != PM_IPPROTO_ICMP || p->icmp_type != PM_ICMP_UNREACH)) {
 		return PM_UNREACH_NONE;
 	}
 	struct pm_cur c = pm_cur_init(p->payload, p->payload_len);
@@ -192,7 +192,7 @@ tcp_seq(struct pm_flow_dir *d, const struct pm_flow_event *p)
 	}
 	/* A keep-alive repeats the byte before next_seq with at most one byte. */
 	bool keepalive = (fl & (PM_TCP_SYN | PM_TCP_FIN)) == 0 && p->payload_wire <= 1 &&
-			 p->seq == d->next_seq - 1;
+	                 p->seq == d->next_seq - 1;
 	if (seq_lt(p->seq, d->next_seq) && !keepalive) {
 		if (d->hole_open && !seq_lt(p->seq, d->hole_lo) && seq_lt(p->seq, d->hole_hi)) {
 			d->ooo++; /* fills a gap left by a segment that came early */
@@ -370,8 +370,8 @@ pm_flows_observe(struct pm_flows *f, const struct pm_pkt *p)
 		e->unreach = quoted_flow(p, &f->unreach_key[slot]);
 	}
 	e->app = (uint8_t)(e->has_payload ? pm_app_by_payload(p->proto, p->sport, p->dport,
-							     p->payload, p->payload_len)
-					  : PM_APP_UNKNOWN);
+	                                                      p->payload, p->payload_len)
+	                                  : PM_APP_UNKNOWN);
 	e->tag = pm_table_tag(&f->flows, &e->key);
 	pm_table_prefetch(&f->flows, e->tag);
 	f->pipe_n++;
@@ -537,7 +537,7 @@ host(struct pm_flows *f, const uint8_t *addr, uint8_t ipver)
 
 static void
 host_add(struct pm_host *h, const struct pm_flow_dir *out, const struct pm_flow_dir *in,
-	 const struct pm_flow *fl)
+         const struct pm_flow *fl)
 {
 	h->pkts_sent += out->packets;
 	h->pkts_recv += in->packets;
@@ -554,7 +554,7 @@ host_add(struct pm_host *h, const struct pm_flow_dir *out, const struct pm_flow_
 
 static void
 finish_flow(struct pm_flows *f, struct distincts *dd, const struct pm_flow_key *k,
-	    const struct pm_flow *fl)
+            const struct pm_flow *fl)
 {
 	const uint8_t *ca = fl->client == 0 ? k->a : k->b, *sa = fl->client == 0 ? k->b : k->a;
 	uint16_t sport = fl->client == 0 ? k->pb : k->pa;
@@ -625,20 +625,24 @@ pm_flows_finish(struct pm_flows *f)
 const char *
 pm_tcp_state_name(enum pm_tcp_state s)
 {
-	static const char *const names[] = { "n/a",   "established", "closed", "reset",
-					     "failed", "half_open",  "active" };
+	static const char *const names[] = { "n/a",    "established", "closed", "reset",
+		                             "failed", "half_open",   "active" };
 	return (size_t)s < PM_ARRAY_LEN(names) ? names[s] : "n/a";
 }
 
 static const char *const app_names[PM_APP_COUNT] = {
-	[PM_APP_UNKNOWN] = "unknown", [PM_APP_HTTP] = "HTTP",        [PM_APP_TLS] = "TLS",
-	[PM_APP_DNS] = "DNS",         [PM_APP_QUIC] = "QUIC",        [PM_APP_SSH] = "SSH",
-	[PM_APP_SMTP] = "SMTP",       [PM_APP_DHCP] = "DHCP",        [PM_APP_NTP] = "NTP",
-	[PM_APP_SIP] = "SIP",         [PM_APP_FTP] = "FTP",          [PM_APP_TELNET] = "Telnet",
-	[PM_APP_POP3] = "POP3",       [PM_APP_IMAP] = "IMAP",        [PM_APP_SNMP] = "SNMP",
-	[PM_APP_LDAP] = "LDAP",       [PM_APP_SMB] = "SMB",          [PM_APP_RDP] = "RDP",
-	[PM_APP_MYSQL] = "MySQL",     [PM_APP_POSTGRES] = "PostgreSQL", [PM_APP_REDIS] = "Redis",
-	[PM_APP_MDNS] = "mDNS",       [PM_APP_LLMNR] = "LLMNR",      [PM_APP_NETBIOS] = "NetBIOS",
+	[PM_APP_UNKNOWN] = "unknown", [PM_APP_HTTP] = "HTTP",
+	[PM_APP_TLS] = "TLS",         [PM_APP_DNS] = "DNS",
+	[PM_APP_QUIC] = "QUIC",       [PM_APP_SSH] = "SSH",
+	[PM_APP_SMTP] = "SMTP",       [PM_APP_DHCP] = "DHCP",
+	[PM_APP_NTP] = "NTP",         [PM_APP_SIP] = "SIP",
+	[PM_APP_FTP] = "FTP",         [PM_APP_TELNET] = "Telnet",
+	[PM_APP_POP3] = "POP3",       [PM_APP_IMAP] = "IMAP",
+	[PM_APP_SNMP] = "SNMP",       [PM_APP_LDAP] = "LDAP",
+	[PM_APP_SMB] = "SMB",         [PM_APP_RDP] = "RDP",
+	[PM_APP_MYSQL] = "MySQL",     [PM_APP_POSTGRES] = "PostgreSQL",
+	[PM_APP_REDIS] = "Redis",     [PM_APP_MDNS] = "mDNS",
+	[PM_APP_LLMNR] = "LLMNR",     [PM_APP_NETBIOS] = "NetBIOS",
 	[PM_APP_SYSLOG] = "Syslog",   [PM_APP_BGP] = "BGP",
 };
 
@@ -662,21 +666,21 @@ static const struct {
 	uint16_t port;
 	uint8_t app;
 } port_apps[] = {
-	{ 6, 20, PM_APP_FTP },      { 6, 21, PM_APP_FTP },        { 6, 22, PM_APP_SSH },
-	{ 6, 23, PM_APP_TELNET },   { 6, 25, PM_APP_SMTP },       { 6, 53, PM_APP_DNS },
-	{ 6, 80, PM_APP_HTTP },     { 6, 110, PM_APP_POP3 },      { 6, 139, PM_APP_SMB },
-	{ 6, 143, PM_APP_IMAP },    { 6, 179, PM_APP_BGP },       { 6, 389, PM_APP_LDAP },
-	{ 6, 443, PM_APP_TLS },     { 6, 445, PM_APP_SMB },       { 6, 465, PM_APP_SMTP },
-	{ 6, 587, PM_APP_SMTP },    { 6, 636, PM_APP_LDAP },      { 6, 853, PM_APP_TLS },
-	{ 6, 993, PM_APP_IMAP },    { 6, 995, PM_APP_POP3 },      { 6, 3306, PM_APP_MYSQL },
-	{ 6, 3389, PM_APP_RDP },    { 6, 5060, PM_APP_SIP },      { 6, 5061, PM_APP_SIP },
-	{ 6, 5432, PM_APP_POSTGRES }, { 6, 6379, PM_APP_REDIS },  { 6, 8000, PM_APP_HTTP },
-	{ 6, 8080, PM_APP_HTTP },   { 6, 8443, PM_APP_TLS },      { 17, 53, PM_APP_DNS },
-	{ 17, 67, PM_APP_DHCP },    { 17, 68, PM_APP_DHCP },      { 17, 123, PM_APP_NTP },
-	{ 17, 137, PM_APP_NETBIOS }, { 17, 138, PM_APP_NETBIOS }, { 17, 161, PM_APP_SNMP },
-	{ 17, 162, PM_APP_SNMP },   { 17, 443, PM_APP_QUIC },     { 17, 514, PM_APP_SYSLOG },
-	{ 17, 546, PM_APP_DHCP },   { 17, 547, PM_APP_DHCP },     { 17, 853, PM_APP_QUIC },
-	{ 17, 5060, PM_APP_SIP },   { 17, 5353, PM_APP_MDNS },    { 17, 5355, PM_APP_LLMNR },
+	{ 6, 20, PM_APP_FTP },        { 6, 21, PM_APP_FTP },       { 6, 22, PM_APP_SSH },
+	{ 6, 23, PM_APP_TELNET },     { 6, 25, PM_APP_SMTP },      { 6, 53, PM_APP_DNS },
+	{ 6, 80, PM_APP_HTTP },       { 6, 110, PM_APP_POP3 },     { 6, 139, PM_APP_SMB },
+	{ 6, 143, PM_APP_IMAP },      { 6, 179, PM_APP_BGP },      { 6, 389, PM_APP_LDAP },
+	{ 6, 443, PM_APP_TLS },       { 6, 445, PM_APP_SMB },      { 6, 465, PM_APP_SMTP },
+	{ 6, 587, PM_APP_SMTP },      { 6, 636, PM_APP_LDAP },     { 6, 853, PM_APP_TLS },
+	{ 6, 993, PM_APP_IMAP },      { 6, 995, PM_APP_POP3 },     { 6, 3306, PM_APP_MYSQL },
+	{ 6, 3389, PM_APP_RDP },      { 6, 5060, PM_APP_SIP },     { 6, 5061, PM_APP_SIP },
+	{ 6, 5432, PM_APP_POSTGRES }, { 6, 6379, PM_APP_REDIS },   { 6, 8000, PM_APP_HTTP },
+	{ 6, 8080, PM_APP_HTTP },     { 6, 8443, PM_APP_TLS },     { 17, 53, PM_APP_DNS },
+	{ 17, 67, PM_APP_DHCP },      { 17, 68, PM_APP_DHCP },     { 17, 123, PM_APP_NTP },
+	{ 17, 137, PM_APP_NETBIOS },  { 17, 138, PM_APP_NETBIOS }, { 17, 161, PM_APP_SNMP },
+	{ 17, 162, PM_APP_SNMP },     { 17, 443, PM_APP_QUIC },    { 17, 514, PM_APP_SYSLOG },
+	{ 17, 546, PM_APP_DHCP },     { 17, 547, PM_APP_DHCP },    { 17, 853, PM_APP_QUIC },
+	{ 17, 5060, PM_APP_SIP },     { 17, 5353, PM_APP_MDNS },   { 17, 5355, PM_APP_LLMNR },
 };
 
 /* see flow.h */
@@ -705,9 +709,9 @@ tcp_payload(const uint8_t *p, size_t n)
 	if ((p[0] == 0 || strchr("GPHDOCSIER+*", p[0]) == NULL) && (p[0] < 20 || p[0] > 23)) {
 		return PM_APP_UNKNOWN;
 	}
-	static const char *const http[] = { "GET ",     "POST ",  "HEAD ",    "PUT ",
-					    "DELETE ",  "OPTIONS ", "PATCH ", "CONNECT ",
-					    "HTTP/1.",  "PRI * HTTP/2" };
+	static const char *const http[] = { "GET ",    "POST ",       "HEAD ",  "PUT ",
+		                            "DELETE ", "OPTIONS ",    "PATCH ", "CONNECT ",
+		                            "HTTP/1.", "PRI * HTTP/2" };
 	for (size_t i = 0; i < PM_ARRAY_LEN(http); i++) {
 		if (starts(p, n, http[i])) {
 			return PM_APP_HTTP;

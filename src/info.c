@@ -87,9 +87,10 @@ pm_info_tsresol(uint8_t tsresol, char *out, size_t n)
 		snprintf(out, n, "2^-%u s", e);
 		return;
 	}
-	static const char *const names[] = { "seconds", "deciseconds", "centiseconds",
-					     "milliseconds", NULL, NULL, "microseconds", NULL,
-					     NULL, "nanoseconds" };
+	static const char *const names[] = { "seconds",      "deciseconds", "centiseconds",
+		                             "milliseconds", NULL,          NULL,
+		                             "microseconds", NULL,          NULL,
+		                             "nanoseconds" };
 	if (e < PM_ARRAY_LEN(names) && names[e] != NULL) {
 		snprintf(out, n, "%s", names[e]);
 	} else {
@@ -142,7 +143,8 @@ emit_isb(struct pm_json *w, const struct pm_iface *f)
 	} counters[] = {
 		{ PM_ISB_IFRECV, "if_received", offsetof(struct pm_iface, isb_ifrecv) },
 		{ PM_ISB_IFDROP, "if_dropped", offsetof(struct pm_iface, isb_ifdrop) },
-		{ PM_ISB_FILTERACCEPT, "filter_accepted", offsetof(struct pm_iface, isb_filteraccept) },
+		{ PM_ISB_FILTERACCEPT, "filter_accepted",
+		  offsetof(struct pm_iface, isb_filteraccept) },
 		{ PM_ISB_OSDROP, "os_dropped", offsetof(struct pm_iface, isb_osdrop) },
 		{ PM_ISB_USRDELIV, "user_delivered", offsetof(struct pm_iface, isb_usrdeliv) },
 	};
@@ -347,7 +349,7 @@ emit_warnings(struct pm_json *w, const struct pm_info *st, const struct pm_captu
 /* see info.h */
 void
 pm_info_emit(struct pm_json *w, const struct pm_info *st, const struct pm_capture *c,
-	     const struct pm_decode_stats *d, const char *path)
+             const struct pm_decode_stats *d, const char *path)
 {
 	struct pm_info_rates rt;
 	pm_info_rates(st, &rt);

@@ -1056,7 +1056,8 @@ dispatch(struct pm_mcp *m, const struct pm_jv *msg, struct pm_arena *a, struct p
 		if (strcmp(method, methods[i].name) == 0) {
 			if (is_list(method) && pm_jv_get(r.params, "cursor") != NULL) {
 				/* Every list fits one page, so no cursor was ever handed out. */
-				reply_error(w, id, RPC_INVALID_PARAMS, "Invalid params: unknown cursor");
+				reply_error(w, id, RPC_INVALID_PARAMS,
+				            "Invalid params: unknown cursor");
 				return;
 			}
 			methods[i].fn(m, &r, w);

@@ -41,7 +41,8 @@ pm_pcap_open(struct pm_capture *c, struct pm_error *err)
 {
 	if (!pm_capture_want(c, PCAP_HDR_LEN)) {
 		return pm_error_set(err, PM_E_TRUNC, 0,
-				    "pcap file header truncated: %zu of 24 bytes", c->win_len - c->off);
+		                    "pcap file header truncated: %zu of 24 bytes",
+		                    c->win_len - c->off);
 	}
 	struct pm_cur cur = pm_cur_init(c->win + c->off, PCAP_HDR_LEN);
 	uint32_t magic = pm_cur_le32(&cur);
@@ -56,8 +57,8 @@ pm_pcap_open(struct pm_capture *c, struct pm_error *err)
 	uint32_t ltfield = pm_cur_u32x(&cur, be);
 
 	c->format = magic == 0xA1B23C4D   ? PM_FMT_PCAP_NSEC
-		    : magic == 0xA1B2CD34 ? PM_FMT_PCAP_MODIFIED
-					  : PM_FMT_PCAP;
+	            : magic == 0xA1B2CD34 ? PM_FMT_PCAP_MODIFIED
+	                                  : PM_FMT_PCAP;
 	c->big_endian = be;
 	c->sect_big_endian = be;
 	c->ver_major = major;
@@ -67,11 +68,11 @@ pm_pcap_open(struct pm_capture *c, struct pm_error *err)
 	c->pcap_fcs_bits = ltfield >> 26;
 	if (major != 2) {
 		return pm_error_set(err, PM_E_UNSUPPORTED, 4,
-				    "pcap version %u.%u is not supported (only 2.x)", major, minor);
+		                    "pcap version %u.%u is not supported (only 2.x)", major, minor);
 	}
 	if ((ltfield & PCAP_LT_RESERVED) != 0) {
 		return pm_error_set(err, PM_E_MALFORMED, 20,
-				    "link-type field 0x%08x has reserved bits 16-25 set", ltfield);
+		                    "link-type field 0x%08x has reserved bits 16-25 set", ltfield);
 	}
 
 	c->sections = pm_arena_alloc(&c->arena, sizeof(*c->sections), _Alignof(struct pm_section));
@@ -106,8 +107,8 @@ pm_pcap_next(struct pm_capture *c, struct pm_rec *r)
 			return 0;
 		}
 		return pm_capture_damage(c, PM_E_TRUNC, c->off,
-					 "record header truncated: %zu of %zu bytes at end of file",
-					 c->win_len - c->off, hl);
+		                         "record header truncated: %zu of %zu bytes at end of file",
+		                         c->win_len - c->off, hl);
 	}
 	bool be = c->sect_big_endian;
 	struct pm_cur cur = pm_cur_init(c->win + c->off, hl);
@@ -120,12 +121,12 @@ pm_pcap_next(struct pm_capture *c, struct pm_rec *r)
 	uint32_t max = snaplen > PCAP_MAX_SNAPLEN ? snaplen : PCAP_MAX_SNAPLEN;
 	if (caplen > max || caplen > PM_MAX_RECORD) {
 		return pm_capture_damage(c, PM_E_MALFORMED, c->off,
-					 "record length %u exceeds the maximum of %u", caplen, max);
+		                         "record length %u exceeds the maximum of %u", caplen, max);
 	}
 	if (!pm_capture_want(c, hl + caplen)) {
 		return pm_capture_damage(c, PM_E_TRUNC, c->off,
-					 "last record truncated: %zu of %u bytes of data",
-					 c->win_len - c->off - hl, caplen);
+		                         "last record truncated: %zu of %u bytes of data",
+		                         c->win_len - c->off - hl, caplen);
 	}
 	r->ts_ns = (int64_t)sec * 1000000000 + (int64_t)frac * c->tick_ns;
 	r->data = c->win + c->off + hl;

@@ -133,17 +133,17 @@ shb(struct pm_capture *c, struct pm_cur *body)
 	int64_t length = (int64_t)(c->sect_big_endian ? pm_cur_be64(body) : pm_cur_le64(body));
 	if (!pm_cur_ok(body)) {
 		return pm_capture_damage(c, PM_E_MALFORMED, c->off,
-					 "section header block too short");
+		                         "section header block too short");
 	}
 	if (major != 1 || (minor != 0 && minor != 2)) {
 		return pm_capture_damage(c, PM_E_UNSUPPORTED, c->off,
-					 "pcapng section version %u.%u is not supported", major,
-					 minor);
+		                         "pcapng section version %u.%u is not supported", major,
+		                         minor);
 	}
 	if (c->n_sections == c->sections_cap) {
 		size_t cap = c->sections_cap != 0 ? c->sections_cap * 2 : 4;
 		struct pm_section *n =
-			pm_arena_array(&c->arena, cap, sizeof(*n), _Alignof(struct pm_section));
+		    pm_arena_array(&c->arena, cap, sizeof(*n), _Alignof(struct pm_section));
 		if (n == NULL) {
 			return pm_capture_damage(c, PM_E_LIMIT, c->off, "too many sections");
 		}
@@ -188,8 +188,8 @@ idb_option(struct pm_capture *c, void *ctx, uint16_t code, struct pm_cur val)
 		break;
 	case OPT_IF_TSOFFSET:
 		if (pm_cur_left(&val) >= 8) {
-			i->tsoffset_s = (int64_t)(c->sect_big_endian ? pm_cur_be64(&val)
-								      : pm_cur_le64(&val));
+			i->tsoffset_s =
+			    (int64_t)(c->sect_big_endian ? pm_cur_be64(&val) : pm_cur_le64(&val));
 		}
 		break;
 	default:
@@ -207,12 +207,12 @@ idb(struct pm_capture *c, struct pm_cur *body)
 	uint32_t snaplen = pm_cur_u32x(body, be);
 	if (!pm_cur_ok(body)) {
 		return pm_capture_damage(c, PM_E_MALFORMED, c->off,
-					 "interface description block too short");
+		                         "interface description block too short");
 	}
 	struct pm_iface *i = pm_capture_add_iface(c);
 	if (i == NULL) {
 		return pm_capture_damage(c, PM_E_LIMIT, c->off, "more than %u interfaces",
-					 PM_MAX_IFACES);
+		                         PM_MAX_IFACES);
 	}
 	i->linktype = linktype;
 	i->snaplen = snaplen;
@@ -241,13 +241,13 @@ packet(struct pm_capture *c, struct pm_rec *r, struct pm_cur *body, uint32_t id,
 	long ix = iface_index(c, id);
 	if (ix < 0) {
 		return pm_capture_damage(c, PM_E_MALFORMED, c->off,
-					 "%s refers to interface %u, which is not defined", what,
-					 id);
+		                         "%s refers to interface %u, which is not defined", what,
+		                         id);
 	}
 	const uint8_t *data = pm_cur_bytes(body, caplen);
 	if (data == NULL) {
 		return pm_capture_damage(c, PM_E_MALFORMED, c->off,
-					 "%s captured length %u exceeds its block", what, caplen);
+		                         "%s captured length %u exceeds its block", what, caplen);
 	}
 	struct pm_iface *i = &c->ifaces[ix];
 	r->ts_ns = iface_time(i, units);
@@ -275,7 +275,7 @@ epb(struct pm_capture *c, struct pm_cur *body, struct pm_rec *r)
 	uint32_t len = pm_cur_u32x(body, be);
 	if (!pm_cur_ok(body)) {
 		return pm_capture_damage(c, PM_E_MALFORMED, c->off,
-					 "enhanced packet block too short");
+		                         "enhanced packet block too short");
 	}
 	c->blocks.epb++;
 	return packet(c, r, body, id, units, caplen, len, "enhanced packet block");
@@ -308,13 +308,14 @@ spb(struct pm_capture *c, struct pm_cur *body, struct pm_rec *r)
 {
 	uint32_t len = pm_cur_u32x(body, c->sect_big_endian);
 	if (!pm_cur_ok(body)) {
-		return pm_capture_damage(c, PM_E_MALFORMED, c->off, "simple packet block too short");
+		return pm_capture_damage(c, PM_E_MALFORMED, c->off,
+		                         "simple packet block too short");
 	}
 	c->blocks.spb++;
 	long ix = iface_index(c, 0);
 	if (ix < 0) {
 		return pm_capture_damage(c, PM_E_MALFORMED, c->off,
-					 "simple packet block before any interface");
+		                         "simple packet block before any interface");
 	}
 	size_t caplen = len;
 	uint32_t snap = c->ifaces[ix].snaplen;
@@ -332,7 +333,7 @@ spb(struct pm_capture *c, struct pm_cur *body, struct pm_rec *r)
 
 static void
 nrb_add(struct pm_capture *c, uint8_t family, const uint8_t *addr, size_t alen,
-	struct pm_cur *names)
+        struct pm_cur *names)
 {
 	while (pm_cur_left(names) > 0) {
 		const uint8_t *p = names->buf + names->off;
@@ -349,8 +350,8 @@ nrb_add(struct pm_capture *c, uint8_t family, const uint8_t *addr, size_t alen,
 		}
 		if (c->n_nrb == c->nrb_cap) {
 			size_t cap = c->nrb_cap != 0 ? c->nrb_cap * 2 : 16;
-			struct pm_nrb_entry *e =
-				pm_arena_array(&c->arena, cap, sizeof(*e), _Alignof(struct pm_nrb_entry));
+			struct pm_nrb_entry *e = pm_arena_array(&c->arena, cap, sizeof(*e),
+			                                        _Alignof(struct pm_nrb_entry));
 			if (e == NULL) {
 				c->nrb_dropped++;
 				continue;
@@ -363,7 +364,7 @@ nrb_add(struct pm_capture *c, uint8_t family, const uint8_t *addr, size_t alen,
 		}
 		struct pm_nrb_entry *e = &c->nrb[c->n_nrb];
 		e->name = pm_arena_strndup(&c->arena, (const char *)p,
-					   len < PM_MAX_NAME ? len : PM_MAX_NAME);
+		                           len < PM_MAX_NAME ? len : PM_MAX_NAME);
 		if (e->name == NULL) {
 			c->nrb_dropped++;
 			continue;
@@ -430,7 +431,7 @@ isb_option(struct pm_capture *c, void *ctx, uint16_t code, struct pm_cur val)
 	}
 	uint64_t v = be ? pm_cur_be64(&val) : pm_cur_le64(&val);
 	uint64_t *slot[] = { &x->i->isb_ifrecv, &x->i->isb_ifdrop, &x->i->isb_filteraccept,
-			     &x->i->isb_osdrop, &x->i->isb_usrdeliv };
+		             &x->i->isb_osdrop, &x->i->isb_usrdeliv };
 	*slot[code - OPT_ISB_IFRECV] = v;
 	x->present |= PM_ISB_IFRECV << (code - OPT_ISB_IFRECV);
 }
@@ -484,25 +485,26 @@ block(struct pm_capture *c, struct pm_rec *r)
 			c->done = true;
 			return 0;
 		}
-		return pm_capture_damage(c, PM_E_TRUNC, c->off, "block header truncated at end of file");
+		return pm_capture_damage(c, PM_E_TRUNC, c->off,
+		                         "block header truncated at end of file");
 	}
 	struct pm_cur head = pm_cur_init(c->win + c->off, 8);
 	uint32_t type = pm_cur_be32(&head); /* the SHB type reads the same in both orders */
 	if (type == BT_SHB) {
 		if (!pm_capture_want(c, 12)) {
 			return pm_capture_damage(c, PM_E_TRUNC, c->off,
-						 "section header truncated at end of file");
+			                         "section header truncated at end of file");
 		}
 		struct pm_cur bom = pm_cur_init(c->win + c->off + 8, 4);
 		uint32_t magic = pm_cur_be32(&bom);
 		if (magic != SHB_BOM && magic != __builtin_bswap32(SHB_BOM)) {
 			return pm_capture_damage(c, PM_E_MALFORMED, c->off,
-						 "section header has byte-order magic %08x", magic);
+			                         "section header has byte-order magic %08x", magic);
 		}
 		c->sect_big_endian = magic == SHB_BOM;
 	} else if (c->n_sections == 0) {
 		return pm_capture_damage(c, PM_E_MALFORMED, c->off,
-					 "first block is not a section header");
+		                         "first block is not a section header");
 	}
 	bool be = c->sect_big_endian;
 	head = pm_cur_init(c->win + c->off, 8);
@@ -510,25 +512,25 @@ block(struct pm_capture *c, struct pm_rec *r)
 	uint32_t len = pm_cur_u32x(&head, be);
 	if (len < BLOCK_MIN || len % 4 != 0) {
 		return pm_capture_damage(c, PM_E_MALFORMED, c->off,
-					 "block type 0x%08x has invalid length %u", type, len);
+		                         "block type 0x%08x has invalid length %u", type, len);
 	}
 	if (len > PM_MAX_RECORD) {
 		return pm_capture_damage(c, PM_E_LIMIT, c->off,
-					 "block type 0x%08x length %u exceeds %u bytes", type, len,
-					 PM_MAX_RECORD);
+		                         "block type 0x%08x length %u exceeds %u bytes", type, len,
+		                         PM_MAX_RECORD);
 	}
 	if (!pm_capture_want(c, len)) {
 		return pm_capture_damage(c, PM_E_TRUNC, c->off,
-					 "block type 0x%08x truncated: %zu of %u bytes", type,
-					 c->win_len - c->off, len);
+		                         "block type 0x%08x truncated: %zu of %u bytes", type,
+		                         c->win_len - c->off, len);
 	}
 	struct pm_cur blk = pm_cur_init(c->win + c->off, len);
 	pm_cur_skip(&blk, 8);
 	struct pm_cur body = pm_cur_sub(&blk, len - BLOCK_MIN);
 	if (pm_cur_u32x(&blk, be) != len) {
 		return pm_capture_damage(c, PM_E_MALFORMED, c->off,
-					 "block type 0x%08x trailing length differs from %u", type,
-					 len);
+		                         "block type 0x%08x trailing length differs from %u", type,
+		                         len);
 	}
 	if (type == BT_SHB) {
 		pm_cur_skip(&body, 4); /* byte-order magic, checked above */
@@ -585,7 +587,7 @@ pm_pcapng_open(struct pm_capture *c, struct pm_error *err)
 	if (c->n_sections == 0) {
 		int code = c->damaged ? c->damage.code : PM_E_TRUNC;
 		return pm_error_set(err, code, 0, "bad pcapng section header: %s",
-				    c->damaged ? c->damage.msg : "empty");
+		                    c->damaged ? c->damage.msg : "empty");
 	}
 	c->big_endian = c->sections[0].big_endian;
 	c->ver_major = c->sections[0].major;

@@ -49,22 +49,22 @@ pm_table_seed_random(void)
 }
 
 #define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
-#define SIPROUND                                                                           \
-	do {                                                                               \
-		v0 += v1;                                                                  \
-		v1 = ROTL(v1, 13);                                                         \
-		v1 ^= v0;                                                                  \
-		v0 = ROTL(v0, 32);                                                         \
-		v2 += v3;                                                                  \
-		v3 = ROTL(v3, 16);                                                         \
-		v3 ^= v2;                                                                  \
-		v0 += v3;                                                                  \
-		v3 = ROTL(v3, 21);                                                         \
-		v3 ^= v0;                                                                  \
-		v2 += v1;                                                                  \
-		v1 = ROTL(v1, 17);                                                         \
-		v1 ^= v2;                                                                  \
-		v2 = ROTL(v2, 32);                                                         \
+#define SIPROUND                                                                                   \
+	do {                                                                                       \
+		v0 += v1;                                                                          \
+		v1 = ROTL(v1, 13);                                                                 \
+		v1 ^= v0;                                                                          \
+		v0 = ROTL(v0, 32);                                                                 \
+		v2 += v3;                                                                          \
+		v3 = ROTL(v3, 16);                                                                 \
+		v3 ^= v2;                                                                          \
+		v0 += v3;                                                                          \
+		v3 = ROTL(v3, 21);                                                                 \
+		v3 ^= v0;                                                                          \
+		v2 += v1;                                                                          \
+		v1 = ROTL(v1, 17);                                                                 \
+		v1 ^= v2;                                                                          \
+		v2 = ROTL(v2, 32);                                                                 \
 	} while (0)
 
 static uint64_t
@@ -190,7 +190,8 @@ probe(const struct pm_table *t, const void *key, uint64_t tag)
 	size_t mask = t->cap - 1;
 	for (size_t i = (size_t)(tag >> 1) & mask;; i = (i + 1) & mask) {
 		struct pm_table_slot *s = &t->slots[i];
-		if (s->tag == 0 || (s->tag == tag && same_key(record(t, s->idx), key, t->key_size))) {
+		if (s->tag == 0 ||
+		    (s->tag == tag && same_key(record(t, s->idx), key, t->key_size))) {
 			return s;
 		}
 	}

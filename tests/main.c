@@ -25,14 +25,10 @@ static const struct {
 	const char *name;
 	void (*fn)(void);
 } suites[] = {
-	{ "cursor", test_cursor },   { "arena", test_arena },   { "json", test_json },
-	{ "table", test_table },
-	{ "capture", test_capture }, { "decode", test_decode }, { "info", test_info },
-	{ "corpus", test_corpus },
-	{ "views", test_views },
-	{ "flows", test_flows },
-	{ "scan", test_scan },
-	{ "sandbox", test_sandbox },
+	{ "cursor", test_cursor }, { "arena", test_arena },     { "json", test_json },
+	{ "table", test_table },   { "capture", test_capture }, { "decode", test_decode },
+	{ "info", test_info },     { "corpus", test_corpus },   { "views", test_views },
+	{ "flows", test_flows },   { "scan", test_scan },       { "sandbox", test_sandbox },
 	{ "mcp", test_mcp },
 };
 
@@ -46,7 +42,7 @@ main(int argc, char **argv)
 		unsigned long f0 = pm_test_failed, p0 = pm_test_passed;
 		suites[i].fn();
 		fprintf(stderr, "suite %-8s %lu passed, %lu failed\n", suites[i].name,
-			pm_test_passed - p0, pm_test_failed - f0);
+		        pm_test_passed - p0, pm_test_failed - f0);
 	}
 	printf("unit: %lu passed, %lu failed\n", pm_test_passed, pm_test_failed);
 	return pm_test_failed != 0;

@@ -15,50 +15,50 @@ extern unsigned long pm_test_passed, pm_test_failed;
 
 void pm_test_hexdump(const char *label, const void *p, size_t n);
 
-#define CHECK(c)                                                                   \
-	do {                                                                       \
-		if (c) {                                                           \
-			pm_test_passed++;                                          \
-		} else {                                                           \
-			pm_test_failed++;                                          \
-			fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #c); \
-		}                                                                  \
+#define CHECK(c)                                                                                   \
+	do {                                                                                       \
+		if (c) {                                                                           \
+			pm_test_passed++;                                                          \
+		} else {                                                                           \
+			pm_test_failed++;                                                          \
+			fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #c);      \
+		}                                                                                  \
 	} while (0)
 
-#define CHECK_EQ(a, b)                                                             \
-	do {                                                                       \
-		long long a_ = (long long)(a), b_ = (long long)(b);                \
-		if (a_ == b_) {                                                    \
-			pm_test_passed++;                                          \
-		} else {                                                           \
-			pm_test_failed++;                                          \
-			fprintf(stderr, "%s:%d: %s == %s failed: %lld != %lld\n", __FILE__, \
-				__LINE__, #a, #b, a_, b_);                         \
-		}                                                                  \
+#define CHECK_EQ(a, b)                                                                             \
+	do {                                                                                       \
+		long long a_ = (long long)(a), b_ = (long long)(b);                                \
+		if (a_ == b_) {                                                                    \
+			pm_test_passed++;                                                          \
+		} else {                                                                           \
+			pm_test_failed++;                                                          \
+			fprintf(stderr, "%s:%d: %s == %s failed: %lld != %lld\n", __FILE__,        \
+			        __LINE__, #a, #b, a_, b_);                                         \
+		}                                                                                  \
 	} while (0)
 
-#define CHECK_STR(a, b)                                                            \
-	do {                                                                       \
-		const char *a_ = (a), *b_ = (b);                                   \
-		if (a_ != NULL && b_ != NULL && strcmp(a_, b_) == 0) {             \
-			pm_test_passed++;                                          \
-		} else {                                                           \
-			pm_test_failed++;                                          \
-			fprintf(stderr, "%s:%d: %s == %s failed: \"%s\" != \"%s\"\n", __FILE__, \
-				__LINE__, #a, #b, a_ ? a_ : "(null)", b_ ? b_ : "(null)"); \
-		}                                                                  \
+#define CHECK_STR(a, b)                                                                            \
+	do {                                                                                       \
+		const char *a_ = (a), *b_ = (b);                                                   \
+		if (a_ != NULL && b_ != NULL && strcmp(a_, b_) == 0) {                             \
+			pm_test_passed++;                                                          \
+		} else {                                                                           \
+			pm_test_failed++;                                                          \
+			fprintf(stderr, "%s:%d: %s == %s failed: \"%s\" != \"%s\"\n", __FILE__,    \
+			        __LINE__, #a, #b, a_ ? a_ : "(null)", b_ ? b_ : "(null)");         \
+		}                                                                                  \
 	} while (0)
 
-#define CHECK_MEM(a, b, n)                                                         \
-	do {                                                                       \
-		if (memcmp((a), (b), (n)) == 0) {                                  \
-			pm_test_passed++;                                          \
-		} else {                                                           \
-			pm_test_failed++;                                          \
-			fprintf(stderr, "%s:%d: %s == %s failed\n", __FILE__, __LINE__, #a, #b); \
-			pm_test_hexdump("got", (a), (n));                          \
-			pm_test_hexdump("want", (b), (n));                         \
-		}                                                                  \
+#define CHECK_MEM(a, b, n)                                                                         \
+	do {                                                                                       \
+		if (memcmp((a), (b), (n)) == 0) {                                                  \
+			pm_test_passed++;                                                          \
+		} else {                                                                           \
+			pm_test_failed++;                                                          \
+			fprintf(stderr, "%s:%d: %s == %s failed\n", __FILE__, __LINE__, #a, #b);   \
+			pm_test_hexdump("got", (a), (n));                                          \
+			pm_test_hexdump("want", (b), (n));                                         \
+		}                                                                                  \
 	} while (0)
 
 /* Decode a hex string (whitespace ignored) into out; returns the byte count. */

@@ -110,10 +110,9 @@ opt_end(struct buf *f)
 
 static const uint8_t frame[60] = {
 	/* Ethernet, IPv4 UDP 192.0.2.1:1000 -> 192.0.2.2:53 */
-	0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x00, 0x66, 0x77, 0x88, 0x99, 0xaa, 0x08, 0x00,
-	0x45, 0x00, 0x00, 0x1d, 0x00, 0x01, 0x00, 0x00, 0x40, 0x11, 0x00, 0x00, 0xc0, 0x00,
-	0x02, 0x01, 0xc0, 0x00, 0x02, 0x02, 0x03, 0xe8, 0x00, 0x35, 0x00, 0x09, 0x00, 0x00,
-	0x41,
+	0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x00, 0x66, 0x77, 0x88, 0x99, 0xaa, 0x08, 0x00, 0x45,
+	0x00, 0x00, 0x1d, 0x00, 0x01, 0x00, 0x00, 0x40, 0x11, 0x00, 0x00, 0xc0, 0x00, 0x02, 0x01,
+	0xc0, 0x00, 0x02, 0x02, 0x03, 0xe8, 0x00, 0x35, 0x00, 0x09, 0x00, 0x00, 0x41,
 };
 
 /* Classic pcap: magic (as a host value written in f->be order), 3 records. */
@@ -196,8 +195,10 @@ pcap_variants(void)
 		enum pm_format fmt;
 		int64_t tick;
 	} v[] = {
-		{ false, 0xA1B2C3D4, PM_FMT_PCAP, 1000 },   { true, 0xA1B2C3D4, PM_FMT_PCAP, 1000 },
-		{ false, 0xA1B23C4D, PM_FMT_PCAP_NSEC, 1 }, { true, 0xA1B23C4D, PM_FMT_PCAP_NSEC, 1 },
+		{ false, 0xA1B2C3D4, PM_FMT_PCAP, 1000 },
+		{ true, 0xA1B2C3D4, PM_FMT_PCAP, 1000 },
+		{ false, 0xA1B23C4D, PM_FMT_PCAP_NSEC, 1 },
+		{ true, 0xA1B23C4D, PM_FMT_PCAP_NSEC, 1 },
 		{ false, 0xA1B2CD34, PM_FMT_PCAP_MODIFIED, 1000 },
 		{ true, 0xA1B2CD34, PM_FMT_PCAP_MODIFIED, 1000 },
 	};
@@ -265,7 +266,7 @@ pcap_damage(void)
 	struct pm_capture c;
 	struct pm_error err;
 	CHECK_EQ(pm_capture_open_mem(&c, (const uint8_t *)"GET / HTTP/1.1\r\n", 16, &err),
-		 PM_E_UNSUPPORTED);
+	         PM_E_UNSUPPORTED);
 	CHECK(strstr(err.msg, "47 45 54 20") != NULL);
 	CHECK_EQ(pm_capture_open_mem(&c, (const uint8_t *)"ab", 2, &err), PM_E_UNSUPPORTED);
 }
@@ -366,7 +367,10 @@ nrb(struct buf *f)
 	u32(f, 0);
 	u16(f, 1);
 	u16(f, 4 + 20);
-	put(f, "\xc0\x00\x02\x01" "a.example\0b.example", 4 + 20);
+	put(f,
+	    "\xc0\x00\x02\x01"
+	    "a.example\0b.example",
+	    4 + 20);
 	pad4(f);
 	u16(f, 2);
 	u16(f, 16 + 8);
@@ -486,8 +490,7 @@ pcapng_blocks(void)
 		CHECK_EQ(c.ifaces[1].isb_ifrecv, 1234);
 		CHECK_EQ(c.ifaces[1].isb_ifdrop, 5);
 		CHECK_EQ(c.ifaces[1].isb_starttime_ns, 1000000000);
-		CHECK_EQ(c.ifaces[1].isb_present,
-			 PM_ISB_STARTTIME | PM_ISB_IFRECV | PM_ISB_IFDROP);
+		CHECK_EQ(c.ifaces[1].isb_present, PM_ISB_STARTTIME | PM_ISB_IFRECV | PM_ISB_IFDROP);
 		CHECK_EQ(c.blocks.dsb, 1);
 		CHECK_EQ(c.blocks.dsb_types[0], 0x544c534b);
 		CHECK_EQ(c.blocks.custom, 2);
@@ -615,8 +618,8 @@ truncation_sweep_one(const uint8_t *full, size_t n)
 			return;
 		}
 		for (size_t i = 0; i < part.n && i < 16; i++) {
-			if (part.r[i].ts_ns != all.r[i].ts_ns || part.r[i].caplen != all.r[i].caplen ||
-			    part.first[i] != all.first[i]) {
+			if (part.r[i].ts_ns != all.r[i].ts_ns ||
+			    part.r[i].caplen != all.r[i].caplen || part.first[i] != all.first[i]) {
 				CHECK(!"prefix record differs");
 				return;
 			}

@@ -36,7 +36,8 @@ pm_test_unhex(const char *hex, uint8_t *out, size_t cap)
 		if (isspace((unsigned char)*hex)) {
 			continue;
 		}
-		int v = isdigit((unsigned char)*hex) ? *hex - '0' : (tolower((unsigned char)*hex) - 'a' + 10);
+		int v = isdigit((unsigned char)*hex) ? *hex - '0'
+		                                     : (tolower((unsigned char)*hex) - 'a' + 10);
 		if (hi < 0) {
 			hi = v;
 		} else if (n < cap) {
@@ -57,7 +58,7 @@ pm_guard(const void *p, size_t n)
 	if (region == NULL) {
 		page = (size_t)sysconf(_SC_PAGESIZE);
 		region = mmap(NULL, PM_GUARD_MAX + page, PROT_READ | PROT_WRITE,
-			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		              MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (region == MAP_FAILED || mprotect(region + PM_GUARD_MAX, page, PROT_NONE) != 0) {
 			abort();
 		}
