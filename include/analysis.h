@@ -54,6 +54,10 @@ struct pm_analysis {
 PM_MUST_CHECK int pm_analysis_run(struct pm_analysis *a, const char *path,
                                   const struct pm_analysis_opts *o, struct pm_error *err);
 
+/* The same over fd, open at offset 0 and not closed here; path names it in the result. */
+PM_MUST_CHECK int pm_analysis_run_fd(struct pm_analysis *a, int fd, const char *path,
+                                     const struct pm_analysis_opts *o, struct pm_error *err);
+
 /* The same over n bytes in memory (tests, fuzzing); o may be NULL for defaults. */
 PM_MUST_CHECK int pm_analysis_run_mem(struct pm_analysis *a, const uint8_t *p, size_t n,
                                       const struct pm_analysis_opts *o, struct pm_error *err);

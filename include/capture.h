@@ -160,6 +160,14 @@ struct pm_capture {
 PM_MUST_CHECK int pm_capture_open_file(struct pm_capture *c, const char *path, enum pm_io io,
                                        struct pm_error *err);
 
+/*
+ * Open the capture on fd, already open for reading at offset 0 (the sandbox
+ * opens and checks it, so the file read is the file checked). The capture
+ * does not close fd. name is used in messages only. As above.
+ */
+PM_MUST_CHECK int pm_capture_open_fd(struct pm_capture *c, int fd, const char *name, enum pm_io io,
+                                     struct pm_error *err);
+
 /* Open a capture over n bytes at p, which must outlive the capture. As above. */
 PM_MUST_CHECK int pm_capture_open_mem(struct pm_capture *c, const uint8_t *p, size_t n,
                                       struct pm_error *err);

@@ -122,6 +122,21 @@ pm_analysis_run(struct pm_analysis *a, const char *path, const struct pm_analysi
 
 /* see analysis.h */
 int
+pm_analysis_run_fd(struct pm_analysis *a, int fd, const char *path,
+                   const struct pm_analysis_opts *o, struct pm_error *err)
+{
+	init(a, path, o);
+	enum pm_io io = o != NULL ? o->io : PM_IO_DEFAULT;
+	int rc = pm_capture_open_fd(&a->cap, fd, path, io == PM_IO_DEFAULT ? PM_IO_READ : io, err);
+	if (rc != 0) {
+		pm_flows_free(&a->flows);
+		return rc;
+	}
+	return pass(a, o, err);
+}
+
+/* see analysis.h */
+int
 pm_analysis_run_mem(struct pm_analysis *a, const uint8_t *p, size_t n,
                     const struct pm_analysis_opts *o, struct pm_error *err)
 {

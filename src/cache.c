@@ -86,10 +86,10 @@ code_for(int rc)
 
 /* see cache.h */
 const struct pm_analysis *
-pm_cache_get(struct pm_cache *c, const char *path, struct pm_error *err)
+pm_cache_get(struct pm_cache *c, int fd, const char *path, struct pm_error *err)
 {
 	struct stat st;
-	if (stat(path, &st) != 0) {
+	if (fstat(fd, &st) != 0) {
 		pm_error_set(err, PM_E_IO, 0, "path_not_found: %s: %s", path, strerror(errno));
 		return NULL;
 	}
@@ -115,7 +115,7 @@ pm_cache_get(struct pm_cache *c, const char *path, struct pm_error *err)
 		pm_error_set(err, PM_E_NOMEM, 0, "internal_error: out of memory");
 		return NULL;
 	}
-	int rc = pm_analysis_run(a, path, &c->opts, err);
+	int rc = pm_analysis_run_fd(a, fd, path, &c->opts, err);
 	if (rc != 0) {
 		free(a);
 		char msg[sizeof(err->msg)];

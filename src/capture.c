@@ -246,6 +246,31 @@ open_read(struct pm_capture *c, struct pm_error *err)
 	return 0;
 }
 
+/* Set up the source over c->fd (already open) and read the file header. */
+static int
+open_source(struct pm_capture *c, const char *name, enum pm_io io, struct pm_error *err)
+{
+	struct stat st;
+	if (fstat(c->fd, &st) != 0) {
+		return pm_error_set(err, PM_E_IO, 0, "%s: %s", name, strerror(errno));
+	}
+	if (S_ISDIR(st.st_mode)) {
+		return pm_error_set(err, PM_E_IO, 0, "%s: is a directory", name);
+	}
+	if (S_ISREG(st.st_mode)) {
+		c->file_size = (uint64_t)st.st_size;
+	}
+	int rc;
+	/* mmap needs a regular, non-empty file that fits the address space. */
+	if (io == PM_IO_MMAP && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (uint64_t)st.st_size <= SIZE_MAX) {
+		rc = open_map(c, (size_t)st.st_size, err);
+	} else {
+		rc = open_read(c, err);
+	}
+	return rc != 0 ? rc : detect(c, err);
+}
+
 /* see capture.h */
 int
 pm_capture_open_file(struct pm_capture *c, const char *path, enum pm_io io, struct pm_error *err)
@@ -263,33 +288,26 @@ pm_capture_open_file(struct pm_capture *c, const char *path, enum pm_io io, stru
 		}
 		c->own_fd = true;
 	}
-	struct stat st;
-	if (fstat(c->fd, &st) != 0) {
-		rc = pm_error_set(err, PM_E_IO, 0, "%s: %s", path, strerror(errno));
-		goto out_close;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		rc = pm_error_set(err, PM_E_IO, 0, "%s: is a directory", path);
-		goto out_close;
-	}
-	if (S_ISREG(st.st_mode)) {
-		c->file_size = (uint64_t)st.st_size;
-	}
-	/* mmap needs a regular, non-empty file that fits the address space. */
-	if (io == PM_IO_MMAP && S_ISREG(st.st_mode) && st.st_size > 0 &&
-	    (uint64_t)st.st_size <= SIZE_MAX) {
-		rc = open_map(c, (size_t)st.st_size, err);
-	} else {
-		rc = open_read(c, err);
-	}
-	if (rc == 0) {
-		rc = detect(c, err);
-	}
+	rc = open_source(c, path, io, err);
 	if (rc == 0) {
 		return 0;
 	}
 out_close:
 	pm_capture_close(c);
+	return rc;
+}
+
+/* see capture.h */
+int
+pm_capture_open_fd(struct pm_capture *c, int fd, const char *name, enum pm_io io,
+                   struct pm_error *err)
+{
+	init(c);
+	c->fd = fd;
+	int rc = open_source(c, name, io, err);
+	if (rc != 0) {
+		pm_capture_close(c);
+	}
 	return rc;
 }
 

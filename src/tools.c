@@ -6,12 +6,14 @@
  */
 #include "tools.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "analysis.h"
 #include "arena.h"
@@ -715,25 +717,34 @@ known_args(const struct pm_tool *t, const struct pm_jv *args, struct pm_error *e
 	return true;
 }
 
-/* The capture a call is about: its `path`, else the loaded one. */
-static bool
-capture_path(struct pm_tool_ctx *ctx, const struct pm_jv *args, char out[4096],
+/*
+ * Open the capture a call is about (its `path`, else the loaded one) through
+ * the sandbox, which checks the file and hands back the descriptor it
+ * checked, so the file analysed is the file checked. Returns the descriptor
+ * (the caller closes it) or -1 with err filled.
+ */
+static int
+capture_open(struct pm_tool_ctx *ctx, const struct pm_jv *args, char out[PATH_MAX],
              struct pm_error *err)
 {
-	const char *path = NULL;
-	if (!arg_str(args, "path", &path, err)) {
-		return false;
-	}
-	if (path == NULL && ctx->loaded[0] == '\0') {
+	const struct pm_jv *v = pm_jv_get(args, "path");
+	const char *path = ctx->loaded;
+	size_t len = strlen(ctx->loaded);
+	if (v != NULL) {
+		if (!pm_jv_is(v, PM_JV_STR)) {
+			pm_error_set(err, PM_E_MALFORMED, 0,
+			             "invalid_argument: path must be a string");
+			return -1;
+		}
+		path = v->s;
+		len = v->len;
+	} else if (len == 0) {
 		pm_error_set(err, PM_E_MALFORMED, 0,
 		             "invalid_argument: path is required (or call load_pcap_file first)");
-		return false;
+		return -1;
 	}
-	if (path == NULL) {
-		snprintf(out, 4096, "%s", ctx->loaded);
-		return true;
-	}
-	return pm_sandbox_resolve(ctx->cfg, path, out, err) == 0;
+	int fd = -1;
+	return pm_sandbox_open(ctx->cfg, path, len, out, &fd, err) == 0 ? fd : -1;
 }
 
 /* see tools.h */
@@ -755,11 +766,13 @@ pm_tools_call(struct pm_tool_ctx *ctx, const struct pm_tool *t, const struct pm_
 	}
 	const struct pm_analysis *a = NULL;
 	if (t->reads_capture) {
-		char path[4096];
-		if (!capture_path(ctx, args, path, &err)) {
+		char path[PATH_MAX];
+		int fd = capture_open(ctx, args, path, &err);
+		if (fd < 0) {
 			return fail(w, &err, is_error);
 		}
-		a = pm_cache_get(ctx->cache, path, &err);
+		a = pm_cache_get(ctx->cache, fd, path, &err);
+		close(fd);
 		if (a == NULL) {
 			return fail(w, &err, is_error);
 		}
