@@ -15,6 +15,7 @@
 #include "fuzz.h"
 #include "json.h"
 #include "summary.h"
+#include "tcpview.h"
 
 typedef int (*view_fn)(const struct pm_analysis *a, const struct pm_view_args *args,
                        struct pm_json *w, struct pm_error *err);

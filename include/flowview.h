@@ -2,15 +2,14 @@
 /*
  * flowview.h - views over the flow table: the flow listings
  * (analyze_port_flows, analyze_ip_flows, analyze_protocol_flows; CLI `flows`)
- * and the TCP views (analyze_tcp_connections, analyze_tcp_anomalies,
- * analyze_tcp_retransmissions, analyze_traffic_flow; CLI `tcp`).
+ * and what every view shares: arguments, flow selection, sorting, paging and
+ * argument errors. The TCP views are declared in tcpview.h.
  *
  * A view reads a finished analysis and writes members of one JSON object:
  * the caller opens the object and writes "ok": true first, and closes it
- * after. The TCP views keep mcpcap's key names but count from the flow
- * table (per connection and direction), never per packet. Lists are sorted
- * with ties broken by the flow key's bytes, so output never depends on hash
- * order, and every list is followed by its "<name>_page" member.
+ * after. Lists are sorted with ties broken by the flow key's bytes, so
+ * output never depends on hash order, and every list is followed by its
+ * "<name>_page" member.
  *
  * Size: so that a default result stays under 20,000 characters, a paged
  * list stops early once it has taken args->budget bytes of output (default
@@ -126,14 +125,6 @@ PM_MUST_CHECK int pm_view_flows_select(const struct pm_analysis *a, const struct
                                        struct pm_flow_ref **out, size_t *n, struct pm_error *err);
 
 /*
- * The TCP flows whose server endpoint matches args->server_ip and
- * args->server_port (each optional), sorted by sort.
- */
-PM_MUST_CHECK int pm_view_tcp_select(const struct pm_analysis *a, const struct pm_view_args *args,
-                                     enum pm_flow_sort sort, struct pm_flow_ref **out, size_t *n,
-                                     struct pm_error *err);
-
-/*
  * analyze_port_flows: TCP and UDP flows with args->port at either end.
  * Members: filter, flows, flows_page, totals.
  */
@@ -154,28 +145,40 @@ PM_MUST_CHECK int pm_view_protocol_flows(const struct pm_analysis *a,
                                          struct pm_error *err);
 
 /*
- * analyze_tcp_connections: members filter, total_packets, tcp_packets_found,
- * summary, connections (by packets), connections_page, issues, issues_page.
+ * Shared by the views (flowview.c, tcpview.c); not part of the tool
+ * contract.
  */
-PM_MUST_CHECK int pm_view_tcp_connections(const struct pm_analysis *a,
-                                          const struct pm_view_args *args, struct pm_json *w,
-                                          struct pm_error *err);
 
-/* analyze_tcp_anomalies: members filter, statistics, patterns, patterns_page, summary. */
-PM_MUST_CHECK int pm_view_tcp_anomalies(const struct pm_analysis *a,
-                                        const struct pm_view_args *args, struct pm_json *w,
-                                        struct pm_error *err);
+/* Set err to "<code>: <what>" (code: PM_VIEW_INVALID_*); returns PM_E_MALFORMED. */
+PM_MUST_CHECK int pm_view_bad_arg(struct pm_error *err, const char *code, const char *what);
 
 /*
- * analyze_tcp_retransmissions: rate over the matching TCP packets and the
- * connections with retransmissions (by_connection, by rate).
+ * Check v->limit and v->offset (neither negative) and store the page size,
+ * clamped to PM_VIEW_MAX_LIMIT, in *limit. Returns 0 or PM_E_MALFORMED.
  */
-PM_MUST_CHECK int pm_view_tcp_retransmissions(const struct pm_analysis *a,
-                                              const struct pm_view_args *args, struct pm_json *w,
-                                              struct pm_error *err);
+PM_MUST_CHECK int pm_view_check_paging(const struct pm_view_args *v, uint64_t *limit,
+                                       struct pm_error *err);
 
-/* analyze_traffic_flow: client-to-server against server-to-client; server_ip required. */
-PM_MUST_CHECK int pm_view_traffic_flow(const struct pm_analysis *a, const struct pm_view_args *args,
-                                       struct pm_json *w, struct pm_error *err);
+/* Whether a list begun at byte start of w may take another item. */
+bool pm_view_fits(const struct pm_json *w, size_t start, const struct pm_view_args *v);
+
+/* The index one past the last item of the page over n items. */
+size_t pm_view_page_end(size_t n, uint64_t offset, uint64_t limit);
+
+/*
+ * Parse the IPv4 or IPv6 text s into addr (network order) and *ipver (4 or
+ * 6). Returns 0, or PM_E_MALFORMED with an invalid_ip message.
+ */
+PM_MUST_CHECK int pm_view_parse_ip(const char *s, uint8_t addr[16], uint8_t *ipver,
+                                   struct pm_error *err);
+
+/* Packets of a flow, both directions. */
+uint64_t pm_view_flow_packets(const struct pm_flow *fl);
+
+/* Retransmitted segments of a flow, both directions. */
+uint64_t pm_view_flow_retrans(const struct pm_flow *fl);
+
+/* num / den, or 0 when den is 0. */
+double pm_view_ratio(uint64_t num, uint64_t den);
 
 #endif /* PM_FLOWVIEW_H */

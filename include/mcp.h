@@ -24,13 +24,12 @@
 struct pm_config;
 struct pm_jv;
 
-#define PM_MAX_MCP_LINE      (4u << 20)  /* bytes in one message line, newline excluded */
-#define PM_MCP_MAX_RESULT    (2u << 20)  /* bytes of one tool result object */
-#define PM_MCP_MAX_RESPONSE  (9u << 20)  /* bytes of one response line (SDK reads up to 10 MiB) */
-#define PM_MCP_ARENA_CAP     (64u << 20) /* per-message arena: parsed request and result */
-#define PM_MCP_MAX_VALUES    200000u     /* JSON values in one message */
-#define PM_MCP_MAX_RESOURCES 200         /* captures listed by resources/list */
-#define PM_MCP_TTL_MS        300000      /* ttlMs of cacheable modern results */
+#define PM_MAX_MCP_LINE     (4u << 20)  /* bytes in one message line, newline excluded */
+#define PM_MCP_MAX_RESULT   (2u << 20)  /* bytes of one tool result object */
+#define PM_MCP_MAX_RESPONSE (9u << 20)  /* bytes of one response line (SDK reads up to 10 MiB) */
+#define PM_MCP_ARENA_CAP    (64u << 20) /* per-message arena: parsed request and result */
+#define PM_MCP_MAX_VALUES   200000u     /* JSON values in one message */
+#define PM_MCP_TTL_MS       300000      /* ttlMs of cacheable modern results */
 
 struct pm_mcp {
 	const struct pm_config *cfg; /* sandbox and token; borrowed */

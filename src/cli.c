@@ -23,6 +23,7 @@
 #include "sandbox.h"
 #include "scan.h"
 #include "summary.h"
+#include "tcpview.h"
 #include "tools.h"
 
 /* Options that take a value; a verb names the ones it accepts. */

@@ -12,9 +12,7 @@
  */
 #include "mcp.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -22,12 +20,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "arena.h"
 #include "json.h"
 #include "prompts.h"
+#include "resources.h"
 #include "sandbox.h"
 
 #define RPC_PARSE_ERROR      (-32700) /* JSON-RPC 2.0 §5.1 */
@@ -44,9 +42,6 @@
 
 #define IN_CAP          ((size_t)PM_MAX_MCP_LINE + 1) /* a maximal line plus its newline */
 #define CANCEL_MAX_LINE 65536                         /* longer lines cannot be cancellations */
-#define WALK_MAX_DEPTH  3                             /* directory levels resources/list visits */
-#define WALK_MAX_SEEN   10000                         /* directory entries it looks at */
-#define WALK_MAX_KEPT   2000                          /* captures sorted before the first 200 */
 #define PROMPT_MAX_PATH 1024                          /* bytes of path a prompt embeds */
 
 static const char *const versions[] = { "2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25",
@@ -676,143 +671,15 @@ do_prompts_get(struct pm_mcp *m, const struct req *r, struct pm_json *w)
 
 /* Resources: the captures under the allowed directory. */
 
-struct capture_file {
-	const char *name; /* relative to the allowed directory; arena */
-	uint64_t size;    /* bytes */
-};
-
-struct walk {
-	struct pm_arena *a;         /* owns names */
-	struct capture_file *files; /* WALK_MAX_KEPT slots; arena */
-	size_t n;                   /* slots filled */
-	size_t seen;                /* directory entries looked at */
-	const char *root;           /* the allowed directory */
-};
-
-/* A pcap (either byte order, µs, ns or modified) or pcapng magic in the first 4 bytes. */
-static bool
-has_capture_magic(const char *path)
-{
-	static const uint32_t magic[] = { 0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1,
-		                          0xa1b2cd34, 0x34cdb2a1, 0x0a0d0d0a };
-	uint8_t b[4];
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0) {
-		return false;
-	}
-	ssize_t k = read(fd, b, sizeof(b));
-	close(fd);
-	uint32_t v = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
-	for (size_t i = 0; k == 4 && i < PM_ARRAY_LEN(magic); i++) {
-		if (v == magic[i]) {
-			return true;
-		}
-	}
-	return false;
-}
-
-static void
-join(char *out, size_t cap, const char *a, const char *b)
-{
-	if (a[0] == '\0') {
-		snprintf(out, cap, "%s", b);
-	} else if (snprintf(out, cap, "%s%s%s", a, strcmp(a, "/") == 0 ? "" : "/", b) >= (int)cap) {
-		out[0] = '\0';
-	}
-}
-
-/* Depth is bounded by WALK_MAX_DEPTH, so the recursion is too. Symlinks are not followed. */
-static void
-/* NOLINTNEXTLINE(misc-no-recursion): the depth is at most WALK_MAX_DEPTH */
-walk_dir(struct walk *wk, const char *rel, int depth)
-{
-	char dir[PATH_MAX];
-	join(dir, sizeof(dir), wk->root, rel);
-	DIR *d = opendir(dir);
-	if (d == NULL) {
-		return;
-	}
-	struct dirent *e;
-	while (wk->n < WALK_MAX_KEPT && wk->seen < WALK_MAX_SEEN && (e = readdir(d)) != NULL) {
-		wk->seen++;
-		char name[PATH_MAX], full[PATH_MAX];
-		struct stat st;
-		join(name, sizeof(name), rel, e->d_name);
-		join(full, sizeof(full), wk->root, name);
-		if (e->d_name[0] == '.' || name[0] == '\0' || full[0] == '\0' ||
-		    lstat(full, &st) != 0) {
-			continue;
-		}
-		if (S_ISDIR(st.st_mode)) {
-			if (depth < WALK_MAX_DEPTH) {
-				walk_dir(wk, name, depth + 1);
-			}
-			continue;
-		}
-		if (S_ISREG(st.st_mode) && has_capture_magic(full)) {
-			const char *copy = pm_arena_strndup(wk->a, name, strlen(name));
-			if (copy != NULL) {
-				wk->files[wk->n].name = copy;
-				wk->files[wk->n].size = (uint64_t)st.st_size;
-				wk->n++;
-			}
-		}
-	}
-	closedir(d);
-}
-
-static int
-by_name(const void *a, const void *b)
-{
-	return strcmp(((const struct capture_file *)a)->name,
-	              ((const struct capture_file *)b)->name);
-}
-
-/* "file://" plus the path, percent-encoded except unreserved characters and '/' (RFC 3986). */
-static void
-write_uri(struct pm_json *w, const char *root, const char *name)
-{
-	char path[PATH_MAX], uri[3 * PATH_MAX + 8];
-	size_t n = 7;
-	join(path, sizeof(path), root, name);
-	memcpy(uri, "file://", 7);
-	for (const char *p = path; *p != '\0'; p++) {
-		unsigned char c = (unsigned char)*p;
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		    strchr("-._~/", c) != NULL) {
-			uri[n++] = (char)c;
-		} else {
-			n += (size_t)snprintf(uri + n, 4, "%%%02X", c);
-		}
-	}
-	uri[n] = '\0';
-	pm_json_kstr(w, "uri", uri);
-}
-
 static void
 do_resources_list(struct pm_mcp *m, const struct req *r, struct pm_json *w)
 {
-	struct walk wk = { .a = r->a, .root = m->cfg->allowed_dir };
-	wk.files =
-	    pm_arena_array(r->a, WALK_MAX_KEPT, sizeof(*wk.files), _Alignof(struct capture_file));
-	if (wk.files == NULL) {
+	begin_result(w, r);
+	pm_json_key(w, "resources");
+	if (pm_resources_list(w, m->cfg->allowed_dir, r->a) != 0) {
 		reply_error(w, r->id, RPC_INTERNAL_ERROR, "Internal error: out of memory");
 		return;
 	}
-	walk_dir(&wk, "", 1);
-	qsort(wk.files, wk.n, sizeof(*wk.files), by_name);
-	begin_result(w, r);
-	pm_json_key(w, "resources");
-	pm_json_arr_begin(w);
-	for (size_t i = 0; i < wk.n && i < PM_MCP_MAX_RESOURCES; i++) {
-		pm_json_obj_begin(w);
-		write_uri(w, wk.root, wk.files[i].name);
-		pm_json_kstr(w, "name", wk.files[i].name);
-		pm_json_kstr(w, "mimeType", "application/vnd.tcpdump.pcap");
-		pm_json_ku64(w, "size", wk.files[i].size);
-		pm_json_obj_end(w);
-	}
-	pm_json_arr_end(w);
 	cacheable(w, r, "public");
 	end_result(w, r);
 }
@@ -829,42 +696,6 @@ do_templates_list(struct pm_mcp *m, const struct req *r, struct pm_json *w)
 	end_result(w, r);
 }
 
-static int
-hex_digit(char c)
-{
-	return c >= '0' && c <= '9'   ? c - '0'
-	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
-	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
-	                              : -1;
-}
-
-/* The path of a file:// URI, percent-decoded into out; false if it is none or holds a NUL. */
-static bool
-uri_path(const char *uri, char *out, size_t cap)
-{
-	size_t n = 0;
-	if (strncmp(uri, "file://", 7) != 0 || uri[7] != '/') {
-		return false;
-	}
-	for (const char *p = uri + 7; *p != '\0'; p++) {
-		int c = (unsigned char)*p;
-		if (c == '%') {
-			int hi = hex_digit(p[1]), lo = hi < 0 ? -1 : hex_digit(p[2]);
-			if (lo < 0 || (hi | lo) == 0) {
-				return false;
-			}
-			c = hi << 4 | lo;
-			p += 2;
-		}
-		if (n + 1 >= cap) {
-			return false;
-		}
-		out[n++] = (char)c;
-	}
-	out[n] = '\0';
-	return true;
-}
-
 static void
 do_resources_read(struct pm_mcp *m, const struct req *r, struct pm_json *w)
 {
@@ -876,7 +707,7 @@ do_resources_read(struct pm_mcp *m, const struct req *r, struct pm_json *w)
 		            "Invalid params: resources/read needs uri as a string");
 		return;
 	}
-	if (!uri_path(uri, path, sizeof(path)) ||
+	if (pm_resources_uri_path(uri, path, sizeof(path)) != 0 ||
 	    pm_sandbox_resolve(m->cfg, path, resolved, &err) != 0) {
 		reset(w);
 		begin_error(w, r->id, r->modern ? RPC_INVALID_PARAMS : MCP_NOT_FOUND,

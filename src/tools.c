@@ -23,6 +23,7 @@
 #include "sandbox.h"
 #include "scan.h"
 #include "summary.h"
+#include "tcpview.h"
 
 /* Schema fragments shared by the input schemas. */
 #define S_OPEN "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\","

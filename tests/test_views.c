@@ -9,6 +9,7 @@
 #include "flowview.h"
 #include "json.h"
 #include "summary.h"
+#include "tcpview.h"
 #include "test.h"
 
 #include <stdlib.h>
