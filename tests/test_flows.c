@@ -15,6 +15,7 @@
  */
 #include "analysis.h"
 #include "flow.h"
+#include "pcapbuild.h"
 #include "table.h"
 #include "test.h"
 
@@ -262,126 +263,29 @@ conformance(void)
 	        n_files, n_rows, n_skipped, n_mismatch);
 }
 
-/*
- * Crafted captures: a classic little-endian microsecond pcap of Ethernet
- * frames, each IPv4 without options and TCP without options or UDP.
- */
-struct pcapbuf {
-	uint8_t *p;     /* malloc'd, owned */
-	size_t n;       /* bytes written */
-	size_t cap;     /* bytes allocated */
-	uint32_t ts_us; /* time stamp of the next frame, µs after the epoch */
-};
-
-static void
-put(struct pcapbuf *b, const void *src, size_t n)
-{
-	if (n > b->cap - b->n) {
-		size_t cap = b->cap * 2 + n + 4096;
-		uint8_t *p = realloc(b->p, cap);
-		if (p == NULL) {
-			abort();
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->n, src, n);
-	b->n += n;
-}
-
-static void
-le32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
-
-static void
-be16(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-be32(uint8_t *p, uint32_t v)
-{
-	be16(p, v >> 16);
-	be16(p + 2, v & 0xFFFF);
-}
-
-static void
-pcap_start(struct pcapbuf *b)
-{
-	uint8_t h[24] = { 0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0 };
-	memset(b, 0, sizeof(*b));
-	le32(h + 16, 65535);
-	le32(h + 20, PM_LINKTYPE_ETHERNET);
-	put(b, h, sizeof(h));
-	b->ts_us = 1000000;
-}
-
-#define FRAME_MAX (14 + 20 + 20 + 1400)
-
-/* Append Ethernet + IPv4 (addresses host order) + the l4 header and len payload bytes. */
-static void
-frame(struct pcapbuf *b, uint8_t proto, uint32_t src, uint32_t dst, const uint8_t *l4, size_t l4len,
-      size_t len)
-{
-	uint8_t f[FRAME_MAX];
-	if (len > 1400) {
-		abort();
-	}
-	size_t n = 14 + 20 + l4len + len;
-	memset(f, 0, n);
-	f[0] = 0x02; /* locally administered MACs */
-	f[6] = 0x02;
-	f[11] = 1;
-	be16(f + 12, PM_ETH_IPV4);
-	uint8_t *ip = f + 14;
-	ip[0] = 0x45;
-	be16(ip + 2, (uint32_t)(20 + l4len + len));
-	ip[8] = 64;
-	ip[9] = proto;
-	be32(ip + 12, src);
-	be32(ip + 16, dst);
-	memcpy(ip + 20, l4, l4len);
-	memset(ip + 20 + l4len, 'x', len);
-	uint8_t rec[16];
-	le32(rec, b->ts_us / 1000000);
-	le32(rec + 4, b->ts_us % 1000000);
-	le32(rec + 8, (uint32_t)n);
-	le32(rec + 12, (uint32_t)n);
-	put(b, rec, sizeof(rec));
-	put(b, f, n);
-	b->ts_us += 1000;
-}
-
 static void
 tcp(struct pcapbuf *b, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport, uint32_t seq,
     uint32_t ack, uint8_t flags, uint16_t win, size_t len)
 {
 	uint8_t h[20] = { 0 };
-	be16(h, sport);
-	be16(h + 2, dport);
-	be32(h + 4, seq);
-	be32(h + 8, ack);
+	pb_be16(h, sport);
+	pb_be16(h + 2, dport);
+	pb_be32(h + 4, seq);
+	pb_be32(h + 8, ack);
 	h[12] = 5 << 4;
 	h[13] = flags;
-	be16(h + 14, win);
-	frame(b, PM_IPPROTO_TCP, src, dst, h, sizeof(h), len);
+	pb_be16(h + 14, win);
+	pb_frame(b, PM_IPPROTO_TCP, src, dst, h, sizeof(h), len);
 }
 
 static void
 udp(struct pcapbuf *b, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport, size_t len)
 {
 	uint8_t h[8] = { 0 };
-	be16(h, sport);
-	be16(h + 2, dport);
-	be16(h + 4, (uint32_t)(8 + len));
-	frame(b, PM_IPPROTO_UDP, src, dst, h, sizeof(h), len);
+	pb_be16(h, sport);
+	pb_be16(h + 2, dport);
+	pb_be16(h + 4, (uint32_t)(8 + len));
+	pb_frame(b, PM_IPPROTO_UDP, src, dst, h, sizeof(h), len);
 }
 
 /* The client 10.0.0.2:40000 talks to the server 10.0.0.1:80; the server is endpoint a. */
@@ -456,7 +360,7 @@ static void
 crafted_closed(void)
 {
 	struct pcapbuf b;
-	pcap_start(&b);
+	pb_start(&b);
 	handshake(&b);
 	c2s(&b, CISN + 1, SISN + 1, F_PSH | F_ACK, WIN, 100);
 	s2c(&b, SISN + 1, CISN + 101, F_PSH | F_ACK, WIN, 300);
@@ -522,7 +426,7 @@ static void
 crafted_client_from_synack(void)
 {
 	struct pcapbuf b;
-	pcap_start(&b);
+	pb_start(&b);
 	s2c(&b, SISN, CISN + 1, F_SYN | F_ACK, WIN, 0);
 	c2s(&b, CISN + 1, SISN + 1, F_ACK, WIN, 0);
 	static struct pm_analysis a;
@@ -540,7 +444,7 @@ static void
 crafted_state(const char *name, int which, enum pm_tcp_state want)
 {
 	struct pcapbuf b;
-	pcap_start(&b);
+	pb_start(&b);
 	switch (which) {
 	case 0: /* SYN answered by RST */
 		c2s(&b, CISN, 0, F_SYN, WIN, 0);
@@ -581,7 +485,7 @@ static void
 crafted_retrans(void)
 {
 	struct pcapbuf b;
-	pcap_start(&b);
+	pb_start(&b);
 	handshake(&b);
 	c2s(&b, CISN + 1, SISN + 1, F_PSH | F_ACK, WIN, 100);
 	c2s(&b, CISN + 1, SISN + 1, F_PSH | F_ACK, WIN, 100);
@@ -604,7 +508,7 @@ static void
 crafted_ooo(void)
 {
 	struct pcapbuf b;
-	pcap_start(&b);
+	pb_start(&b);
 	handshake(&b);
 	c2s(&b, CISN + 101, SISN + 1, F_PSH | F_ACK, WIN, 100); /* segment 2 first */
 	c2s(&b, CISN + 1, SISN + 1, F_PSH | F_ACK, WIN, 100);   /* then segment 1 */
@@ -627,7 +531,7 @@ static void
 crafted_zero_window(void)
 {
 	struct pcapbuf b;
-	pcap_start(&b);
+	pb_start(&b);
 	handshake(&b);
 	c2s(&b, CISN + 1, SISN + 1, F_PSH | F_ACK, WIN, 100);
 	s2c(&b, SISN + 1, CISN + 101, F_ACK, 0, 0);
@@ -654,7 +558,7 @@ static void
 table_full(size_t max_bytes, bool expect_some)
 {
 	struct pcapbuf b;
-	pcap_start(&b);
+	pb_start(&b);
 	for (uint32_t i = 0; i < FULL_FLOWS; i++) {
 		udp(&b, 0xC0A80000u + i, 0x0A000001u, (uint16_t)(1024 + i), 53, 20);
 	}

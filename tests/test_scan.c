@@ -8,6 +8,7 @@
 #include "analysis.h"
 #include "decode.h"
 #include "json.h"
+#include "pcapbuild.h"
 #include "scan.h"
 #include "test.h"
 
@@ -17,124 +18,29 @@
 
 void test_scan(void);
 
-/* A little-endian microsecond pcap of Ethernet frames, built in memory. */
-struct pcapbuf {
-	uint8_t *p;     /* malloc'd, owned */
-	size_t n;       /* bytes written */
-	size_t cap;     /* bytes allocated */
-	uint64_t ts_us; /* time of the next frame */
-};
-
-static void
-put(struct pcapbuf *b, const void *src, size_t n)
-{
-	if (n > b->cap - b->n) {
-		size_t cap = b->cap * 2 + n + 4096;
-		uint8_t *p = realloc(b->p, cap);
-		if (p == NULL) {
-			abort();
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->n, src, n);
-	b->n += n;
-}
-
-static void
-le32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++) {
-		p[i] = (uint8_t)(v >> (8 * i));
-	}
-}
-
-static void
-be16(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-be32(uint8_t *p, uint32_t v)
-{
-	be16(p, v >> 16);
-	be16(p + 2, v & 0xFFFF);
-}
-
-static void
-pcap_start(struct pcapbuf *b)
-{
-	uint8_t h[24] = { 0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0 };
-	memset(b, 0, sizeof(*b));
-	le32(h + 16, 65535);
-	le32(h + 20, PM_LINKTYPE_ETHERNET);
-	put(b, h, sizeof(h));
-	b->ts_us = 1000000;
-}
-
-static void
-record(struct pcapbuf *b, const uint8_t *f, size_t n)
-{
-	uint8_t rec[16];
-	le32(rec, (uint32_t)(b->ts_us / 1000000));
-	le32(rec + 4, (uint32_t)(b->ts_us % 1000000));
-	le32(rec + 8, (uint32_t)n);
-	le32(rec + 12, (uint32_t)n);
-	put(b, rec, sizeof(rec));
-	put(b, f, n);
-	b->ts_us += 1000;
-}
-
-/* Ethernet + IPv4 (host-order addresses) + l4 + len payload bytes. */
-static void
-frame(struct pcapbuf *b, uint8_t proto, uint32_t src, uint32_t dst, const uint8_t *l4, size_t l4len,
-      size_t len)
-{
-	uint8_t f[14 + 20 + 80 + 200] = { 0 };
-	size_t n = 14 + 20 + l4len + len;
-	if (l4len > 80 || len > 200) {
-		abort();
-	}
-	f[0] = 0x02;
-	f[6] = 0x02;
-	be16(f + 12, PM_ETH_IPV4);
-	uint8_t *ip = f + 14;
-	ip[0] = 0x45;
-	be16(ip + 2, (uint32_t)(20 + l4len + len));
-	ip[8] = 64;
-	ip[9] = proto;
-	be32(ip + 12, src);
-	be32(ip + 16, dst);
-	memcpy(ip + 20, l4, l4len);
-	memset(ip + 20 + l4len, 'x', len);
-	record(b, f, n);
-}
-
 static void
 tcp(struct pcapbuf *b, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport, uint8_t flags,
     size_t len)
 {
 	uint8_t h[20] = { 0 };
-	be16(h, sport);
-	be16(h + 2, dport);
-	be32(h + 4, 1000);
-	be32(h + 8, (flags & PM_TCP_ACK) != 0 ? 2000 : 0);
+	pb_be16(h, sport);
+	pb_be16(h + 2, dport);
+	pb_be32(h + 4, 1000);
+	pb_be32(h + 8, (flags & PM_TCP_ACK) != 0 ? 2000 : 0);
 	h[12] = 5 << 4;
 	h[13] = flags;
-	be16(h + 14, 1024);
-	frame(b, PM_IPPROTO_TCP, src, dst, h, sizeof(h), len);
+	pb_be16(h + 14, 1024);
+	pb_frame(b, PM_IPPROTO_TCP, src, dst, h, sizeof(h), len);
 }
 
 static void
 udp(struct pcapbuf *b, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport, size_t len)
 {
 	uint8_t h[8] = { 0 };
-	be16(h, sport);
-	be16(h + 2, dport);
-	be16(h + 4, (uint32_t)(8 + len));
-	frame(b, PM_IPPROTO_UDP, src, dst, h, sizeof(h), len);
+	pb_be16(h, sport);
+	pb_be16(h + 2, dport);
+	pb_be16(h + 4, (uint32_t)(8 + len));
+	pb_frame(b, PM_IPPROTO_UDP, src, dst, h, sizeof(h), len);
 }
 
 /* ICMP destination unreachable from `from`, quoting a UDP datagram src:sport -> dst:dport. */
@@ -145,23 +51,23 @@ unreach(struct pcapbuf *b, uint32_t from, uint8_t code, uint32_t src, uint32_t d
 	uint8_t h[8 + 28] = { 3, code };
 	uint8_t *q = h + 8;
 	q[0] = 0x45;
-	be16(q + 2, 28);
+	pb_be16(q + 2, 28);
 	q[8] = 64;
 	q[9] = PM_IPPROTO_UDP;
-	be32(q + 12, src);
-	be32(q + 16, dst);
-	be16(q + 20, sport);
-	be16(q + 22, dport);
-	be16(q + 24, 8);
-	frame(b, PM_IPPROTO_ICMP, from, src, h, sizeof(h), 0);
+	pb_be32(q + 12, src);
+	pb_be32(q + 16, dst);
+	pb_be16(q + 20, sport);
+	pb_be16(q + 22, dport);
+	pb_be16(q + 24, 8);
+	pb_frame(b, PM_IPPROTO_ICMP, from, src, h, sizeof(h), 0);
 }
 
 static void
 echo(struct pcapbuf *b, uint32_t src, uint32_t dst, bool reply, uint16_t id)
 {
 	uint8_t h[8] = { reply ? 0 : 8, 0 };
-	be16(h + 4, id);
-	frame(b, PM_IPPROTO_ICMP, src, dst, h, sizeof(h), 0);
+	pb_be16(h + 4, id);
+	pb_frame(b, PM_IPPROTO_ICMP, src, dst, h, sizeof(h), 0);
 }
 
 /* IPv6 TCP segment from 2001:db8::s to 2001:db8::d. */
@@ -169,10 +75,10 @@ static void
 tcp6(struct pcapbuf *b, uint8_t s, uint8_t d, uint16_t sport, uint16_t dport, uint8_t flags)
 {
 	uint8_t f[14 + 40 + 20] = { 0x02, 0, 0, 0, 0, 0, 0x02 };
-	be16(f + 12, PM_ETH_IPV6);
+	pb_be16(f + 12, PM_ETH_IPV6);
 	uint8_t *ip = f + 14;
 	ip[0] = 0x60;
-	be16(ip + 4, 20);
+	pb_be16(ip + 4, 20);
 	ip[6] = PM_IPPROTO_TCP;
 	ip[7] = 64;
 	uint8_t pre[4] = { 0x20, 0x01, 0x0d, 0xb8 };
@@ -181,13 +87,13 @@ tcp6(struct pcapbuf *b, uint8_t s, uint8_t d, uint16_t sport, uint16_t dport, ui
 	memcpy(ip + 24, pre, 4);
 	ip[39] = d;
 	uint8_t *t = ip + 40;
-	be16(t, sport);
-	be16(t + 2, dport);
-	be32(t + 4, 1000);
+	pb_be16(t, sport);
+	pb_be16(t + 2, dport);
+	pb_be32(t + 4, 1000);
 	t[12] = 5 << 4;
 	t[13] = flags;
-	be16(t + 14, 1024);
-	record(b, f, sizeof(f));
+	pb_be16(t + 14, 1024);
+	pb_record(b, f, sizeof(f));
 }
 
 #define ADDR(a, b_, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b_) << 16 | (uint32_t)(c) << 8 | (d))
@@ -216,7 +122,7 @@ static const struct pm_scan_src *
 src4(const struct pm_analysis *a, uint32_t v)
 {
 	uint8_t addr[16] = { 0 };
-	be32(addr, v);
+	pb_be32(addr, v);
 	for (size_t i = 0; i < a->scan.n_srcs; i++) {
 		if (a->scan.srcs[i].ipver == 4 && memcmp(a->scan.srcs[i].addr, addr, 16) == 0) {
 			return &a->scan.srcs[i];
@@ -246,7 +152,7 @@ syn_scan(void)
 {
 	static struct pm_analysis a;
 	struct pcapbuf b;
-	pcap_start(&b);
+	pb_start(&b);
 	for (uint16_t p = 1; p <= 20; p++) {
 		uint16_t port = p == 1 ? 22 : p == 2 ? 80 : (uint16_t)(1000 + p);
 		tcp(&b, SCANNER, TARGET, 40000, port, SYN, 0);
@@ -297,7 +203,7 @@ stealth_scans(void)
 		                    PM_SCAN_MAIMON };
 	static struct pm_analysis a;
 	struct pcapbuf b;
-	pcap_start(&b);
+	pb_start(&b);
 	for (size_t t = 0; t < 5; t++) {
 		for (uint16_t p = 0; p < 12; p++) {
 			tcp(&b, SCANNER + (uint32_t)t, TARGET, 50000, (uint16_t)(100 + p), flags[t],
@@ -345,7 +251,7 @@ connect_scan(void)
 {
 	static struct pm_analysis a;
 	struct pcapbuf b;
-	pcap_start(&b);
+	pb_start(&b);
 	for (uint16_t p = 0; p < 13; p++) {
 		uint16_t sp = (uint16_t)(41000 + p), port = (uint16_t)(20 + p);
 		tcp(&b, SCANNER, TARGET, sp, port, SYN, 0);
@@ -376,7 +282,7 @@ udp_scan(void)
 {
 	static struct pm_analysis a;
 	struct pcapbuf b;
-	pcap_start(&b);
+	pb_start(&b);
 	for (uint16_t p = 0; p < 12; p++) {
 		udp(&b, SCANNER, TARGET, 45000, (uint16_t)(2000 + p), 0);
 		if (p < 10) {
@@ -411,7 +317,7 @@ icmp_sweep(void)
 {
 	static struct pm_analysis a;
 	struct pcapbuf b;
-	pcap_start(&b);
+	pb_start(&b);
 	for (uint32_t h = 1; h <= 15; h++) {
 		echo(&b, SCANNER, ADDR(10, 1, 0, h), false, 77);
 		if (h <= 5) {
@@ -441,7 +347,7 @@ kinds(void)
 {
 	static struct pm_analysis a;
 	struct pcapbuf b;
-	pcap_start(&b);
+	pb_start(&b);
 	for (uint32_t h = 1; h <= 15; h++) {
 		tcp(&b, SCANNER, ADDR(10, 2, 0, h), 40001, 445, SYN, 0);
 	}
@@ -472,7 +378,7 @@ benign(void)
 {
 	static struct pm_analysis a;
 	struct pcapbuf b;
-	pcap_start(&b);
+	pb_start(&b);
 	uint32_t web = ADDR(10, 0, 0, 80), resolver = ADDR(10, 0, 0, 53);
 	for (uint32_t c = 1; c <= 30; c++) {
 		uint32_t cli = ADDR(10, 4, 0, c);
@@ -519,7 +425,7 @@ slow_scan(void)
 {
 	static struct pm_analysis a;
 	struct pcapbuf b;
-	pcap_start(&b);
+	pb_start(&b);
 	for (uint16_t p = 0; p < 12; p++) {
 		b.ts_us = 1000000 + (uint64_t)p * 10000000;
 		tcp(&b, SCANNER, TARGET, 40000, (uint16_t)(1 + p), SYN, 0);
@@ -554,7 +460,7 @@ ipv6_scan(void)
 {
 	static struct pm_analysis a;
 	struct pcapbuf b;
-	pcap_start(&b);
+	pb_start(&b);
 	for (uint16_t p = 0; p < 12; p++) {
 		tcp6(&b, 0xbb, 0x01, 40000, (uint16_t)(8000 + p), SYN);
 		tcp6(&b, 0x01, 0xbb, (uint16_t)(8000 + p), 40000, RST | ACK);
@@ -579,7 +485,7 @@ unreach_marks_flow(void)
 {
 	static struct pm_analysis a;
 	struct pcapbuf b;
-	pcap_start(&b);
+	pb_start(&b);
 	udp(&b, SCANNER, TARGET, 45000, 7, 0);
 	unreach(&b, TARGET, 3, SCANNER, TARGET, 45000, 7);
 	udp(&b, SCANNER, TARGET, 45000, 9, 0);

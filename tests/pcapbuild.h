@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pcapbuild.h - build small captures in memory for tests: a little-endian
+ * microsecond classic pcap of Ethernet frames carrying IPv4 (no options).
+ * Each frame is stamped 1 ms after the one before; tests move ts_us to
+ * make gaps. Allocation failure aborts: these are tests.
+ */
+#ifndef PM_PCAPBUILD_H
+#define PM_PCAPBUILD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct pcapbuf {
+	uint8_t *p;     /* malloc'd, owned; free with pb_free */
+	size_t n;       /* bytes written */
+	size_t cap;     /* bytes allocated */
+	uint64_t ts_us; /* time of the next frame, µs after the epoch */
+};
+
+#define PB_MAX_L4      80   /* transport header bytes pb_frame accepts */
+#define PB_MAX_PAYLOAD 1400 /* payload bytes pb_frame accepts */
+
+/* Start a capture: the 24-byte file header, link type Ethernet, time 1 s. */
+void pb_start(struct pcapbuf *b);
+void pb_free(struct pcapbuf *b);
+
+void pb_put(struct pcapbuf *b, const void *src, size_t n);
+void pb_le32(uint8_t *p, uint32_t v);
+void pb_be16(uint8_t *p, uint32_t v);
+void pb_be32(uint8_t *p, uint32_t v);
+
+/* Append a record holding the n-byte frame f, and advance the clock 1 ms. */
+void pb_record(struct pcapbuf *b, const uint8_t *f, size_t n);
+
+/*
+ * Append Ethernet + IPv4 from src to dst (host-order addresses) with the
+ * l4len-byte transport header l4 and len payload bytes of 'x'.
+ */
+void pb_frame(struct pcapbuf *b, uint8_t proto, uint32_t src, uint32_t dst, const uint8_t *l4,
+              size_t l4len, size_t len);
+
+#endif /* PM_PCAPBUILD_H */
