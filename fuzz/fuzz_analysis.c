@@ -14,6 +14,7 @@
 #include "flowview.h"
 #include "fuzz.h"
 #include "json.h"
+#include "jsonparse.h"
 #include "summary.h"
 #include "tcpview.h"
 

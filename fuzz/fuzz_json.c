@@ -13,6 +13,7 @@
 #include "arena.h"
 #include "fuzz.h"
 #include "json.h"
+#include "jsonparse.h"
 
 #define FUZZ_JSON_MAX_INPUT (1u << 20)
 

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * json.h - a JSON writer that can only emit valid JSON, and a strict parser
- * (RFC 8259).
+ * json.h - a JSON writer that can only emit valid JSON (RFC 8259).
  *
  * The writer tracks nesting and places commas itself, escapes control
  * characters, and escapes bytes that are not valid UTF-8 visibly as the six
@@ -9,9 +8,7 @@
  * passing them through. Output grows in a malloc'd buffer up to a byte limit;
  * past it the writer goes into a sticky error state and pm_json_finish fails.
  *
- * The parser accepts exactly the RFC 8259 grammar over RFC 3629 UTF-8 and
- * builds a tree of struct pm_jv in the caller's arena, without recursion and
- * with a cap on depth, input size and value count.
+ * It does not parse; the strict parser and its tree are in jsonparse.h.
  */
 #ifndef PM_JSON_H
 #define PM_JSON_H
@@ -21,8 +18,6 @@
 #include <stdint.h>
 
 #include "pm.h"
-
-struct pm_arena;
 
 #define PM_JSON_MAX_DEPTH 64          /* nesting the writer accepts */
 #define PM_MAX_JSON_OUT   (64u << 20) /* default output limit, bytes */
@@ -89,115 +84,17 @@ void pm_json_page(struct pm_json *w, const char *name, uint64_t total, uint64_t 
                   uint64_t offset);
 
 /*
- * Parser.
- *
- * Policies, chosen for a JSON-RPC server that must not be confused by what
- * it reads:
- * - Duplicate object keys are accepted (RFC 8259 §4 says names SHOULD be
- *   unique, and most JSON-RPC servers take the last one). Every member stays
- *   in members[] in input order; pm_jv_get returns the LAST one.
- * - A byte order mark is rejected (§8.1: senders MUST NOT add one).
- * - A number too large for a double (1e400) is accepted: its text is kept
- *   exactly, d holds +-HUGE_VAL and pm_jv_num refuses it. Underflow gives 0.
- *   The text is what pm_json_value writes, so any number round-trips.
- * - A number is an integer when its value is integral, as JSON Schema says:
- *   1, -0, 1.0 and 1e2 all are; is_int is set when it also fits int64.
- * - Strings are decoded to UTF-8; \u0000 is kept, so a string may hold NUL.
- *
- * Nothing in a parsed tree points into the input: strings and number texts
- * are copied into the arena, and the whole tree lives until pm_arena_free.
+ * A number given as its JSON text: the n bytes at s are written verbatim as
+ * one value. The caller guarantees they match RFC 8259 §6 (number), as the
+ * source text of a parsed PM_JV_NUM does; nothing here checks it.
  */
-#define PM_JSON_MAX_PARSE_DEPTH  64          /* nested arrays/objects accepted */
-#define PM_JSON_MAX_PARSE_VALUES 1000000u    /* values per document (keys not counted) */
-#define PM_JSON_MAX_PARSE_INPUT  (16u << 20) /* default input limit, bytes */
-
-enum pm_jv_type {
-	PM_JV_NULL,
-	PM_JV_BOOL,
-	PM_JV_NUM,
-	PM_JV_STR,
-	PM_JV_ARR,
-	PM_JV_OBJ,
-};
-
-struct pm_jv_member;
-
-/* One parsed value. Which fields mean something depends on type. */
-struct pm_jv {
-	enum pm_jv_type type;      /* which fields below apply */
-	bool b;                    /* BOOL: the value */
-	bool is_int;               /* NUM: integral and within int64; i is exact */
-	const char *s;             /* STR: decoded UTF-8; NUM: source text. NUL-terminated; arena */
-	size_t len;                /* STR, NUM: bytes in s; ARR: items; OBJ: members */
-	double d;                  /* NUM: nearest double (strtod, C locale); may be +-inf */
-	int64_t i;                 /* NUM: exact value when is_int, else 0 */
-	const struct pm_jv *items; /* ARR: len values in order; NULL when empty; arena */
-	const struct pm_jv_member *members; /* OBJ: len members in input order; NULL when empty */
-};
-
-struct pm_jv_member {
-	const char *key; /* decoded UTF-8, NUL-terminated (may also hold NUL); arena */
-	size_t key_len;  /* bytes in key */
-	struct pm_jv value;
-};
-
-/* Limits for pm_json_parse_limits; a zero field takes the default. */
-struct pm_json_limits {
-	size_t max_input;  /* bytes of input; default PM_JSON_MAX_PARSE_INPUT */
-	size_t max_values; /* values in the tree; default PM_JSON_MAX_PARSE_VALUES */
-	int max_depth;     /* nesting, at most PM_JSON_MAX_PARSE_DEPTH (the default) */
-};
+void pm_json_num_text(struct pm_json *w, const char *s, size_t n);
 
 /*
- * Parse the JSON text of n bytes at p (exactly one value, surrounded by
- * optional whitespace) into a tree allocated from a, and point *out at its
- * root. Returns 0, or on failure fills *err (when non-NULL) with the code,
- * the byte offset of the problem and a message, leaves *out NULL, and returns
- * PM_E_MALFORMED (grammar, escapes, UTF-8; also input that ends early),
- * PM_E_LIMIT (input size, depth or value count) or PM_E_NOMEM (the arena is
- * full). The whole input is checked before anything is allocated, so
- * rejected input costs no memory. Never reads outside [p, p + n).
+ * Length of the valid UTF-8 sequence at p (1..4), or 0 when invalid (RFC 3629
+ * §4: overlongs, surrogates and anything above U+10FFFF are invalid). Reads at
+ * most n bytes; n must be at least 1.
  */
-PM_MUST_CHECK int pm_json_parse(const uint8_t *p, size_t n, struct pm_arena *a,
-                                const struct pm_jv **out, struct pm_error *err);
-
-/* pm_json_parse with caller-chosen limits; lim may be NULL (all defaults). */
-PM_MUST_CHECK int pm_json_parse_limits(const uint8_t *p, size_t n, const struct pm_json_limits *lim,
-                                       struct pm_arena *a, const struct pm_jv **out,
-                                       struct pm_error *err);
-
-/*
- * The value of the member named key (NUL-terminated) in obj; the last one when
- * the key repeats. NULL when absent or when obj is not an object. Linear in
- * the member count.
- */
-const struct pm_jv *pm_jv_get(const struct pm_jv *obj, const char *key);
-
-/* v is non-NULL and of type t. */
-bool pm_jv_is(const struct pm_jv *v, enum pm_jv_type t);
-
-/*
- * The decoded string as a C string (in the arena), or NULL when v is not a
- * string or the string holds a NUL byte (which a C string would cut short:
- * "a.pcap\u0000.txt" must not become "a.pcap"). Use v->s and v->len for those.
- */
-const char *pm_jv_str(const struct pm_jv *v);
-
-/* Store the exact integer value of v; false (and *out untouched) unless v->is_int. */
-bool pm_jv_int(const struct pm_jv *v, int64_t *out);
-
-/* Store v's value as a double; false unless v is a number with a finite double. */
-bool pm_jv_num(const struct pm_jv *v, double *out);
-
-/* Store v's boolean; false unless v is true or false. */
-bool pm_jv_bool(const struct pm_jv *v, bool *out);
-
-/*
- * Write the parsed value v (NULL writes null) at the writer's current
- * position, without recursion. Numbers are written from their source text,
- * so they round-trip exactly; strings and keys are written with pm_json_strn
- * escaping. A tree nested deeper than the writer allows sets its error.
- */
-void pm_json_value(struct pm_json *w, const struct pm_jv *v);
+size_t pm_json_utf8_len(const unsigned char *p, size_t n);
 
 #endif /* PM_JSON_H */

@@ -19,6 +19,7 @@
 #include "decode.h"
 #include "flowview.h"
 #include "json.h"
+#include "jsonparse.h"
 #include "mcp.h"
 #include "sandbox.h"
 #include "scan.h"

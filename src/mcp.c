@@ -24,6 +24,7 @@
 
 #include "arena.h"
 #include "json.h"
+#include "jsonparse.h"
 #include "prompts.h"
 #include "resources.h"
 #include "sandbox.h"

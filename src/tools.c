@@ -20,6 +20,7 @@
 #include "cache.h"
 #include "flowview.h"
 #include "json.h"
+#include "jsonparse.h"
 #include "sandbox.h"
 #include "scan.h"
 #include "summary.h"

@@ -6,6 +6,7 @@
  * writer, and a truncation sweep over guarded inputs.
  */
 #include "json.h"
+#include "jsonparse.h"
 #include "test.h"
 
 #include <math.h>

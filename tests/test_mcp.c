@@ -20,6 +20,7 @@
 
 #include "arena.h"
 #include "json.h"
+#include "jsonparse.h"
 #include "mcp.h"
 #include "sandbox.h"
 
