@@ -100,3 +100,28 @@ pb_frame(struct pcapbuf *b, uint8_t proto, uint32_t src, uint32_t dst, const uin
 	memset(ip + 20 + l4len, 'x', len);
 	pb_record(b, f, n);
 }
+
+void
+pb_tcp(struct pcapbuf *b, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport, uint32_t seq,
+       uint32_t ack, uint8_t flags, uint16_t win, size_t len)
+{
+	uint8_t h[20] = { 0 };
+	pb_be16(h, sport);
+	pb_be16(h + 2, dport);
+	pb_be32(h + 4, seq);
+	pb_be32(h + 8, ack);
+	h[12] = 5 << 4;
+	h[13] = flags;
+	pb_be16(h + 14, win);
+	pb_frame(b, PM_IPPROTO_TCP, src, dst, h, sizeof(h), len);
+}
+
+void
+pb_udp(struct pcapbuf *b, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport, size_t len)
+{
+	uint8_t h[8] = { 0 };
+	pb_be16(h, sport);
+	pb_be16(h + 2, dport);
+	pb_be16(h + 4, (uint32_t)(8 + len));
+	pb_frame(b, PM_IPPROTO_UDP, src, dst, h, sizeof(h), len);
+}

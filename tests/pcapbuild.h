@@ -40,4 +40,12 @@ void pb_record(struct pcapbuf *b, const uint8_t *f, size_t n);
 void pb_frame(struct pcapbuf *b, uint8_t proto, uint32_t src, uint32_t dst, const uint8_t *l4,
               size_t l4len, size_t len);
 
+/* A TCP segment (20-byte header, no options) with len payload bytes. */
+void pb_tcp(struct pcapbuf *b, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
+            uint32_t seq, uint32_t ack, uint8_t flags, uint16_t win, size_t len);
+
+/* A UDP datagram with len payload bytes. */
+void pb_udp(struct pcapbuf *b, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
+            size_t len);
+
 #endif /* PM_PCAPBUILD_H */

@@ -64,6 +64,12 @@ void pm_test_hexdump(const char *label, const void *p, size_t n);
 /* Decode a hex string (whitespace ignored) into out; returns the byte count. */
 size_t pm_test_unhex(const char *hex, uint8_t *out, size_t cap);
 
+/*
+ * Split line in place at tabs into at most max fields; returns how many.
+ * A line with more tabs leaves the rest in the last field.
+ */
+size_t pm_test_split_tabs(char *line, char **field, size_t max);
+
 /* Path of ../shared/corpus (PCAPMCP_CORPUS overrides), or NULL when absent. */
 const char *pm_test_corpus_dir(void);
 

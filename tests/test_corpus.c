@@ -94,23 +94,6 @@ fnv(uint64_t h, const void *p, size_t n)
 	return h;
 }
 
-/* Split line at tabs into at most max fields; returns the count. */
-static size_t
-split_tabs(char *line, char **field, size_t max)
-{
-	size_t n = 0;
-	char *p = line;
-	while (n < max) {
-		field[n++] = p;
-		p = strchr(p, '\t');
-		if (p == NULL) {
-			break;
-		}
-		*p++ = '\0';
-	}
-	return n;
-}
-
 static long long
 parse_count(const char *s)
 {
@@ -162,7 +145,7 @@ parse_row(char *line, struct expect *e)
 	if (line[0] == '#' || line[0] == '\0') {
 		return false;
 	}
-	if (split_tabs(line, f, 11) < 10) {
+	if (pm_test_split_tabs(line, f, 11) < 10) {
 		return false;
 	}
 	memset(e, 0, sizeof(*e));

@@ -52,23 +52,6 @@ mismatch(const char *path, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-/* Split line at tabs into at most max fields; returns the count. */
-static size_t
-split_tabs(char *line, char **field, size_t max)
-{
-	size_t n = 0;
-	char *p = line;
-	while (n < max) {
-		field[n++] = p;
-		p = strchr(p, '\t');
-		if (p == NULL) {
-			break;
-		}
-		*p++ = '\0';
-	}
-	return n;
-}
-
 static unsigned long long
 num(const char *s)
 {
@@ -227,7 +210,7 @@ conformance(void)
 		if (line[0] == '#' || line[0] == '\0') {
 			continue;
 		}
-		size_t nf = split_tabs(line, f, 9);
+		size_t nf = pm_test_split_tabs(line, f, 9);
 		if (nf < 6) {
 			mismatch(FLOWS_TSV, "short row for %s", f[0]);
 			continue;
@@ -263,31 +246,6 @@ conformance(void)
 	        n_files, n_rows, n_skipped, n_mismatch);
 }
 
-static void
-tcp(struct pcapbuf *b, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport, uint32_t seq,
-    uint32_t ack, uint8_t flags, uint16_t win, size_t len)
-{
-	uint8_t h[20] = { 0 };
-	pb_be16(h, sport);
-	pb_be16(h + 2, dport);
-	pb_be32(h + 4, seq);
-	pb_be32(h + 8, ack);
-	h[12] = 5 << 4;
-	h[13] = flags;
-	pb_be16(h + 14, win);
-	pb_frame(b, PM_IPPROTO_TCP, src, dst, h, sizeof(h), len);
-}
-
-static void
-udp(struct pcapbuf *b, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport, size_t len)
-{
-	uint8_t h[8] = { 0 };
-	pb_be16(h, sport);
-	pb_be16(h + 2, dport);
-	pb_be16(h + 4, (uint32_t)(8 + len));
-	pb_frame(b, PM_IPPROTO_UDP, src, dst, h, sizeof(h), len);
-}
-
 /* The client 10.0.0.2:40000 talks to the server 10.0.0.1:80; the server is endpoint a. */
 #define SRV   0x0A000001u
 #define CLI   0x0A000002u
@@ -306,13 +264,13 @@ udp(struct pcapbuf *b, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dpor
 static void
 c2s(struct pcapbuf *b, uint32_t seq, uint32_t ack, uint8_t flags, uint16_t win, size_t len)
 {
-	tcp(b, CLI, SRV, CPORT, SPORT, seq, ack, flags, win, len);
+	pb_tcp(b, CLI, SRV, CPORT, SPORT, seq, ack, flags, win, len);
 }
 
 static void
 s2c(struct pcapbuf *b, uint32_t seq, uint32_t ack, uint8_t flags, uint16_t win, size_t len)
 {
-	tcp(b, SRV, CLI, SPORT, CPORT, seq, ack, flags, win, len);
+	pb_tcp(b, SRV, CLI, SPORT, CPORT, seq, ack, flags, win, len);
 }
 
 static void
@@ -560,7 +518,7 @@ table_full(size_t max_bytes, bool expect_some)
 	struct pcapbuf b;
 	pb_start(&b);
 	for (uint32_t i = 0; i < FULL_FLOWS; i++) {
-		udp(&b, 0xC0A80000u + i, 0x0A000001u, (uint16_t)(1024 + i), 53, 20);
+		pb_udp(&b, 0xC0A80000u + i, 0x0A000001u, (uint16_t)(1024 + i), 53, 20);
 	}
 	static struct pm_analysis a;
 	struct pm_analysis_opts o;

@@ -18,29 +18,13 @@
 
 void test_scan(void);
 
+/* Scans care about flags, not sequence numbers: fixed ones will do. */
 static void
 tcp(struct pcapbuf *b, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport, uint8_t flags,
     size_t len)
 {
-	uint8_t h[20] = { 0 };
-	pb_be16(h, sport);
-	pb_be16(h + 2, dport);
-	pb_be32(h + 4, 1000);
-	pb_be32(h + 8, (flags & PM_TCP_ACK) != 0 ? 2000 : 0);
-	h[12] = 5 << 4;
-	h[13] = flags;
-	pb_be16(h + 14, 1024);
-	pb_frame(b, PM_IPPROTO_TCP, src, dst, h, sizeof(h), len);
-}
-
-static void
-udp(struct pcapbuf *b, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport, size_t len)
-{
-	uint8_t h[8] = { 0 };
-	pb_be16(h, sport);
-	pb_be16(h + 2, dport);
-	pb_be16(h + 4, (uint32_t)(8 + len));
-	pb_frame(b, PM_IPPROTO_UDP, src, dst, h, sizeof(h), len);
+	uint32_t ack = (flags & PM_TCP_ACK) != 0 ? 2000 : 0;
+	pb_tcp(b, src, dst, sport, dport, 1000, ack, flags, 1024, len);
 }
 
 /* ICMP destination unreachable from `from`, quoting a UDP datagram src:sport -> dst:dport. */
@@ -284,7 +268,7 @@ udp_scan(void)
 	struct pcapbuf b;
 	pb_start(&b);
 	for (uint16_t p = 0; p < 12; p++) {
-		udp(&b, SCANNER, TARGET, 45000, (uint16_t)(2000 + p), 0);
+		pb_udp(&b, SCANNER, TARGET, 45000, (uint16_t)(2000 + p), 0);
 		if (p < 10) {
 			unreach(&b, TARGET, 3, SCANNER, TARGET, 45000, (uint16_t)(2000 + p));
 		} else if (p == 10) {
@@ -391,8 +375,8 @@ benign(void)
 		tcp(&b, web, cli, 80, 50000, FIN | ACK, 0);
 	}
 	for (uint32_t s = 1; s <= 20; s++) {
-		udp(&b, resolver, ADDR(192, 0, 2, s), (uint16_t)(30000 + s), 53, 40);
-		udp(&b, ADDR(192, 0, 2, s), resolver, 53, (uint16_t)(30000 + s), 90);
+		pb_udp(&b, resolver, ADDR(192, 0, 2, s), (uint16_t)(30000 + s), 53, 40);
+		pb_udp(&b, ADDR(192, 0, 2, s), resolver, 53, (uint16_t)(30000 + s), 90);
 	}
 	for (uint32_t s = 1; s <= 12; s++) {
 		uint32_t srv = ADDR(198, 51, 100, s);
@@ -486,9 +470,9 @@ unreach_marks_flow(void)
 	static struct pm_analysis a;
 	struct pcapbuf b;
 	pb_start(&b);
-	udp(&b, SCANNER, TARGET, 45000, 7, 0);
+	pb_udp(&b, SCANNER, TARGET, 45000, 7, 0);
 	unreach(&b, TARGET, 3, SCANNER, TARGET, 45000, 7);
-	udp(&b, SCANNER, TARGET, 45000, 9, 0);
+	pb_udp(&b, SCANNER, TARGET, 45000, 9, 0);
 	unreach(&b, TARGET, 1, SCANNER, TARGET, 45000, 9);
 	if (!run(&a, &b)) {
 		return;

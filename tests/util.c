@@ -83,3 +83,19 @@ pm_test_corpus_dir(void)
 	struct stat st;
 	return stat(d, &st) == 0 && S_ISDIR(st.st_mode) ? d : NULL;
 }
+
+size_t
+pm_test_split_tabs(char *line, char **field, size_t max)
+{
+	size_t n = 0;
+	char *p = line;
+	while (n < max) {
+		field[n++] = p;
+		p = strchr(p, '\t');
+		if (p == NULL) {
+			break;
+		}
+		*p++ = '\0';
+	}
+	return n;
+}

@@ -19,6 +19,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
+import { check, summary } from './tap.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
@@ -29,19 +30,6 @@ const EPOCH_ISO = '2023-11-14T22:13:20Z';
 const MODERN = '2026-07-28';
 const T = { timeout: 20000 }; // per request; the SDK default is 60 s
 
-let pass = 0;
-let fail = 0;
-function check(what, cond, detail) {
-	if (cond) {
-		pass++;
-		console.log(`ok - ${what}`);
-	} else {
-		fail++;
-		const d = detail === undefined ? '' : `: ${typeof detail === 'string' ? detail : JSON.stringify(detail)}`;
-		console.log(`not ok - ${what}${d.length > 600 ? d.slice(0, 600) + '...' : d}`);
-	}
-	return cond;
-}
 const short = (v) => {
 	const s = JSON.stringify(v);
 	return s === undefined ? String(v) : s.length > 400 ? s.slice(0, 400) + '...' : s;
@@ -64,8 +52,7 @@ if (!existsSync(bin)) {
 // A hung server must not hang CI.
 const watchdog = setTimeout(() => {
 	console.log('not ok - finished within 180 s (watchdog)');
-	console.log(`e2e: ${pass} passed, ${fail + 1} failed`);
-	process.exit(1);
+	summary('e2e', 1);
 }, 180000);
 watchdog.unref();
 
@@ -696,5 +683,4 @@ await section('legacy era', async () => {
 });
 
 clearTimeout(watchdog);
-console.log(`e2e: ${pass} passed, ${fail} failed`);
-process.exit(fail === 0 ? 0 : 1);
+summary('e2e');

@@ -9,25 +9,13 @@
 import { spawn } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { check, summary } from './tap.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
 const bin = resolve(process.argv[2] ?? resolve(root, 'build', 'pcapmcp'));
 const captures = resolve(root, 'captures');
 
-let pass = 0;
-let fail = 0;
-function check(what, cond, detail) {
-	if (cond) {
-		pass++;
-		console.log(`ok - ${what}`);
-	} else {
-		fail++;
-		let d = detail === undefined ? '' : typeof detail === 'string' ? detail : JSON.stringify(detail);
-		if (d.length > 500) d = d.slice(0, 500) + '...';
-		console.log(`not ok - ${what}${d ? ': ' + d : ''}`);
-	}
-}
 
 const PARSE = -32700;
 const INVALID = -32600;
@@ -168,5 +156,4 @@ check('nothing after the last response', msgs.length === 0 || msgs[msgs.length -
 check('server exits 0 on stdin EOF', ex.code === 0, ex);
 check('stderr stays small (no echo of the input)', stderr.length < 64 * 1024, `${stderr.length} bytes`);
 
-console.log(`malformed: ${pass} passed, ${fail} failed`);
-process.exit(fail === 0 ? 0 : 1);
+summary('malformed');
