@@ -35,6 +35,8 @@
 #include "analysis.h"
 #include "capture.h"
 #include "decode.h"
+#include "flow.h"
+#include "info.h"
 
 #define MAX_RUNS 31
 #ifndef FLOOR_BUF
@@ -244,10 +246,10 @@ walk_analysis(const char *path, struct walk *w, char *err, size_t errlen)
 		snprintf(err, errlen, "pm_analysis_run: %s", e.msg);
 		return -1;
 	}
-	w->packets = a.info.packets;
-	w->caplen_sum = a.info.bytes_captured;
+	w->packets = pm_an_info(&a)->packets;
+	w->caplen_sum = pm_an_info(&a)->bytes_captured;
 	w->st = a.dec;
-	w->check = a.flows.flows.count;
+	w->check = pm_an_flows(&a)->flows.count;
 	pm_analysis_free(&a);
 	return 0;
 }

@@ -9,10 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "addr.h"
 #include "analysis.h"
 #include "arena.h"
+#include "flow.h"
 #include "flowview.h"
 #include "fuzz.h"
+#include "info.h"
 #include "json.h"
 #include "jsonparse.h"
 #include "summary.h"
@@ -61,13 +64,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (pm_analysis_run_mem(&a, data, size, &o, &err) != 0) {
 		return 0;
 	}
-	FUZZ_ASSERT(a.flows.ip_packets <= a.info.packets);
+	FUZZ_ASSERT(pm_an_flows(&a)->ip_packets <= pm_an_info(&a)->packets);
 	struct pm_view_args args;
 	pm_view_args_init(&args);
 	char ip[48] = "192.0.2.1";
 	size_t pos = 0;
 	void *v;
-	const struct pm_flow_key *k = pm_table_next(&a.flows.flows, &pos, &v);
+	const struct pm_flow_key *k = pm_table_next(&pm_an_flows(&a)->flows, &pos, &v);
 	if (k != NULL) {
 		pm_addr_str(k->a, k->ipver, ip);
 		args.port = k->pb;

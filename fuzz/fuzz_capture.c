@@ -9,6 +9,7 @@
 
 #include "analysis.h"
 #include "fuzz.h"
+#include "info.h"
 #include "json.h"
 
 int
@@ -22,11 +23,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	FUZZ_ASSERT(a.cap.bytes_read <= size);
 	FUZZ_ASSERT(!a.cap.damaged || a.cap.damage.offset <= size);
-	FUZZ_ASSERT(a.info.packets == a.dec.packets);
+	FUZZ_ASSERT(pm_an_info(&a)->packets == a.dec.packets);
 	struct pm_json w;
 	pm_json_init(&w, 0);
 	pm_json_obj_begin(&w);
-	pm_info_emit(&w, &a.info, &a.cap, &a.dec, a.path);
+	pm_info_emit(&w, pm_an_info(&a), &a.cap, &a.dec, a.path);
 	pm_json_obj_end(&w);
 	FUZZ_ASSERT(pm_json_finish(&w) == 0);
 	pm_json_free(&w);

@@ -145,7 +145,8 @@ struct pm_capture {
 	size_t need;        /* bytes from off the walker needs next */
 	size_t ifaces_cap, sections_cap, nrb_cap;
 	uint32_t rec_hdr_len; /* pcap: 16, or 24 for the modified format */
-	uint32_t tick_ns;     /* pcap: ns per sub-second unit (1000 or 1) */
+	size_t rec_max;   /* pcap: bytes of the largest record the walk accepts, header included */
+	uint32_t tick_ns; /* pcap: ns per sub-second unit (1000 or 1) */
 	bool sect_big_endian; /* pcapng: byte order of the current section */
 	int io_errno;         /* errno of a failed read(), or 0 */
 };
@@ -178,6 +179,16 @@ PM_MUST_CHECK int pm_capture_open_mem(struct pm_capture *c, const uint8_t *p, si
  * PM_E_NOMEM when the source or memory failed.
  */
 PM_MUST_CHECK int pm_capture_next(struct pm_capture *c, struct pm_rec *r);
+
+/*
+ * Whether the next pm_capture_next may invalidate the bytes of records it
+ * returned before (the read() source will move or grow its buffer, or the
+ * mmap source will release pages behind the walk). While this is false,
+ * every record returned since the last time it was true stays readable
+ * across the next call. A caller that keeps pointers into recent records (a
+ * prefetch queue) finishes with them when this returns true.
+ */
+bool pm_capture_next_moves(const struct pm_capture *c);
 
 /*
  * Close the file and free the window, keeping the metadata (interfaces,

@@ -92,20 +92,21 @@ enum pm_layer {
 
 /* One decoded packet. Pointers are views into the record; valid as long as it is. */
 struct pm_pkt {
-	int64_t ts_ns;         /* from the record */
-	uint32_t caplen;       /* bytes captured */
-	uint32_t wirelen;      /* bytes on the wire */
-	uint32_t linktype;     /* LINKTYPE_* the frame was decoded as */
-	uint32_t flags;        /* PM_PKT_* */
-	uint16_t ethertype;    /* innermost ethertype (or equivalent for SLL/NULL), host order */
-	uint16_t vlan_id;      /* outermost VLAN ID, 0 if none */
-	uint8_t vlan_depth;    /* VLAN tags walked */
-	uint8_t ipver;         /* 4, 6, or 0 when no IP header */
-	uint8_t proto;         /* transport protocol number after extension headers */
-	uint8_t ttl;           /* IPv4 TTL or IPv6 hop limit */
-	uint8_t src[16];       /* network order; IPv4 in the first 4 bytes, rest zero */
-	uint8_t dst[16];       /* network order; IPv4 in the first 4 bytes, rest zero */
-	uint32_t ip_len;       /* IP total length as claimed (v6: 40 + payload length) */
+	int64_t ts_ns;      /* from the record */
+	uint32_t caplen;    /* bytes captured */
+	uint32_t wirelen;   /* bytes on the wire */
+	uint32_t linktype;  /* LINKTYPE_* the frame was decoded as */
+	bool has_ts;        /* the record carried a time (pcapng SPBs do not); set by the caller */
+	uint32_t flags;     /* PM_PKT_* */
+	uint16_t ethertype; /* innermost ethertype (or equivalent for SLL/NULL), host order */
+	uint16_t vlan_id;   /* outermost VLAN ID, 0 if none */
+	uint8_t vlan_depth; /* VLAN tags walked */
+	uint8_t ipver;      /* 4, 6, or 0 when no IP header */
+	uint8_t proto;      /* transport protocol number after extension headers */
+	uint8_t ttl;        /* IPv4 TTL or IPv6 hop limit */
+	uint8_t src[16];    /* network order; IPv4 in the first 4 bytes, rest zero */
+	uint8_t dst[16];    /* network order; IPv4 in the first 4 bytes, rest zero */
+	uint32_t ip_len;    /* IP total length as claimed (v6: 40 + payload length) */
 	uint16_t sport, dport; /* host order; ICMP: 0 */
 	uint16_t tcp_flags;    /* PM_TCP_* */
 	uint32_t seq, ack;     /* TCP, host order */

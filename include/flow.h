@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * flow.h - bidirectional flows, and the host and port tables derived from them.
+ * flow.h - bidirectional flows: the flow table the pass feeds with every IP packet.
  *
  * Every decoded IP packet lands in one flow, keyed by the canonical
  * 5-tuple (both address families; the lower endpoint first), so both
@@ -10,11 +10,12 @@
  * handshake, FIN/RST, retransmissions (a payload range seen again),
  * out-of-order segments and zero-window advertisements (RFC 9293 §3.4 serial
  * arithmetic on sequence numbers). Applications are labelled by port and by
- * the first payload in each direction.
+ * the first payload in each direction (label.h).
  *
- * The per-packet path touches one table entry. Hosts and ports are built
- * from the flows when the pass finishes (pm_flows_finish), so their totals
- * are exact sums over flows, and distinct peers/ports/clients are exact.
+ * The per-packet path touches one table entry; the pass (analysis.c) keeps
+ * packets in a short queue so that entry is prefetched before it is needed.
+ * Hosts, ports and label totals are built from the flows after the pass
+ * (hosts.h), the timeline is its own analyser (timeline.h).
  */
 #ifndef PM_FLOW_H
 #define PM_FLOW_H
@@ -23,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "label.h"
 #include "pm.h"
 #include "table.h"
 
@@ -39,43 +41,6 @@ struct pm_flow_key {
 	uint8_t pad;       /* zero */
 };
 _Static_assert(sizeof(struct pm_flow_key) == 40, "flow key is hashed as 40 bytes");
-
-/* Application labels. */
-enum pm_app {
-	PM_APP_UNKNOWN = 0,
-	PM_APP_HTTP,
-	PM_APP_TLS,
-	PM_APP_DNS,
-	PM_APP_QUIC,
-	PM_APP_SSH,
-	PM_APP_SMTP,
-	PM_APP_DHCP,
-	PM_APP_NTP,
-	PM_APP_SIP,
-	PM_APP_FTP,
-	PM_APP_TELNET,
-	PM_APP_POP3,
-	PM_APP_IMAP,
-	PM_APP_SNMP,
-	PM_APP_LDAP,
-	PM_APP_SMB,
-	PM_APP_RDP,
-	PM_APP_MYSQL,
-	PM_APP_POSTGRES,
-	PM_APP_REDIS,
-	PM_APP_MDNS,
-	PM_APP_LLMNR,
-	PM_APP_NETBIOS,
-	PM_APP_SYSLOG,
-	PM_APP_BGP,
-	PM_APP_COUNT
-};
-
-enum pm_label_src {
-	PM_LABEL_NONE = 0,
-	PM_LABEL_PORT,    /* from a well-known port */
-	PM_LABEL_PAYLOAD, /* from the first payload bytes */
-};
 
 /* TCP state at the end of the capture. */
 enum pm_tcp_state {
@@ -139,117 +104,55 @@ enum pm_unreach {
 #define PM_ICMPV6_UNREACH      1 /* RFC 4443 §3.1 */
 #define PM_ICMPV6_UNREACH_PORT 4 /* RFC 4443 §3.1 */
 
-/* Aggregates per host address, built by pm_flows_finish. */
-struct pm_host_key {
-	uint8_t addr[16];
-	uint8_t ipver;
-	uint8_t pad[7];
-};
-
-struct pm_host {
-	uint64_t pkts_sent, pkts_recv;
-	uint64_t bytes_sent, bytes_recv;
-	int64_t first, last;
-	uint64_t flows; /* flows this host takes part in */
-	uint64_t peers; /* distinct peer addresses */
-	uint64_t ports; /* distinct (protocol, server port) it contacted as a client */
-};
-
-/* Aggregates per (protocol, server port), built by pm_flows_finish. */
-struct pm_port_key {
-	uint16_t port;
-	uint8_t proto;
-	uint8_t pad[5];
-};
-
-struct pm_port {
-	uint64_t packets, bytes, flows;
-	uint64_t clients; /* distinct client addresses */
-	uint8_t app;      /* the label most flows on this port carry */
-};
-
-#define PM_TIMELINE_SLOTS 4096 /* fine buckets kept while streaming */
-#define PM_FLOW_PIPE      16   /* packets between a flow's prefetch and its update */
-
-/*
- * What the flow table needs of one packet, taken when it is decoded. Packets
- * wait PM_FLOW_PIPE packets in a queue while their table slot and record are
- * prefetched, so the table's cache misses overlap instead of adding up.
- */
-struct pm_flow_event {
-	struct pm_flow_key key;
-	uint64_t tag;          /* the key's table tag */
-	int64_t ts;            /* ns since the epoch */
-	uint32_t wirelen;      /* frame bytes on the wire */
-	uint32_t payload_wire; /* transport payload bytes per the headers */
-	uint32_t seq;          /* TCP */
-	uint16_t window;       /* TCP */
-	uint16_t tcp_flags;    /* PM_TCP_* */
-	uint16_t sport, dport; /* as in the packet */
-	uint8_t dir;           /* 0: source is key.a, 1: source is key.b */
-	uint8_t proto;         /* IP protocol */
-	bool has_l4;           /* a transport header was decoded */
-	bool has_payload;      /* payload bytes were captured */
-	uint8_t unreach;       /* enum pm_unreach; the quoted flow's key is in unreach_key */
-	uint8_t app;           /* enum pm_app the payload suggests */
-};
-
-/* Packets and bytes per interval; the width doubles as the capture grows. */
-struct pm_timeline {
-	int64_t base;  /* ns: start of slot 0 */
-	int64_t width; /* ns per slot */
-	bool started;
-	uint64_t before; /* packets older than base (out of order at the start) */
-	uint64_t pkts[PM_TIMELINE_SLOTS];
-	uint64_t bytes[PM_TIMELINE_SLOTS];
-};
-
 struct pm_flows {
-	struct pm_table flows;              /* pm_flow_key -> pm_flow */
-	struct pm_table hosts;              /* pm_host_key -> pm_host, after finish */
-	struct pm_table ports;              /* pm_port_key -> pm_port, after finish */
-	uint64_t ip_packets;                /* packets with an IP header */
-	uint64_t ip_bytes;                  /* their frame bytes on the wire */
-	uint64_t dropped_packets;           /* packets whose new flow did not fit */
-	uint64_t app_packets[PM_APP_COUNT]; /* by label, after finish */
-	uint64_t app_bytes[PM_APP_COUNT];
-	struct pm_timeline tl;
-	bool approximate;                        /* some table was full: counts are lower bounds */
-	struct pm_flow_event pipe[PM_FLOW_PIPE]; /* private: packets waiting for the table */
-	size_t pipe_head, pipe_n;                /* private: oldest entry, entries waiting */
-	struct pm_flow_key
-	    unreach_key[PM_FLOW_PIPE]; /* private: flow quoted by pipe[i], if unreach */
+	struct pm_table flows;    /* pm_flow_key -> pm_flow */
+	uint64_t ip_packets;      /* packets with an IP header */
+	uint64_t ip_bytes;        /* their frame bytes on the wire */
+	uint64_t dropped_packets; /* packets whose new flow did not fit */
+	bool approximate;         /* the table was full: counts are lower bounds */
 };
 
-/* Set up empty tables whose slot arrays together stay under max_bytes (0: default). */
+/* Set up an empty table whose slot array and records stay under max_bytes (0: default). */
 void pm_flows_init(struct pm_flows *f, size_t max_bytes);
 
-/* Account one decoded packet. Packets without an IP header are ignored. */
-void pm_flows_observe(struct pm_flows *f, const struct pm_pkt *pkt);
-
-/* Apply the queued packets, then build the host and port tables and the label totals; call once, after the pass. */
-void pm_flows_finish(struct pm_flows *f);
-
 void pm_flows_free(struct pm_flows *f);
+
+/*
+ * The canonical key of a decoded IP packet (p->ipver != 0): endpoint a is
+ * the lower (address, port); ICMP echo is keyed by its identifier, other
+ * ICMP by type and code. Returns the direction the packet travels: 0 when
+ * its source is endpoint a, 1 when it is b. Every analyser that keeps
+ * per-flow state uses this key (the pass computes it once per packet).
+ */
+int pm_flow_key_of(const struct pm_pkt *p, struct pm_flow_key *k);
+
+/* The key's tag in f's table (its hash with the low bit set). */
+uint64_t pm_flows_tag(const struct pm_flows *f, const struct pm_flow_key *k);
+
+/*
+ * Hints for a caller that knows packets a few ahead (the pass's queue):
+ * fetch the cache lines a lookup of tag will touch first, then the record
+ * they point to. Neither changes anything.
+ */
+void pm_flows_prefetch(const struct pm_flows *f, uint64_t tag);
+void pm_flows_prefetch_record(const struct pm_flows *f, uint64_t tag);
+
+/*
+ * Account one decoded IP packet whose key k, tag and direction kdir were
+ * computed with the functions above: packets, bytes, times, TCP state, the
+ * label, and the mark an ICMP destination unreachable leaves on the flow it
+ * quotes. Returns the flow, or NULL when the table is full (the packet is
+ * counted in dropped_packets). The packet's bytes must still be valid.
+ */
+struct pm_flow *pm_flows_account(struct pm_flows *f, const struct pm_pkt *p,
+                                 const struct pm_flow_key *k, uint64_t tag, int kdir);
+
+/* pm_flow_key_of, pm_flows_tag and pm_flows_account in one call (tests, tools). */
+struct pm_flow *pm_flows_observe(struct pm_flows *f, const struct pm_pkt *p);
 
 /* State of a TCP flow at the end of the capture. */
 enum pm_tcp_state pm_flow_tcp_state(const struct pm_flow_key *k, const struct pm_flow *fl);
 
 const char *pm_tcp_state_name(enum pm_tcp_state s);
-const char *pm_app_name(enum pm_app a);
-const char *pm_label_src_name(enum pm_label_src s);
-
-/* The label a port suggests for a protocol, or PM_APP_UNKNOWN. */
-enum pm_app pm_app_by_port(uint8_t proto, uint16_t port);
-
-/* The label the first payload bytes suggest, or PM_APP_UNKNOWN. */
-enum pm_app pm_app_by_payload(uint8_t proto, uint16_t sport, uint16_t dport, const uint8_t *p,
-                              size_t n);
-
-/* Format an address as text (IPv4 dotted quad, IPv6 RFC 5952). */
-void pm_addr_str(const uint8_t addr[16], uint8_t ipver, char out[48]);
-
-/* Parse an IPv4 or IPv6 address; returns 4, 6, or 0 when s is not one. */
-int pm_addr_parse(const char *s, uint8_t addr[16]);
 
 #endif /* PM_FLOW_H */

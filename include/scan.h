@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * scan.h - port-scan detection from the flow table (PortHunter's contract:
- * scan_overview, list_suspects, first_scan_event; CLI `scan`).
+ * scan_overview, list_suspects, first_scan_event; CLI `scan`; the views are
+ * in scanview.h).
  *
  * Detection reads finished flows, never packets, so the per-packet path
  * stays one flow-table update. A probe is a flow the scanner opened
@@ -101,19 +102,22 @@ struct pm_scan {
 	bool approximate; /* the flow table was full or memory ran out */
 };
 
-/* What scan_overview says about the file. */
-struct pm_scan_file {
-	const char *file;    /* the path analysed */
-	uint64_t total_pkts; /* records in the capture */
-	double interval_s;   /* last minus first packet time */
-};
-
 void pm_scan_init(struct pm_scan *s);
 
 /* Gather the probes of the finished flow table f (call after pm_flows_finish). */
 void pm_scan_finish(struct pm_scan *s, const struct pm_flows *f);
 
 void pm_scan_free(struct pm_scan *s);
+
+/* Order of probes by target: destination bytes, TCP/UDP before ICMP, then port. */
+int pm_scan_cmp_target(const struct pm_scan_probe *a, const struct pm_scan_probe *b);
+
+/* Whether the probe is an ICMP echo (its target is the host, port 0). */
+static inline bool
+pm_scan_probe_is_icmp(const struct pm_scan_probe *p)
+{
+	return p->tech == PM_SCAN_ICMP;
+}
 
 /* "syn", "fin", "null", "xmas", "ack", "maimon", "connect", "udp", "icmp_sweep". */
 const char *pm_scan_tech_name(enum pm_scan_tech t);
@@ -136,40 +140,5 @@ uint64_t pm_scan_window_max(const struct pm_scan *s, const struct pm_scan_src *s
 
 /* The earliest probe of any scanner, or NULL. */
 const struct pm_scan_probe *pm_scan_first(const struct pm_scan *s);
-
-/*
- * The sources list_suspects reports: targets >= min_ports and rate >=
- * min_rate, by score descending (ties: targets, then address bytes), in a
- * malloc'd array of pointers into s the caller frees (even when *n is 0).
- * Returns 0 or PM_E_NOMEM.
- */
-PM_MUST_CHECK int pm_scan_suspect_list(const struct pm_scan *s, uint64_t min_ports, double min_rate,
-                                       const struct pm_scan_src ***out, size_t *n);
-
-/*
- * The sources scan_overview reports as scanners, by targets then probe
- * packets descending, as above.
- */
-PM_MUST_CHECK int pm_scan_scanner_list(const struct pm_scan *s, const struct pm_scan_src ***out,
-                                       size_t *n);
-
-/*
- * scan_overview: the member "overview" (file, total_pkts, interval_s,
- * scanners, targets, port_distribution, suspected_patterns, thresholds,
- * approximate), each list capped at top_k and followed by its _page member.
- * Returns 0 or PM_E_NOMEM.
- */
-PM_MUST_CHECK int pm_scan_overview(const struct pm_scan *s, const struct pm_scan_file *fi,
-                                   double window_s, uint64_t top_k, struct pm_json *w);
-
-/* list_suspects: members suspects, suspects_page, thresholds, approximate. 0 or PM_E_NOMEM. */
-PM_MUST_CHECK int pm_scan_suspects(const struct pm_scan *s, uint64_t min_ports, double min_rate,
-                                   struct pm_json *w);
-
-/* first_scan_event: the member first_event, an object or null. */
-void pm_scan_first_event(const struct pm_scan *s, struct pm_json *w);
-
-/* "SYN", "FIN,PSH,URG", ... for TCP flags; "none" for no flags. */
-void pm_scan_flags_str(uint16_t flags, char out[48]);
 
 #endif /* PM_SCAN_H */

@@ -12,11 +12,13 @@
 #ifndef PM_SUMMARY_H
 #define PM_SUMMARY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "flow.h"
 #include "flowview.h"
+#include "hosts.h"
 #include "pm.h"
 
 struct pm_analysis;
@@ -60,6 +62,9 @@ struct pm_port_ref {
 };
 
 void pm_summary_flow_count(const struct pm_analysis *a, struct pm_flow_count *out);
+
+/* Whether a table of the flows or hosts analysers was full: counts are lower bounds. */
+bool pm_summary_approximate(const struct pm_analysis *a);
 
 /*
  * The protocol distribution, by packets descending (ties by name): labels,

@@ -1,12 +1,45 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * analysis.c - the one pass: capture → decode → analysers. Nothing here
- * holds a packet after its observe calls return.
+ * analysis.c - the one pass: capture → decode → flow table → analysers.
+ *
+ * Decoded packets wait PASS_QUEUE deep in a queue while their flow's table
+ * slot and then its record are prefetched, so the table's cache misses
+ * overlap instead of adding up. A packet leaves the queue in capture order:
+ * the flow table accounts it, then every analyser whose want mask covers it
+ * observes it, with the key, tag, direction and flow computed once. The
+ * queue holds pointers into the capture's window, so it is emptied before
+ * any read that may move the window (pm_capture_next_moves). Nothing holds a
+ * packet after it leaves the queue.
  */
 #include "analysis.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "flow.h"
+
+#define PASS_QUEUE 16 /* packets between a flow's prefetch and its update */
+
+/* One decoded packet waiting for the flow table. */
+struct slot {
+	struct pm_pkt pkt;      /* decoded in place; its pointers are into the capture window */
+	struct pm_flow_key key; /* canonical key, when has_key */
+	uint64_t tag;           /* the key's table tag */
+	uint8_t kdir;           /* 0: the source is key.a */
+	bool has_key;           /* an IP packet, and the flow table runs */
+};
+
+/* The state of one pass. */
+struct pass {
+	struct pm_analysis *a;
+	struct pm_flows *flows;                     /* NULL when the flows analyser does not run */
+	const struct pm_analyser *obs[PM_AN_COUNT]; /* rows that observe, in table order */
+	void *obs_state[PM_AN_COUNT];
+	size_t n_obs;
+	struct slot q[PASS_QUEUE];
+	size_t head, n; /* oldest slot, slots in use */
+};
 
 /* see analysis.h */
 bool
@@ -24,44 +57,136 @@ pm_io_parse(const char *s, enum pm_io *io)
 	return true;
 }
 
-/* The analysers: each sees every decoded packet, then finishes once. */
-static void
-flows_observe(struct pm_analysis *a, const struct pm_pkt *p)
+/* The packet's PM_WANT_* class: a TCP/UDP/ICMP header decoded, other IP, or no IP. */
+static uint32_t
+class_of(const struct pm_pkt *p)
 {
-	pm_flows_observe(&a->flows, p);
+	if (p->ipver == 0) {
+		return PM_WANT_NON_IP;
+	}
+	if ((p->flags & PM_PKT_HAS_L4) == 0) {
+		return PM_WANT_OTHER_IP;
+	}
+	switch (p->proto) {
+	case PM_IPPROTO_TCP:
+		return PM_WANT_TCP;
+	case PM_IPPROTO_UDP:
+		return PM_WANT_UDP;
+	case PM_IPPROTO_ICMP:
+	case PM_IPPROTO_ICMPV6:
+		return PM_WANT_ICMP;
+	default:
+		return PM_WANT_OTHER_IP;
+	}
+}
+
+/* The oldest packet leaves the queue: the flow table, then every analyser that wants it. */
+static void
+process(struct pass *ps, const struct slot *s)
+{
+	struct pm_pass_pkt pp = { .pkt = &s->pkt, .cls = class_of(&s->pkt) };
+	if (s->has_key) {
+		pp.key = &s->key;
+		pp.tag = s->tag;
+		pp.kdir = s->kdir;
+		pp.flow = pm_flows_account(ps->flows, &s->pkt, &s->key, s->tag, s->kdir);
+		if (pp.flow != NULL) {
+			pp.dir = s->kdir == pp.flow->client ? PM_DIR_C2S : PM_DIR_S2C;
+			pp.app = pp.flow->app;
+		}
+	}
+	uint64_t app = UINT64_C(1) << pp.app;
+	for (size_t i = 0; i < ps->n_obs; i++) {
+		const struct pm_want *w = &ps->obs[i]->want;
+		if (((w->classes & pp.cls) != 0) & ((w->apps & app) != 0)) {
+			ps->obs[i]->observe(ps->obs_state[i], &pp);
+		}
+	}
 }
 
 static void
-flows_finish(struct pm_analysis *a)
+drain(struct pass *ps)
 {
-	pm_flows_finish(&a->flows);
+	while (ps->n != 0) {
+		process(ps, &ps->q[ps->head]);
+		ps->head = (ps->head + 1) % PASS_QUEUE;
+		ps->n--;
+	}
+}
+
+/* Decode one record into the queue, prefetching its flow's slot and an older packet's record. */
+static void
+enqueue(struct pass *ps, const struct pm_rec *r)
+{
+	if (ps->n == PASS_QUEUE) {
+		process(ps, &ps->q[ps->head]);
+		ps->head = (ps->head + 1) % PASS_QUEUE;
+		ps->n--;
+	}
+	struct slot *s = &ps->q[(ps->head + ps->n) % PASS_QUEUE];
+	pm_decode(&ps->a->dec, r->linktype, r->data, r->caplen, r->len, r->ts_ns, &s->pkt);
+	s->pkt.has_ts = r->has_ts;
+	s->has_key = ps->flows != NULL && s->pkt.ipver != 0;
+	if (s->has_key) {
+		s->kdir = (uint8_t)pm_flow_key_of(&s->pkt, &s->key);
+		s->tag = pm_flows_tag(ps->flows, &s->key);
+		pm_flows_prefetch(ps->flows, s->tag);
+	}
+	ps->n++;
+	if (ps->flows == NULL) {
+		drain(ps); /* nothing to prefetch: no reason to wait */
+		return;
+	}
+	/* Half-way down the queue the slot line has arrived: fetch the record it names. */
+	if (ps->n > PASS_QUEUE / 2) {
+		const struct slot *mid =
+		    &ps->q[(ps->head + ps->n - 1 - PASS_QUEUE / 2) % PASS_QUEUE];
+		if (mid->has_key) {
+			pm_flows_prefetch_record(ps->flows, mid->tag);
+		}
+	}
 }
 
 static void
-scan_finish(struct pm_analysis *a)
+finish_all(struct pm_analysis *a)
 {
-	pm_scan_finish(&a->scan, &a->flows);
+	for (size_t i = 0; i < PM_AN_COUNT; i++) {
+		const struct pm_analyser *an = pm_analysers[i];
+		if (a->state[i] != NULL && an->finish != NULL) {
+			struct pm_an_deps deps = { a, an->after };
+			an->finish(a->state[i], &deps);
+		}
+	}
 }
-
-/* observe may be NULL: such an analyser works from the finished flows only. */
-static const struct analyser {
-	const char *name;
-	void (*observe)(struct pm_analysis *a, const struct pm_pkt *p);
-	void (*finish)(struct pm_analysis *a);
-} analysers[] = {
-	{ "flows", flows_observe, flows_finish },
-	{ "scan", NULL, scan_finish }, /* after flows: reads the finished flow table */
-};
 
 static int
 pass(struct pm_analysis *a, const struct pm_analysis_opts *o, struct pm_error *err)
 {
+	static struct pass zero;
+	struct pass *ps = malloc(sizeof(*ps));
+	if (ps == NULL) {
+		pm_analysis_free(a);
+		return pm_error_set(err, PM_E_NOMEM, 0, "%s: out of memory", a->path);
+	}
+	*ps = zero;
+	ps->a = a;
+	ps->flows = a->state[PM_AN_FLOWS];
+	for (size_t i = 0; i < PM_AN_COUNT; i++) {
+		if (a->state[i] != NULL && pm_analysers[i]->observe != NULL) {
+			ps->obs[ps->n_obs] = pm_analysers[i];
+			ps->obs_state[ps->n_obs++] = a->state[i];
+		}
+	}
 	struct pm_rec r;
-	struct pm_pkt pkt;
 	int rc;
-	size_t n = o != NULL && o->info_only ? 0 : PM_ARRAY_LEN(analysers);
 	uint64_t count = 0;
-	while ((rc = pm_capture_next(&a->cap, &r)) == 1) {
+	for (;;) {
+		if (ps->n != 0 && pm_capture_next_moves(&a->cap)) {
+			drain(ps);
+		}
+		if ((rc = pm_capture_next(&a->cap, &r)) != 1) {
+			break;
+		}
 		if (PM_UNLIKELY(++count % PM_PROGRESS_EVERY == 0) && o != NULL) {
 			if (o->cancel != NULL && *o->cancel != 0) {
 				rc = PM_E_LIMIT;
@@ -71,35 +196,82 @@ pass(struct pm_analysis *a, const struct pm_analysis_opts *o, struct pm_error *e
 				o->progress(o->opaque, a->cap.bytes_read, a->cap.file_size);
 			}
 		}
-		pm_info_observe(&a->info, &r);
-		pm_decode(&a->dec, r.linktype, r.data, r.caplen, r.len, r.ts_ns, &pkt);
-		for (size_t i = 0; i < n; i++) {
-			if (analysers[i].observe != NULL) {
-				analysers[i].observe(a, &pkt);
-			}
-		}
+		enqueue(ps, &r);
 	}
+	if (rc >= 0) {
+		drain(ps);
+	}
+	free(ps);
 	pm_capture_release_source(&a->cap);
 	if (rc < 0) {
+		size_t at = (size_t)a->cap.bytes_read;
 		pm_analysis_free(a);
-		return pm_error_set(err, rc, (size_t)a->cap.bytes_read, "%s: %s", a->path,
+		return pm_error_set(err, rc, at, "%s: %s", a->path,
 		                    rc == PM_E_LIMIT ? "cancelled" : pm_strerror(rc));
 	}
-	for (size_t i = 0; i < n; i++) {
-		analysers[i].finish(a);
+	finish_all(a);
+	return 0;
+}
+
+/* The analysers to run: those asked for and every one they run after. */
+static uint32_t
+closure(uint32_t want)
+{
+	for (int i = PM_AN_COUNT - 1; i >= 0; i--) {
+		if ((want & (1u << i)) != 0) {
+			want |= pm_analysers[i]->after;
+		}
+	}
+	return want;
+}
+
+static int
+init(struct pm_analysis *a, const char *path, const struct pm_analysis_opts *o,
+     struct pm_error *err)
+{
+	memset(a, 0, sizeof(*a));
+	snprintf(a->path, sizeof(a->path), "%s", path);
+	uint32_t want = o != NULL && o->analysers != 0 ? o->analysers : PM_AN_ALL;
+	if (o != NULL && o->info_only) {
+		want = PM_AN_BIT(INFO);
+	}
+	want = closure(want);
+	struct pm_analysis_opts dflt = { 0 };
+	for (size_t i = 0; i < PM_AN_COUNT; i++) {
+		const struct pm_analyser *an = pm_analysers[i];
+		if ((want & (1u << i)) == 0) {
+			continue;
+		}
+		a->state[i] = calloc(1, an->state_size);
+		int rc = a->state[i] == NULL ? PM_E_NOMEM
+		         : an->init != NULL  ? an->init(a->state[i], o != NULL ? o : &dflt)
+		                             : 0;
+		if (rc != 0) {
+			pm_analysis_free(a);
+			return pm_error_set(err, rc, 0, "%s: the %s analyser could not start: %s",
+			                    path, an->name, pm_strerror(rc));
+		}
+		a->ran |= 1u << i;
 	}
 	return 0;
 }
 
-static void
-init(struct pm_analysis *a, const char *path, const struct pm_analysis_opts *o)
+/* Open the source for an analysis that init set up; on failure the analysis is freed. */
+static int
+run(struct pm_analysis *a, int rc, const struct pm_analysis_opts *o, struct pm_error *err)
 {
-	memset(a, 0, sizeof(*a));
-	snprintf(a->path, sizeof(a->path), "%s", path);
-	size_t cap =
-	    o != NULL && o->max_table_bytes != 0 ? o->max_table_bytes : PM_DEFAULT_MAX_TABLE_BYTES;
-	pm_flows_init(&a->flows, cap);
-	pm_scan_init(&a->scan);
+	if (rc != 0) {
+		pm_analysis_free(a);
+		return rc;
+	}
+	return pass(a, o, err);
+}
+
+static enum pm_io
+io_of(const struct pm_analysis_opts *o)
+{
+	enum pm_io io = o != NULL ? o->io : PM_IO_DEFAULT;
+	return io == PM_IO_DEFAULT ? PM_IO_READ : io; /* read() is faster here: bench/README.md */
 }
 
 /* see analysis.h */
@@ -107,17 +279,11 @@ int
 pm_analysis_run(struct pm_analysis *a, const char *path, const struct pm_analysis_opts *o,
                 struct pm_error *err)
 {
-	init(a, path, o);
-	enum pm_io io = o != NULL ? o->io : PM_IO_DEFAULT;
-	if (io == PM_IO_DEFAULT) {
-		io = PM_IO_READ; /* faster on this project's machines: see bench/README.md */
-	}
-	int rc = pm_capture_open_file(&a->cap, path, io, err);
+	int rc = init(a, path, o, err);
 	if (rc != 0) {
-		pm_flows_free(&a->flows);
 		return rc;
 	}
-	return pass(a, o, err);
+	return run(a, pm_capture_open_file(&a->cap, path, io_of(o), err), o, err);
 }
 
 /* see analysis.h */
@@ -125,14 +291,11 @@ int
 pm_analysis_run_fd(struct pm_analysis *a, int fd, const char *path,
                    const struct pm_analysis_opts *o, struct pm_error *err)
 {
-	init(a, path, o);
-	enum pm_io io = o != NULL ? o->io : PM_IO_DEFAULT;
-	int rc = pm_capture_open_fd(&a->cap, fd, path, io == PM_IO_DEFAULT ? PM_IO_READ : io, err);
+	int rc = init(a, path, o, err);
 	if (rc != 0) {
-		pm_flows_free(&a->flows);
 		return rc;
 	}
-	return pass(a, o, err);
+	return run(a, pm_capture_open_fd(&a->cap, fd, path, io_of(o), err), o, err);
 }
 
 /* see analysis.h */
@@ -140,13 +303,11 @@ int
 pm_analysis_run_mem(struct pm_analysis *a, const uint8_t *p, size_t n,
                     const struct pm_analysis_opts *o, struct pm_error *err)
 {
-	init(a, "(memory)", o);
-	int rc = pm_capture_open_mem(&a->cap, p, n, err);
+	int rc = init(a, "(memory)", o, err);
 	if (rc != 0) {
-		pm_flows_free(&a->flows);
 		return rc;
 	}
-	return pass(a, o, err);
+	return run(a, pm_capture_open_mem(&a->cap, p, n, err), o, err);
 }
 
 /* see analysis.h */
@@ -154,6 +315,26 @@ void
 pm_analysis_free(struct pm_analysis *a)
 {
 	pm_capture_close(&a->cap);
-	pm_flows_free(&a->flows);
-	pm_scan_free(&a->scan);
+	for (size_t i = 0; i < PM_AN_COUNT; i++) {
+		if (a->state[i] != NULL && pm_analysers[i]->free != NULL) {
+			pm_analysers[i]->free(a->state[i]);
+		}
+		free(a->state[i]);
+		a->state[i] = NULL;
+	}
+	a->ran = 0;
+}
+
+/* see analysis.h */
+size_t
+pm_analysis_mem(const struct pm_analysis *a)
+{
+	size_t n = sizeof(*a) + a->cap.arena.total;
+	for (size_t i = 0; i < PM_AN_COUNT; i++) {
+		const struct pm_analyser *an = pm_analysers[i];
+		if (a->state[i] != NULL) {
+			n += an->mem != NULL ? an->mem(a->state[i]) : an->state_size;
+		}
+	}
+	return n;
 }

@@ -37,13 +37,6 @@ pm_cache_free(struct pm_cache *c)
 	}
 }
 
-static size_t
-estimate(const struct pm_analysis *a)
-{
-	return sizeof(*a) + a->flows.flows.bytes + a->flows.hosts.bytes + a->flows.ports.bytes +
-	       a->cap.arena.total;
-}
-
 /* Drop least recently used entries, other than keep, while over the cap. */
 static void
 shrink(struct pm_cache *c, const struct pm_cache_entry *keep)
@@ -129,7 +122,7 @@ pm_cache_get(struct pm_cache *c, int fd, const char *path, struct pm_error *err)
 	slot->mtime_ns = mtime;
 	slot->used = c->clock;
 	slot->a = a;
-	slot->bytes = estimate(a);
+	slot->bytes = pm_analysis_mem(a);
 	shrink(c, slot);
 	return a;
 }

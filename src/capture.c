@@ -24,7 +24,8 @@
 
 #include "cursor.h"
 
-#define RELEASE_STEP (32u << 20) /* mmap: release pages behind the walk in steps this big */
+#define RELEASE_STEP      (32u << 20) /* mmap: release pages behind the walk in steps this big */
+#define NEXT_MOVES_BLOCKS 64          /* pcapng blocks pm_capture_next_moves looks ahead */
 
 /* see capture.h */
 int
@@ -339,6 +340,51 @@ pm_capture_next(struct pm_capture *c, struct pm_rec *r)
 		return c->io_errno == ENOMEM ? PM_E_NOMEM : PM_E_IO;
 	}
 	return rc;
+}
+
+/* see capture.h */
+bool
+pm_capture_next_moves(const struct pm_capture *c)
+{
+	if (c->done) {
+		return false;
+	}
+	if (c->map != NULL) {
+		return c->off - c->advised >= RELEASE_STEP; /* release_behind is due */
+	}
+	if (c->fd < 0 || c->eof) {
+		return false; /* a memory span, or nothing more to read: the window stays */
+	}
+	/* The read() source refills when the next record is not wholly in the window. */
+	size_t left = c->win_len - c->off;
+	if (c->format != PM_FMT_PCAPNG) {
+		if (left >= c->rec_max) {
+			return false; /* any record the walk accepts fits */
+		}
+		if (left < c->rec_hdr_len) {
+			return true;
+		}
+		struct pm_cur cur = pm_cur_init(c->win + c->off, c->rec_hdr_len);
+		pm_cur_skip(&cur, 8);
+		return c->rec_hdr_len + (size_t)pm_cur_u32x(&cur, c->sect_big_endian) > left;
+	}
+	/* pcapng: the next call reads blocks up to the next packet block; all must fit. */
+	struct pm_cur cur = pm_cur_init(c->win + c->off, left);
+	for (int i = 0; i < NEXT_MOVES_BLOCKS; i++) {
+		struct pm_cur head = cur;
+		uint32_t type = pm_cur_be32(&head);
+		size_t len = pm_cur_u32x(&head, c->sect_big_endian);
+		/* A section header may switch the byte order; a bad length ends the walk. */
+		if (!pm_cur_ok(&head) || type == 0x0A0D0D0A || len < 12 ||
+		    len > pm_cur_left(&cur)) {
+			return true;
+		}
+		pm_cur_skip(&cur, len);
+		if (type == 2 || type == 3 || type == 6) { /* PB, SPB, EPB */
+			return false;
+		}
+	}
+	return true;
 }
 
 /* see capture.h */

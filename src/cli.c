@@ -13,16 +13,21 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "analysis.h"
 #include "arena.h"
 #include "cache.h"
 #include "decode.h"
+#include "flow.h"
 #include "flowview.h"
+#include "hosts.h"
+#include "info.h"
 #include "json.h"
 #include "jsonparse.h"
 #include "mcp.h"
 #include "sandbox.h"
 #include "scan.h"
+#include "scanview.h"
 #include "summary.h"
 #include "tcpview.h"
 #include "tools.h"
@@ -330,7 +335,7 @@ static void
 print_info(const struct pm_analysis *a)
 {
 	const struct pm_capture *c = &a->cap;
-	const struct pm_info *st = &a->info;
+	const struct pm_info *st = pm_an_info(a);
 	const struct pm_decode_stats *d = &a->dec;
 	struct pm_info_rates rt;
 	pm_info_rates(st, &rt);
@@ -417,7 +422,7 @@ verb_info(int argc, char **argv)
 		w.pretty = true;
 		pm_json_obj_begin(&w);
 		pm_json_kbool(&w, "ok", true);
-		pm_info_emit(&w, &a->info, &a->cap, &a->dec, a->path);
+		pm_info_emit(&w, pm_an_info(a), &a->cap, &a->dec, a->path);
 		rc = print_json(&w);
 		pm_json_free(&w);
 	} else {
@@ -450,7 +455,7 @@ load(const struct opts *o, int *rc)
 		fprintf(stderr, "pcapmcp: warning: %s: capture_damaged at byte %zu: %s\n", o->file,
 		        a->cap.damage.offset, a->cap.damage.msg);
 	}
-	if (a->flows.approximate) {
+	if (pm_an_flows(a)->approximate) {
 		fprintf(stderr, "pcapmcp: warning: %s: a table was full; counts are lower bounds\n",
 		        o->file);
 	}
@@ -545,8 +550,8 @@ print_protocols(const struct pm_analysis *a)
 	size_t n = pm_summary_protocols(a, rows);
 	printf("\nProtocols\n  %-24s %10s %14s %8s\n", "NAME", "PACKETS", "BYTES", "PERCENT");
 	for (size_t i = 0; i < n; i++) {
-		double pct = a->info.packets != 0
-		                 ? 100.0 * (double)rows[i].packets / (double)a->info.packets
+		double pct = pm_an_info(a)->packets != 0
+		                 ? 100.0 * (double)rows[i].packets / (double)pm_an_info(a)->packets
 		                 : 0;
 		printf("  %-24s %10llu %14llu %7.2f%%\n", rows[i].name,
 		       (unsigned long long)rows[i].packets, (unsigned long long)rows[i].bytes, pct);
@@ -645,18 +650,18 @@ print_summary(const struct pm_analysis *a, const struct opts *o)
 	struct pm_info_rates rt;
 	size_t top = o->va.top > PM_VIEW_MAX_LIMIT ? PM_VIEW_MAX_LIMIT : (size_t)o->va.top;
 	pm_summary_flow_count(a, &fc);
-	pm_info_rates(&a->info, &rt);
+	pm_info_rates(pm_an_info(a), &rt);
 	printf("%-22s%s\n", "File name:", a->path);
-	printf("%-22s%llu\n", "Packets:", (unsigned long long)a->info.packets);
-	print_size("Bytes on the wire:", a->info.bytes_wire);
+	printf("%-22s%llu\n", "Packets:", (unsigned long long)pm_an_info(a)->packets);
+	print_size("Bytes on the wire:", pm_an_info(a)->bytes_wire);
 	printf("%-22s%.6f seconds\n", "Duration:", rt.duration_s);
 	printf("%-22s%llu (TCP %llu, UDP %llu, ICMP %llu, other %llu)\n",
 	       "Flows:", (unsigned long long)fc.total, (unsigned long long)fc.tcp,
 	       (unsigned long long)fc.udp, (unsigned long long)fc.icmp,
 	       (unsigned long long)fc.other);
-	if (a->flows.approximate) {
+	if (pm_an_flows(a)->approximate) {
 		printf("%-22stables were full: %llu packets not tracked; counts are lower bounds\n",
-		       "Warning:", (unsigned long long)a->flows.dropped_packets);
+		       "Warning:", (unsigned long long)pm_an_flows(a)->dropped_packets);
 	}
 	print_protocols(a);
 	print_talkers(a, top);
@@ -862,7 +867,7 @@ print_scanner_head(const char *title, size_t n)
 static int
 print_scan(const struct pm_analysis *a, const struct opts *o)
 {
-	const struct pm_scan *s = &a->scan;
+	const struct pm_scan *s = pm_an_scan(a);
 	const struct pm_scan_src **v;
 	size_t n;
 	if (pm_scan_scanner_list(s, &v, &n) != 0) {
@@ -916,15 +921,15 @@ print_scan_json(const struct pm_analysis *a, const struct opts *o)
 	w.pretty = true;
 	pm_json_obj_begin(&w);
 	pm_json_kbool(&w, "ok", true);
-	struct pm_scan_file fi = { .file = a->path, .total_pkts = a->info.packets };
-	if (a->info.packets != 0 && a->info.ts_max > a->info.ts_min) {
-		fi.interval_s = (double)(a->info.ts_max - a->info.ts_min) / 1e9;
+	struct pm_scan_file fi = { .file = a->path, .total_pkts = pm_an_info(a)->packets };
+	if (pm_an_info(a)->packets != 0 && pm_an_info(a)->ts_max > pm_an_info(a)->ts_min) {
+		fi.interval_s = (double)(pm_an_info(a)->ts_max - pm_an_info(a)->ts_min) / 1e9;
 	}
-	int rc = pm_scan_overview(&a->scan, &fi, o->window_s, (uint64_t)o->va.top, &w);
+	int rc = pm_scan_overview(pm_an_scan(a), &fi, o->window_s, (uint64_t)o->va.top, &w);
 	if (rc == 0) {
-		rc = pm_scan_suspects(&a->scan, (uint64_t)o->min_ports, o->min_rate, &w);
+		rc = pm_scan_suspects(pm_an_scan(a), (uint64_t)o->min_ports, o->min_rate, &w);
 	}
-	pm_scan_first_event(&a->scan, &w);
+	pm_scan_first_event(pm_an_scan(a), &w);
 	if (rc != 0) {
 		fprintf(stderr, "pcapmcp: out of memory\n");
 		pm_json_free(&w);

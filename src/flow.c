@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * flow.c - the flow table's per-packet path, TCP bookkeeping, the timeline,
- * and the host and port tables built from flows after the pass.
+ * flow.c - the flow table's per-packet path: the canonical key, TCP
+ * bookkeeping, first-payload labels and ICMP unreachable marks; and its row
+ * in the analyser table.
  *
  * Bytes are frame bytes on the wire, as tshark's conversation tables count
  * them. TCP sequence comparisons use serial arithmetic (RFC 9293 §3.4,
@@ -9,11 +10,10 @@
  */
 #include "flow.h"
 
-#include <arpa/inet.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "analyser.h"
+#include "analysis.h"
 #include "cursor.h"
 #include "decode.h"
 
@@ -23,8 +23,6 @@ pm_flows_init(struct pm_flows *f, size_t max_bytes)
 {
 	memset(f, 0, sizeof(*f));
 	pm_table_init(&f->flows, sizeof(struct pm_flow_key), sizeof(struct pm_flow), max_bytes);
-	pm_table_init(&f->hosts, sizeof(struct pm_host_key), sizeof(struct pm_host), max_bytes);
-	pm_table_init(&f->ports, sizeof(struct pm_port_key), sizeof(struct pm_port), max_bytes);
 }
 
 /* see flow.h */
@@ -32,8 +30,6 @@ void
 pm_flows_free(struct pm_flows *f)
 {
 	pm_table_free(&f->flows);
-	pm_table_free(&f->hosts);
-	pm_table_free(&f->ports);
 }
 
 static bool
@@ -139,33 +135,6 @@ quoted_flow(const struct pm_pkt *p, struct pm_flow_key *k)
 	return p->icmp_code == port_code ? PM_UNREACH_PORT : PM_UNREACH_OTHER;
 }
 
-static void
-timeline_add(struct pm_timeline *t, int64_t ts, uint64_t bytes)
-{
-	if (!t->started) {
-		t->started = true;
-		t->base = ts;
-		t->width = 1000; /* 1 µs, doubled as needed */
-	}
-	if (ts < t->base) {
-		t->before++;
-		ts = t->base;
-	}
-	uint64_t idx = (uint64_t)(ts - t->base) / (uint64_t)t->width;
-	while (idx >= PM_TIMELINE_SLOTS) {
-		for (size_t i = 0; i < PM_TIMELINE_SLOTS / 2; i++) {
-			t->pkts[i] = t->pkts[2 * i] + t->pkts[2 * i + 1];
-			t->bytes[i] = t->bytes[2 * i] + t->bytes[2 * i + 1];
-		}
-		memset(t->pkts + PM_TIMELINE_SLOTS / 2, 0, sizeof(t->pkts) / 2);
-		memset(t->bytes + PM_TIMELINE_SLOTS / 2, 0, sizeof(t->bytes) / 2);
-		t->width *= 2;
-		idx = (uint64_t)(ts - t->base) / (uint64_t)t->width;
-	}
-	t->pkts[idx]++;
-	t->bytes[idx] += bytes;
-}
-
 /* Serial-number "a before b" (RFC 1982). */
 static bool
 seq_lt(uint32_t a, uint32_t b)
@@ -174,7 +143,7 @@ seq_lt(uint32_t a, uint32_t b)
 }
 
 static void
-tcp_seq(struct pm_flow_dir *d, const struct pm_flow_event *p)
+tcp_seq(struct pm_flow_dir *d, const struct pm_pkt *p)
 {
 	uint16_t fl = p->tcp_flags;
 	uint32_t len = p->payload_wire + ((fl & PM_TCP_SYN) != 0) + ((fl & PM_TCP_FIN) != 0);
@@ -215,7 +184,7 @@ tcp_seq(struct pm_flow_dir *d, const struct pm_flow_event *p)
 }
 
 static void
-tcp_observe(struct pm_flow *fl, int dir, const struct pm_flow_event *p)
+tcp_observe(struct pm_flow *fl, int dir, const struct pm_pkt *p)
 {
 	struct pm_flow_dir *d = &fl->d[dir];
 	uint16_t f = p->tcp_flags;
@@ -256,11 +225,11 @@ tcp_observe(struct pm_flow *fl, int dir, const struct pm_flow_event *p)
 
 /* First packet of a flow: who is the client, and what the ports suggest. */
 static void
-flow_start(struct pm_flow *fl, const struct pm_flow_key *k, int dir, const struct pm_flow_event *p)
+flow_start(struct pm_flow *fl, const struct pm_flow_key *k, int dir, const struct pm_pkt *p)
 {
 	fl->client = (uint8_t)dir;
 	/* Without a handshake, a well-known source port talking to an ephemeral one is a server. */
-	if (p->sport < 1024 && p->dport >= 1024 && p->has_l4 &&
+	if (p->sport < 1024 && p->dport >= 1024 && (p->flags & PM_PKT_HAS_L4) != 0 &&
 	    (p->proto == PM_IPPROTO_TCP || p->proto == PM_IPPROTO_UDP)) {
 		fl->client = (uint8_t)!dir;
 	}
@@ -274,112 +243,110 @@ flow_start(struct pm_flow *fl, const struct pm_flow_key *k, int dir, const struc
 	}
 }
 
-/* One queued packet into its flow. */
-static void
-apply(struct pm_flows *f, const struct pm_flow_event *e)
-{
-	int dir = e->dir;
-	bool is_new;
-	struct pm_flow *fl = pm_table_upsert_tag(&f->flows, &e->key, e->tag, &is_new);
-	if (fl == NULL) {
-		f->dropped_packets++;
-		f->approximate = true;
-		return;
-	}
-	if (is_new) {
-		fl->first = e->ts;
-		flow_start(fl, &e->key, dir, e);
-	}
-	struct pm_flow_dir *d = &fl->d[dir];
-	if (d->packets++ == 0) {
-		d->first = e->ts;
-		d->first_flags = e->tcp_flags;
-	}
-	d->last = e->ts;
-	d->bytes += e->wirelen;
-	d->payload += e->payload_wire;
-	if (e->ts < fl->first) {
-		fl->first = e->ts;
-	}
-	if (e->ts > fl->last) {
-		fl->last = e->ts;
-	}
-	if (e->proto == PM_IPPROTO_TCP && e->has_l4) {
-		tcp_observe(fl, dir, e);
-	}
-	if (!d->labelled && e->has_payload) {
-		d->labelled = true;
-		if (e->app != PM_APP_UNKNOWN && fl->app_src != PM_LABEL_PAYLOAD) {
-			fl->app = e->app;
-			fl->app_src = PM_LABEL_PAYLOAD;
-		}
-	}
-}
-
 /* An error quoting a packet of a known flow marks that flow (the scan detector reads it). */
 static void
-mark_unreach(struct pm_flows *f, const struct pm_flow_key *k, uint8_t unreach)
+mark_unreach(struct pm_flows *f, const struct pm_pkt *p)
 {
-	struct pm_flow *q = pm_table_find(&f->flows, k);
+	struct pm_flow_key qk;
+	uint8_t unreach = quoted_flow(p, &qk);
+	if (unreach == PM_UNREACH_NONE) {
+		return;
+	}
+	struct pm_flow *q = pm_table_find(&f->flows, &qk);
 	if (q != NULL && q->unreach != PM_UNREACH_PORT) {
 		q->unreach = unreach;
 	}
 }
 
-static void
-apply_oldest(struct pm_flows *f)
+/* see flow.h */
+struct pm_flow *
+pm_flows_account(struct pm_flows *f, const struct pm_pkt *p, const struct pm_flow_key *k,
+                 uint64_t tag, int kdir)
 {
-	const struct pm_flow_event *e = &f->pipe[f->pipe_head];
-	apply(f, e);
-	if (PM_UNLIKELY(e->unreach != PM_UNREACH_NONE)) {
-		mark_unreach(f, &f->unreach_key[f->pipe_head], e->unreach);
+	f->ip_packets++;
+	f->ip_bytes += p->wirelen;
+	bool is_new;
+	struct pm_flow *fl = pm_table_upsert_tag(&f->flows, k, tag, &is_new);
+	if (fl == NULL) {
+		f->dropped_packets++;
+		f->approximate = true;
+	} else {
+		if (is_new) {
+			fl->first = p->ts_ns;
+			flow_start(fl, k, kdir, p);
+		}
+		struct pm_flow_dir *d = &fl->d[kdir];
+		if (d->packets++ == 0) {
+			d->first = p->ts_ns;
+			d->first_flags = p->tcp_flags;
+		}
+		d->last = p->ts_ns;
+		d->bytes += p->wirelen;
+		d->payload += p->payload_wire;
+		if (p->ts_ns < fl->first) {
+			fl->first = p->ts_ns;
+		}
+		if (p->ts_ns > fl->last) {
+			fl->last = p->ts_ns;
+		}
+		if (p->proto == PM_IPPROTO_TCP && (p->flags & PM_PKT_HAS_L4) != 0) {
+			tcp_observe(fl, kdir, p);
+		}
+		if (!d->labelled && p->payload_len != 0) {
+			d->labelled = true;
+			enum pm_app app = pm_app_by_payload(p->proto, p->sport, p->dport,
+			                                    p->payload, p->payload_len);
+			if (app != PM_APP_UNKNOWN && fl->app_src != PM_LABEL_PAYLOAD) {
+				fl->app = (uint8_t)app;
+				fl->app_src = PM_LABEL_PAYLOAD;
+			}
+		}
 	}
-	f->pipe_head = (f->pipe_head + 1) % PM_FLOW_PIPE;
-	f->pipe_n--;
+	/* After the quoting packet's own flow, as the queue applied them before. */
+	if (PM_UNLIKELY(p->proto == PM_IPPROTO_ICMP || p->proto == PM_IPPROTO_ICMPV6)) {
+		mark_unreach(f, p);
+	}
+	return fl;
+}
+
+/* see flow.h */
+int
+pm_flow_key_of(const struct pm_pkt *p, struct pm_flow_key *k)
+{
+	return make_key(p, k);
+}
+
+/* see flow.h */
+uint64_t
+pm_flows_tag(const struct pm_flows *f, const struct pm_flow_key *k)
+{
+	return pm_table_tag(&f->flows, k);
 }
 
 /* see flow.h */
 void
+pm_flows_prefetch(const struct pm_flows *f, uint64_t tag)
+{
+	pm_table_prefetch(&f->flows, tag);
+}
+
+/* see flow.h */
+void
+pm_flows_prefetch_record(const struct pm_flows *f, uint64_t tag)
+{
+	pm_table_prefetch_record(&f->flows, tag);
+}
+
+/* see flow.h */
+struct pm_flow *
 pm_flows_observe(struct pm_flows *f, const struct pm_pkt *p)
 {
 	if (p->ipver == 0) {
-		return;
+		return NULL;
 	}
-	f->ip_packets++;
-	f->ip_bytes += p->wirelen;
-	timeline_add(&f->tl, p->ts_ns, p->wirelen);
-	if (f->pipe_n == PM_FLOW_PIPE) {
-		apply_oldest(f);
-	}
-	struct pm_flow_event *e = &f->pipe[(f->pipe_head + f->pipe_n) % PM_FLOW_PIPE];
-	e->dir = (uint8_t)make_key(p, &e->key);
-	e->ts = p->ts_ns;
-	e->wirelen = p->wirelen;
-	e->payload_wire = p->payload_wire;
-	e->seq = p->seq;
-	e->window = p->window;
-	e->tcp_flags = p->tcp_flags;
-	e->sport = p->sport;
-	e->dport = p->dport;
-	e->proto = p->proto;
-	e->has_l4 = (p->flags & PM_PKT_HAS_L4) != 0;
-	e->has_payload = p->payload_len != 0;
-	e->unreach = PM_UNREACH_NONE;
-	if (PM_UNLIKELY(p->proto == PM_IPPROTO_ICMP || p->proto == PM_IPPROTO_ICMPV6)) {
-		size_t slot = (f->pipe_head + f->pipe_n) % PM_FLOW_PIPE;
-		e->unreach = quoted_flow(p, &f->unreach_key[slot]);
-	}
-	e->app = (uint8_t)(e->has_payload ? pm_app_by_payload(p->proto, p->sport, p->dport,
-	                                                      p->payload, p->payload_len)
-	                                  : PM_APP_UNKNOWN);
-	e->tag = pm_table_tag(&f->flows, &e->key);
-	pm_table_prefetch(&f->flows, e->tag);
-	f->pipe_n++;
-	/* Half-way down the queue the slot line has arrived: fetch the record it names. */
-	if (f->pipe_n > PM_FLOW_PIPE / 2) {
-		size_t mid = (f->pipe_head + f->pipe_n - 1 - PM_FLOW_PIPE / 2) % PM_FLOW_PIPE;
-		pm_table_prefetch_record(&f->flows, f->pipe[mid].tag);
-	}
+	struct pm_flow_key k;
+	int kdir = pm_flow_key_of(p, &k);
+	return pm_flows_account(f, p, &k, pm_flows_tag(f, &k), kdir);
 }
 
 /* see flow.h */
@@ -408,219 +375,6 @@ pm_flow_tcp_state(const struct pm_flow_key *k, const struct pm_flow *fl)
 	return fl->handshake ? PM_TCP_ESTABLISHED : PM_TCP_ACTIVE;
 }
 
-/*
- * Distinct peers, contacted ports and clients are counted without a table:
- * every flow contributes fingerprints (a keyed 64-bit hash of what is being
- * counted, for whom) paired with the counter they feed; sorting them puts
- * equal fingerprints together, and each distinct one bumps its counter once.
- * Sequential memory instead of a million random inserts. Two different facts
- * share a fingerprint with probability about n^2 / 2^65 (3e-8 at a million).
- */
-struct pair_key {
-	uint8_t x[16];
-	uint8_t y[16];
-	uint16_t port;
-	uint8_t proto;
-	uint8_t kind;  /* 1 peer, 2 contacted port, 3 client of a port */
-	uint8_t ipver; /* addresses of one family only: 1.2.3.4 is not 102:304:: */
-	uint8_t pad[3];
-};
-
-struct distinct {
-	uint64_t fp;       /* fingerprint of the fact */
-	uint64_t *counter; /* into a host or port record (stable: see table.h) */
-};
-
-struct distincts {
-	struct distinct *v;
-	size_t n, cap;
-	bool failed; /* allocation failed: counts are lower bounds */
-};
-
-static void
-fact(struct distincts *d, uint64_t *counter, uint8_t kind, uint8_t ipver, const uint8_t *x,
-     const uint8_t *y, uint8_t proto, uint16_t port)
-{
-	if (d->n == d->cap) {
-		size_t cap = d->cap != 0 ? d->cap * 2 : 1024;
-		struct distinct *v = realloc(d->v, cap * sizeof(*v));
-		if (v == NULL) {
-			d->failed = true;
-			return;
-		}
-		d->v = v;
-		d->cap = cap;
-	}
-	struct pair_key pk;
-	memset(&pk, 0, sizeof(pk));
-	pk.kind = kind;
-	pk.ipver = ipver;
-	memcpy(pk.x, x, 16);
-	if (y != NULL) {
-		memcpy(pk.y, y, 16);
-	}
-	pk.proto = proto;
-	pk.port = port;
-	d->v[d->n].fp = pm_hash(&pk, sizeof(pk));
-	d->v[d->n].counter = counter;
-	d->n++;
-}
-
-/* LSD radix sort on the fingerprint, 16 bits a pass. */
-static bool
-sort_distincts(struct distincts *d)
-{
-	struct distinct *tmp = malloc(d->n * sizeof(*tmp) + 1);
-	size_t *count = malloc(65536 * sizeof(*count));
-	if (tmp == NULL || count == NULL) {
-		free(tmp);
-		free(count);
-		return false;
-	}
-	struct distinct *src = d->v, *dst = tmp;
-	for (unsigned shift = 0; shift < 64; shift += 16) {
-		memset(count, 0, 65536 * sizeof(*count));
-		for (size_t i = 0; i < d->n; i++) {
-			count[(src[i].fp >> shift) & 0xFFFF]++;
-		}
-		size_t at = 0;
-		for (size_t b = 0; b < 65536; b++) {
-			size_t c = count[b];
-			count[b] = at;
-			at += c;
-		}
-		for (size_t i = 0; i < d->n; i++) {
-			dst[count[(src[i].fp >> shift) & 0xFFFF]++] = src[i];
-		}
-		struct distinct *t = src;
-		src = dst;
-		dst = t;
-	}
-	free(tmp); /* four passes: the sorted data is back in d->v */
-	free(count);
-	return true;
-}
-
-static void
-count_distincts(struct distincts *d)
-{
-	if (!sort_distincts(d)) {
-		d->failed = true;
-		return;
-	}
-	for (size_t i = 0; i < d->n; i++) {
-		if (i == 0 || d->v[i].fp != d->v[i - 1].fp) {
-			(*d->v[i].counter)++;
-		}
-	}
-}
-
-static struct pm_host *
-host(struct pm_flows *f, const uint8_t *addr, uint8_t ipver)
-{
-	struct pm_host_key hk;
-	memset(&hk, 0, sizeof(hk));
-	memcpy(hk.addr, addr, 16);
-	hk.ipver = ipver;
-	bool is_new;
-	struct pm_host *h = pm_table_upsert(&f->hosts, &hk, &is_new);
-	if (h == NULL) {
-		f->approximate = true;
-		return NULL;
-	}
-	if (is_new) {
-		h->first = INT64_MAX;
-		h->last = INT64_MIN;
-	}
-	return h;
-}
-
-static void
-host_add(struct pm_host *h, const struct pm_flow_dir *out, const struct pm_flow_dir *in,
-         const struct pm_flow *fl)
-{
-	h->pkts_sent += out->packets;
-	h->pkts_recv += in->packets;
-	h->bytes_sent += out->bytes;
-	h->bytes_recv += in->bytes;
-	h->flows++;
-	if (fl->first < h->first) {
-		h->first = fl->first;
-	}
-	if (fl->last > h->last) {
-		h->last = fl->last;
-	}
-}
-
-static void
-finish_flow(struct pm_flows *f, struct distincts *dd, const struct pm_flow_key *k,
-            const struct pm_flow *fl)
-{
-	const uint8_t *ca = fl->client == 0 ? k->a : k->b, *sa = fl->client == 0 ? k->b : k->a;
-	uint16_t sport = fl->client == 0 ? k->pb : k->pa;
-	const struct pm_flow_dir *c2s = &fl->d[fl->client], *s2c = &fl->d[!fl->client];
-	uint64_t pkts = c2s->packets + s2c->packets, bytes = c2s->bytes + s2c->bytes;
-	f->app_packets[fl->app] += pkts;
-	f->app_bytes[fl->app] += bytes;
-
-	struct pm_host *hc = host(f, ca, k->ipver);
-	struct pm_host *hs = host(f, sa, k->ipver);
-	if (hc != NULL) {
-		host_add(hc, c2s, s2c, fl);
-		fact(dd, &hc->peers, 1, k->ipver, ca, sa, 0, 0);
-	}
-	if (hs != NULL && hs != hc) {
-		host_add(hs, s2c, c2s, fl);
-		fact(dd, &hs->peers, 1, k->ipver, sa, ca, 0, 0);
-	} else if (hs != NULL) {
-		/* A host talking to itself sends and receives every packet, as tshark counts. */
-		host_add(hs, s2c, c2s, fl);
-		hs->flows--;
-	}
-	bool ported = k->proto == PM_IPPROTO_TCP || k->proto == PM_IPPROTO_UDP;
-	if (!ported) {
-		return;
-	}
-	if (hc != NULL) {
-		fact(dd, &hc->ports, 2, k->ipver, ca, NULL, k->proto, sport);
-	}
-	struct pm_port_key pk = { .port = sport, .proto = k->proto };
-	bool is_new;
-	struct pm_port *pt = pm_table_upsert(&f->ports, &pk, &is_new);
-	if (pt == NULL) {
-		f->approximate = true;
-		return;
-	}
-	pt->packets += pkts;
-	pt->bytes += bytes;
-	pt->flows++;
-	fact(dd, &pt->clients, 3, k->ipver, ca, NULL, k->proto, sport);
-	if (fl->app != PM_APP_UNKNOWN) {
-		pt->app = fl->app;
-	}
-}
-
-/* see flow.h */
-void
-pm_flows_finish(struct pm_flows *f)
-{
-	while (f->pipe_n != 0) {
-		apply_oldest(f);
-	}
-	struct distincts dd = { 0 };
-	size_t pos = 0;
-	void *v;
-	const void *k;
-	while ((k = pm_table_next(&f->flows, &pos, &v)) != NULL) {
-		finish_flow(f, &dd, k, v);
-	}
-	count_distincts(&dd);
-	if (dd.failed || f->flows.dropped != 0) {
-		f->approximate = true;
-	}
-	free(dd.v);
-}
-
 /* see flow.h */
 const char *
 pm_tcp_state_name(enum pm_tcp_state s)
@@ -630,163 +384,42 @@ pm_tcp_state_name(enum pm_tcp_state s)
 	return (size_t)s < PM_ARRAY_LEN(names) ? names[s] : "n/a";
 }
 
-static const char *const app_names[PM_APP_COUNT] = {
-	[PM_APP_UNKNOWN] = "unknown", [PM_APP_HTTP] = "HTTP",
-	[PM_APP_TLS] = "TLS",         [PM_APP_DNS] = "DNS",
-	[PM_APP_QUIC] = "QUIC",       [PM_APP_SSH] = "SSH",
-	[PM_APP_SMTP] = "SMTP",       [PM_APP_DHCP] = "DHCP",
-	[PM_APP_NTP] = "NTP",         [PM_APP_SIP] = "SIP",
-	[PM_APP_FTP] = "FTP",         [PM_APP_TELNET] = "Telnet",
-	[PM_APP_POP3] = "POP3",       [PM_APP_IMAP] = "IMAP",
-	[PM_APP_SNMP] = "SNMP",       [PM_APP_LDAP] = "LDAP",
-	[PM_APP_SMB] = "SMB",         [PM_APP_RDP] = "RDP",
-	[PM_APP_MYSQL] = "MySQL",     [PM_APP_POSTGRES] = "PostgreSQL",
-	[PM_APP_REDIS] = "Redis",     [PM_APP_MDNS] = "mDNS",
-	[PM_APP_LLMNR] = "LLMNR",     [PM_APP_NETBIOS] = "NetBIOS",
-	[PM_APP_SYSLOG] = "Syslog",   [PM_APP_BGP] = "BGP",
-};
-
-/* see flow.h */
-const char *
-pm_app_name(enum pm_app a)
+/* The analyser row: the pass feeds the table itself (see analysis.c), so no observe. */
+static int
+flows_init(void *st, const struct pm_analysis_opts *o)
 {
-	return (size_t)a < PM_APP_COUNT ? app_names[a] : "unknown";
-}
-
-/* see flow.h */
-const char *
-pm_label_src_name(enum pm_label_src s)
-{
-	return s == PM_LABEL_PORT ? "port" : s == PM_LABEL_PAYLOAD ? "payload" : "none";
-}
-
-/* IANA service names and port numbers registry, the ports analysts expect. */
-static const struct {
-	uint8_t proto;
-	uint16_t port;
-	uint8_t app;
-} port_apps[] = {
-	{ 6, 20, PM_APP_FTP },        { 6, 21, PM_APP_FTP },       { 6, 22, PM_APP_SSH },
-	{ 6, 23, PM_APP_TELNET },     { 6, 25, PM_APP_SMTP },      { 6, 53, PM_APP_DNS },
-	{ 6, 80, PM_APP_HTTP },       { 6, 110, PM_APP_POP3 },     { 6, 139, PM_APP_SMB },
-	{ 6, 143, PM_APP_IMAP },      { 6, 179, PM_APP_BGP },      { 6, 389, PM_APP_LDAP },
-	{ 6, 443, PM_APP_TLS },       { 6, 445, PM_APP_SMB },      { 6, 465, PM_APP_SMTP },
-	{ 6, 587, PM_APP_SMTP },      { 6, 636, PM_APP_LDAP },     { 6, 853, PM_APP_TLS },
-	{ 6, 993, PM_APP_IMAP },      { 6, 995, PM_APP_POP3 },     { 6, 3306, PM_APP_MYSQL },
-	{ 6, 3389, PM_APP_RDP },      { 6, 5060, PM_APP_SIP },     { 6, 5061, PM_APP_SIP },
-	{ 6, 5432, PM_APP_POSTGRES }, { 6, 6379, PM_APP_REDIS },   { 6, 8000, PM_APP_HTTP },
-	{ 6, 8080, PM_APP_HTTP },     { 6, 8443, PM_APP_TLS },     { 17, 53, PM_APP_DNS },
-	{ 17, 67, PM_APP_DHCP },      { 17, 68, PM_APP_DHCP },     { 17, 123, PM_APP_NTP },
-	{ 17, 137, PM_APP_NETBIOS },  { 17, 138, PM_APP_NETBIOS }, { 17, 161, PM_APP_SNMP },
-	{ 17, 162, PM_APP_SNMP },     { 17, 443, PM_APP_QUIC },    { 17, 514, PM_APP_SYSLOG },
-	{ 17, 546, PM_APP_DHCP },     { 17, 547, PM_APP_DHCP },    { 17, 853, PM_APP_QUIC },
-	{ 17, 5060, PM_APP_SIP },     { 17, 5353, PM_APP_MDNS },   { 17, 5355, PM_APP_LLMNR },
-};
-
-/* see flow.h */
-enum pm_app
-pm_app_by_port(uint8_t proto, uint16_t port)
-{
-	for (size_t i = 0; i < PM_ARRAY_LEN(port_apps); i++) {
-		if (port_apps[i].port == port && port_apps[i].proto == proto) {
-			return (enum pm_app)port_apps[i].app;
-		}
-	}
-	return PM_APP_UNKNOWN;
-}
-
-static bool
-starts(const uint8_t *p, size_t n, const char *s)
-{
-	size_t l = strlen(s);
-	return n >= l && memcmp(p, s, l) == 0;
-}
-
-static enum pm_app
-tcp_payload(const uint8_t *p, size_t n)
-{
-	/* Most segments are mid-stream data: reject them on the first byte. */
-	if ((p[0] == 0 || strchr("GPHDOCSIER+*", p[0]) == NULL) && (p[0] < 20 || p[0] > 23)) {
-		return PM_APP_UNKNOWN;
-	}
-	static const char *const http[] = { "GET ",    "POST ",       "HEAD ",  "PUT ",
-		                            "DELETE ", "OPTIONS ",    "PATCH ", "CONNECT ",
-		                            "HTTP/1.", "PRI * HTTP/2" };
-	for (size_t i = 0; i < PM_ARRAY_LEN(http); i++) {
-		if (starts(p, n, http[i])) {
-			return PM_APP_HTTP;
-		}
-	}
-	/* TLS record: handshake (22) or alert/CCS/data, version 3.x (RFC 8446 §5.1) */
-	if (n >= 5 && p[0] >= 20 && p[0] <= 23 && p[1] == 3 && p[2] <= 4) {
-		return PM_APP_TLS;
-	}
-	if (starts(p, n, "SSH-")) {
-		return PM_APP_SSH;
-	}
-	if (starts(p, n, "INVITE sip:") || starts(p, n, "REGISTER sip:") ||
-	    starts(p, n, "SIP/2.0 ")) {
-		return PM_APP_SIP;
-	}
-	if (starts(p, n, "EHLO ") || starts(p, n, "HELO ")) {
-		return PM_APP_SMTP;
-	}
-	if (starts(p, n, "+OK")) {
-		return PM_APP_POP3;
-	}
-	if (starts(p, n, "* OK")) {
-		return PM_APP_IMAP;
-	}
-	return PM_APP_UNKNOWN;
-}
-
-/* see flow.h */
-enum pm_app
-pm_app_by_payload(uint8_t proto, uint16_t sport, uint16_t dport, const uint8_t *p, size_t n)
-{
-	if (p == NULL || n == 0) {
-		return PM_APP_UNKNOWN;
-	}
-	if (proto == PM_IPPROTO_TCP) {
-		return tcp_payload(p, n);
-	}
-	if (proto != PM_IPPROTO_UDP) {
-		return PM_APP_UNKNOWN;
-	}
-	/* QUIC long header: form bit and fixed bit set, a version (RFC 9000 §17.2). */
-	if ((sport == 443 || dport == 443) && n >= 5 && (p[0] & 0xC0) == 0xC0) {
-		return PM_APP_QUIC;
-	}
-	/* BOOTP/DHCP magic cookie after the fixed 236-byte header (RFC 2131 §3). */
-	if (n >= 240 && p[236] == 99 && p[237] == 130 && p[238] == 83 && p[239] == 99) {
-		return PM_APP_DHCP;
-	}
-	if (starts(p, n, "SIP/2.0 ") || starts(p, n, "INVITE sip:") ||
-	    starts(p, n, "REGISTER sip:") || starts(p, n, "OPTIONS sip:")) {
-		return PM_APP_SIP;
-	}
-	return PM_APP_UNKNOWN;
-}
-
-/* see flow.h */
-void
-pm_addr_str(const uint8_t addr[16], uint8_t ipver, char out[48])
-{
-	if (inet_ntop(ipver == 6 ? AF_INET6 : AF_INET, addr, out, 48) == NULL) {
-		snprintf(out, 48, "?");
-	}
-}
-
-/* see flow.h */
-int
-pm_addr_parse(const char *s, uint8_t addr[16])
-{
-	memset(addr, 0, 16);
-	if (inet_pton(AF_INET, s, addr) == 1) {
-		return 4;
-	}
-	if (inet_pton(AF_INET6, s, addr) == 1) {
-		return 6;
-	}
+	pm_flows_init(st, o != NULL ? o->max_table_bytes : 0);
 	return 0;
 }
+
+static void
+flows_finish(void *st, const struct pm_an_deps *deps)
+{
+	(void)deps;
+	struct pm_flows *f = st;
+	if (f->flows.dropped != 0) {
+		f->approximate = true;
+	}
+}
+
+static void
+flows_free(void *st)
+{
+	pm_flows_free(st);
+}
+
+static size_t
+flows_mem(const void *st)
+{
+	const struct pm_flows *f = st;
+	return sizeof(*f) + f->flows.bytes;
+}
+
+const struct pm_analyser pm_analyser_flows = {
+	.name = "flows",
+	.state_size = sizeof(struct pm_flows),
+	.init = flows_init,
+	.finish = flows_finish,
+	.free = flows_free,
+	.mem = flows_mem,
+};

@@ -15,7 +15,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "addr.h"
 #include "analysis.h"
+#include "capture.h"
 #include "decode.h"
 #include "json.h"
 
@@ -232,7 +234,7 @@ pm_view_collect(const struct pm_analysis *a, pm_flow_pred pred, const void *ctx,
 {
 	static int (*const cmp[])(const void *, const void *) = { by_bytes, by_packets, by_start,
 		                                                  by_retrans };
-	size_t cap = a->flows.flows.count, m = 0, pos = 0;
+	size_t cap = pm_an_flows(a)->flows.count, m = 0, pos = 0;
 	struct pm_flow_ref *r = malloc((cap != 0 ? cap : 1) * sizeof(*r));
 	*out = r;
 	*n = 0;
@@ -241,7 +243,7 @@ pm_view_collect(const struct pm_analysis *a, pm_flow_pred pred, const void *ctx,
 	}
 	const struct pm_flow_key *k;
 	void *v;
-	while ((k = pm_table_next(&a->flows.flows, &pos, &v)) != NULL && m < cap) {
+	while ((k = pm_table_next(&pm_an_flows(a)->flows, &pos, &v)) != NULL && m < cap) {
 		if (pred == NULL || pred(k, v, ctx)) {
 			r[m].key = k;
 			r[m].flow = v;

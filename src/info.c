@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "analyser.h"
 #include "capture.h"
 #include "decode.h"
 #include "json.h"
@@ -385,3 +386,21 @@ pm_info_emit(struct pm_json *w, const struct pm_info *st, const struct pm_captur
 	emit_layers(w, d);
 	emit_warnings(w, st, c);
 }
+
+/* The analyser row: every record, in capture order. */
+static void
+info_observe(void *st, const struct pm_pass_pkt *pp)
+{
+	const struct pm_pkt *p = pp->pkt;
+	struct pm_rec r = {
+		.ts_ns = p->ts_ns, .caplen = p->caplen, .len = p->wirelen, .has_ts = p->has_ts
+	};
+	pm_info_observe(st, &r);
+}
+
+const struct pm_analyser pm_analyser_info = {
+	.name = "info",
+	.state_size = sizeof(struct pm_info),
+	.want = { .classes = PM_WANT_ALL, .apps = PM_WANT_ANY_APP },
+	.observe = info_observe,
+};

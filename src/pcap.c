@@ -65,6 +65,7 @@ pm_pcap_open(struct pm_capture *c, struct pm_error *err)
 	c->ver_minor = minor;
 	c->rec_hdr_len = c->format == PM_FMT_PCAP_MODIFIED ? PCAP_MOD_REC_LEN : PCAP_REC_LEN;
 	c->tick_ns = c->format == PM_FMT_PCAP_NSEC ? 1 : 1000;
+	c->rec_max = c->rec_hdr_len + (snaplen > PCAP_MAX_SNAPLEN ? snaplen : PCAP_MAX_SNAPLEN);
 	c->pcap_fcs_bits = ltfield >> 26;
 	if (major != 2) {
 		return pm_error_set(err, PM_E_UNSUPPORTED, 4,

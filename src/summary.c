@@ -12,9 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr.h"
 #include "analysis.h"
+#include "capture.h"
 #include "decode.h"
+#include "info.h"
 #include "json.h"
+#include "timeline.h"
 
 /* see summary.h */
 void
@@ -24,7 +28,7 @@ pm_summary_flow_count(const struct pm_analysis *a, struct pm_flow_count *out)
 	void *v;
 	const struct pm_flow_key *k;
 	memset(out, 0, sizeof(*out));
-	while ((k = pm_table_next(&a->flows.flows, &pos, &v)) != NULL) {
+	while ((k = pm_table_next(&pm_an_flows(a)->flows, &pos, &v)) != NULL) {
 		out->total++;
 		if (k->proto == PM_IPPROTO_TCP) {
 			out->tcp++;
@@ -36,6 +40,13 @@ pm_summary_flow_count(const struct pm_analysis *a, struct pm_flow_count *out)
 			out->other++;
 		}
 	}
+}
+
+/* see summary.h */
+bool
+pm_summary_approximate(const struct pm_analysis *a)
+{
+	return pm_an_flows(a)->approximate || pm_an_hosts(a)->approximate;
 }
 
 static int
@@ -88,7 +99,7 @@ pm_summary_protocols(const struct pm_analysis *a, struct pm_proto_share out[PM_S
 	size_t pos = 0, n = 0;
 	void *v;
 	const struct pm_flow_key *k;
-	while ((k = pm_table_next(&a->flows.flows, &pos, &v)) != NULL) {
+	while ((k = pm_table_next(&pm_an_flows(a)->flows, &pos, &v)) != NULL) {
 		const struct pm_flow *fl = v;
 		uint64_t p = fl->d[0].packets + fl->d[1].packets,
 		         b = fl->d[0].bytes + fl->d[1].bytes;
@@ -100,17 +111,19 @@ pm_summary_protocols(const struct pm_analysis *a, struct pm_proto_share out[PM_S
 		}
 	}
 	for (int i = 1; i < PM_APP_COUNT; i++) {
-		n = add_share(out, n, pm_app_name((enum pm_app)i), a->flows.app_packets[i],
-		              a->flows.app_bytes[i]);
+		n = add_share(out, n, pm_app_name((enum pm_app)i), pm_an_hosts(a)->app_packets[i],
+		              pm_an_hosts(a)->app_bytes[i]);
 	}
 	for (size_t i = 0; i < PM_ARRAY_LEN(other); i++) {
 		n = add_share(out, n, other[i], op[i], ob[i]);
 	}
-	const struct pm_flows *f = &a->flows;
+	const struct pm_flows *f = pm_an_flows(a);
 	/* Packets whose new flow did not fit are in ip_packets but in no flow. */
 	n = add_share(out, n, "untracked (table full)", f->ip_packets - fp, f->ip_bytes - fb);
-	uint64_t np = a->info.packets > f->ip_packets ? a->info.packets - f->ip_packets : 0;
-	uint64_t nb = a->info.bytes_wire > f->ip_bytes ? a->info.bytes_wire - f->ip_bytes : 0;
+	uint64_t np =
+	    pm_an_info(a)->packets > f->ip_packets ? pm_an_info(a)->packets - f->ip_packets : 0;
+	uint64_t nb =
+	    pm_an_info(a)->bytes_wire > f->ip_bytes ? pm_an_info(a)->bytes_wire - f->ip_bytes : 0;
 	n = add_share(out, n, "non-IP", np, nb);
 	qsort(out, n, sizeof(*out), by_share);
 	return n;
@@ -124,7 +137,7 @@ pm_summary_tcp_health(const struct pm_analysis *a, struct pm_tcp_health *out)
 	void *v;
 	const struct pm_flow_key *k;
 	memset(out, 0, sizeof(*out));
-	while ((k = pm_table_next(&a->flows.flows, &pos, &v)) != NULL) {
+	while ((k = pm_table_next(&pm_an_flows(a)->flows, &pos, &v)) != NULL) {
 		if (k->proto != PM_IPPROTO_TCP) {
 			continue;
 		}
@@ -171,7 +184,7 @@ by_port_packets(const void *p, const void *q)
 int
 pm_summary_hosts(const struct pm_analysis *a, struct pm_host_ref **out, size_t *n)
 {
-	size_t cap = a->flows.hosts.count, m = 0, pos = 0;
+	size_t cap = pm_an_hosts(a)->hosts.count, m = 0, pos = 0;
 	struct pm_host_ref *r = malloc((cap != 0 ? cap : 1) * sizeof(*r));
 	*out = r;
 	*n = 0;
@@ -180,7 +193,7 @@ pm_summary_hosts(const struct pm_analysis *a, struct pm_host_ref **out, size_t *
 	}
 	void *v;
 	const struct pm_host_key *k;
-	while ((k = pm_table_next(&a->flows.hosts, &pos, &v)) != NULL && m < cap) {
+	while ((k = pm_table_next(&pm_an_hosts(a)->hosts, &pos, &v)) != NULL && m < cap) {
 		r[m].key = k;
 		r[m++].host = v;
 	}
@@ -193,7 +206,7 @@ pm_summary_hosts(const struct pm_analysis *a, struct pm_host_ref **out, size_t *
 int
 pm_summary_ports(const struct pm_analysis *a, struct pm_port_ref **out, size_t *n)
 {
-	size_t cap = a->flows.ports.count, m = 0, pos = 0;
+	size_t cap = pm_an_hosts(a)->ports.count, m = 0, pos = 0;
 	struct pm_port_ref *r = malloc((cap != 0 ? cap : 1) * sizeof(*r));
 	*out = r;
 	*n = 0;
@@ -202,7 +215,7 @@ pm_summary_ports(const struct pm_analysis *a, struct pm_port_ref **out, size_t *
 	}
 	void *v;
 	const struct pm_port_key *k;
-	while ((k = pm_table_next(&a->flows.ports, &pos, &v)) != NULL && m < cap) {
+	while ((k = pm_table_next(&pm_an_hosts(a)->ports, &pos, &v)) != NULL && m < cap) {
 		r[m].key = k;
 		r[m++].port = v;
 	}
@@ -238,8 +251,8 @@ emit_protocols(struct pm_json *w, const struct pm_analysis *a)
 		pm_json_kstr(w, "name", rows[i].name);
 		pm_json_ku64(w, "packets", rows[i].packets);
 		pm_json_ku64(w, "bytes", rows[i].bytes);
-		double pct = a->info.packets != 0
-		                 ? 100.0 * (double)rows[i].packets / (double)a->info.packets
+		double pct = pm_an_info(a)->packets != 0
+		                 ? 100.0 * (double)rows[i].packets / (double)pm_an_info(a)->packets
 		                 : 0;
 		pm_json_kdbl(w, "percent", pct, 2);
 		pm_json_obj_end(w);
@@ -420,19 +433,19 @@ pm_summary_emit(const struct pm_analysis *a, const struct pm_view_args *args, st
 	}
 	uint64_t top = args->top > PM_VIEW_MAX_LIMIT ? PM_VIEW_MAX_LIMIT : (uint64_t)args->top;
 	struct pm_info_rates rt;
-	pm_info_rates(&a->info, &rt);
-	pm_json_ku64(w, "total_packets", a->info.packets);
-	pm_json_ku64(w, "total_bytes", a->info.bytes_wire);
+	pm_info_rates(pm_an_info(a), &rt);
+	pm_json_ku64(w, "total_packets", pm_an_info(a)->packets);
+	pm_json_ku64(w, "total_bytes", pm_an_info(a)->bytes_wire);
 	pm_json_kdbl(w, "duration_seconds", rt.duration_s, 6);
 	emit_flow_count(w, a);
-	pm_json_kbool(w, "approximate", a->flows.approximate);
-	pm_json_ku64(w, "dropped_packets", a->flows.dropped_packets);
+	pm_json_kbool(w, "approximate", pm_summary_approximate(a));
+	pm_json_ku64(w, "dropped_packets", pm_an_flows(a)->dropped_packets);
 	emit_protocols(w, a);
 	if (emit_talkers(w, a, top) != 0 || emit_ports(w, a, top) != 0 ||
 	    emit_flows(w, a, top) != 0) {
 		return pm_error_set(err, PM_E_NOMEM, 0, "out of memory");
 	}
 	emit_tcp_health(w, a);
-	emit_timeline(w, &a->flows.tl);
+	emit_timeline(w, pm_an_timeline(a));
 	return 0;
 }

@@ -16,8 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr.h"
 #include "analysis.h"
+#include "capture.h"
 #include "decode.h"
+#include "info.h"
 #include "json.h"
 
 /* Which TCP flows a TCP view looks at: by the server endpoint. */
@@ -282,7 +285,7 @@ pm_view_tcp_connections(const struct pm_analysis *a, const struct pm_view_args *
 	}
 	tally(r, n, &t);
 	server_filter_obj(w, args);
-	pm_json_ku64(w, "total_packets", a->info.packets);
+	pm_json_ku64(w, "total_packets", pm_an_info(a)->packets);
 	pm_json_ku64(w, "tcp_packets_found", t.packets);
 	conn_summary(w, &t);
 	pm_json_key(w, "connections");

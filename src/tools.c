@@ -19,10 +19,12 @@
 #include "arena.h"
 #include "cache.h"
 #include "flowview.h"
+#include "info.h"
 #include "json.h"
 #include "jsonparse.h"
 #include "sandbox.h"
 #include "scan.h"
+#include "scanview.h"
 #include "summary.h"
 #include "tcpview.h"
 
@@ -145,7 +147,7 @@ tool_capinfos(struct pm_tool_ctx *ctx, const struct pm_analysis *a, const struct
 	(void)ctx;
 	(void)args;
 	(void)err;
-	pm_info_emit(w, &a->info, &a->cap, &a->dec, a->path);
+	pm_info_emit(w, pm_an_info(a), &a->cap, &a->dec, a->path);
 	return 0;
 }
 
@@ -159,7 +161,7 @@ tool_load(struct pm_tool_ctx *ctx, const struct pm_analysis *a, const struct pm_
 	pm_json_kstr(w, "loaded", a->path);
 	pm_json_kstr(w, "message",
 	             "Capture analysed and remembered: later tool calls may omit path.");
-	pm_info_emit(w, &a->info, &a->cap, &a->dec, a->path);
+	pm_info_emit(w, pm_an_info(a), &a->cap, &a->dec, a->path);
 	return 0;
 }
 
@@ -228,11 +230,11 @@ tool_scan_overview(struct pm_tool_ctx *ctx, const struct pm_analysis *a, const s
 	    !arg_int(args, "top_k", 1, PM_VIEW_MAX_LIMIT, &top, err)) {
 		return PM_E_MALFORMED;
 	}
-	struct pm_scan_file fi = { .file = a->path, .total_pkts = a->info.packets };
-	if (a->info.packets != 0 && a->info.ts_max > a->info.ts_min) {
-		fi.interval_s = (double)(a->info.ts_max - a->info.ts_min) / 1e9;
+	struct pm_scan_file fi = { .file = a->path, .total_pkts = pm_an_info(a)->packets };
+	if (pm_an_info(a)->packets != 0 && pm_an_info(a)->ts_max > pm_an_info(a)->ts_min) {
+		fi.interval_s = (double)(pm_an_info(a)->ts_max - pm_an_info(a)->ts_min) / 1e9;
 	}
-	int rc = pm_scan_overview(&a->scan, &fi, window, (uint64_t)top, w);
+	int rc = pm_scan_overview(pm_an_scan(a), &fi, window, (uint64_t)top, w);
 	if (rc != 0) {
 		return pm_error_set(err, rc, 0, "internal_error: out of memory");
 	}
@@ -250,7 +252,7 @@ tool_list_suspects(struct pm_tool_ctx *ctx, const struct pm_analysis *a, const s
 	    !arg_num(args, "min_rate_pps", 0, 1e12, &min_rate, err)) {
 		return PM_E_MALFORMED;
 	}
-	int rc = pm_scan_suspects(&a->scan, (uint64_t)min_ports, min_rate, w);
+	int rc = pm_scan_suspects(pm_an_scan(a), (uint64_t)min_ports, min_rate, w);
 	if (rc != 0) {
 		return pm_error_set(err, rc, 0, "internal_error: out of memory");
 	}
@@ -264,7 +266,7 @@ tool_first_scan_event(struct pm_tool_ctx *ctx, const struct pm_analysis *a,
 	(void)ctx;
 	(void)args;
 	(void)err;
-	pm_scan_first_event(&a->scan, w);
+	pm_scan_first_event(pm_an_scan(a), w);
 	return 0;
 }
 

@@ -13,8 +13,10 @@
  * Crafted: small Ethernet/IPv4 pcaps built in memory exercise TCP state,
  * client detection, retransmission, reordering, zero windows and a full table.
  */
+#include "addr.h"
 #include "analysis.h"
 #include "flow.h"
+#include "hosts.h"
 #include "pcapbuild.h"
 #include "table.h"
 #include "test.h"
@@ -108,7 +110,7 @@ check_total(struct current *c, char **f)
 	size_t pos = 0;
 	void *v;
 	const struct pm_flow_key *k;
-	while ((k = pm_table_next(&c->a.flows.flows, &pos, &v)) != NULL) {
+	while ((k = pm_table_next(&pm_an_flows(&c->a)->flows, &pos, &v)) != NULL) {
 		tcp += k->proto == PM_IPPROTO_TCP;
 		udp += k->proto == PM_IPPROTO_UDP;
 	}
@@ -119,14 +121,14 @@ check_total(struct current *c, char **f)
 	if (udp != num(f[3])) {
 		mismatch(c->path, "UDP flows %llu, tshark %s", udp, f[3]);
 	}
-	if ((unsigned long long)c->a.flows.hosts.count != num(f[4])) {
-		mismatch(c->path, "hosts %zu, tshark %s", c->a.flows.hosts.count, f[4]);
+	if ((unsigned long long)pm_an_hosts(&c->a)->hosts.count != num(f[4])) {
+		mismatch(c->path, "hosts %zu, tshark %s", pm_an_hosts(&c->a)->hosts.count, f[4]);
 	}
 	if (c->a.dec.tcp + c->a.dec.udp != num(f[5])) {
 		mismatch(c->path, "TCP+UDP packets %llu, tshark %s",
 		         (unsigned long long)(c->a.dec.tcp + c->a.dec.udp), f[5]);
 	}
-	if (c->a.flows.approximate) {
+	if (pm_an_flows(&c->a)->approximate) {
 		mismatch(c->path, "flow table approximate");
 	}
 }
@@ -145,7 +147,7 @@ check_conv(struct current *c, char **f)
 	k.proto = strcmp(f[1], "tcp") == 0 ? PM_IPPROTO_TCP : PM_IPPROTO_UDP;
 	k.pa = (uint16_t)num(f[3]);
 	k.pb = (uint16_t)num(f[5]);
-	const struct pm_flow *fl = pm_table_find(&c->a.flows.flows, &k);
+	const struct pm_flow *fl = pm_table_find(&pm_an_flows(&c->a)->flows, &k);
 	if (fl == NULL) {
 		mismatch(c->path, "%s %s:%s <-> %s:%s: no flow (tshark %s pkts)", f[1], f[2], f[3],
 		         f[4], f[5], f[6]);
@@ -167,7 +169,7 @@ check_host(struct current *c, char **f)
 	struct pm_host_key k;
 	memset(&k, 0, sizeof(k));
 	k.ipver = (uint8_t)pm_addr_parse(f[2], k.addr);
-	const struct pm_host *h = pm_table_find(&c->a.flows.hosts, &k);
+	const struct pm_host *h = pm_table_find(&pm_an_hosts(&c->a)->hosts, &k);
 	if (h == NULL) {
 		mismatch(c->path, "host %s: absent (tshark tx %s rx %s pkts)", f[2], f[3], f[5]);
 		return;
@@ -293,10 +295,10 @@ one_flow(struct pm_analysis *a, struct pcapbuf *b, struct pm_flow_key *key)
 	if (rc != 0) {
 		return NULL;
 	}
-	CHECK_EQ(a->flows.flows.count, 1);
+	CHECK_EQ(pm_an_flows(a)->flows.count, 1);
 	size_t pos = 0;
 	void *v = NULL;
-	const struct pm_flow_key *k = pm_table_next(&a->flows.flows, &pos, &v);
+	const struct pm_flow_key *k = pm_table_next(&pm_an_flows(a)->flows, &pos, &v);
 	CHECK(k != NULL);
 	if (k == NULL) {
 		pm_analysis_free(a);
@@ -357,7 +359,7 @@ crafted_closed(void)
 	hk.addr[0] = 10;
 	hk.addr[3] = 2;
 	hk.ipver = 4;
-	const struct pm_host *h = pm_table_find(&a.flows.hosts, &hk);
+	const struct pm_host *h = pm_table_find(&pm_an_hosts(&a)->hosts, &hk);
 	CHECK(h != NULL);
 	if (h != NULL) {
 		CHECK_EQ(h->pkts_sent, 5);
@@ -369,7 +371,7 @@ crafted_closed(void)
 		CHECK_EQ(h->ports, 1);
 	}
 	struct pm_port_key pk = { .port = SPORT, .proto = PM_IPPROTO_TCP };
-	const struct pm_port *pt = pm_table_find(&a.flows.ports, &pk);
+	const struct pm_port *pt = pm_table_find(&pm_an_hosts(&a)->ports, &pk);
 	CHECK(pt != NULL);
 	if (pt != NULL) {
 		CHECK_EQ(pt->packets, 8);
@@ -532,23 +534,23 @@ table_full(size_t max_bytes, bool expect_some)
 	if (rc != 0) {
 		return;
 	}
-	CHECK(a.flows.approximate);
-	CHECK(a.flows.flows.dropped > 0);
-	CHECK(a.flows.flows.count < FULL_FLOWS);
+	CHECK(pm_an_flows(&a)->approximate);
+	CHECK(pm_an_flows(&a)->flows.dropped > 0);
+	CHECK(pm_an_flows(&a)->flows.count < FULL_FLOWS);
 	if (expect_some) {
-		CHECK(a.flows.flows.count > 0);
+		CHECK(pm_an_flows(&a)->flows.count > 0);
 	}
-	CHECK_EQ(a.flows.flows.count + a.flows.flows.dropped, FULL_FLOWS);
-	CHECK_EQ(a.flows.dropped_packets, a.flows.flows.dropped);
+	CHECK_EQ(pm_an_flows(&a)->flows.count + pm_an_flows(&a)->flows.dropped, FULL_FLOWS);
+	CHECK_EQ(pm_an_flows(&a)->dropped_packets, pm_an_flows(&a)->flows.dropped);
 	/* The cap is a promise about memory: no table may hold more. */
-	if (a.flows.flows.bytes > max_bytes) {
+	if (pm_an_flows(&a)->flows.bytes > max_bytes) {
 		fprintf(stderr, "flows: table capped at %zu bytes holds %zu\n", max_bytes,
-		        a.flows.flows.bytes);
+		        pm_an_flows(&a)->flows.bytes);
 	}
-	CHECK(a.flows.flows.bytes <= max_bytes);
+	CHECK(pm_an_flows(&a)->flows.bytes <= max_bytes);
 	CHECK_EQ(a.dec.udp, FULL_FLOWS);
 	CHECK_EQ(a.dec.packets, FULL_FLOWS);
-	CHECK_EQ(a.flows.ip_packets, FULL_FLOWS);
+	CHECK_EQ(pm_an_flows(&a)->ip_packets, FULL_FLOWS);
 	pm_analysis_free(&a);
 }
 

@@ -5,11 +5,14 @@
  * windows and thresholds), then the recorded and crafted captures named in
  * captures/scans_expected.tsv when that file is present.
  */
+#include "addr.h"
 #include "analysis.h"
 #include "decode.h"
+#include "flow.h"
 #include "json.h"
 #include "pcapbuild.h"
 #include "scan.h"
+#include "scanview.h"
 #include "test.h"
 
 #include <stdbool.h>
@@ -107,9 +110,10 @@ src4(const struct pm_analysis *a, uint32_t v)
 {
 	uint8_t addr[16] = { 0 };
 	pb_be32(addr, v);
-	for (size_t i = 0; i < a->scan.n_srcs; i++) {
-		if (a->scan.srcs[i].ipver == 4 && memcmp(a->scan.srcs[i].addr, addr, 16) == 0) {
-			return &a->scan.srcs[i];
+	for (size_t i = 0; i < pm_an_scan(a)->n_srcs; i++) {
+		if (pm_an_scan(a)->srcs[i].ipver == 4 &&
+		    memcmp(pm_an_scan(a)->srcs[i].addr, addr, 16) == 0) {
+			return &pm_an_scan(a)->srcs[i];
 		}
 	}
 	return NULL;
@@ -122,7 +126,7 @@ in_suspects(const struct pm_analysis *a, const struct pm_scan_src *src, uint64_t
 	const struct pm_scan_src **v;
 	size_t n;
 	bool found = false;
-	CHECK_EQ(pm_scan_suspect_list(&a->scan, min_ports, min_rate, &v, &n), 0);
+	CHECK_EQ(pm_scan_suspect_list(pm_an_scan(a), min_ports, min_rate, &v, &n), 0);
 	for (size_t i = 0; i < n; i++) {
 		found |= v[i] == src;
 	}
@@ -150,7 +154,7 @@ syn_scan(void)
 	if (!run(&a, &b)) {
 		return;
 	}
-	CHECK_EQ(a.scan.n_srcs, 1); /* the target answered, it probed nothing */
+	CHECK_EQ(pm_an_scan(&a)->n_srcs, 1); /* the target answered, it probed nothing */
 	const struct pm_scan_src *s = src4(&a, SCANNER);
 	CHECK(s != NULL);
 	if (s != NULL) {
@@ -167,14 +171,14 @@ syn_scan(void)
 		CHECK(in_suspects(&a, s, 20, 5.0));
 		CHECK(!in_suspects(&a, s, 10, 1e9));
 	}
-	const struct pm_scan_probe *p = pm_scan_first(&a.scan);
+	const struct pm_scan_probe *p = pm_scan_first(pm_an_scan(&a));
 	CHECK(p != NULL);
 	if (p != NULL) {
 		CHECK_EQ(p->port, 22);
 		CHECK_EQ(p->flags, SYN);
 		CHECK_EQ(p->state, PM_SCAN_OPEN);
 	}
-	CHECK_EQ(a.scan.probes[a.scan.n_probes - 1].state, PM_SCAN_CLOSED);
+	CHECK_EQ(pm_an_scan(&a)->probes[pm_an_scan(&a)->n_probes - 1].state, PM_SCAN_CLOSED);
 	pm_analysis_free(&a);
 }
 
@@ -201,7 +205,7 @@ stealth_scans(void)
 	if (!run(&a, &b)) {
 		return;
 	}
-	CHECK_EQ(a.scan.n_srcs, 5);
+	CHECK_EQ(pm_an_scan(&a)->n_srcs, 5);
 	for (size_t t = 0; t < 5; t++) {
 		const struct pm_scan_src *s = src4(&a, SCANNER + (uint32_t)t);
 		CHECK(s != NULL);
@@ -216,7 +220,7 @@ stealth_scans(void)
 	pm_json_init(&w, 0);
 	pm_json_obj_begin(&w);
 	struct pm_scan_file fi = { "mem", 0, 0 };
-	CHECK_EQ(pm_scan_overview(&a.scan, &fi, 60, 20, &w), 0);
+	CHECK_EQ(pm_scan_overview(pm_an_scan(&a), &fi, 60, 20, &w), 0);
 	pm_json_obj_end(&w);
 	CHECK_EQ(pm_json_finish(&w), 0);
 	const char *want[] = { "\"fin_scan\"", "\"null_scan\"", "\"xmas_scan\"", "\"ack_scan\"",
@@ -278,7 +282,7 @@ udp_scan(void)
 	if (!run(&a, &b)) {
 		return;
 	}
-	CHECK_EQ(a.scan.n_srcs, 1);
+	CHECK_EQ(pm_an_scan(&a)->n_srcs, 1);
 	const struct pm_scan_src *s = src4(&a, SCANNER);
 	CHECK(s != NULL);
 	if (s != NULL) {
@@ -286,8 +290,8 @@ udp_scan(void)
 		CHECK_EQ(s->ports, 12);
 		size_t closed = 0, filtered = 0;
 		for (size_t i = s->lo; i < s->hi; i++) {
-			closed += a.scan.probes[i].state == PM_SCAN_CLOSED;
-			filtered += a.scan.probes[i].state == PM_SCAN_FILTERED;
+			closed += pm_an_scan(&a)->probes[i].state == PM_SCAN_CLOSED;
+			filtered += pm_an_scan(&a)->probes[i].state == PM_SCAN_FILTERED;
 		}
 		CHECK_EQ(closed, 10);
 		CHECK_EQ(filtered, 2);
@@ -311,7 +315,7 @@ icmp_sweep(void)
 	if (!run(&a, &b)) {
 		return;
 	}
-	CHECK_EQ(a.scan.n_srcs, 1);
+	CHECK_EQ(pm_an_scan(&a)->n_srcs, 1);
 	const struct pm_scan_src *s = src4(&a, SCANNER);
 	CHECK(s != NULL);
 	if (s != NULL) {
@@ -388,13 +392,13 @@ benign(void)
 	if (!run(&a, &b)) {
 		return;
 	}
-	CHECK_EQ(a.scan.n_srcs, 0);
-	CHECK(pm_scan_first(&a.scan) == NULL);
+	CHECK_EQ(pm_an_scan(&a)->n_srcs, 0);
+	CHECK(pm_scan_first(pm_an_scan(&a)) == NULL);
 	struct pm_json w;
 	pm_json_init(&w, 0);
 	pm_json_obj_begin(&w);
-	pm_scan_first_event(&a.scan, &w);
-	CHECK_EQ(pm_scan_suspects(&a.scan, 1, 0, &w), 0);
+	pm_scan_first_event(pm_an_scan(&a), &w);
+	CHECK_EQ(pm_scan_suspects(pm_an_scan(&a), 1, 0, &w), 0);
 	pm_json_obj_end(&w);
 	CHECK_EQ(pm_json_finish(&w), 0);
 	CHECK(w.buf != NULL && strstr(w.buf, "\"first_event\":null") != NULL);
@@ -430,11 +434,11 @@ slow_scan(void)
 	CHECK(pm_scan_rate(s) < 0.2);
 	CHECK(!in_suspects(&a, s, 10, 5.0));
 	CHECK(in_suspects(&a, s, 10, 0.1)); /* lowering min_rate_pps admits it */
-	CHECK(pm_scan_first(&a.scan) != NULL);
-	CHECK_EQ(pm_scan_window_max(&a.scan, s, 60000000000LL), 7);
-	CHECK_EQ(pm_scan_window_max(&a.scan, s, 1000000000000LL), 12);
-	CHECK_EQ(pm_scan_window_max(&a.scan, s, 5000000000LL), 1);
-	CHECK_EQ(pm_scan_window_max(&a.scan, s, 10000000000LL), 2);
+	CHECK(pm_scan_first(pm_an_scan(&a)) != NULL);
+	CHECK_EQ(pm_scan_window_max(pm_an_scan(&a), s, 60000000000LL), 7);
+	CHECK_EQ(pm_scan_window_max(pm_an_scan(&a), s, 1000000000000LL), 12);
+	CHECK_EQ(pm_scan_window_max(pm_an_scan(&a), s, 5000000000LL), 1);
+	CHECK_EQ(pm_scan_window_max(pm_an_scan(&a), s, 10000000000LL), 2);
 	pm_analysis_free(&a);
 }
 
@@ -452,9 +456,9 @@ ipv6_scan(void)
 	if (!run(&a, &b)) {
 		return;
 	}
-	CHECK_EQ(a.scan.n_srcs, 1);
-	if (a.scan.n_srcs == 1) {
-		const struct pm_scan_src *s = &a.scan.srcs[0];
+	CHECK_EQ(pm_an_scan(&a)->n_srcs, 1);
+	if (pm_an_scan(&a)->n_srcs == 1) {
+		const struct pm_scan_src *s = &pm_an_scan(&a)->srcs[0];
 		CHECK_EQ(s->ipver, 6);
 		CHECK_EQ(s->addr[15], 0xbb);
 		CHECK_EQ(s->tech[PM_SCAN_SYN], 12);
@@ -480,7 +484,7 @@ unreach_marks_flow(void)
 	size_t pos = 0, port = 0, other = 0;
 	void *v;
 	const struct pm_flow_key *k;
-	while ((k = pm_table_next(&a.flows.flows, &pos, &v)) != NULL) {
+	while ((k = pm_table_next(&pm_an_flows(&a)->flows, &pos, &v)) != NULL) {
 		const struct pm_flow *fl = v;
 		port += fl->unreach == PM_UNREACH_PORT;
 		other += fl->unreach == PM_UNREACH_OTHER;
@@ -532,7 +536,7 @@ real_captures(void)
 		}
 		const struct pm_scan_src **v;
 		size_t n;
-		CHECK_EQ(pm_scan_scanner_list(&a.scan, &v, &n), 0);
+		CHECK_EQ(pm_scan_scanner_list(pm_an_scan(&a), &v, &n), 0);
 		CHECK_EQ(n, real[i].scanners);
 		if (n != 0) {
 			char ip[48];
@@ -542,10 +546,10 @@ real_captures(void)
 			CHECK_STR(pm_scan_kind(v[0]), real[i].kind);
 		}
 		free(v);
-		CHECK_EQ(pm_scan_suspect_list(&a.scan, 10, 5.0, &v, &n), 0);
+		CHECK_EQ(pm_scan_suspect_list(pm_an_scan(&a), 10, 5.0, &v, &n), 0);
 		CHECK_EQ(n, real[i].suspects);
 		free(v);
-		if (real[i].scanners != 0 && pm_scan_first(&a.scan) == NULL) {
+		if (real[i].scanners != 0 && pm_scan_first(pm_an_scan(&a)) == NULL) {
 			fprintf(stderr, "%s: no first scan event\n", real[i].path);
 			CHECK(false);
 		}

@@ -5,6 +5,7 @@
  * -z conv,udp`), plus argument errors and the output-size bound on the
  * largest corpus captures.
  */
+#include "addr.h"
 #include "analysis.h"
 #include "flowview.h"
 #include "json.h"

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * analyser.h - the analyser interface: what one row of the analyser table
+ * (analysers.h) provides, and what the pass hands it for every packet.
+ *
+ * The pass reads each record once, decodes it, computes the canonical flow
+ * key, its hash tag and the direction, lets the flow table account the
+ * packet, and then offers the packet to every analyser whose want mask
+ * covers it: one predictable branch per analyser for a packet it does not
+ * want. After the last packet every analyser finishes, in table order, with
+ * read access to the analysers it declared it runs after. An analyser owns
+ * its state (state_size bytes, zeroed, allocated by the analysis) and
+ * whatever it allocates; free releases the latter, and mem reports both for
+ * the cache's accounting. Analysers never print and never see JSON-RPC.
+ */
+#ifndef PM_ANALYSER_H
+#define PM_ANALYSER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pm.h"
+
+struct pm_analysis;
+struct pm_analysis_opts;
+struct pm_flow;
+struct pm_flow_key;
+struct pm_pkt;
+
+/* Direction of a packet within its flow, seen from the flow's client. */
+#define PM_DIR_C2S 0 /* client to server */
+#define PM_DIR_S2C 1 /* server to client */
+
+/*
+ * Packet classes for want masks: exactly one bit per packet, from its
+ * transport protocol (a fragment other than the first is PM_WANT_OTHER_IP).
+ */
+#define PM_WANT_NON_IP   (1u << 0) /* no IPv4/IPv6 header (ARP, unknown link types, ...) */
+#define PM_WANT_TCP      (1u << 1) /* a TCP header was decoded */
+#define PM_WANT_UDP      (1u << 2) /* a UDP header was decoded */
+#define PM_WANT_ICMP     (1u << 3) /* an ICMP or ICMPv6 header was decoded */
+#define PM_WANT_OTHER_IP (1u << 4) /* IP without one of the above */
+#define PM_WANT_IP       (PM_WANT_TCP | PM_WANT_UDP | PM_WANT_ICMP | PM_WANT_OTHER_IP)
+#define PM_WANT_ALL      (PM_WANT_NON_IP | PM_WANT_IP)
+#define PM_WANT_ANY_APP  UINT64_MAX /* every flow label */
+
+/*
+ * Which packets an analyser observes: those whose class bit is in classes
+ * AND whose flow's label (enum pm_app; PM_APP_UNKNOWN for packets without a
+ * flow) has its bit in apps. Ports are wanted through the labels the port
+ * table gives them (label.h), so "UDP on 53" is classes UDP, apps DNS.
+ */
+struct pm_want {
+	uint32_t classes; /* PM_WANT_* bits */
+	uint64_t apps;    /* bit (1 << enum pm_app) per label; PM_WANT_ANY_APP for all */
+};
+
+/* What the pass computed once for one packet; valid only during observe. */
+struct pm_pass_pkt {
+	const struct pm_pkt *pkt;      /* the decoded packet; its bytes are valid during observe */
+	const struct pm_flow_key *key; /* canonical flow key; NULL for packets without IP */
+	uint64_t tag;                  /* the key's flow-table tag; 0 without a key */
+	struct pm_flow *flow;          /* the flow after this packet was accounted; NULL if none */
+	uint32_t cls;                  /* the packet's PM_WANT_* class bit */
+	uint8_t kdir;                  /* 0: the source is key->a, 1: the source is key->b */
+	uint8_t dir;                   /* PM_DIR_C2S or PM_DIR_S2C; PM_DIR_C2S without a flow */
+	uint8_t app;                   /* the flow's label (enum pm_app); 0 without a flow */
+};
+
+/* The finished analysers a finish function may read; see pm_an_dep. */
+struct pm_an_deps {
+	const struct pm_analysis *a; /* the analysis being finished */
+	uint32_t allowed;            /* bits (1 << enum pm_an_id) of the row's `after` */
+};
+
+/* One row of the analyser table. */
+struct pm_analyser {
+	const char *name;  /* "flows", "scan", ...; unique */
+	size_t state_size; /* bytes of state, zeroed before init */
+	uint32_t after;    /* bits (1 << enum pm_an_id) of analysers finished before this one */
+	struct pm_want want;
+	/* Set up the zeroed state; 0 or a negative pm_err (the analysis then fails). NULL: none. */
+	int (*init)(void *st, const struct pm_analysis_opts *o);
+	/* One packet the want mask covers. NULL: the analyser works at finish only. */
+	void (*observe)(void *st, const struct pm_pass_pkt *pp);
+	/* After the pass, in table order. NULL: nothing to do. */
+	void (*finish)(void *st, const struct pm_an_deps *deps);
+	/* Release what init, observe and finish allocated (not the state itself). NULL: none. */
+	void (*free)(void *st);
+	/* Bytes held, state included, for the analysis cache's accounting. NULL: state_size. */
+	size_t (*mem)(const void *st);
+};
+
+/*
+ * The finished state of analyser id, for a finish function. The id must be
+ * in the row's `after` mask (a debug build asserts it); returns NULL when
+ * that analyser did not run.
+ */
+const void *pm_an_dep(const struct pm_an_deps *deps, unsigned id);
+
+#endif /* PM_ANALYSER_H */

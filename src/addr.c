@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * addr.c - address text through inet_ntop/inet_pton (POSIX.1-2008), which
+ * write and read RFC 5952 IPv6 and dotted-quad IPv4.
+ */
+#include "addr.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+/* see addr.h */
+void
+pm_addr_str(const uint8_t addr[16], uint8_t ipver, char out[48])
+{
+	if (inet_ntop(ipver == 6 ? AF_INET6 : AF_INET, addr, out, 48) == NULL) {
+		snprintf(out, 48, "?");
+	}
+}
+
+/* see addr.h */
+int
+pm_addr_parse(const char *s, uint8_t addr[16])
+{
+	memset(addr, 0, 16);
+	if (inet_pton(AF_INET, s, addr) == 1) {
+		return 4;
+	}
+	if (inet_pton(AF_INET6, s, addr) == 1) {
+		return 6;
+	}
+	return 0;
+}

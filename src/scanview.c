@@ -1,0 +1,455 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * scanview.c - PortHunter's three views over the finished scan detector
+ * (scan_overview, list_suspects, first_scan_event) and the source lists
+ * they and the CLI share. Reads pm_scan only; sorts so output never
+ * depends on table order.
+ */
+#include "scanview.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "capture.h" /* pm_time_iso */
+#include "decode.h"
+#include "json.h"
+#include "scan.h"
+
+/* flag_stats keys, in technique order. */
+static const char *const tech_stats[PM_SCAN_TECH_COUNT] = {
+	"SYN", "FIN", "NULL", "XMAS", "ACK", "MAIMON", "CONNECT", "UDP", "ICMP",
+};
+
+static const char *const tech_patterns[PM_SCAN_TECH_COUNT] = {
+	"syn_scan",    "fin_scan",     "null_scan", "xmas_scan",  "ack_scan",
+	"maimon_scan", "connect_scan", "udp_scan",  "icmp_sweep",
+};
+
+static const char *
+state_name(uint8_t st)
+{
+	return st == PM_SCAN_OPEN ? "open" : st == PM_SCAN_CLOSED ? "closed" : "filtered";
+}
+
+static int
+cmp_addr(const struct pm_scan_src *a, const struct pm_scan_src *b)
+{
+	if (a->ipver != b->ipver) {
+		return a->ipver < b->ipver ? -1 : 1;
+	}
+	return memcmp(a->addr, b->addr, 16);
+}
+
+static int
+cmp_score(const void *x, const void *y)
+{
+	const struct pm_scan_src *a = *(const struct pm_scan_src *const *)x;
+	const struct pm_scan_src *b = *(const struct pm_scan_src *const *)y;
+	double sa = pm_scan_score(a), sb = pm_scan_score(b);
+	if (sa != sb) {
+		return sa > sb ? -1 : 1;
+	}
+	if (a->targets != b->targets) {
+		return a->targets > b->targets ? -1 : 1;
+	}
+	return cmp_addr(a, b);
+}
+
+static int
+cmp_targets(const void *x, const void *y)
+{
+	const struct pm_scan_src *a = *(const struct pm_scan_src *const *)x;
+	const struct pm_scan_src *b = *(const struct pm_scan_src *const *)y;
+	if (a->targets != b->targets) {
+		return a->targets > b->targets ? -1 : 1;
+	}
+	if (a->pkts != b->pkts) {
+		return a->pkts > b->pkts ? -1 : 1;
+	}
+	return cmp_addr(a, b);
+}
+
+static int
+select_srcs(const struct pm_scan *s, bool scanners, uint64_t min_ports, double min_rate,
+            const struct pm_scan_src ***out, size_t *n)
+{
+	*n = 0;
+	*out = malloc(s->n_srcs * sizeof(**out) + 1);
+	if (*out == NULL) {
+		return PM_E_NOMEM;
+	}
+	for (size_t i = 0; i < s->n_srcs; i++) {
+		const struct pm_scan_src *src = &s->srcs[i];
+		bool in = scanners ? src->is_scanner
+		                   : src->targets >= min_ports && pm_scan_rate(src) >= min_rate;
+		if (in) {
+			(*out)[(*n)++] = src;
+		}
+	}
+	qsort(*out, *n, sizeof(**out), scanners ? cmp_targets : cmp_score);
+	return 0;
+}
+
+/* see scanview.h */
+int
+pm_scan_suspect_list(const struct pm_scan *s, uint64_t min_ports, double min_rate,
+                     const struct pm_scan_src ***out, size_t *n)
+{
+	return select_srcs(s, false, min_ports != 0 ? min_ports : 1, min_rate, out, n);
+}
+
+/* see scanview.h */
+int
+pm_scan_scanner_list(const struct pm_scan *s, const struct pm_scan_src ***out, size_t *n)
+{
+	return select_srcs(s, true, 0, 0, out, n);
+}
+
+/* see scanview.h */
+void
+pm_scan_flags_str(uint16_t flags, char out[48])
+{
+	static const struct {
+		uint16_t bit;
+		const char *name;
+	} bits[] = { { PM_TCP_SYN, "SYN" }, { PM_TCP_FIN, "FIN" }, { PM_TCP_RST, "RST" },
+		     { PM_TCP_PSH, "PSH" }, { PM_TCP_ACK, "ACK" }, { PM_TCP_URG, "URG" } };
+	size_t n = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < PM_ARRAY_LEN(bits); i++) {
+		if ((flags & bits[i].bit) != 0) {
+			n += (size_t)snprintf(out + n, 48 - n, "%s%s", n != 0 ? "," : "",
+			                      bits[i].name);
+		}
+	}
+	if (n == 0) {
+		snprintf(out, 48, "none");
+	}
+}
+
+static void
+kaddr(struct pm_json *w, const char *k, const uint8_t *addr, uint8_t ipver)
+{
+	char buf[48];
+	pm_addr_str(addr, ipver, buf);
+	pm_json_kstr(w, k, buf);
+}
+
+static void
+ktime(struct pm_json *w, const char *k, int64_t ts)
+{
+	char buf[40];
+	pm_time_iso(ts, buf);
+	pm_json_kstr(w, k, buf);
+}
+
+/* techniques: [{name, count}] by count descending, then technique order. */
+static void
+techniques(struct pm_json *w, const struct pm_scan_src *src)
+{
+	bool done[PM_SCAN_TECH_COUNT] = { false };
+	pm_json_key(w, "techniques");
+	pm_json_arr_begin(w);
+	for (;;) {
+		int best = -1;
+		for (int t = 0; t < PM_SCAN_TECH_COUNT; t++) {
+			if (!done[t] && src->tech[t] != 0 &&
+			    (best < 0 || src->tech[t] > src->tech[best])) {
+				best = t;
+			}
+		}
+		if (best < 0) {
+			break;
+		}
+		done[best] = true;
+		pm_json_obj_begin(w);
+		pm_json_kstr(w, "name", pm_scan_tech_name((enum pm_scan_tech)best));
+		pm_json_ku64(w, "count", src->tech[best]);
+		pm_json_obj_end(w);
+	}
+	pm_json_arr_end(w);
+}
+
+/* The members every source entry shares. */
+static void
+src_common(struct pm_json *w, const struct pm_scan_src *src)
+{
+	kaddr(w, "ip", src->addr, src->ipver);
+	pm_json_kstr(w, "kind", pm_scan_kind(src));
+	pm_json_ku64(w, "distinct_ports", src->ports);
+	pm_json_ku64(w, "distinct_hosts", src->hosts);
+	pm_json_ku64(w, "distinct_targets", src->targets);
+	pm_json_kdbl(w, "rate_pps", pm_scan_rate(src), 3);
+	techniques(w, src);
+	ktime(w, "first_seen", src->first);
+	ktime(w, "last_seen", src->last);
+	pm_json_ku64(w, "open_ports_found", src->open);
+}
+
+static void
+scanner_obj(struct pm_json *w, const struct pm_scan *s, const struct pm_scan_src *src,
+            int64_t window_ns)
+{
+	pm_json_obj_begin(w);
+	src_common(w, src);
+	pm_json_ku64(w, "pkts", src->pkts);
+	pm_json_key(w, "flag_stats");
+	pm_json_obj_begin(w);
+	for (int t = 0; t < PM_SCAN_TECH_COUNT; t++) {
+		pm_json_ku64(w, tech_stats[t], src->tech[t]);
+	}
+	pm_json_obj_end(w);
+	pm_json_ku64(w, "max_targets_in_window", pm_scan_window_max(s, src, window_ns));
+	pm_json_obj_end(w);
+}
+
+/* A probe of a scanner, for the target and port tables. */
+struct hit {
+	const struct pm_scan_probe *p;
+};
+
+static int
+cmp_hit_target(const void *x, const void *y)
+{
+	const struct pm_scan_probe *a = ((const struct hit *)x)->p, *b = ((const struct hit *)y)->p;
+	if (a->ipver != b->ipver) {
+		return a->ipver < b->ipver ? -1 : 1;
+	}
+	return pm_scan_cmp_target(a, b);
+}
+
+struct row {
+	const struct pm_scan_probe *p; /* a probe of the group: dst and port */
+	uint64_t a, b;                 /* targets: pkts, ports_hit; ports: hits */
+};
+
+static int
+cmp_row_target(const void *x, const void *y)
+{
+	const struct row *a = x, *b = y;
+	if (a->a != b->a) {
+		return a->a > b->a ? -1 : 1;
+	}
+	if (a->p->ipver != b->p->ipver) {
+		return a->p->ipver < b->p->ipver ? -1 : 1;
+	}
+	return memcmp(a->p->dst, b->p->dst, 16);
+}
+
+static int
+cmp_row_port(const void *x, const void *y)
+{
+	const struct row *a = x, *b = y;
+	if (a->a != b->a) {
+		return a->a > b->a ? -1 : 1;
+	}
+	return (a->p->port > b->p->port) - (a->p->port < b->p->port);
+}
+
+static int
+cmp_hit_port(const void *x, const void *y)
+{
+	const struct pm_scan_probe *a = ((const struct hit *)x)->p, *b = ((const struct hit *)y)->p;
+	return (a->port > b->port) - (a->port < b->port);
+}
+
+/* targets: probed hosts by probe packets; port_distribution: TCP/UDP ports by probes. */
+static int
+tables(struct pm_json *w, const struct pm_scan *s, uint64_t top_k)
+{
+	struct hit *h = malloc(s->n_probes * sizeof(*h) + 1);
+	struct row *r = malloc(s->n_probes * sizeof(*r) + 1);
+	if (h == NULL || r == NULL) {
+		free(h);
+		free(r);
+		return PM_E_NOMEM;
+	}
+	size_t n = 0, nr = 0;
+	for (size_t i = 0; i < s->n_srcs; i++) {
+		for (size_t j = s->srcs[i].lo; s->srcs[i].is_scanner && j < s->srcs[i].hi; j++) {
+			h[n++].p = &s->probes[j];
+		}
+	}
+	qsort(h, n, sizeof(*h), cmp_hit_target);
+	for (size_t i = 0; i < n; i++) {
+		const struct pm_scan_probe *p = h[i].p, *q = i > 0 ? h[i - 1].p : NULL;
+		if (q == NULL || q->ipver != p->ipver || memcmp(q->dst, p->dst, 16) != 0) {
+			r[nr++] = (struct row){ p, 0, 0 };
+		}
+		r[nr - 1].a += p->pkts;
+		r[nr - 1].b += !pm_scan_probe_is_icmp(p) &&
+		               (q == NULL || cmp_hit_target(&h[i - 1], &h[i]) != 0);
+	}
+	qsort(r, nr, sizeof(*r), cmp_row_target);
+	pm_json_key(w, "targets");
+	pm_json_arr_begin(w);
+	for (size_t i = 0; i < nr && i < top_k; i++) {
+		pm_json_obj_begin(w);
+		kaddr(w, "ip", r[i].p->dst, r[i].p->ipver);
+		pm_json_ku64(w, "pkts", r[i].a);
+		pm_json_ku64(w, "ports_hit", r[i].b);
+		pm_json_obj_end(w);
+	}
+	pm_json_arr_end(w);
+	pm_json_page(w, "targets", nr, top_k, 0);
+
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!pm_scan_probe_is_icmp(h[i].p)) {
+			h[m++] = h[i];
+		}
+	}
+	qsort(h, m, sizeof(*h), cmp_hit_port);
+	nr = 0;
+	for (size_t i = 0; i < m; i++) {
+		if (i == 0 || h[i - 1].p->port != h[i].p->port) {
+			r[nr++] = (struct row){ h[i].p, 0, 0 };
+		}
+		r[nr - 1].a++;
+	}
+	qsort(r, nr, sizeof(*r), cmp_row_port);
+	pm_json_key(w, "port_distribution");
+	pm_json_arr_begin(w);
+	for (size_t i = 0; i < nr && i < top_k; i++) {
+		pm_json_obj_begin(w);
+		pm_json_ku64(w, "port", r[i].p->port);
+		pm_json_ku64(w, "hits", r[i].a);
+		pm_json_obj_end(w);
+	}
+	pm_json_arr_end(w);
+	pm_json_page(w, "port_distribution", nr, top_k, 0);
+	free(h);
+	free(r);
+	return 0;
+}
+
+/* see scanview.h */
+int
+pm_scan_overview(const struct pm_scan *s, const struct pm_scan_file *fi, double window_s,
+                 uint64_t top_k, struct pm_json *w)
+{
+	const struct pm_scan_src **v;
+	size_t n;
+	if (pm_scan_scanner_list(s, &v, &n) != 0) {
+		return PM_E_NOMEM;
+	}
+	int64_t window_ns = (int64_t)(window_s * 1e9);
+	pm_json_key(w, "overview");
+	pm_json_obj_begin(w);
+	pm_json_kstr(w, "file", fi->file);
+	pm_json_ku64(w, "total_pkts", fi->total_pkts);
+	pm_json_kdbl(w, "interval_s", fi->interval_s, 6);
+	pm_json_key(w, "scanners");
+	pm_json_arr_begin(w);
+	uint64_t used[PM_SCAN_TECH_COUNT] = { 0 };
+	for (size_t i = 0; i < n; i++) {
+		if (i < top_k) {
+			scanner_obj(w, s, v[i], window_ns);
+		}
+		for (int t = 0; t < PM_SCAN_TECH_COUNT; t++) {
+			used[t] += v[i]->tech[t];
+		}
+	}
+	pm_json_arr_end(w);
+	pm_json_page(w, "scanners", n, top_k, 0);
+	free(v);
+	int rc = tables(w, s, top_k);
+	pm_json_key(w, "suspected_patterns");
+	pm_json_arr_begin(w);
+	for (int t = 0; t < PM_SCAN_TECH_COUNT; t++) {
+		if (used[t] != 0) {
+			pm_json_str(w, tech_patterns[t]);
+		}
+	}
+	pm_json_arr_end(w);
+	pm_json_key(w, "thresholds");
+	pm_json_obj_begin(w);
+	pm_json_ku64(w, "scanner_min_targets", PM_SCAN_MIN_TARGETS);
+	pm_json_ku64(w, "kind_few", PM_SCAN_FEW);
+	pm_json_kdbl(w, "time_window_s", window_s, 6);
+	pm_json_obj_end(w);
+	pm_json_kbool(w, "approximate", s->approximate);
+	pm_json_obj_end(w);
+	return rc;
+}
+
+/* see scanview.h */
+int
+pm_scan_suspects(const struct pm_scan *s, uint64_t min_ports, double min_rate, struct pm_json *w)
+{
+	const struct pm_scan_src **v;
+	size_t n;
+	if (pm_scan_suspect_list(s, min_ports, min_rate, &v, &n) != 0) {
+		return PM_E_NOMEM;
+	}
+	pm_json_key(w, "suspects");
+	pm_json_arr_begin(w);
+	for (size_t i = 0; i < n; i++) {
+		pm_json_obj_begin(w);
+		src_common(w, v[i]);
+		pm_json_key(w, "flags_seen");
+		pm_json_arr_begin(w);
+		for (int t = 0; t < PM_SCAN_TECH_COUNT; t++) {
+			if (v[i]->tech[t] != 0) {
+				pm_json_str(w, tech_stats[t]);
+			}
+		}
+		pm_json_arr_end(w);
+		pm_json_ku64(w, "pkts", v[i]->pkts);
+		pm_json_kdbl(w, "score", pm_scan_score(v[i]), 3);
+		pm_json_obj_end(w);
+	}
+	pm_json_arr_end(w);
+	pm_json_page(w, "suspects", n, n, 0);
+	free(v);
+	pm_json_key(w, "thresholds");
+	pm_json_obj_begin(w);
+	pm_json_ku64(w, "min_ports", min_ports);
+	pm_json_kdbl(w, "min_rate_pps", min_rate, 6);
+	pm_json_ku64(w, "kind_few", PM_SCAN_FEW);
+	pm_json_obj_end(w);
+	pm_json_kbool(w, "approximate", s->approximate);
+	return 0;
+}
+
+/* see scanview.h */
+void
+pm_scan_first_event(const struct pm_scan *s, struct pm_json *w)
+{
+	const struct pm_scan_probe *p = pm_scan_first(s);
+	pm_json_key(w, "first_event");
+	if (p == NULL) {
+		pm_json_null(w);
+		return;
+	}
+	char flags[48], pn[8];
+	pm_json_obj_begin(w);
+	ktime(w, "ts", p->ts);
+	kaddr(w, "src", p->src, p->ipver);
+	kaddr(w, "dst", p->dst, p->ipver);
+	pm_json_key(w, "port");
+	if (pm_scan_probe_is_icmp(p)) {
+		pm_json_null(w);
+	} else {
+		pm_json_u64(w, p->port);
+	}
+	pm_json_key(w, "flags");
+	if (p->proto == PM_IPPROTO_TCP) {
+		pm_scan_flags_str(p->flags, flags);
+		pm_json_str(w, flags);
+	} else {
+		pm_json_null(w);
+	}
+	pm_json_kstr(w, "technique", pm_scan_tech_name((enum pm_scan_tech)p->tech));
+	snprintf(pn, sizeof(pn), "%s",
+	         p->proto == PM_IPPROTO_TCP    ? "TCP"
+	         : p->proto == PM_IPPROTO_UDP  ? "UDP"
+	         : p->proto == PM_IPPROTO_ICMP ? "ICMP"
+	                                       : "ICMPv6");
+	pm_json_kstr(w, "protocol", pn);
+	pm_json_kstr(w, "state", state_name(p->state));
+	pm_json_obj_end(w);
+}
