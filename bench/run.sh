@@ -9,11 +9,16 @@
 # 3. runs bench_walk on it (wall time of every walk method, see bench/README.md);
 # 4. times capinfos and `pcapmcp info` once each on the same file, for reference;
 # 5. with valgrind installed, counts instructions per packet (callgrind) on a
-#    small generated capture of $BENCH_SMALL packets (default 20000).
+#    small generated capture of $BENCH_SMALL packets (default 20000);
+# 6. with BENCH_BASE=<git revision>, builds that revision in a temporary
+#    worktree and times its whole analysis (`pcapmcp summary --json`) against
+#    this tree's, alternating runs on the same file, and compares both
+#    binaries' instruction counts on the small capture: "after / before".
 # Everything printed is also written to $BUILD/bench/results.txt.
 set -euo pipefail
 
 BUILD=${1:-build/bench}
+BASE=${BENCH_BASE:-}
 BIG=${BENCH_FILE:-bench/data/big.pcap}
 SIZE=${BENCH_SIZE:-1.1G}
 SMALL_N=${BENCH_SMALL:-20000}
@@ -132,6 +137,58 @@ main() {
 	fi
 }
 
+# Seconds of user+system CPU and of wall time for one run of "$@", as "cpu wall".
+cpu_wall() {
+	local t0 t1 u0 u1
+	t0=$(date +%s.%N)
+	u0=$(awk '{ print $14 + $15 + $16 + $17 }' /proc/$BASHPID/stat)
+	"$@" >/dev/null
+	t1=$(date +%s.%N)
+	u1=$(awk '{ print $14 + $15 + $16 + $17 }' /proc/$BASHPID/stat)
+	echo "$(echo "($u1 - $u0) / $(getconf CLK_TCK)" | bc -l) $(echo "$t1 - $t0" | bc -l)"
+}
+
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# The whole analysis of this tree against revision $BASE, same file, same run.
+versus_base() {
+	echo
+	echo "== whole analysis: this tree against $BASE ($RUNS alternating runs each, medians)"
+	local wt=$OUT/base-tree
+	rm -rf "$wt"
+	git worktree prune
+	git worktree add -q --detach "$wt" "$BASE"
+	make -s -C "$wt" BUILD=build/bench CFLAGS='-O2 -g -DNDEBUG' build/bench/pcapmcp >/dev/null
+	local before=$wt/build/bench/pcapmcp after=$BUILD/pcapmcp
+	: >"$OUT/vs.txt"
+	for _ in $(seq "$RUNS"); do
+		read -r bc bw < <(cpu_wall "$before" summary --json "$BIG")
+		read -r ac aw < <(cpu_wall "$after" summary --json "$BIG")
+		echo "$bc $bw $ac $aw" >>"$OUT/vs.txt"
+	done
+	printf '%-10s %10s %10s %10s\n' "" before after "after/before (median of pairs)"
+	printf '%-10s %10.3f %10.3f %10.3f\n' "cpu s" \
+		"$(awk '{ print $1 }' "$OUT/vs.txt" | median)" "$(awk '{ print $3 }' "$OUT/vs.txt" | median)" \
+		"$(awk '{ print $3 / $1 }' "$OUT/vs.txt" | median)"
+	printf '%-10s %10.3f %10.3f %10.3f\n' "wall s" \
+		"$(awk '{ print $2 }' "$OUT/vs.txt" | median)" "$(awk '{ print $4 }' "$OUT/vs.txt" | median)" \
+		"$(awk '{ print $4 / $2 }' "$OUT/vs.txt" | median)"
+	if command -v valgrind >/dev/null; then
+		local small=$OUT/small.pcap ib ia
+		[ -f "$small" ] || "$GEN" -n "$SMALL_N" "$small" 2>/dev/null
+		ib=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$before" summary --json \
+			"$small" 2>&1 >/dev/null | awk '/Collected/ { print $4 }')
+		ia=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$after" summary --json \
+			"$small" 2>&1 >/dev/null | awk '/Collected/ { print $4 }')
+		printf '%-10s %10s %10s %10.4f   (callgrind, whole process, %s packets)\n' "Ir" "$ib" "$ia" \
+			"$(echo "$ia / $ib" | bc -l)" "$SMALL_N"
+	fi
+	git worktree remove --force "$wt"
+}
+
 mkdir -p "$OUT" "$(dirname "$BIG")"
-main 2>&1 | tee "$RESULTS"
+{
+	main
+	if [ -n "$BASE" ]; then versus_base; fi
+} 2>&1 | tee "$RESULTS"
 echo "results written to $RESULTS"
