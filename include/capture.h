@@ -203,9 +203,6 @@ const char *pm_format_name(enum pm_format f);
  */
 int64_t pm_tsresol_to_ns(uint64_t units, uint8_t tsresol);
 
-/* Write ts_ns as ISO-8601 UTC with nanoseconds ("2024-01-02T03:04:05.123456789Z"). */
-void pm_time_iso(int64_t ts_ns, char out[40]);
-
 /*
  * private: the window and the format walkers, shared by capture.c, pcap.c and
  * pcapng.c. Not for callers.

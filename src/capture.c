@@ -19,7 +19,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cursor.h"
@@ -491,28 +490,4 @@ pm_tsresol_to_ns(uint64_t units, uint8_t tsresol)
 		return 0; /* 10^-28 s units: no 64-bit count reaches a nanosecond */
 	}
 	return (int64_t)(units / div);
-}
-
-/* see capture.h */
-void
-pm_time_iso(int64_t ts_ns, char out[40])
-{
-	int64_t sec = ts_ns / 1000000000;
-	int64_t ns = ts_ns % 1000000000;
-	if (ns < 0) {
-		ns += 1000000000;
-		sec -= 1;
-	}
-	time_t t = (time_t)sec;
-	struct tm tm;
-	if (gmtime_r(&t, &tm) == NULL) {
-		snprintf(out, 40, "invalid");
-		return;
-	}
-	char tmp[96];
-	int n = snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02d.%09dZ", tm.tm_year + 1900,
-	                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)ns);
-	size_t len = n > 0 && n < 40 ? (size_t)n : 0; /* years past 9999 do not fit: give "" */
-	memcpy(out, tmp, len);
-	out[len] = '\0';
 }

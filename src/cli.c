@@ -18,6 +18,7 @@
 #include "cache.h"
 #include "decode.h"
 #include "flowview.h"
+#include "isotime.h"
 #include "json.h"
 #include "jsonparse.h"
 #include "mcp.h"

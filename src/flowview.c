@@ -17,6 +17,7 @@
 
 #include "analysis.h"
 #include "decode.h"
+#include "isotime.h"
 #include "json.h"
 
 /* see flowview.h */

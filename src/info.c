@@ -12,6 +12,7 @@
 
 #include "capture.h"
 #include "decode.h"
+#include "isotime.h"
 #include "json.h"
 
 /* see info.h */

@@ -19,6 +19,7 @@
 #include "capture.h"
 #include "decode.h"
 #include "flow.h"
+#include "isotime.h"
 #include "json.h"
 
 /* see scan.h */

@@ -14,6 +14,7 @@
 
 #include "analysis.h"
 #include "decode.h"
+#include "isotime.h"
 #include "json.h"
 
 /* see summary.h */

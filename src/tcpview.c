@@ -18,6 +18,7 @@
 
 #include "analysis.h"
 #include "decode.h"
+#include "isotime.h"
 #include "json.h"
 
 /* Which TCP flows a TCP view looks at: by the server endpoint. */

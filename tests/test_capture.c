@@ -6,6 +6,7 @@
  */
 #include "capture.h"
 #include "guard.h"
+#include "isotime.h"
 #include "test.h"
 
 #include <stdbool.h>
