@@ -42,7 +42,7 @@ enum pm_format {
 /* One record handed to the caller. */
 struct pm_rec {
 	int64_t ts_ns;       /* nanoseconds since the Unix epoch (UTC) */
-	const uint8_t *data; /* caplen bytes; valid until the next pm_capture_next */
+	const uint8_t *data; /* caplen bytes; see pm_capture_next_moves for how long */
 	uint32_t caplen;     /* bytes captured */
 	uint32_t len;        /* bytes on the wire */
 	uint32_t iface;      /* index into pm_capture.ifaces */
@@ -73,6 +73,7 @@ struct pm_capture {
 	/* private: */
 	struct pm_source src; /* the bytes; the walkers read through it */
 	int (*next)(struct pm_capture *c, struct pm_rec *r); /* the format's walker */
+	size_t (*peek)(const struct pm_capture *c);          /* bytes its next call reads */
 	struct pm_arena arena;
 	size_t ifaces_cap, sections_cap, nrb_cap;
 	uint32_t rec_hdr_len; /* pcap: 16, or 24 for the modified format */
@@ -103,11 +104,42 @@ PM_MUST_CHECK int pm_capture_open_mem(struct pm_capture *c, const uint8_t *p, si
                                       struct pm_error *err);
 
 /*
+ * Open a capture over a source the caller opened with pm_source_open_* (to
+ * choose its sizes, as tests do). The capture takes the source over, also
+ * on failure; *src must not be used or closed afterwards. As above.
+ */
+PM_MUST_CHECK int pm_capture_open_source(struct pm_capture *c, const struct pm_source *src,
+                                         struct pm_error *err);
+
+/*
  * Read the next record into *r. Returns 1 for a record, 0 at the end of the
  * capture (check c->damaged: the walk may have ended at damage), or PM_E_IO /
  * PM_E_NOMEM when the source or memory failed.
  */
 PM_MUST_CHECK int pm_capture_next(struct pm_capture *c, struct pm_rec *r);
+
+/*
+ * Whether the next pm_capture_next may invalidate the bytes of records it
+ * returned earlier.
+ *
+ * A record's data is valid at least until the next pm_capture_next. When
+ * this returns false, that next call neither moves nor releases any byte of
+ * the window, so the data of every record returned since it last returned
+ * true (or since the open) stays valid through the call as well. True means
+ * the call may move them: the read() source will refill (moving the unread
+ * tail to the front of its buffer, or growing the buffer) because the next
+ * record, or a pcapng block before it, is not wholly in the window; or the
+ * mmap source will release the pages behind the walk (once every
+ * PM_RELEASE_STEP bytes). A caller that keeps pointers into the last few
+ * records (a prefetch queue) finishes with them before that call.
+ *
+ * Always false over pm_capture_open_mem, once the whole input is in the
+ * window, and once the walk has ended. It errs only towards true (at the
+ * very end of a read() input, or before a block that ends the walk as
+ * damage). Cheap: it peeks at the next record header in the window (pcapng:
+ * at the block headers up to the next packet block) and changes nothing.
+ */
+bool pm_capture_next_moves(const struct pm_capture *c);
 
 /*
  * Close the file and free the window, keeping the metadata (interfaces,

@@ -9,6 +9,8 @@
 #ifndef PM_PCAP_H
 #define PM_PCAP_H
 
+#include <stddef.h>
+
 #include "pm.h"
 
 struct pm_capture;
@@ -26,5 +28,12 @@ PM_MUST_CHECK int pm_pcap_open(struct pm_capture *c, struct pm_error *err);
  * ended (end of file, or damage recorded in the source).
  */
 int pm_pcap_next(struct pm_capture *c, struct pm_rec *r);
+
+/*
+ * Bytes from the walk position that the next pm_pcap_next asks the source
+ * for: the record header, plus the record's captured length when the
+ * header is already in the window. Reads the window only.
+ */
+size_t pm_pcap_peek(const struct pm_capture *c);
 
 #endif /* PM_PCAP_H */

@@ -10,6 +10,8 @@
 #ifndef PM_PCAPNG_H
 #define PM_PCAPNG_H
 
+#include <stddef.h>
+
 #include "pm.h"
 
 struct pm_capture;
@@ -27,5 +29,14 @@ PM_MUST_CHECK int pm_pcapng_open(struct pm_capture *c, struct pm_error *err);
  * recorded in the source).
  */
 int pm_pcapng_next(struct pm_capture *c, struct pm_rec *r);
+
+/*
+ * Bytes from the walk position that the next pm_pcapng_next asks the source
+ * for, at most: the blocks up to and including the next packet block, as
+ * far as their headers are in the window (each section header switching the
+ * byte order as the walk does), plus the first header or block that is not.
+ * Reads the window only; stops at a length the walk would call damage.
+ */
+size_t pm_pcapng_peek(const struct pm_capture *c);
 
 #endif /* PM_PCAPNG_H */

@@ -29,14 +29,15 @@ static const struct magic {
 	bool big_endian;       /* pcap: the file's byte order; pcapng: unused */
 	int (*open)(struct pm_capture *c, struct pm_error *err);
 	int (*next)(struct pm_capture *c, struct pm_rec *r);
+	size_t (*peek)(const struct pm_capture *c);
 } magics[] = {
-	{ 0xA1B2C3D4, PM_FMT_PCAP, true, pm_pcap_open, pm_pcap_next },
-	{ 0xD4C3B2A1, PM_FMT_PCAP, false, pm_pcap_open, pm_pcap_next },
-	{ 0xA1B23C4D, PM_FMT_PCAP_NSEC, true, pm_pcap_open, pm_pcap_next },
-	{ 0x4D3CB2A1, PM_FMT_PCAP_NSEC, false, pm_pcap_open, pm_pcap_next },
-	{ 0xA1B2CD34, PM_FMT_PCAP_MODIFIED, true, pm_pcap_open, pm_pcap_next },
-	{ 0x34CDB2A1, PM_FMT_PCAP_MODIFIED, false, pm_pcap_open, pm_pcap_next },
-	{ 0x0A0D0D0A, PM_FMT_PCAPNG, false, pm_pcapng_open, pm_pcapng_next },
+	{ 0xA1B2C3D4, PM_FMT_PCAP, true, pm_pcap_open, pm_pcap_next, pm_pcap_peek },
+	{ 0xD4C3B2A1, PM_FMT_PCAP, false, pm_pcap_open, pm_pcap_next, pm_pcap_peek },
+	{ 0xA1B23C4D, PM_FMT_PCAP_NSEC, true, pm_pcap_open, pm_pcap_next, pm_pcap_peek },
+	{ 0x4D3CB2A1, PM_FMT_PCAP_NSEC, false, pm_pcap_open, pm_pcap_next, pm_pcap_peek },
+	{ 0xA1B2CD34, PM_FMT_PCAP_MODIFIED, true, pm_pcap_open, pm_pcap_next, pm_pcap_peek },
+	{ 0x34CDB2A1, PM_FMT_PCAP_MODIFIED, false, pm_pcap_open, pm_pcap_next, pm_pcap_peek },
+	{ 0x0A0D0D0A, PM_FMT_PCAPNG, false, pm_pcapng_open, pm_pcapng_next, pm_pcapng_peek },
 };
 
 /* Names of well-known non-capture files, for a helpful error. */
@@ -92,6 +93,7 @@ detect(struct pm_capture *c, struct pm_error *err)
 			c->format = magics[i].format;
 			c->big_endian = magics[i].big_endian;
 			c->next = magics[i].next;
+			c->peek = magics[i].peek;
 			return magics[i].open(c, err);
 		}
 	}
@@ -135,6 +137,15 @@ pm_capture_open_mem(struct pm_capture *c, const uint8_t *p, size_t n, struct pm_
 
 /* see capture.h */
 int
+pm_capture_open_source(struct pm_capture *c, const struct pm_source *src, struct pm_error *err)
+{
+	init(c);
+	c->src = *src;
+	return open_detect(c, 0, err);
+}
+
+/* see capture.h */
+int
 pm_capture_open_file(struct pm_capture *c, const char *path, enum pm_io io, struct pm_error *err)
 {
 	init(c);
@@ -173,6 +184,16 @@ pm_capture_next(struct pm_capture *c, struct pm_rec *r)
 		return s->io_errno == ENOMEM ? PM_E_NOMEM : PM_E_IO;
 	}
 	return 0;
+}
+
+/* see capture.h */
+bool
+pm_capture_next_moves(const struct pm_capture *c)
+{
+	if (c->src.done) {
+		return false;
+	}
+	return pm_source_moves(&c->src, c->peek(c));
 }
 
 /* see capture.h */

@@ -134,3 +134,16 @@ pm_pcap_next(struct pm_capture *c, struct pm_rec *r)
 	s->off += hl + caplen;
 	return 1;
 }
+
+/* see pcap.h */
+size_t
+pm_pcap_peek(const struct pm_capture *c)
+{
+	const struct pm_source *s = &c->src;
+	size_t hl = c->rec_hdr_len;
+	if (s->win_len - s->off < hl) {
+		return hl;
+	}
+	struct pm_cur cur = pm_cur_init(s->win + s->off + 8, 4); /* caplen */
+	return hl + pm_cur_u32x(&cur, c->sect_big_endian);
+}

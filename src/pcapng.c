@@ -571,3 +571,33 @@ pm_pcapng_next(struct pm_capture *c, struct pm_rec *r)
 		}
 	}
 }
+
+/* see pcapng.h */
+size_t
+pm_pcapng_peek(const struct pm_capture *c)
+{
+	const struct pm_source *s = &c->src;
+	bool be = c->sect_big_endian;
+	size_t at = s->off;
+	/* Each pass moves at by a whole block of at least BLOCK_MIN bytes inside the window. */
+	for (;;) {
+		if (s->win_len - at < BLOCK_MIN) {
+			return at - s->off + BLOCK_MIN; /* header, and an SHB's byte-order magic */
+		}
+		struct pm_cur head = pm_cur_init(s->win + at, BLOCK_MIN);
+		if (pm_cur_be32(&head) == BT_SHB) {
+			pm_cur_skip(&head, 4);
+			be = pm_cur_be32(&head) == SHB_BOM;
+		}
+		head = pm_cur_init(s->win + at, 8);
+		uint32_t type = pm_cur_u32x(&head, be);
+		uint32_t len = pm_cur_u32x(&head, be);
+		if (len < BLOCK_MIN || len % 4 != 0 || len > PM_MAX_RECORD) {
+			return at - s->off + BLOCK_MIN; /* the walk ends here as damage */
+		}
+		if (len > s->win_len - at || type == BT_EPB || type == BT_SPB || type == BT_PB) {
+			return at - s->off + len;
+		}
+		at += len;
+	}
+}
