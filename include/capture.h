@@ -2,11 +2,14 @@
 /*
  * capture.h - PCAP and PCAPNG readers over one record-walking core.
  *
- * A capture is walked record by record over a byte window. Two sources feed
- * the window: the whole file mapped with mmap (pm_capture_open_file with
- * PM_IO_MMAP), or read() into a large buffer that is refilled as the walk
- * advances (PM_IO_READ; also pipes and "-" for stdin). pm_capture_open_mem
- * walks a caller's span directly (tests, fuzzing). All give identical records.
+ * A capture is walked record by record over a byte window (source.h). Two
+ * sources feed the window: the whole file mapped with mmap
+ * (pm_capture_open_file with PM_IO_MMAP), or read() into a large buffer that
+ * is refilled as the walk advances (PM_IO_READ; also pipes and "-" for
+ * stdin). pm_capture_open_mem walks a caller's span directly (tests,
+ * fuzzing). All give identical records. capture.c opens the source and picks
+ * the format walker (pcap.h, pcapng.h) from a table of magic numbers; the
+ * walkers fill the metadata declared in capmeta.h.
  *
  * Formats: classic pcap (µs and ns magics, both byte orders, the 24-byte-record
  * "modified" variant), and pcapng (draft-ietf-opsawg-pcapng: SHB in both byte
@@ -25,13 +28,9 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "capmeta.h" /* struct pm_iface, pm_section, pm_nrb_entry, pm_block_counts */
 #include "pm.h"
-
-enum pm_io {
-	PM_IO_DEFAULT = 0, /* the faster source as measured in bench/ (read) */
-	PM_IO_MMAP,
-	PM_IO_READ,
-};
+#include "source.h" /* enum pm_io, struct pm_source */
 
 enum pm_format {
 	PM_FMT_PCAP = 1,      /* a1b2c3d4: microsecond timestamps */
@@ -40,71 +39,15 @@ enum pm_format {
 	PM_FMT_PCAPNG,
 };
 
-/* ISB option bits in pm_iface.isb_present. */
-#define PM_ISB_STARTTIME    (1u << 0)
-#define PM_ISB_ENDTIME      (1u << 1)
-#define PM_ISB_IFRECV       (1u << 2)
-#define PM_ISB_IFDROP       (1u << 3)
-#define PM_ISB_FILTERACCEPT (1u << 4)
-#define PM_ISB_OSDROP       (1u << 5)
-#define PM_ISB_USRDELIV     (1u << 6)
-
-/* One capture interface: the pcap file header, or one pcapng IDB. */
-struct pm_iface {
-	uint32_t linktype;        /* LINKTYPE_* number (pcap: low 16 bits of the header field) */
-	uint32_t snaplen;         /* bytes; 0 = no limit */
-	uint8_t tsresol;          /* pcapng if_tsresol byte: bit 7 = power of 2, else power of 10 */
-	int64_t tsoffset_s;       /* if_tsoffset, seconds added to every timestamp */
-	int fcslen;               /* FCS bytes at the end of each frame; -1 unknown */
-	uint32_t section;         /* index into pm_capture.sections */
-	const char *name;         /* if_name, NUL-terminated, or NULL; arena-owned */
-	const char *description;  /* if_description or NULL; arena-owned */
-	uint64_t packets;         /* records read for this interface */
-	uint32_t isb_count;       /* ISBs seen; the last one's values are kept */
-	uint32_t isb_present;     /* PM_ISB_* bits present in the last ISB */
-	int64_t isb_starttime_ns; /* ns since the epoch */
-	int64_t isb_endtime_ns;   /* ns since the epoch */
-	uint64_t isb_ifrecv;      /* packets received by the interface */
-	uint64_t isb_ifdrop;      /* packets dropped by the interface */
-	uint64_t isb_filteraccept; /* packets accepted by the capture filter */
-	uint64_t isb_osdrop;       /* packets dropped by the OS */
-	uint64_t isb_usrdeliv;     /* packets delivered to the user */
-};
-
-/* One pcapng section (one SHB); a classic pcap file has one. */
-struct pm_section {
-	bool big_endian;       /* byte order of this section */
-	uint16_t major, minor; /* format version */
-	int64_t length;        /* section length from the SHB; -1 = unspecified */
-	uint32_t first_iface;  /* index of its first interface in pm_capture.ifaces */
-	uint32_t n_ifaces;     /* interfaces defined in this section */
-	const char *hardware;  /* shb_hardware or NULL; arena-owned */
-	const char *os;        /* shb_os or NULL; arena-owned */
-	const char *userappl;  /* shb_userappl or NULL; arena-owned */
-};
-
-/* One address-to-name record from a pcapng NRB. */
-struct pm_nrb_entry {
-	uint8_t family;   /* 4 or 6 */
-	uint8_t addr[16]; /* network order; IPv4 uses the first 4 bytes */
-	const char *name; /* first name of the record; arena-owned */
-};
-
 /* One record handed to the caller. */
 struct pm_rec {
 	int64_t ts_ns;       /* nanoseconds since the Unix epoch (UTC) */
-	const uint8_t *data; /* caplen bytes; valid until the next pm_capture_next */
+	const uint8_t *data; /* caplen bytes; see pm_capture_next_moves for how long */
 	uint32_t caplen;     /* bytes captured */
 	uint32_t len;        /* bytes on the wire */
 	uint32_t iface;      /* index into pm_capture.ifaces */
 	uint32_t linktype;   /* copy of ifaces[iface].linktype */
 	bool has_ts;         /* false for pcapng Simple Packet Blocks, which carry no time */
-};
-
-/* Counts of the pcapng block types seen, for `info`. */
-struct pm_block_counts {
-	uint64_t shb, idb, epb, spb, pb, nrb, isb, dsb, custom, unknown;
-	uint32_t dsb_types[4]; /* first distinct DSB secrets types, 0 = unused */
 };
 
 struct pm_capture {
@@ -128,27 +71,15 @@ struct pm_capture {
 	uint32_t pcap_fcs_bits; /* pcap header: bits 26-31 of the link-type field */
 
 	/* private: */
+	struct pm_source src; /* the bytes; the walkers read through it */
+	int (*next)(struct pm_capture *c, struct pm_rec *r); /* the format's walker */
+	size_t (*peek)(const struct pm_capture *c);          /* bytes its next call reads */
 	struct pm_arena arena;
-	int fd;       /* read source, or -1 */
-	bool own_fd;  /* close fd in pm_capture_close */
-	uint8_t *map; /* mmap source, or NULL */
-	size_t map_len;
-	size_t advised; /* mmap: bytes behind the walk already released */
-	uint8_t *buf;   /* read source buffer; owned */
-	size_t buf_cap;
-	const uint8_t *win; /* current window onto the file */
-	size_t win_len;     /* bytes in the window */
-	size_t off;         /* walk position inside the window */
-	uint64_t win_base;  /* file offset of win[0] */
-	bool eof;           /* nothing more will arrive beyond the window */
-	bool done;          /* the walk has ended */
-	size_t need;        /* bytes from off the walker needs next */
 	size_t ifaces_cap, sections_cap, nrb_cap;
 	uint32_t rec_hdr_len; /* pcap: 16, or 24 for the modified format */
 	size_t rec_max;   /* pcap: bytes of the largest record the walk accepts, header included */
 	uint32_t tick_ns; /* pcap: ns per sub-second unit (1000 or 1) */
 	bool sect_big_endian; /* pcapng: byte order of the current section */
-	int io_errno;         /* errno of a failed read(), or 0 */
 };
 
 /*
@@ -174,6 +105,14 @@ PM_MUST_CHECK int pm_capture_open_mem(struct pm_capture *c, const uint8_t *p, si
                                       struct pm_error *err);
 
 /*
+ * Open a capture over a source the caller opened with pm_source_open_* (to
+ * choose its sizes, as tests do). The capture takes the source over, also
+ * on failure; *src must not be used or closed afterwards. As above.
+ */
+PM_MUST_CHECK int pm_capture_open_source(struct pm_capture *c, const struct pm_source *src,
+                                         struct pm_error *err);
+
+/*
  * Read the next record into *r. Returns 1 for a record, 0 at the end of the
  * capture (check c->damaged: the walk may have ended at damage), or PM_E_IO /
  * PM_E_NOMEM when the source or memory failed.
@@ -182,11 +121,24 @@ PM_MUST_CHECK int pm_capture_next(struct pm_capture *c, struct pm_rec *r);
 
 /*
  * Whether the next pm_capture_next may invalidate the bytes of records it
- * returned before (the read() source will move or grow its buffer, or the
- * mmap source will release pages behind the walk). While this is false,
- * every record returned since the last time it was true stays readable
- * across the next call. A caller that keeps pointers into recent records (a
- * prefetch queue) finishes with them when this returns true.
+ * returned earlier.
+ *
+ * A record's data is valid at least until the next pm_capture_next. When
+ * this returns false, that next call neither moves nor releases any byte of
+ * the window, so the data of every record returned since it last returned
+ * true (or since the open) stays valid through the call as well. True means
+ * the call may move them: the read() source will refill (moving the unread
+ * tail to the front of its buffer, or growing the buffer) because the next
+ * record, or a pcapng block before it, is not wholly in the window; or the
+ * mmap source will release the pages behind the walk (once every
+ * PM_RELEASE_STEP bytes). A caller that keeps pointers into the last few
+ * records (a prefetch queue) finishes with them before that call.
+ *
+ * Always false over pm_capture_open_mem, once the whole input is in the
+ * window, and once the walk has ended. It errs only towards true (at the
+ * very end of a read() input, or before a block that ends the walk as
+ * damage). Cheap: it peeks at the next record header in the window (pcapng:
+ * at the block headers up to the next packet block) and changes nothing.
  */
 bool pm_capture_next_moves(const struct pm_capture *c);
 
@@ -207,33 +159,5 @@ const char *pm_linktype_desc(uint32_t linktype);
 
 /* "pcap", "pcap-nsec", "pcap-modified" or "pcapng". */
 const char *pm_format_name(enum pm_format f);
-
-/*
- * Nanoseconds per tick for a pcapng if_tsresol byte, as the conversion of a
- * 64-bit timestamp to ns: returns ts_ns for `units` ticks (saturating).
- */
-int64_t pm_tsresol_to_ns(uint64_t units, uint8_t tsresol);
-
-/* Write ts_ns as ISO-8601 UTC with nanoseconds ("2024-01-02T03:04:05.123456789Z"). */
-void pm_time_iso(int64_t ts_ns, char out[40]);
-
-/*
- * private: the window and the format walkers, shared by capture.c, pcap.c and
- * pcapng.c. Not for callers.
- *
- * pm_capture_want returns true when n bytes are available at win + off,
- * refilling the read() buffer if needed; false at the end of the input (or
- * on a read error, which sets io_errno). It may move the window, so pointers
- * into it are taken only after the call. pm_capture_damage ends the walk and
- * records why, at file offset win_base + at; it returns 0.
- */
-bool pm_capture_want(struct pm_capture *c, size_t n);
-int pm_capture_damage(struct pm_capture *c, int code, size_t at, const char *fmt, ...)
-    PM_PRINTF(4, 5);
-struct pm_iface *pm_capture_add_iface(struct pm_capture *c);
-int pm_pcap_open(struct pm_capture *c, struct pm_error *err);
-int pm_pcap_next(struct pm_capture *c, struct pm_rec *r);
-int pm_pcapng_open(struct pm_capture *c, struct pm_error *err);
-int pm_pcapng_next(struct pm_capture *c, struct pm_rec *r);
 
 #endif /* PM_CAPTURE_H */

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * jsonparse.h - a strict JSON parser (RFC 8259) that builds a tree of
- * struct pm_jv in the caller's arena, and accessors for that tree.
+ * struct pm_jv (jsontree.h) in the caller's arena.
  *
  * The parser accepts exactly the RFC 8259 grammar over RFC 3629 UTF-8, without
  * recursion and with a cap on depth, input size and value count. It takes no
  * extensions (comments, trailing commas, NaN, single quotes). It does not
- * write JSON itself: pm_json_value hands a parsed value to the writer in
- * json.h.
+ * write JSON itself: pm_json_value (jsontree.h) hands a parsed value to the
+ * writer in json.h.
  */
 #ifndef PM_JSONPARSE_H
 #define PM_JSONPARSE_H
@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "json.h"
+#include "jsontree.h" /* struct pm_jv, its accessors, pm_json_value */
 #include "pm.h"
 
 struct pm_arena;
@@ -42,36 +43,6 @@ struct pm_arena;
 #define PM_JSON_MAX_PARSE_VALUES 1000000u    /* values per document (keys not counted) */
 #define PM_JSON_MAX_PARSE_INPUT  (16u << 20) /* default input limit, bytes */
 
-enum pm_jv_type {
-	PM_JV_NULL,
-	PM_JV_BOOL,
-	PM_JV_NUM,
-	PM_JV_STR,
-	PM_JV_ARR,
-	PM_JV_OBJ,
-};
-
-struct pm_jv_member;
-
-/* One parsed value. Which fields mean something depends on type. */
-struct pm_jv {
-	enum pm_jv_type type;      /* which fields below apply */
-	bool b;                    /* BOOL: the value */
-	bool is_int;               /* NUM: integral and within int64; i is exact */
-	const char *s;             /* STR: decoded UTF-8; NUM: source text. NUL-terminated; arena */
-	size_t len;                /* STR, NUM: bytes in s; ARR: items; OBJ: members */
-	double d;                  /* NUM: nearest double (strtod, C locale); may be +-inf */
-	int64_t i;                 /* NUM: exact value when is_int, else 0 */
-	const struct pm_jv *items; /* ARR: len values in order; NULL when empty; arena */
-	const struct pm_jv_member *members; /* OBJ: len members in input order; NULL when empty */
-};
-
-struct pm_jv_member {
-	const char *key; /* decoded UTF-8, NUL-terminated (may also hold NUL); arena */
-	size_t key_len;  /* bytes in key */
-	struct pm_jv value;
-};
-
 /* Limits for pm_json_parse_limits; a zero field takes the default. */
 struct pm_json_limits {
 	size_t max_input;  /* bytes of input; default PM_JSON_MAX_PARSE_INPUT */
@@ -96,39 +67,5 @@ PM_MUST_CHECK int pm_json_parse(const uint8_t *p, size_t n, struct pm_arena *a,
 PM_MUST_CHECK int pm_json_parse_limits(const uint8_t *p, size_t n, const struct pm_json_limits *lim,
                                        struct pm_arena *a, const struct pm_jv **out,
                                        struct pm_error *err);
-
-/*
- * The value of the member named key (NUL-terminated) in obj; the last one when
- * the key repeats. NULL when absent or when obj is not an object. Linear in
- * the member count.
- */
-const struct pm_jv *pm_jv_get(const struct pm_jv *obj, const char *key);
-
-/* v is non-NULL and of type t. */
-bool pm_jv_is(const struct pm_jv *v, enum pm_jv_type t);
-
-/*
- * The decoded string as a C string (in the arena), or NULL when v is not a
- * string or the string holds a NUL byte (which a C string would cut short:
- * "a.pcap\u0000.txt" must not become "a.pcap"). Use v->s and v->len for those.
- */
-const char *pm_jv_str(const struct pm_jv *v);
-
-/* Store the exact integer value of v; false (and *out untouched) unless v->is_int. */
-bool pm_jv_int(const struct pm_jv *v, int64_t *out);
-
-/* Store v's value as a double; false unless v is a number with a finite double. */
-bool pm_jv_num(const struct pm_jv *v, double *out);
-
-/* Store v's boolean; false unless v is true or false. */
-bool pm_jv_bool(const struct pm_jv *v, bool *out);
-
-/*
- * Write the parsed value v (NULL writes null) at the writer's current
- * position, without recursion. Numbers are written from their source text,
- * so they round-trip exactly; strings and keys are written with pm_json_strn
- * escaping. A tree nested deeper than the writer allows sets its error.
- */
-void pm_json_value(struct pm_json *w, const struct pm_jv *v);
 
 #endif /* PM_JSONPARSE_H */

@@ -1,128 +1,44 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * capture.c - the two byte sources (mmap, read()) and the window the format
- * walkers in pcap.c and pcapng.c read through; format detection by magic.
+ * capture.c - opens a byte source (source.c), picks the format walker from a
+ * table of magic numbers and dispatches each record to it; link-type and
+ * format names.
  *
- * The mmap source releases pages behind the walk (MADV_DONTNEED) so resident
- * memory stays flat however large the file. The read() source keeps one
- * buffer, moving the unread tail to its front before each refill; a record
- * larger than the buffer grows it, up to PM_MAX_RECORD.
+ * The walkers (pcap.c, pcapng.c) read through the source and never call back
+ * up here. An unknown magic is named in the error, with a guess at what the
+ * file is when it is a well-known non-capture.
  */
-#define _DEFAULT_SOURCE /* madvise */
 #include "capture.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "cursor.h"
+#include "pcap.h"
+#include "pcapng.h"
 
-#define RELEASE_STEP      (32u << 20) /* mmap: release pages behind the walk in steps this big */
-#define NEXT_MOVES_BLOCKS 64          /* pcapng blocks pm_capture_next_moves looks ahead */
-
-/* see capture.h */
-int
-pm_capture_damage(struct pm_capture *c, int code, size_t at, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	c->damaged = true;
-	c->done = true;
-	c->damage.code = code;
-	c->damage.offset = (size_t)c->win_base + at;
-	vsnprintf(c->damage.msg, sizeof(c->damage.msg), fmt, ap);
-	va_end(ap);
-	return 0;
-}
-
-/* Move the unread tail to the front of the buffer and read until n bytes are there. */
-static bool
-refill(struct pm_capture *c, size_t n)
-{
-	size_t tail = c->win_len - c->off;
-	if (n > c->buf_cap) {
-		size_t cap = c->buf_cap;
-		while (cap < n) {
-			cap *= 2;
-		}
-		uint8_t *b = realloc(c->buf, cap);
-		if (b == NULL) {
-			c->io_errno = ENOMEM;
-			return false;
-		}
-		c->buf = b;
-		c->buf_cap = cap;
-	}
-	memmove(c->buf, c->buf + c->off, tail);
-	c->win_base += c->off;
-	c->off = 0;
-	c->win_len = tail;
-	c->win = c->buf;
-	while (c->win_len < n) {
-		ssize_t got = read(c->fd, c->buf + c->win_len, c->buf_cap - c->win_len);
-		if (got < 0 && errno == EINTR) {
-			continue;
-		}
-		if (got < 0) {
-			c->io_errno = errno;
-			c->eof = true;
-			return false;
-		}
-		if (got == 0) {
-			c->eof = true;
-			return false;
-		}
-		c->win_len += (size_t)got;
-	}
-	return true;
-}
-
-/* see capture.h */
-bool
-pm_capture_want(struct pm_capture *c, size_t n)
-{
-	if (PM_LIKELY(n <= c->win_len - c->off)) {
-		return true;
-	}
-	if (c->eof || c->fd < 0 || n > PM_MAX_RECORD + 64) {
-		return false;
-	}
-	return refill(c, n);
-}
-
-/* see capture.h */
-struct pm_iface *
-pm_capture_add_iface(struct pm_capture *c)
-{
-	if (c->n_ifaces == c->ifaces_cap) {
-		if (c->n_ifaces >= PM_MAX_IFACES) {
-			return NULL;
-		}
-		size_t cap = c->ifaces_cap != 0 ? c->ifaces_cap * 2 : 8;
-		struct pm_iface *n =
-		    pm_arena_array(&c->arena, cap, sizeof(*n), _Alignof(struct pm_iface));
-		if (n == NULL) {
-			return NULL;
-		}
-		if (c->n_ifaces != 0) {
-			memcpy(n, c->ifaces, c->n_ifaces * sizeof(*n));
-		}
-		c->ifaces = n;
-		c->ifaces_cap = cap;
-	}
-	struct pm_iface *i = &c->ifaces[c->n_ifaces++];
-	memset(i, 0, sizeof(*i));
-	i->tsresol = 6;
-	i->fcslen = -1;
-	return i;
-}
+/*
+ * The magics, read as a big-endian 32-bit number from the first 4 bytes. A
+ * classic pcap magic also gives the file's byte order: a1b2c3d4 read
+ * big-endian means the writer was big-endian. pcapng's block type reads the
+ * same in both orders; each SHB's byte-order magic decides.
+ */
+static const struct magic {
+	uint32_t be32;         /* the first 4 bytes, big-endian */
+	enum pm_format format; /* what they announce */
+	bool big_endian;       /* pcap: the file's byte order; pcapng: unused */
+	int (*open)(struct pm_capture *c, struct pm_error *err);
+	int (*next)(struct pm_capture *c, struct pm_rec *r);
+	size_t (*peek)(const struct pm_capture *c);
+} magics[] = {
+	{ 0xA1B2C3D4, PM_FMT_PCAP, true, pm_pcap_open, pm_pcap_next, pm_pcap_peek },
+	{ 0xD4C3B2A1, PM_FMT_PCAP, false, pm_pcap_open, pm_pcap_next, pm_pcap_peek },
+	{ 0xA1B23C4D, PM_FMT_PCAP_NSEC, true, pm_pcap_open, pm_pcap_next, pm_pcap_peek },
+	{ 0x4D3CB2A1, PM_FMT_PCAP_NSEC, false, pm_pcap_open, pm_pcap_next, pm_pcap_peek },
+	{ 0xA1B2CD34, PM_FMT_PCAP_MODIFIED, true, pm_pcap_open, pm_pcap_next, pm_pcap_peek },
+	{ 0x34CDB2A1, PM_FMT_PCAP_MODIFIED, false, pm_pcap_open, pm_pcap_next, pm_pcap_peek },
+	{ 0x0A0D0D0A, PM_FMT_PCAPNG, false, pm_pcapng_open, pm_pcapng_next, pm_pcapng_peek },
+};
 
 /* Names of well-known non-capture files, for a helpful error. */
 static const char *
@@ -155,34 +71,34 @@ guess_magic(const uint8_t *p, size_t n)
 	return NULL;
 }
 
+/* The source is open: look the magic up and let its walker read the file header. */
 static int
 detect(struct pm_capture *c, struct pm_error *err)
 {
-	if (!pm_capture_want(c, 4)) {
-		if (c->io_errno != 0) {
-			return pm_error_set(err, PM_E_IO, 0, "read: %s", strerror(c->io_errno));
+	struct pm_source *s = &c->src;
+	c->file_size = s->file_size;
+	c->io = s->io;
+	if (!pm_source_want(s, 4)) {
+		if (s->io_errno != 0) {
+			return pm_error_set(err, PM_E_IO, 0, "read: %s", strerror(s->io_errno));
 		}
 		return pm_error_set(
 		    err, PM_E_UNSUPPORTED, 0,
-		    "not a capture: file is %zu bytes, too short for a magic number", c->win_len);
+		    "not a capture: file is %zu bytes, too short for a magic number", s->win_len);
 	}
-	struct pm_cur cur = pm_cur_init(c->win, 4);
+	struct pm_cur cur = pm_cur_init(s->win, 4);
 	uint32_t be = pm_cur_be32(&cur);
-	switch (be) {
-	case 0x0A0D0D0A:
-		return pm_pcapng_open(c, err);
-	case 0xA1B2C3D4:
-	case 0xD4C3B2A1:
-	case 0xA1B23C4D:
-	case 0x4D3CB2A1:
-	case 0xA1B2CD34:
-	case 0x34CDB2A1:
-		return pm_pcap_open(c, err);
-	default:
-		break;
+	for (size_t i = 0; i < PM_ARRAY_LEN(magics); i++) {
+		if (magics[i].be32 == be) {
+			c->format = magics[i].format;
+			c->big_endian = magics[i].big_endian;
+			c->next = magics[i].next;
+			c->peek = magics[i].peek;
+			return magics[i].open(c, err);
+		}
 	}
-	const uint8_t *p = c->win;
-	const char *what = guess_magic(p, c->win_len);
+	const uint8_t *p = s->win;
+	const char *what = guess_magic(p, s->win_len);
 	return pm_error_set(err, PM_E_UNSUPPORTED, 0,
 	                    "not a pcap or pcapng capture: magic bytes %02x %02x %02x %02x%s%s",
 	                    p[0], p[1], p[2], p[3], what != NULL ? ", looks like " : "",
@@ -193,8 +109,21 @@ static void
 init(struct pm_capture *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->fd = -1;
+	pm_source_init(&c->src);
 	pm_arena_init(&c->arena, 64u << 20);
+}
+
+/* Detect the format over the open source; close the capture on failure. */
+static int
+open_detect(struct pm_capture *c, int rc, struct pm_error *err)
+{
+	if (rc == 0) {
+		rc = detect(c, err);
+	}
+	if (rc != 0) {
+		pm_capture_close(c);
+	}
+	return rc;
 }
 
 /* see capture.h */
@@ -202,74 +131,17 @@ int
 pm_capture_open_mem(struct pm_capture *c, const uint8_t *p, size_t n, struct pm_error *err)
 {
 	init(c);
-	c->win = p;
-	c->win_len = n;
-	c->eof = true;
-	c->file_size = n;
-	c->io = PM_IO_MMAP;
-	int rc = detect(c, err);
-	if (rc != 0) {
-		pm_capture_close(c);
-	}
-	return rc;
+	pm_source_open_mem(&c->src, p, n);
+	return open_detect(c, 0, err);
 }
 
-static int
-open_map(struct pm_capture *c, size_t size, struct pm_error *err)
+/* see capture.h */
+int
+pm_capture_open_source(struct pm_capture *c, const struct pm_source *src, struct pm_error *err)
 {
-	void *m = mmap(NULL, size, PROT_READ, MAP_PRIVATE, c->fd, 0);
-	if (m == MAP_FAILED) {
-		return pm_error_set(err, PM_E_IO, 0, "mmap: %s", strerror(errno));
-	}
-	(void)madvise(m, size, MADV_SEQUENTIAL);
-	c->map = m;
-	c->map_len = size;
-	c->win = m;
-	c->win_len = size;
-	c->eof = true;
-	c->io = PM_IO_MMAP;
-	return 0;
-}
-
-static int
-open_read(struct pm_capture *c, struct pm_error *err)
-{
-	c->buf = malloc(PM_READ_BUF);
-	if (c->buf == NULL) {
-		return pm_error_set(err, PM_E_NOMEM, 0, "out of memory for the read buffer");
-	}
-	c->buf_cap = PM_READ_BUF;
-	c->win = c->buf;
-	c->io = PM_IO_READ;
-#ifdef POSIX_FADV_SEQUENTIAL
-	(void)posix_fadvise(c->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-#endif
-	return 0;
-}
-
-/* Set up the source over c->fd (already open) and read the file header. */
-static int
-open_source(struct pm_capture *c, const char *name, enum pm_io io, struct pm_error *err)
-{
-	struct stat st;
-	if (fstat(c->fd, &st) != 0) {
-		return pm_error_set(err, PM_E_IO, 0, "%s: %s", name, strerror(errno));
-	}
-	if (S_ISDIR(st.st_mode)) {
-		return pm_error_set(err, PM_E_IO, 0, "%s: is a directory", name);
-	}
-	if (S_ISREG(st.st_mode)) {
-		c->file_size = (uint64_t)st.st_size;
-	}
-	int rc;
-	/* mmap needs a regular, non-empty file that fits the address space. */
-	if (io == PM_IO_MMAP && S_ISREG(st.st_mode) && st.st_size > 0 &&
-	    (uint64_t)st.st_size <= SIZE_MAX) {
-		rc = open_map(c, (size_t)st.st_size, err);
-	} else {
-		rc = open_read(c, err);
-	}
-	return rc != 0 ? rc : detect(c, err);
+	init(c);
+	c->src = *src;
+	return open_detect(c, 0, err);
 }
 
 /* see capture.h */
@@ -277,25 +149,7 @@ int
 pm_capture_open_file(struct pm_capture *c, const char *path, enum pm_io io, struct pm_error *err)
 {
 	init(c);
-	int rc;
-	if (strcmp(path, "-") == 0) {
-		c->fd = STDIN_FILENO;
-		io = PM_IO_READ;
-	} else {
-		c->fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (c->fd < 0) {
-			rc = pm_error_set(err, PM_E_IO, 0, "%s: %s", path, strerror(errno));
-			goto out_close;
-		}
-		c->own_fd = true;
-	}
-	rc = open_source(c, path, io, err);
-	if (rc == 0) {
-		return 0;
-	}
-out_close:
-	pm_capture_close(c);
-	return rc;
+	return open_detect(c, pm_source_open_file(&c->src, path, io, NULL, err), err);
 }
 
 /* see capture.h */
@@ -304,108 +158,49 @@ pm_capture_open_fd(struct pm_capture *c, int fd, const char *name, enum pm_io io
                    struct pm_error *err)
 {
 	init(c);
-	c->fd = fd;
-	int rc = open_source(c, name, io, err);
-	if (rc != 0) {
-		pm_capture_close(c);
-	}
-	return rc;
-}
-
-/* mmap: hand back the pages the walk has left behind. */
-static void
-release_behind(struct pm_capture *c)
-{
-	if (c->map == NULL || c->off - c->advised < RELEASE_STEP) {
-		return;
-	}
-	size_t page = (size_t)sysconf(_SC_PAGESIZE);
-	size_t upto = c->off & ~(page - 1);
-	(void)madvise(c->map + c->advised, upto - c->advised, MADV_DONTNEED);
-	c->advised = upto;
+	return open_detect(c, pm_source_open_fd(&c->src, fd, name, io, NULL, err), err);
 }
 
 /* see capture.h */
 int
 pm_capture_next(struct pm_capture *c, struct pm_rec *r)
 {
-	if (c->done) {
+	struct pm_source *s = &c->src;
+	if (s->done) {
 		return 0;
 	}
-	release_behind(c);
-	int rc = c->format == PM_FMT_PCAPNG ? pm_pcapng_next(c, r) : pm_pcap_next(c, r);
-	c->bytes_read = c->win_base + c->off;
-	if (rc == 0 && c->io_errno != 0) {
-		c->done = true;
-		return c->io_errno == ENOMEM ? PM_E_NOMEM : PM_E_IO;
+	pm_source_step(s);
+	int rc = c->next(c, r);
+	c->bytes_read = s->win_base + s->off;
+	if (rc != 0) {
+		return rc;
 	}
-	return rc;
+	if (s->damaged) {
+		c->damaged = true;
+		c->damage = s->damage;
+	}
+	if (s->io_errno != 0) {
+		s->done = true;
+		return s->io_errno == ENOMEM ? PM_E_NOMEM : PM_E_IO;
+	}
+	return 0;
 }
 
 /* see capture.h */
 bool
 pm_capture_next_moves(const struct pm_capture *c)
 {
-	if (c->done) {
+	if (c->src.done) {
 		return false;
 	}
-	if (c->map != NULL) {
-		return c->off - c->advised >= RELEASE_STEP; /* release_behind is due */
-	}
-	if (c->fd < 0 || c->eof) {
-		return false; /* a memory span, or nothing more to read: the window stays */
-	}
-	/* The read() source refills when the next record is not wholly in the window. */
-	size_t left = c->win_len - c->off;
-	if (c->format != PM_FMT_PCAPNG) {
-		if (left >= c->rec_max) {
-			return false; /* any record the walk accepts fits */
-		}
-		if (left < c->rec_hdr_len) {
-			return true;
-		}
-		struct pm_cur cur = pm_cur_init(c->win + c->off, c->rec_hdr_len);
-		pm_cur_skip(&cur, 8);
-		return c->rec_hdr_len + (size_t)pm_cur_u32x(&cur, c->sect_big_endian) > left;
-	}
-	/* pcapng: the next call reads blocks up to the next packet block; all must fit. */
-	struct pm_cur cur = pm_cur_init(c->win + c->off, left);
-	for (int i = 0; i < NEXT_MOVES_BLOCKS; i++) {
-		struct pm_cur head = cur;
-		uint32_t type = pm_cur_be32(&head);
-		size_t len = pm_cur_u32x(&head, c->sect_big_endian);
-		/* A section header may switch the byte order; a bad length ends the walk. */
-		if (!pm_cur_ok(&head) || type == 0x0A0D0D0A || len < 12 ||
-		    len > pm_cur_left(&cur)) {
-			return true;
-		}
-		pm_cur_skip(&cur, len);
-		if (type == 2 || type == 3 || type == 6) { /* PB, SPB, EPB */
-			return false;
-		}
-	}
-	return true;
+	return pm_source_moves(&c->src, c->peek(c));
 }
 
 /* see capture.h */
 void
 pm_capture_release_source(struct pm_capture *c)
 {
-	if (c->map != NULL) {
-		munmap(c->map, c->map_len);
-	}
-	if (c->own_fd && c->fd >= 0) {
-		close(c->fd);
-	}
-	free(c->buf);
-	c->map = NULL;
-	c->buf = NULL;
-	c->fd = -1;
-	c->own_fd = false;
-	c->win = NULL;
-	c->win_len = 0;
-	c->off = 0;
-	c->done = true;
+	pm_source_close(&c->src);
 }
 
 /* see capture.h */
@@ -420,7 +215,6 @@ pm_capture_close(struct pm_capture *c)
 	c->n_sections = 0;
 	c->nrb = NULL;
 	c->n_nrb = 0;
-	c->done = true;
 }
 
 /* see capture.h */
@@ -496,69 +290,4 @@ pm_linktype_desc(uint32_t linktype)
 		}
 	}
 	return NULL;
-}
-
-static int64_t
-sat_mul_add(uint64_t a, uint64_t mul, uint64_t add)
-{
-	if (a > (uint64_t)INT64_MAX / mul) {
-		return INT64_MAX;
-	}
-	uint64_t v = a * mul;
-	return v > (uint64_t)INT64_MAX - add ? INT64_MAX : (int64_t)(v + add);
-}
-
-/* see capture.h */
-int64_t
-pm_tsresol_to_ns(uint64_t units, uint8_t tsresol)
-{
-	unsigned exp = tsresol & 0x7F;
-	if ((tsresol & 0x80) != 0) {
-		/* 2^-exp seconds per unit. Beyond 2^-32 the extra bits are below 1 ns. */
-		if (exp > 32) {
-			units >>= exp - 32;
-			exp = 32;
-		}
-		uint64_t frac = units & ((UINT64_C(1) << exp) - 1);
-		return sat_mul_add(units >> exp, 1000000000u, (frac * 1000000000u) >> exp);
-	}
-	if (exp <= 9) {
-		uint64_t mul = 1;
-		for (unsigned i = exp; i < 9; i++) {
-			mul *= 10;
-		}
-		return sat_mul_add(units, mul, 0);
-	}
-	uint64_t div = 1;
-	for (unsigned i = 9; i < exp && i < 28; i++) {
-		div *= 10;
-	}
-	if (exp >= 28) {
-		return 0; /* 10^-28 s units: no 64-bit count reaches a nanosecond */
-	}
-	return (int64_t)(units / div);
-}
-
-/* see capture.h */
-void
-pm_time_iso(int64_t ts_ns, char out[40])
-{
-	int64_t sec = ts_ns / 1000000000;
-	int64_t ns = ts_ns % 1000000000;
-	if (ns < 0) {
-		ns += 1000000000;
-		sec -= 1;
-	}
-	time_t t = (time_t)sec;
-	struct tm tm;
-	if (gmtime_r(&t, &tm) == NULL) {
-		snprintf(out, 40, "invalid");
-		return;
-	}
-	char tmp[96];
-	int n = snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02d.%09dZ", tm.tm_year + 1900,
-	                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)ns);
-	size_t len = n > 0 && n < 40 ? (size_t)n : 0; /* years past 9999 do not fit: give "" */
-	memcpy(out, tmp, len);
-	out[len] = '\0';
 }

@@ -22,6 +22,7 @@
 #include "flowview.h"
 #include "hosts.h"
 #include "info.h"
+#include "isotime.h"
 #include "json.h"
 #include "jsonparse.h"
 #include "mcp.h"

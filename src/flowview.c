@@ -19,6 +19,7 @@
 #include "analysis.h"
 #include "capture.h"
 #include "decode.h"
+#include "isotime.h"
 #include "json.h"
 
 /* see flowview.h */

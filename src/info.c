@@ -13,6 +13,7 @@
 #include "analyser.h"
 #include "capture.h"
 #include "decode.h"
+#include "isotime.h"
 #include "json.h"
 
 /* see info.h */

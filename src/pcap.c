@@ -2,17 +2,18 @@
 /*
  * pcap.c - the classic libpcap file format (draft-ietf-opsawg-pcap).
  *
- * Reads the four magics in both byte orders: a1b2c3d4 (µs), a1b23c4d (ns)
- * and a1b2cd34 (Kuznetzov's "modified" format, 24-byte record headers).
+ * Reads the three magics in both byte orders, as capture.c's magic table
+ * tells them apart: a1b2c3d4 (µs), a1b23c4d (ns) and a1b2cd34 (Kuznetzov's
+ * "modified" format, 24-byte record headers).
  * Like libpcap, a record longer than max(snaplen, 262144) is treated as a
  * lying length: the walk ends there rather than trusting it.
  */
+#include "pcap.h"
+
+#include "capmeta.h"
 #include "capture.h"
-
-#include <stdio.h>
-#include <string.h>
-
 #include "cursor.h"
+#include "source.h"
 
 /*
  *  0                   1                   2                   3
@@ -35,31 +36,25 @@
 #define PCAP_LT_FCS_PRESENT (1u << 26)
 #define PCAP_LT_RESERVED    0x03FF0000u /* must be zero, as libpcap and Wireshark insist */
 
-/* see capture.h */
+/* see pcap.h */
 int
 pm_pcap_open(struct pm_capture *c, struct pm_error *err)
 {
-	if (!pm_capture_want(c, PCAP_HDR_LEN)) {
+	struct pm_source *s = &c->src;
+	if (!pm_source_want(s, PCAP_HDR_LEN)) {
 		return pm_error_set(err, PM_E_TRUNC, 0,
 		                    "pcap file header truncated: %zu of 24 bytes",
-		                    c->win_len - c->off);
+		                    s->win_len - s->off);
 	}
-	struct pm_cur cur = pm_cur_init(c->win + c->off, PCAP_HDR_LEN);
-	uint32_t magic = pm_cur_le32(&cur);
-	bool be = magic == 0xD4C3B2A1 || magic == 0x4D3CB2A1 || magic == 0x34CDB2A1;
-	if (be) {
-		magic = __builtin_bswap32(magic);
-	}
+	bool be = c->big_endian;
+	struct pm_cur cur = pm_cur_init(s->win + s->off, PCAP_HDR_LEN);
+	pm_cur_skip(&cur, 4); /* the magic, looked up by capture.c */
 	uint16_t major = pm_cur_u16x(&cur, be);
 	uint16_t minor = pm_cur_u16x(&cur, be);
 	pm_cur_skip(&cur, 8); /* thiszone, sigfigs: always 0 in practice, ignored by readers */
 	uint32_t snaplen = pm_cur_u32x(&cur, be);
 	uint32_t ltfield = pm_cur_u32x(&cur, be);
 
-	c->format = magic == 0xA1B23C4D   ? PM_FMT_PCAP_NSEC
-	            : magic == 0xA1B2CD34 ? PM_FMT_PCAP_MODIFIED
-	                                  : PM_FMT_PCAP;
-	c->big_endian = be;
 	c->sect_big_endian = be;
 	c->ver_major = major;
 	c->ver_minor = minor;
@@ -76,43 +71,43 @@ pm_pcap_open(struct pm_capture *c, struct pm_error *err)
 		                    "link-type field 0x%08x has reserved bits 16-25 set", ltfield);
 	}
 
-	c->sections = pm_arena_alloc(&c->arena, sizeof(*c->sections), _Alignof(struct pm_section));
-	struct pm_iface *i = pm_capture_add_iface(c);
-	if (c->sections == NULL || i == NULL) {
+	struct pm_section *sec = pm_capmeta_add_section(c);
+	struct pm_iface *i = pm_capmeta_add_iface(c);
+	if (sec == NULL || i == NULL) {
 		return pm_error_set(err, PM_E_NOMEM, 0, "out of memory");
 	}
-	c->n_sections = 1;
-	c->sections[0].big_endian = be;
-	c->sections[0].major = major;
-	c->sections[0].minor = minor;
-	c->sections[0].length = -1;
-	c->sections[0].n_ifaces = 1;
+	sec->big_endian = be;
+	sec->major = major;
+	sec->minor = minor;
+	sec->length = -1;
+	sec->n_ifaces = 1;
 	i->linktype = ltfield & 0xFFFF;
 	i->snaplen = snaplen;
 	i->tsresol = c->format == PM_FMT_PCAP_NSEC ? 9 : 6;
 	if ((ltfield & PCAP_LT_FCS_PRESENT) != 0) {
 		i->fcslen = (int)(ltfield >> 28) * 2; /* counted in 16-bit words */
 	}
-	c->off += PCAP_HDR_LEN;
+	s->off += PCAP_HDR_LEN;
 	return 0;
 }
 
-/* see capture.h */
+/* see pcap.h */
 int
 pm_pcap_next(struct pm_capture *c, struct pm_rec *r)
 {
+	struct pm_source *s = &c->src;
 	size_t hl = c->rec_hdr_len;
-	if (!pm_capture_want(c, hl)) {
-		if (c->off == c->win_len) {
-			c->done = true;
+	if (!pm_source_want(s, hl)) {
+		if (s->off == s->win_len) {
+			s->done = true;
 			return 0;
 		}
-		return pm_capture_damage(c, PM_E_TRUNC, c->off,
-		                         "record header truncated: %zu of %zu bytes at end of file",
-		                         c->win_len - c->off, hl);
+		return pm_source_damage(s, PM_E_TRUNC, s->off,
+		                        "record header truncated: %zu of %zu bytes at end of file",
+		                        s->win_len - s->off, hl);
 	}
 	bool be = c->sect_big_endian;
-	struct pm_cur cur = pm_cur_init(c->win + c->off, hl);
+	struct pm_cur cur = pm_cur_init(s->win + s->off, hl);
 	uint32_t sec = pm_cur_u32x(&cur, be);
 	uint32_t frac = pm_cur_u32x(&cur, be);
 	uint32_t caplen = pm_cur_u32x(&cur, be);
@@ -121,22 +116,38 @@ pm_pcap_next(struct pm_capture *c, struct pm_rec *r)
 	uint32_t snaplen = c->ifaces[0].snaplen;
 	uint32_t max = snaplen > PCAP_MAX_SNAPLEN ? snaplen : PCAP_MAX_SNAPLEN;
 	if (caplen > max || caplen > PM_MAX_RECORD) {
-		return pm_capture_damage(c, PM_E_MALFORMED, c->off,
-		                         "record length %u exceeds the maximum of %u", caplen, max);
+		return pm_source_damage(s, PM_E_MALFORMED, s->off,
+		                        "record length %u exceeds the maximum of %u", caplen, max);
 	}
-	if (!pm_capture_want(c, hl + caplen)) {
-		return pm_capture_damage(c, PM_E_TRUNC, c->off,
-		                         "last record truncated: %zu of %u bytes of data",
-		                         c->win_len - c->off - hl, caplen);
+	if (!pm_source_want(s, hl + caplen)) {
+		return pm_source_damage(s, PM_E_TRUNC, s->off,
+		                        "last record truncated: %zu of %u bytes of data",
+		                        s->win_len - s->off - hl, caplen);
 	}
 	r->ts_ns = (int64_t)sec * 1000000000 + (int64_t)frac * c->tick_ns;
-	r->data = c->win + c->off + hl;
+	r->data = s->win + s->off + hl;
 	r->caplen = caplen;
 	r->len = len;
 	r->iface = 0;
 	r->linktype = c->ifaces[0].linktype;
 	r->has_ts = true;
 	c->ifaces[0].packets++;
-	c->off += hl + caplen;
+	s->off += hl + caplen;
 	return 1;
+}
+
+/* see pcap.h */
+size_t
+pm_pcap_peek(const struct pm_capture *c)
+{
+	const struct pm_source *s = &c->src;
+	size_t hl = c->rec_hdr_len;
+	if (s->win_len - s->off < hl) {
+		return hl;
+	}
+	if (s->win_len - s->off >= c->rec_max) {
+		return hl; /* whatever the next record claims, it fits or is refused */
+	}
+	struct pm_cur cur = pm_cur_init(s->win + s->off + 8, 4); /* caplen */
+	return hl + pm_cur_u32x(&cur, c->sect_big_endian);
 }

@@ -10,11 +10,14 @@
  * bounds. A block that fails these checks ends the walk as damage; a bad
  * option inside a good block only ends that block's options.
  */
-#include "capture.h"
+#include "pcapng.h"
 
 #include <string.h>
 
+#include "capmeta.h"
+#include "capture.h"
 #include "cursor.h"
+#include "source.h"
 
 #define BT_PB     0x00000002 /* obsolete Packet Block */
 #define BT_IDB    0x00000001
@@ -132,29 +135,18 @@ shb(struct pm_capture *c, struct pm_cur *body)
 	uint16_t minor = pm_cur_u16x(body, c->sect_big_endian);
 	int64_t length = (int64_t)(c->sect_big_endian ? pm_cur_be64(body) : pm_cur_le64(body));
 	if (!pm_cur_ok(body)) {
-		return pm_capture_damage(c, PM_E_MALFORMED, c->off,
-		                         "section header block too short");
+		return pm_source_damage(&c->src, PM_E_MALFORMED, c->src.off,
+		                        "section header block too short");
 	}
 	if (major != 1 || (minor != 0 && minor != 2)) {
-		return pm_capture_damage(c, PM_E_UNSUPPORTED, c->off,
-		                         "pcapng section version %u.%u is not supported", major,
-		                         minor);
+		return pm_source_damage(&c->src, PM_E_UNSUPPORTED, c->src.off,
+		                        "pcapng section version %u.%u is not supported", major,
+		                        minor);
 	}
-	if (c->n_sections == c->sections_cap) {
-		size_t cap = c->sections_cap != 0 ? c->sections_cap * 2 : 4;
-		struct pm_section *n =
-		    pm_arena_array(&c->arena, cap, sizeof(*n), _Alignof(struct pm_section));
-		if (n == NULL) {
-			return pm_capture_damage(c, PM_E_LIMIT, c->off, "too many sections");
-		}
-		if (c->n_sections != 0) {
-			memcpy(n, c->sections, c->n_sections * sizeof(*n));
-		}
-		c->sections = n;
-		c->sections_cap = cap;
+	struct pm_section *s = pm_capmeta_add_section(c);
+	if (s == NULL) {
+		return pm_source_damage(&c->src, PM_E_LIMIT, c->src.off, "too many sections");
 	}
-	struct pm_section *s = &c->sections[c->n_sections++];
-	memset(s, 0, sizeof(*s));
 	s->big_endian = c->sect_big_endian;
 	s->major = major;
 	s->minor = minor;
@@ -206,13 +198,13 @@ idb(struct pm_capture *c, struct pm_cur *body)
 	pm_cur_skip(body, 2);
 	uint32_t snaplen = pm_cur_u32x(body, be);
 	if (!pm_cur_ok(body)) {
-		return pm_capture_damage(c, PM_E_MALFORMED, c->off,
-		                         "interface description block too short");
+		return pm_source_damage(&c->src, PM_E_MALFORMED, c->src.off,
+		                        "interface description block too short");
 	}
-	struct pm_iface *i = pm_capture_add_iface(c);
+	struct pm_iface *i = pm_capmeta_add_iface(c);
 	if (i == NULL) {
-		return pm_capture_damage(c, PM_E_LIMIT, c->off, "more than %u interfaces",
-		                         PM_MAX_IFACES);
+		return pm_source_damage(&c->src, PM_E_LIMIT, c->src.off, "more than %u interfaces",
+		                        PM_MAX_IFACES);
 	}
 	i->linktype = linktype;
 	i->snaplen = snaplen;
@@ -240,14 +232,14 @@ packet(struct pm_capture *c, struct pm_rec *r, struct pm_cur *body, uint32_t id,
 {
 	long ix = iface_index(c, id);
 	if (ix < 0) {
-		return pm_capture_damage(c, PM_E_MALFORMED, c->off,
-		                         "%s refers to interface %u, which is not defined", what,
-		                         id);
+		return pm_source_damage(&c->src, PM_E_MALFORMED, c->src.off,
+		                        "%s refers to interface %u, which is not defined", what,
+		                        id);
 	}
 	const uint8_t *data = pm_cur_bytes(body, caplen);
 	if (data == NULL) {
-		return pm_capture_damage(c, PM_E_MALFORMED, c->off,
-		                         "%s captured length %u exceeds its block", what, caplen);
+		return pm_source_damage(&c->src, PM_E_MALFORMED, c->src.off,
+		                        "%s captured length %u exceeds its block", what, caplen);
 	}
 	struct pm_iface *i = &c->ifaces[ix];
 	r->ts_ns = iface_time(i, units);
@@ -274,8 +266,8 @@ epb(struct pm_capture *c, struct pm_cur *body, struct pm_rec *r)
 	uint32_t caplen = pm_cur_u32x(body, be);
 	uint32_t len = pm_cur_u32x(body, be);
 	if (!pm_cur_ok(body)) {
-		return pm_capture_damage(c, PM_E_MALFORMED, c->off,
-		                         "enhanced packet block too short");
+		return pm_source_damage(&c->src, PM_E_MALFORMED, c->src.off,
+		                        "enhanced packet block too short");
 	}
 	c->blocks.epb++;
 	return packet(c, r, body, id, units, caplen, len, "enhanced packet block");
@@ -292,7 +284,8 @@ pb(struct pm_capture *c, struct pm_cur *body, struct pm_rec *r)
 	uint32_t caplen = pm_cur_u32x(body, be);
 	uint32_t len = pm_cur_u32x(body, be);
 	if (!pm_cur_ok(body)) {
-		return pm_capture_damage(c, PM_E_MALFORMED, c->off, "packet block too short");
+		return pm_source_damage(&c->src, PM_E_MALFORMED, c->src.off,
+		                        "packet block too short");
 	}
 	c->blocks.pb++;
 	return packet(c, r, body, id, units, caplen, len, "packet block");
@@ -308,14 +301,14 @@ spb(struct pm_capture *c, struct pm_cur *body, struct pm_rec *r)
 {
 	uint32_t len = pm_cur_u32x(body, c->sect_big_endian);
 	if (!pm_cur_ok(body)) {
-		return pm_capture_damage(c, PM_E_MALFORMED, c->off,
-		                         "simple packet block too short");
+		return pm_source_damage(&c->src, PM_E_MALFORMED, c->src.off,
+		                        "simple packet block too short");
 	}
 	c->blocks.spb++;
 	long ix = iface_index(c, 0);
 	if (ix < 0) {
-		return pm_capture_damage(c, PM_E_MALFORMED, c->off,
-		                         "simple packet block before any interface");
+		return pm_source_damage(&c->src, PM_E_MALFORMED, c->src.off,
+		                        "simple packet block before any interface");
 	}
 	size_t caplen = len;
 	uint32_t snap = c->ifaces[ix].snaplen;
@@ -344,35 +337,7 @@ nrb_add(struct pm_capture *c, uint8_t family, const uint8_t *addr, size_t alen,
 		if (len == 0) {
 			continue;
 		}
-		if (c->n_nrb >= PM_MAX_NRB) {
-			c->nrb_dropped++;
-			continue;
-		}
-		if (c->n_nrb == c->nrb_cap) {
-			size_t cap = c->nrb_cap != 0 ? c->nrb_cap * 2 : 16;
-			struct pm_nrb_entry *e = pm_arena_array(&c->arena, cap, sizeof(*e),
-			                                        _Alignof(struct pm_nrb_entry));
-			if (e == NULL) {
-				c->nrb_dropped++;
-				continue;
-			}
-			if (c->n_nrb != 0) {
-				memcpy(e, c->nrb, c->n_nrb * sizeof(*e));
-			}
-			c->nrb = e;
-			c->nrb_cap = cap;
-		}
-		struct pm_nrb_entry *e = &c->nrb[c->n_nrb];
-		e->name = pm_arena_strndup(&c->arena, (const char *)p,
-		                           len < PM_MAX_NAME ? len : PM_MAX_NAME);
-		if (e->name == NULL) {
-			c->nrb_dropped++;
-			continue;
-		}
-		e->family = family;
-		memset(e->addr, 0, sizeof(e->addr));
-		memcpy(e->addr, addr, alen);
-		c->n_nrb++;
+		pm_capmeta_add_nrb(c, family, addr, alen, (const char *)p, len);
 	}
 }
 
@@ -474,63 +439,64 @@ dsb(struct pm_capture *c, struct pm_cur *body)
 }
 
 /*
- * Read one block at c->off. Returns 2 when *r holds a record, 1 for any
+ * Read one block at c->src.off. Returns 2 when *r holds a record, 1 for any
  * other block, 0 when the walk has ended (end of file or damage).
  */
 static int
 block(struct pm_capture *c, struct pm_rec *r)
 {
-	if (!pm_capture_want(c, 8)) {
-		if (c->off == c->win_len) {
-			c->done = true;
+	struct pm_source *s = &c->src;
+	if (!pm_source_want(s, 8)) {
+		if (s->off == s->win_len) {
+			s->done = true;
 			return 0;
 		}
-		return pm_capture_damage(c, PM_E_TRUNC, c->off,
-		                         "block header truncated at end of file");
+		return pm_source_damage(s, PM_E_TRUNC, s->off,
+		                        "block header truncated at end of file");
 	}
-	struct pm_cur head = pm_cur_init(c->win + c->off, 8);
+	struct pm_cur head = pm_cur_init(s->win + s->off, 8);
 	uint32_t type = pm_cur_be32(&head); /* the SHB type reads the same in both orders */
 	if (type == BT_SHB) {
-		if (!pm_capture_want(c, 12)) {
-			return pm_capture_damage(c, PM_E_TRUNC, c->off,
-			                         "section header truncated at end of file");
+		if (!pm_source_want(s, 12)) {
+			return pm_source_damage(s, PM_E_TRUNC, s->off,
+			                        "section header truncated at end of file");
 		}
-		struct pm_cur bom = pm_cur_init(c->win + c->off + 8, 4);
+		struct pm_cur bom = pm_cur_init(s->win + s->off + 8, 4);
 		uint32_t magic = pm_cur_be32(&bom);
 		if (magic != SHB_BOM && magic != __builtin_bswap32(SHB_BOM)) {
-			return pm_capture_damage(c, PM_E_MALFORMED, c->off,
-			                         "section header has byte-order magic %08x", magic);
+			return pm_source_damage(s, PM_E_MALFORMED, s->off,
+			                        "section header has byte-order magic %08x", magic);
 		}
 		c->sect_big_endian = magic == SHB_BOM;
 	} else if (c->n_sections == 0) {
-		return pm_capture_damage(c, PM_E_MALFORMED, c->off,
-		                         "first block is not a section header");
+		return pm_source_damage(s, PM_E_MALFORMED, s->off,
+		                        "first block is not a section header");
 	}
 	bool be = c->sect_big_endian;
-	head = pm_cur_init(c->win + c->off, 8);
+	head = pm_cur_init(s->win + s->off, 8);
 	type = pm_cur_u32x(&head, be);
 	uint32_t len = pm_cur_u32x(&head, be);
 	if (len < BLOCK_MIN || len % 4 != 0) {
-		return pm_capture_damage(c, PM_E_MALFORMED, c->off,
-		                         "block type 0x%08x has invalid length %u", type, len);
+		return pm_source_damage(s, PM_E_MALFORMED, s->off,
+		                        "block type 0x%08x has invalid length %u", type, len);
 	}
 	if (len > PM_MAX_RECORD) {
-		return pm_capture_damage(c, PM_E_LIMIT, c->off,
-		                         "block type 0x%08x length %u exceeds %u bytes", type, len,
-		                         PM_MAX_RECORD);
+		return pm_source_damage(s, PM_E_LIMIT, s->off,
+		                        "block type 0x%08x length %u exceeds %u bytes", type, len,
+		                        PM_MAX_RECORD);
 	}
-	if (!pm_capture_want(c, len)) {
-		return pm_capture_damage(c, PM_E_TRUNC, c->off,
-		                         "block type 0x%08x truncated: %zu of %u bytes", type,
-		                         c->win_len - c->off, len);
+	if (!pm_source_want(s, len)) {
+		return pm_source_damage(s, PM_E_TRUNC, s->off,
+		                        "block type 0x%08x truncated: %zu of %u bytes", type,
+		                        s->win_len - s->off, len);
 	}
-	struct pm_cur blk = pm_cur_init(c->win + c->off, len);
+	struct pm_cur blk = pm_cur_init(s->win + s->off, len);
 	pm_cur_skip(&blk, 8);
 	struct pm_cur body = pm_cur_sub(&blk, len - BLOCK_MIN);
 	if (pm_cur_u32x(&blk, be) != len) {
-		return pm_capture_damage(c, PM_E_MALFORMED, c->off,
-		                         "block type 0x%08x trailing length differs from %u", type,
-		                         len);
+		return pm_source_damage(s, PM_E_MALFORMED, s->off,
+		                        "block type 0x%08x trailing length differs from %u", type,
+		                        len);
 	}
 	if (type == BT_SHB) {
 		pm_cur_skip(&body, 4); /* byte-order magic, checked above */
@@ -572,22 +538,21 @@ block(struct pm_capture *c, struct pm_rec *r)
 		break;
 	}
 	if (rc != 0) {
-		c->off += len;
+		s->off += len;
 	}
 	return rc;
 }
 
-/* see capture.h */
+/* see pcapng.h */
 int
 pm_pcapng_open(struct pm_capture *c, struct pm_error *err)
 {
 	struct pm_rec r;
-	c->format = PM_FMT_PCAPNG;
 	(void)block(c, &r);
 	if (c->n_sections == 0) {
-		int code = c->damaged ? c->damage.code : PM_E_TRUNC;
+		int code = c->src.damaged ? c->src.damage.code : PM_E_TRUNC;
 		return pm_error_set(err, code, 0, "bad pcapng section header: %s",
-		                    c->damaged ? c->damage.msg : "empty");
+		                    c->src.damaged ? c->src.damage.msg : "empty");
 	}
 	c->big_endian = c->sections[0].big_endian;
 	c->ver_major = c->sections[0].major;
@@ -595,7 +560,7 @@ pm_pcapng_open(struct pm_capture *c, struct pm_error *err)
 	return 0;
 }
 
-/* see capture.h */
+/* see pcapng.h */
 int
 pm_pcapng_next(struct pm_capture *c, struct pm_rec *r)
 {
@@ -604,5 +569,35 @@ pm_pcapng_next(struct pm_capture *c, struct pm_rec *r)
 		if (rc != 1) {
 			return rc == 2 ? 1 : 0;
 		}
+	}
+}
+
+/* see pcapng.h */
+size_t
+pm_pcapng_peek(const struct pm_capture *c)
+{
+	const struct pm_source *s = &c->src;
+	bool be = c->sect_big_endian;
+	size_t at = s->off;
+	/* Each pass moves at by a whole block of at least BLOCK_MIN bytes inside the window. */
+	for (;;) {
+		if (s->win_len - at < BLOCK_MIN) {
+			return at - s->off + BLOCK_MIN; /* header, and an SHB's byte-order magic */
+		}
+		struct pm_cur head = pm_cur_init(s->win + at, BLOCK_MIN);
+		if (pm_cur_be32(&head) == BT_SHB) {
+			pm_cur_skip(&head, 4);
+			be = pm_cur_be32(&head) == SHB_BOM;
+		}
+		head = pm_cur_init(s->win + at, 8);
+		uint32_t type = pm_cur_u32x(&head, be);
+		uint32_t len = pm_cur_u32x(&head, be);
+		if (len < BLOCK_MIN || len % 4 != 0 || len > PM_MAX_RECORD) {
+			return at - s->off + BLOCK_MIN; /* the walk ends here as damage */
+		}
+		if (len > s->win_len - at || type == BT_EPB || type == BT_SPB || type == BT_PB) {
+			return at - s->off + len;
+		}
+		at += len;
 	}
 }

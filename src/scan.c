@@ -21,6 +21,7 @@
 #include "capture.h"
 #include "decode.h"
 #include "flow.h"
+#include "isotime.h"
 #include "json.h"
 
 /* see scan.h */

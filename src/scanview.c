@@ -13,8 +13,8 @@
 #include <string.h>
 
 #include "addr.h"
-#include "capture.h" /* pm_time_iso */
 #include "decode.h"
+#include "isotime.h"
 #include "json.h"
 #include "scan.h"
 

@@ -17,6 +17,7 @@
 #include "capture.h"
 #include "decode.h"
 #include "info.h"
+#include "isotime.h"
 #include "json.h"
 #include "timeline.h"
 

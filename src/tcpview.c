@@ -21,6 +21,7 @@
 #include "capture.h"
 #include "decode.h"
 #include "info.h"
+#include "isotime.h"
 #include "json.h"
 
 /* Which TCP flows a TCP view looks at: by the server endpoint. */

@@ -6,6 +6,7 @@
  */
 #include "capture.h"
 #include "guard.h"
+#include "isotime.h"
 #include "test.h"
 
 #include <stdbool.h>
@@ -712,6 +713,189 @@ sources(void)
 	free(h);
 }
 
+/* A pcap of n records of varied lengths, each filled with its own byte pattern. */
+static void
+make_pcap_many(struct buf *f, bool be, size_t n)
+{
+	make_pcap(f, be, 0xA1B2C3D4, 1);
+	f->n = 24;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t caplen = (i * 37) % 190 + (i % 5 == 0 ? 0 : 1);
+		u32(f, 1700000000 + i);
+		u32(f, i);
+		u32(f, caplen);
+		u32(f, caplen);
+		for (uint32_t j = 0; j < caplen; j++) {
+			u8(f, (uint8_t)(i * 7 + j * 3 + 1));
+		}
+	}
+}
+
+/* Several sections in alternating byte orders, each with every kind of block. */
+static void
+make_pcapng_many(struct buf *f, size_t sections)
+{
+	f->n = 0;
+	for (size_t k = 0; k < sections; k++) {
+		shb(f, k % 2 == 1);
+		idb(f, 1, 0, 9, 0, "eth0");
+		idb(f, 101, 40, -1, 0, NULL);
+		epb(f, 0, 1700000000123456789ull + k, (uint32_t)(43 - k % 7), 43);
+		nrb(f);
+		epb(f, 1, 1700000001000000ull, 40, 43);
+		spb(f, 43, (uint32_t)(43 - k % 3));
+		pb(f, 1, 1700000002000000ull, (uint32_t)(20 + k % 9));
+		isb(f, 1);
+		other(f, 0x0000000A);
+		other(f, 0x00000099);
+		epb(f, 0, 1700000003000000000ull, (uint32_t)(k % 43), 60);
+	}
+}
+
+/* The last records handed out since next_moves last said true, with copies of their bytes. */
+struct kept {
+	size_t n;
+	const uint8_t *data[16];
+	uint32_t caplen[16];
+	uint8_t copy[16][256];
+};
+
+struct moves_seen {
+	size_t records, said_true, said_false;
+	size_t clobbered; /* kept bytes changed although next_moves said false */
+	size_t shifted;   /* the window moved or released although next_moves said false */
+	size_t released;  /* mmap: releases, each announced by next_moves */
+	size_t differ;    /* records that differ from the walk over memory */
+};
+
+/*
+ * Walk fd's capture as the analysis pass does with its prefetch queue: keep
+ * the last 16 records, drop them whenever next_moves says true, and check
+ * the kept bytes whenever it said false.
+ */
+static void
+walk_moves(int fd, enum pm_io io, size_t size, const uint8_t *img, size_t img_len,
+           struct moves_seen *m)
+{
+	struct pm_source_sizes sizes = { .read_buf = size, .release_step = size };
+	struct pm_source src;
+	struct pm_capture c, ref;
+	struct pm_error err;
+	struct pm_rec r, rr;
+	static struct kept k;
+	memset(m, 0, sizeof(*m));
+	k.n = 0;
+	CHECK_EQ(lseek(fd, 0, SEEK_SET), 0);
+	CHECK_EQ(pm_source_open_fd(&src, fd, "moves", io, &sizes, &err), 0);
+	CHECK_EQ(pm_capture_open_source(&c, &src, &err), 0);
+	CHECK_EQ(c.io, io);
+	CHECK_EQ(pm_capture_open_mem(&ref, img, img_len, &err), 0);
+	for (;;) {
+		bool moves = pm_capture_next_moves(&c);
+		const uint8_t *win = c.src.win;
+		uint64_t base = c.src.win_base;
+		size_t advised = c.src.advised;
+		int rc = pm_capture_next(&c, &r);
+		if (c.src.advised != advised) {
+			m->released++;
+		}
+		if (moves) {
+			m->said_true++;
+			k.n = 0;
+		} else {
+			m->said_false++;
+			if (c.src.win != win || c.src.win_base != base ||
+			    c.src.advised != advised) {
+				m->shifted++;
+			}
+			for (size_t i = 0; i < k.n; i++) {
+				if (memcmp(k.data[i], k.copy[i], k.caplen[i]) != 0) {
+					m->clobbered++;
+				}
+			}
+		}
+		if (rc != 1) {
+			CHECK_EQ(rc, 0);
+			CHECK_EQ(pm_capture_next(&ref, &rr), 0);
+			CHECK(!pm_capture_next_moves(&c)); /* the walk has ended */
+			break;
+		}
+		m->records++;
+		if (pm_capture_next(&ref, &rr) != 1 || rr.caplen != r.caplen ||
+		    rr.ts_ns != r.ts_ns || memcmp(rr.data, r.data, r.caplen) != 0) {
+			m->differ++;
+		}
+		if (k.n == 16) {
+			memmove(&k.data[0], &k.data[1], 15 * sizeof(k.data[0]));
+			memmove(&k.caplen[0], &k.caplen[1], 15 * sizeof(k.caplen[0]));
+			memmove(&k.copy[0], &k.copy[1], 15 * sizeof(k.copy[0]));
+			k.n = 15;
+		}
+		k.data[k.n] = r.data;
+		k.caplen[k.n] = r.caplen < 256 ? r.caplen : 256;
+		memcpy(k.copy[k.n], r.data, k.caplen[k.n]);
+		k.n++;
+	}
+	CHECK(!c.damaged);
+	pm_capture_close(&c);
+	pm_capture_close(&ref);
+}
+
+/* pm_capture_next_moves: false only when the records handed out stay where they are. */
+static void
+next_moves(void)
+{
+	static struct buf f;
+	struct moves_seen m;
+	struct pm_capture c;
+	struct pm_error err;
+	struct pm_rec r;
+	const size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	for (int fmt = 0; fmt < 3; fmt++) {
+		if (fmt == 2) {
+			make_pcapng_many(&f, 24);
+		} else {
+			make_pcap_many(&f, fmt == 1, 320);
+		}
+		char path[] = "/tmp/pcapmcp-moves-XXXXXX";
+		int fd = mkstemp(path);
+		CHECK(fd >= 0 && write(fd, f.b, f.n) == (ssize_t)f.n);
+		unlink(path);
+		/* read(): tiny buffers refill often and grow for the larger records. */
+		const size_t bufs[] = { 1, 7, 64, 100, 333, 1024, 4096, 1u << 16 };
+		for (size_t b = 0; b < PM_ARRAY_LEN(bufs); b++) {
+			walk_moves(fd, PM_IO_READ, bufs[b], f.b, f.n, &m);
+			CHECK(m.records >= 120);
+			CHECK_EQ(m.differ, 0);
+			CHECK_EQ(m.clobbered, 0);
+			CHECK_EQ(m.shifted, 0);
+			CHECK_EQ(m.released, 0);
+			if (bufs[b] >= 1024) {
+				CHECK(m.said_false > 0);
+			}
+			if (bufs[b] < f.n) {
+				CHECK(m.said_true > 0);
+			}
+		}
+		/* mmap, releasing behind the walk every page: each release announced. */
+		walk_moves(fd, PM_IO_MMAP, page, f.b, f.n, &m);
+		CHECK_EQ(m.differ, 0);
+		CHECK_EQ(m.shifted, 0);
+		CHECK(m.released >= f.n / page - 1);
+		CHECK_EQ(m.said_true, m.released);
+		CHECK(m.said_false > 0);
+		close(fd);
+		/* A span in memory never moves. */
+		CHECK_EQ(pm_capture_open_mem(&c, f.b, f.n, &err), 0);
+		size_t said_true = 0;
+		do {
+			said_true += pm_capture_next_moves(&c);
+		} while (pm_capture_next(&c, &r) == 1);
+		CHECK_EQ(said_true, 0);
+		pm_capture_close(&c);
+	}
+}
+
 static void
 time_conversions(void)
 {
@@ -743,5 +927,6 @@ test_capture(void)
 	pcapng_damage();
 	truncation_sweep();
 	sources();
+	next_moves();
 	time_conversions();
 }
