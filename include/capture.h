@@ -140,7 +140,19 @@ PM_MUST_CHECK int pm_capture_next(struct pm_capture *c, struct pm_rec *r);
  * damage). Cheap: it peeks at the next record header in the window (pcapng:
  * at the block headers up to the next packet block) and changes nothing.
  */
-bool pm_capture_next_moves(const struct pm_capture *c);
+/* private: the full answer behind pm_capture_next_moves, peeking at the next record. */
+bool pm_capture_next_moves_peek(const struct pm_capture *c);
+
+static inline bool
+pm_capture_next_moves(const struct pm_capture *c)
+{
+	const struct pm_source *s = &c->src;
+	/* Most calls: a pcap window with room for the largest record the walk accepts. */
+	if (s->map == NULL && c->rec_max != 0 && s->win_len - s->off >= c->rec_max) {
+		return false;
+	}
+	return pm_capture_next_moves_peek(c);
+}
 
 /*
  * Close the file and free the window, keeping the metadata (interfaces,

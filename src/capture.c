@@ -188,7 +188,7 @@ pm_capture_next(struct pm_capture *c, struct pm_rec *r)
 
 /* see capture.h */
 bool
-pm_capture_next_moves(const struct pm_capture *c)
+pm_capture_next_moves_peek(const struct pm_capture *c)
 {
 	if (c->src.done) {
 		return false;

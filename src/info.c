@@ -16,34 +16,41 @@
 #include "isotime.h"
 #include "json.h"
 
-/* see info.h */
-void
-pm_info_observe(struct pm_info *st, const struct pm_rec *r)
+/* Count one record of caplen of len bytes at ts (valid when has_ts). */
+static inline void
+count(struct pm_info *st, int64_t ts, uint32_t caplen, uint32_t len, bool has_ts)
 {
 	st->packets++;
-	st->bytes_captured += r->caplen;
-	st->bytes_wire += r->len;
-	st->truncated += r->caplen < r->len;
-	if (r->caplen > st->caplen_max) {
-		st->caplen_max = r->caplen;
+	st->bytes_captured += caplen;
+	st->bytes_wire += len;
+	st->truncated += caplen < len;
+	if (caplen > st->caplen_max) {
+		st->caplen_max = caplen;
 	}
-	if (!r->has_ts) {
+	if (!has_ts) {
 		st->no_ts++;
 		return;
 	}
 	if (!st->has_ts) {
 		st->has_ts = true;
-		st->ts_min = st->ts_max = st->ts_prev = r->ts_ns;
+		st->ts_min = st->ts_max = st->ts_prev = ts;
 		return;
 	}
-	st->out_of_order += r->ts_ns < st->ts_prev;
-	st->ts_prev = r->ts_ns;
-	if (r->ts_ns < st->ts_min) {
-		st->ts_min = r->ts_ns;
+	st->out_of_order += ts < st->ts_prev;
+	st->ts_prev = ts;
+	if (ts < st->ts_min) {
+		st->ts_min = ts;
 	}
-	if (r->ts_ns > st->ts_max) {
-		st->ts_max = r->ts_ns;
+	if (ts > st->ts_max) {
+		st->ts_max = ts;
 	}
+}
+
+/* see info.h */
+void
+pm_info_observe(struct pm_info *st, const struct pm_rec *r)
+{
+	count(st, r->ts_ns, r->caplen, r->len, r->has_ts);
 }
 
 /* see info.h */
@@ -393,10 +400,7 @@ static void
 info_observe(void *st, const struct pm_pass_pkt *pp)
 {
 	const struct pm_pkt *p = pp->pkt;
-	struct pm_rec r = {
-		.ts_ns = p->ts_ns, .caplen = p->caplen, .len = p->wirelen, .has_ts = p->has_ts
-	};
-	pm_info_observe(st, &r);
+	count(st, p->ts_ns, p->caplen, p->wirelen, p->has_ts);
 }
 
 const struct pm_analyser pm_analyser_info = {

@@ -145,9 +145,6 @@ pm_pcap_peek(const struct pm_capture *c)
 	if (s->win_len - s->off < hl) {
 		return hl;
 	}
-	if (s->win_len - s->off >= c->rec_max) {
-		return hl; /* whatever the next record claims, it fits or is refused */
-	}
 	struct pm_cur cur = pm_cur_init(s->win + s->off + 8, 4); /* caplen */
 	return hl + pm_cur_u32x(&cur, c->sect_big_endian);
 }
