@@ -73,6 +73,14 @@ const struct pm_tool *pm_tools(size_t *n);
 /* The tool called name, or NULL. */
 const struct pm_tool *pm_tool_find(const char *name);
 
+/*
+ * The tool's input schema, parsed (a JSON Schema object with "properties"
+ * and "required"), or NULL for a tool not in the registry. Every schema is
+ * parsed once, at the first call from any thread; the result lives as long
+ * as the process and is never written to again.
+ */
+const struct pm_jv *pm_tool_input_schema_jv(const struct pm_tool *t);
+
 /* "capture", "flows", "scans", "protocols", "enrichment", "server". */
 const char *pm_tool_group_name(enum pm_tool_group g);
 

@@ -7,6 +7,7 @@
 #include "tools.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -666,23 +667,33 @@ fail(struct pm_json *w, const struct pm_error *err, bool *is_error)
 	return pm_json_finish(w);
 }
 
-/*
- * The parsed input schema of a tool. Schemas are static text, parsed once
- * into an arena that lives as long as the process (the tests check that
- * every schema parses).
- */
-static const struct pm_jv *
-input_schema(const struct pm_tool *t)
+/* Every input schema parsed, once, into an arena that lives as long as the process. */
+static struct pm_arena schema_arena;
+static const struct pm_jv *schema_parsed[PM_ARRAY_LEN(registry)];
+static pthread_once_t schema_once = PTHREAD_ONCE_INIT;
+
+static void
+schema_parse_all(void)
 {
-	static struct pm_arena arena;
-	static const struct pm_jv *parsed[PM_ARRAY_LEN(registry)];
-	size_t i = (size_t)(t - registry);
-	if (i < PM_ARRAY_LEN(registry) && parsed[i] == NULL &&
-	    pm_json_parse((const uint8_t *)t->input_schema, strlen(t->input_schema), &arena,
-	                  &parsed[i], NULL) != 0) {
-		parsed[i] = NULL;
+	for (size_t i = 0; i < PM_ARRAY_LEN(registry); i++) {
+		const char *text = registry[i].input_schema;
+		if (pm_json_parse((const uint8_t *)text, strlen(text), &schema_arena,
+		                  &schema_parsed[i], NULL) != 0) {
+			schema_parsed[i] = NULL;
+		}
 	}
-	return i < PM_ARRAY_LEN(registry) ? parsed[i] : NULL;
+}
+
+/* see tools.h */
+const struct pm_jv *
+pm_tool_input_schema_jv(const struct pm_tool *t)
+{
+	size_t i = (size_t)(t - registry);
+	if (t < registry || i >= PM_ARRAY_LEN(registry)) {
+		return NULL;
+	}
+	pthread_once(&schema_once, schema_parse_all);
+	return schema_parsed[i];
 }
 
 /* Reject arguments the schema does not name (additionalProperties: false). */
@@ -694,7 +705,7 @@ known_args(const struct pm_tool *t, const struct pm_jv *args, struct pm_error *e
 		             "invalid_argument: arguments must be an object");
 		return false;
 	}
-	const struct pm_jv *props = pm_jv_get(input_schema(t), "properties");
+	const struct pm_jv *props = pm_jv_get(pm_tool_input_schema_jv(t), "properties");
 	for (size_t i = 0; args != NULL && i < args->len; i++) {
 		const char *k = args->members[i].key;
 		if (strlen(k) != args->members[i].key_len || pm_jv_get(props, k) == NULL) {
@@ -705,7 +716,7 @@ known_args(const struct pm_tool *t, const struct pm_jv *args, struct pm_error *e
 		}
 	}
 	for (size_t i = 0; i < 8; i++) {
-		const struct pm_jv *req = pm_jv_get(input_schema(t), "required");
+		const struct pm_jv *req = pm_jv_get(pm_tool_input_schema_jv(t), "required");
 		if (req == NULL || i >= req->len) {
 			break;
 		}
