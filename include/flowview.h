@@ -18,10 +18,9 @@
  * Callers that pass an explicit limit set budget to 0 to get all of it.
  *
  * Errors: a view returns 0, PM_E_NOMEM, or PM_E_MALFORMED for an invalid
- * argument. On PM_E_MALFORMED err->msg starts with the error code of the
- * tool contract and a colon ("invalid_ip: ..." or "invalid_argument: ..."),
- * followed by what to do; pm_view_err_code returns that code. Nothing is
- * written to w when a view rejects its arguments.
+ * argument. On PM_E_MALFORMED err->ecode is the error code of the tool
+ * contract (PM_EC_INVALID_IP or PM_EC_INVALID_ARGUMENT) and err->msg says
+ * what to do. Nothing is written to w when a view rejects its arguments.
  */
 #ifndef PM_FLOWVIEW_H
 #define PM_FLOWVIEW_H
@@ -41,9 +40,6 @@ struct pm_json;
 #define PM_VIEW_DEFAULT_TOP       10    /* summary top-N lists */
 #define PM_VIEW_DEFAULT_THRESHOLD 0.02  /* retransmission rate that counts as notable */
 #define PM_VIEW_LIST_BUDGET       14000 /* bytes of JSON a list may take by default */
-
-#define PM_VIEW_INVALID_IP       "invalid_ip"
-#define PM_VIEW_INVALID_ARGUMENT "invalid_argument"
 
 /* Order of flow lists. Every order breaks ties by the flow key's bytes. */
 enum pm_flow_sort {
@@ -93,9 +89,6 @@ void pm_view_args_init(struct pm_view_args *v);
 
 /* Parse "bytes", "packets" or "start"; returns false when unknown. */
 bool pm_view_sort_parse(const char *s, enum pm_flow_sort *out);
-
-/* The error code at the start of a failed view's err->msg (a static string). */
-const char *pm_view_err_code(const struct pm_error *err);
 
 /* "TCP", "UDP", "ICMP", "ICMPv6", or the protocol number as text, in buf. */
 const char *pm_view_proto_name(uint8_t proto, char buf[8]);
@@ -149,8 +142,8 @@ PM_MUST_CHECK int pm_view_protocol_flows(const struct pm_analysis *a,
  * contract.
  */
 
-/* Set err to "<code>: <what>" (code: PM_VIEW_INVALID_*); returns PM_E_MALFORMED. */
-PM_MUST_CHECK int pm_view_bad_arg(struct pm_error *err, const char *code, const char *what);
+/* Set err to code (PM_EC_INVALID_*) and the message what; returns PM_E_MALFORMED. */
+PM_MUST_CHECK int pm_view_bad_arg(struct pm_error *err, enum pm_ecode code, const char *what);
 
 /*
  * Check v->limit and v->offset (neither negative) and store the page size,

@@ -41,8 +41,8 @@ struct pm_tool_ctx;
 /*
  * A handler writes the members of its result object (not the braces, not
  * "ok" or "generated_at") and returns 0, or returns a negative pm_err with
- * err->msg starting with an error-contract code and ": " (invalid_argument,
- * invalid_ip, ...). a is NULL for tools that read no capture.
+ * err->ecode the error-contract code (PM_EC_INVALID_ARGUMENT when not set)
+ * and err->msg what to do. a is NULL for tools that read no capture.
  */
 typedef int (*pm_tool_fn)(struct pm_tool_ctx *ctx, const struct pm_analysis *a,
                           const struct pm_jv *args, struct pm_json *w, struct pm_error *err);

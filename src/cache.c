@@ -67,20 +67,20 @@ shrink(struct pm_cache *c, const struct pm_cache_entry *keep)
 }
 
 /* The error-contract code for a pass that could not run. */
-static const char *
+static enum pm_ecode
 code_for(int rc)
 {
 	switch (rc) {
 	case PM_E_UNSUPPORTED:
-		return "unsupported_file_type";
+		return PM_EC_UNSUPPORTED_FILE_TYPE;
 	case PM_E_IO:
-		return "path_not_found";
+		return PM_EC_PATH_NOT_FOUND;
 	case PM_E_NOMEM:
-		return "internal_error";
+		return PM_EC_INTERNAL_ERROR;
 	case PM_E_LIMIT:
-		return "cancelled";
+		return PM_EC_CANCELLED;
 	default:
-		return "capture_damaged";
+		return PM_EC_CAPTURE_DAMAGED;
 	}
 }
 
@@ -90,7 +90,8 @@ pm_cache_get(struct pm_cache *c, int fd, const char *path, struct pm_error *err)
 {
 	struct stat st;
 	if (fstat(fd, &st) != 0) {
-		pm_error_set(err, PM_E_IO, 0, "path_not_found: %s: %s", path, strerror(errno));
+		pm_error_setc(err, PM_E_IO, PM_EC_PATH_NOT_FOUND, 0, "%s: %s", path,
+		              strerror(errno));
 		return NULL;
 	}
 	int64_t mtime = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
@@ -112,15 +113,15 @@ pm_cache_get(struct pm_cache *c, int fd, const char *path, struct pm_error *err)
 	drop(slot);
 	struct pm_analysis *a = malloc(sizeof(*a));
 	if (a == NULL) {
-		pm_error_set(err, PM_E_NOMEM, 0, "internal_error: out of memory");
+		pm_error_setc(err, PM_E_NOMEM, PM_EC_INTERNAL_ERROR, 0, "out of memory");
 		return NULL;
 	}
 	int rc = pm_analysis_run_fd(a, fd, path, &c->opts, err);
 	if (rc != 0) {
 		free(a);
-		char msg[sizeof(err->msg)];
-		memcpy(msg, err->msg, sizeof(msg));
-		pm_error_set(err, rc, err->offset, "%s: %.100s", code_for(rc), msg);
+		if (err != NULL && err->ecode == PM_EC_NONE) {
+			err->ecode = code_for(rc);
+		}
 		return NULL;
 	}
 	slot->dev = st.st_dev;

@@ -54,21 +54,10 @@ sort_name(enum pm_flow_sort s)
 }
 
 /* see flowview.h */
-const char *
-pm_view_err_code(const struct pm_error *err)
-{
-	size_t n = strlen(PM_VIEW_INVALID_IP);
-	if (strncmp(err->msg, PM_VIEW_INVALID_IP, n) == 0 && err->msg[n] == ':') {
-		return PM_VIEW_INVALID_IP;
-	}
-	return PM_VIEW_INVALID_ARGUMENT;
-}
-
-/* see flowview.h */
 int
-pm_view_bad_arg(struct pm_error *err, const char *code, const char *what)
+pm_view_bad_arg(struct pm_error *err, enum pm_ecode code, const char *what)
 {
-	return pm_error_set(err, PM_E_MALFORMED, 0, "%s: %s", code, what);
+	return pm_error_setc(err, PM_E_MALFORMED, code, 0, "%s", what);
 }
 
 /* see flowview.h */
@@ -76,7 +65,7 @@ int
 pm_view_check_paging(const struct pm_view_args *v, uint64_t *limit, struct pm_error *err)
 {
 	if (v->limit < 0 || v->offset < 0) {
-		return pm_view_bad_arg(err, PM_VIEW_INVALID_ARGUMENT,
+		return pm_view_bad_arg(err, PM_EC_INVALID_ARGUMENT,
 		                       "limit and offset must not be negative");
 	}
 	*limit = v->limit > PM_VIEW_MAX_LIMIT ? PM_VIEW_MAX_LIMIT : (uint64_t)v->limit;
@@ -362,9 +351,8 @@ pm_view_parse_ip(const char *s, uint8_t addr[16], uint8_t *ipver, struct pm_erro
 {
 	int v = pm_addr_parse(s, addr);
 	if (v == 0) {
-		return pm_error_set(err, PM_E_MALFORMED, 0,
-		                    "%s: '%.64s' is not an IPv4 or IPv6 address",
-		                    PM_VIEW_INVALID_IP, s);
+		return pm_error_setc(err, PM_E_MALFORMED, PM_EC_INVALID_IP, 0,
+		                     "'%.64s' is not an IPv4 or IPv6 address", s);
 	}
 	*ipver = (uint8_t)v;
 	return 0;
@@ -396,10 +384,10 @@ parse_proto(const char *s, struct flow_filter *f, struct pm_error *err)
 			return 0;
 		}
 	}
-	return pm_error_set(err, PM_E_MALFORMED, 0,
-	                    "%s: unknown protocol '%.40s'; use tcp, udp, icmp, icmpv6 or a label "
-	                    "such as http, tls, dns, quic, ssh",
-	                    PM_VIEW_INVALID_ARGUMENT, s);
+	return pm_error_setc(err, PM_E_MALFORMED, PM_EC_INVALID_ARGUMENT, 0,
+	                     "unknown protocol '%.40s'; use tcp, udp, icmp, icmpv6 or a label "
+	                     "such as http, tls, dns, quic, ssh",
+	                     s);
 }
 
 /* The filter the arguments ask for; kind -1 takes whichever one is set. */
@@ -409,12 +397,12 @@ make_filter(const struct pm_view_args *v, int kind, struct flow_filter *f, struc
 	memset(f, 0, sizeof(*f));
 	int set = (v->port >= 0) + (v->ip != NULL) + (v->protocol != NULL);
 	if (kind < 0 && set != 1) {
-		return pm_view_bad_arg(err, PM_VIEW_INVALID_ARGUMENT,
+		return pm_view_bad_arg(err, PM_EC_INVALID_ARGUMENT,
 		                       "give exactly one of port, ip, protocol");
 	}
 	if (kind == BY_PORT || (kind < 0 && v->port >= 0)) {
 		if (v->port < 0 || v->port > 65535) {
-			return pm_view_bad_arg(err, PM_VIEW_INVALID_ARGUMENT,
+			return pm_view_bad_arg(err, PM_EC_INVALID_ARGUMENT,
 			                       "port must be 0..65535");
 		}
 		f->kind = BY_PORT;
@@ -423,13 +411,13 @@ make_filter(const struct pm_view_args *v, int kind, struct flow_filter *f, struc
 	}
 	if (kind == BY_IP || (kind < 0 && v->ip != NULL)) {
 		if (v->ip == NULL) {
-			return pm_view_bad_arg(err, PM_VIEW_INVALID_IP, "ip is required");
+			return pm_view_bad_arg(err, PM_EC_INVALID_IP, "ip is required");
 		}
 		f->kind = BY_IP;
 		return pm_view_parse_ip(v->ip, f->addr, &f->ipver, err);
 	}
 	if (v->protocol == NULL) {
-		return pm_view_bad_arg(err, PM_VIEW_INVALID_ARGUMENT, "protocol is required");
+		return pm_view_bad_arg(err, PM_EC_INVALID_ARGUMENT, "protocol is required");
 	}
 	return parse_proto(v->protocol, f, err);
 }
@@ -441,7 +429,7 @@ select_flows(const struct pm_analysis *a, const struct pm_view_args *v, int kind
 	*out = NULL;
 	*n = 0;
 	if (v->sort == PM_SORT_RETRANS) {
-		return pm_view_bad_arg(err, PM_VIEW_INVALID_ARGUMENT,
+		return pm_view_bad_arg(err, PM_EC_INVALID_ARGUMENT,
 		                       "sort must be bytes, packets or start");
 	}
 	int rc = make_filter(v, kind, f, err);

@@ -73,9 +73,9 @@ arg_int(const struct pm_jv *args, const char *key, int64_t lo, int64_t hi, int64
 	}
 	int64_t x;
 	if (!pm_jv_int(v, &x) || x < lo || x > hi) {
-		pm_error_set(err, PM_E_MALFORMED, 0,
-		             "invalid_argument: %s must be an integer from %lld to %lld", key,
-		             (long long)lo, (long long)hi);
+		pm_error_setc(err, PM_E_MALFORMED, PM_EC_INVALID_ARGUMENT, 0,
+		              "%s must be an integer from %lld to %lld", key, (long long)lo,
+		              (long long)hi);
 		return false;
 	}
 	*out = x;
@@ -92,7 +92,8 @@ arg_str(const struct pm_jv *args, const char *key, const char **out, struct pm_e
 	}
 	const char *s = pm_jv_str(v);
 	if (s == NULL) {
-		pm_error_set(err, PM_E_MALFORMED, 0, "invalid_argument: %s must be a string", key);
+		pm_error_setc(err, PM_E_MALFORMED, PM_EC_INVALID_ARGUMENT, 0, "%s must be a string",
+		              key);
 		return false;
 	}
 	*out = s;
@@ -119,13 +120,13 @@ view_args(const struct pm_jv *args, struct pm_view_args *v, struct pm_error *err
 	}
 	const struct pm_jv *th = pm_jv_get(args, "threshold");
 	if (th != NULL && (!pm_jv_num(th, &v->threshold) || v->threshold < 0 || v->threshold > 1)) {
-		pm_error_set(err, PM_E_MALFORMED, 0,
-		             "invalid_argument: threshold must be a number from 0 to 1");
+		pm_error_setc(err, PM_E_MALFORMED, PM_EC_INVALID_ARGUMENT, 0,
+		              "threshold must be a number from 0 to 1");
 		return false;
 	}
 	if (sort != NULL && !pm_view_sort_parse(sort, &v->sort)) {
-		pm_error_set(err, PM_E_MALFORMED, 0,
-		             "invalid_argument: sort must be bytes, packets or start");
+		pm_error_setc(err, PM_E_MALFORMED, PM_EC_INVALID_ARGUMENT, 0,
+		              "sort must be bytes, packets or start");
 		return false;
 	}
 	v->port = (int32_t)port;
@@ -208,8 +209,8 @@ arg_num(const struct pm_jv *args, const char *key, double lo, double hi, double 
 	}
 	double x;
 	if (!pm_jv_num(v, &x) || !(x >= lo && x <= hi)) {
-		pm_error_set(err, PM_E_MALFORMED, 0,
-		             "invalid_argument: %s must be a number from %g to %g", key, lo, hi);
+		pm_error_setc(err, PM_E_MALFORMED, PM_EC_INVALID_ARGUMENT, 0,
+		              "%s must be a number from %g to %g", key, lo, hi);
 		return false;
 	}
 	*out = x;
@@ -235,7 +236,7 @@ tool_scan_overview(struct pm_tool_ctx *ctx, const struct pm_analysis *a, const s
 	}
 	int rc = pm_scan_overview(&a->scan, &fi, window, (uint64_t)top, w);
 	if (rc != 0) {
-		return pm_error_set(err, rc, 0, "internal_error: out of memory");
+		return pm_error_setc(err, rc, PM_EC_INTERNAL_ERROR, 0, "out of memory");
 	}
 	return 0;
 }
@@ -253,7 +254,7 @@ tool_list_suspects(struct pm_tool_ctx *ctx, const struct pm_analysis *a, const s
 	}
 	int rc = pm_scan_suspects(&a->scan, (uint64_t)min_ports, min_rate, w);
 	if (rc != 0) {
-		return pm_error_set(err, rc, 0, "internal_error: out of memory");
+		return pm_error_setc(err, rc, PM_EC_INTERNAL_ERROR, 0, "out of memory");
 	}
 	return 0;
 }
@@ -630,35 +631,17 @@ pm_tools_now(char out[32])
 	}
 }
 
-/* The error-contract code at the start of a message ("code: what to do"). */
-static const char *
-code_of(const struct pm_error *err, char buf[48])
-{
-	const char *colon = strstr(err->msg, ": ");
-	size_t n = colon != NULL ? (size_t)(colon - err->msg) : 0;
-	if (n == 0 || n >= 48 || strspn(err->msg, "abcdefghijklmnopqrstuvwxyz_") != n) {
-		return err->code == PM_E_NOMEM ? "internal_error" : "invalid_argument";
-	}
-	memcpy(buf, err->msg, n);
-	buf[n] = '\0';
-	return buf;
-}
-
 static int
 fail(struct pm_json *w, const struct pm_error *err, bool *is_error)
 {
-	char buf[48], at[32];
-	const char *code = code_of(err, buf);
-	const char *msg =
-	    strncmp(err->msg, code, strlen(code)) == 0 && err->msg[strlen(code)] == ':'
-	        ? err->msg + strlen(code) + 2
-	        : err->msg;
+	char at[32];
+	enum pm_ecode code = pm_error_ecode(err);
 	*is_error = true;
 	pm_json_obj_begin(w);
 	pm_json_kbool(w, "ok", false);
-	pm_json_kstr(w, "error", code);
-	pm_json_kstr(w, "message", msg);
-	if (strcmp(code, "capture_damaged") == 0) {
+	pm_json_kstr(w, "error", pm_ecode_name(code));
+	pm_json_kstr(w, "message", err->msg);
+	if (code == PM_EC_CAPTURE_DAMAGED) {
 		pm_json_ku64(w, "offset", err->offset);
 	}
 	pm_tools_now(at);
@@ -701,17 +684,16 @@ static bool
 known_args(const struct pm_tool *t, const struct pm_jv *args, struct pm_error *err)
 {
 	if (args != NULL && !pm_jv_is(args, PM_JV_OBJ)) {
-		pm_error_set(err, PM_E_MALFORMED, 0,
-		             "invalid_argument: arguments must be an object");
+		pm_error_setc(err, PM_E_MALFORMED, PM_EC_INVALID_ARGUMENT, 0,
+		              "arguments must be an object");
 		return false;
 	}
 	const struct pm_jv *props = pm_jv_get(pm_tool_input_schema_jv(t), "properties");
 	for (size_t i = 0; args != NULL && i < args->len; i++) {
 		const char *k = args->members[i].key;
 		if (strlen(k) != args->members[i].key_len || pm_jv_get(props, k) == NULL) {
-			pm_error_set(err, PM_E_MALFORMED, 0,
-			             "invalid_argument: %s does not take the argument '%.80s'",
-			             t->name, k);
+			pm_error_setc(err, PM_E_MALFORMED, PM_EC_INVALID_ARGUMENT, 0,
+			              "%s does not take the argument '%.80s'", t->name, k);
 			return false;
 		}
 	}
@@ -722,8 +704,8 @@ known_args(const struct pm_tool *t, const struct pm_jv *args, struct pm_error *e
 		}
 		const char *name = pm_jv_str(&req->items[i]);
 		if (name != NULL && (args == NULL || pm_jv_get(args, name) == NULL)) {
-			pm_error_set(err, PM_E_MALFORMED, 0, "invalid_argument: %s needs '%s'",
-			             t->name, name);
+			pm_error_setc(err, PM_E_MALFORMED, PM_EC_INVALID_ARGUMENT, 0,
+			              "%s needs '%s'", t->name, name);
 			return false;
 		}
 	}
@@ -745,15 +727,15 @@ capture_open(struct pm_tool_ctx *ctx, const struct pm_jv *args, char out[PATH_MA
 	size_t len = strlen(ctx->loaded);
 	if (v != NULL) {
 		if (!pm_jv_is(v, PM_JV_STR)) {
-			pm_error_set(err, PM_E_MALFORMED, 0,
-			             "invalid_argument: path must be a string");
+			pm_error_setc(err, PM_E_MALFORMED, PM_EC_INVALID_ARGUMENT, 0,
+			              "path must be a string");
 			return -1;
 		}
 		path = v->s;
 		len = v->len;
 	} else if (len == 0) {
-		pm_error_set(err, PM_E_MALFORMED, 0,
-		             "invalid_argument: path is required (or call load_pcap_file first)");
+		pm_error_setc(err, PM_E_MALFORMED, PM_EC_INVALID_ARGUMENT, 0,
+		              "path is required (or call load_pcap_file first)");
 		return -1;
 	}
 	int fd = -1;
@@ -772,9 +754,8 @@ pm_tools_call(struct pm_tool_ctx *ctx, const struct pm_tool *t, const struct pm_
 		return fail(w, &err, is_error);
 	}
 	if (!arg_str(args, "auth_token", &token, &err) || !pm_sandbox_token_ok(ctx->cfg, token)) {
-		pm_error_set(&err, PM_E_MALFORMED, 0,
-		             "unauthorized: this server requires auth_token with the configured "
-		             "token");
+		pm_error_setc(&err, PM_E_MALFORMED, PM_EC_UNAUTHORIZED, 0,
+		              "this server requires auth_token with the configured token");
 		return fail(w, &err, is_error);
 	}
 	const struct pm_analysis *a = NULL;
