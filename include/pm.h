@@ -93,4 +93,11 @@ const char *pm_ecode_name(enum pm_ecode ec);
  */
 enum pm_ecode pm_error_ecode(const struct pm_error *e);
 
+/*
+ * The contract code for a capture whose pass failed with rc:
+ * unsupported_file_type (PM_E_UNSUPPORTED), path_not_found (PM_E_IO),
+ * internal_error (PM_E_NOMEM), cancelled (PM_E_LIMIT), else capture_damaged.
+ */
+enum pm_ecode pm_ecode_for_read(int rc);
+
 #endif /* PM_H */

@@ -66,24 +66,6 @@ shrink(struct pm_cache *c, const struct pm_cache_entry *keep)
 	}
 }
 
-/* The error-contract code for a pass that could not run. */
-static enum pm_ecode
-code_for(int rc)
-{
-	switch (rc) {
-	case PM_E_UNSUPPORTED:
-		return PM_EC_UNSUPPORTED_FILE_TYPE;
-	case PM_E_IO:
-		return PM_EC_PATH_NOT_FOUND;
-	case PM_E_NOMEM:
-		return PM_EC_INTERNAL_ERROR;
-	case PM_E_LIMIT:
-		return PM_EC_CANCELLED;
-	default:
-		return PM_EC_CAPTURE_DAMAGED;
-	}
-}
-
 /* see cache.h */
 const struct pm_analysis *
 pm_cache_get(struct pm_cache *c, int fd, const char *path, struct pm_error *err)
@@ -120,7 +102,7 @@ pm_cache_get(struct pm_cache *c, int fd, const char *path, struct pm_error *err)
 	if (rc != 0) {
 		free(a);
 		if (err != NULL && err->ecode == PM_EC_NONE) {
-			err->ecode = code_for(rc);
+			err->ecode = pm_ecode_for_read(rc);
 		}
 		return NULL;
 	}

@@ -100,3 +100,21 @@ pm_error_ecode(const struct pm_error *e)
 	}
 	return e->code == PM_E_NOMEM ? PM_EC_INTERNAL_ERROR : PM_EC_INVALID_ARGUMENT;
 }
+
+/* see pm.h */
+enum pm_ecode
+pm_ecode_for_read(int rc)
+{
+	switch (rc) {
+	case PM_E_UNSUPPORTED:
+		return PM_EC_UNSUPPORTED_FILE_TYPE;
+	case PM_E_IO:
+		return PM_EC_PATH_NOT_FOUND;
+	case PM_E_NOMEM:
+		return PM_EC_INTERNAL_ERROR;
+	case PM_E_LIMIT:
+		return PM_EC_CANCELLED;
+	default:
+		return PM_EC_CAPTURE_DAMAGED;
+	}
+}

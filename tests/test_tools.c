@@ -117,6 +117,169 @@ test_input_schema_jv(void)
 	CHECK(pm_tool_input_schema_jv(&outside) == NULL);
 }
 
+/* Parse text into the test arena. */
+static const struct pm_jv *
+parse(const char *text)
+{
+	const struct pm_jv *v = NULL;
+	CHECK_EQ(pm_json_parse((const uint8_t *)text, strlen(text), &arena, &v, NULL), 0);
+	return v;
+}
+
+/* The checks the argument table implies, before any handler runs. */
+static void
+test_check_args(void)
+{
+	struct pm_error err = { 0 };
+	const struct pm_tool *pf = pm_tool_find("analyze_port_flows");
+	const struct pm_tool *so = pm_tool_find("scan_overview");
+	CHECK(pf != NULL && so != NULL);
+	if (pf == NULL || so == NULL) {
+		return;
+	}
+	CHECK_EQ(pm_tool_check_args(pf, parse("{\"port\":80}"), &err), 0);
+	static const struct {
+		const char *args;
+		const char *msg;
+	} bad[] = {
+		{ "{}", "analyze_port_flows needs 'port'" },
+		{ "{\"port\":80,\"x\":1}", "analyze_port_flows does not take the argument 'x'" },
+		{ "{\"port\":\"80\"}", "port must be an integer from 0 to 65535" },
+		{ "{\"port\":65536}", "port must be an integer from 0 to 65535" },
+		{ "{\"port\":-1}", "port must be an integer from 0 to 65535" },
+		{ "{\"port\":1.5}", "port must be an integer from 0 to 65535" },
+		{ "{\"port\":80,\"sort\":\"size\"}", "sort must be bytes, packets or start" },
+		{ "{\"port\":80,\"sort\":1}", "sort must be a string" },
+		{ "{\"port\":80,\"limit\":1001}", "limit must be an integer from 0 to 1000" },
+		{ "{\"port\":80,\"path\":\"\"}", "path must not be empty" },
+		{ "[]", "arguments must be an object" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&err, 0, sizeof(err));
+		CHECK_EQ(pm_tool_check_args(pf, parse(bad[i].args), &err), PM_E_MALFORMED);
+		CHECK_EQ(err.ecode, PM_EC_INVALID_ARGUMENT);
+		CHECK_STR(err.msg, bad[i].msg);
+	}
+	/* exclusiveMinimum: 0 is out, anything above is in. */
+	CHECK_EQ(pm_tool_check_args(so, parse("{\"time_window_s\":0}"), &err), PM_E_MALFORMED);
+	CHECK_EQ(pm_tool_check_args(so, parse("{\"time_window_s\":0.5}"), &err), 0);
+	CHECK_EQ(pm_tool_check_args(so, parse("{\"top_k\":0}"), &err), PM_E_MALFORMED);
+	/* Typed reads: the value, else the table's default. */
+	struct pm_tool_args a = { .tool = so, .v = parse("{\"top_k\":7}") };
+	CHECK_EQ(pm_arg_int(&a, "top_k"), 7);
+	CHECK(pm_arg_given(&a, "top_k"));
+	CHECK(!pm_arg_given(&a, "time_window_s"));
+	CHECK(pm_arg_num(&a, "time_window_s") == 60.0);
+	CHECK(pm_arg_str(&a, "path") == NULL);
+	a.tool = pf;
+	a.v = NULL;
+	CHECK_STR(pm_arg_str(&a, "sort"), "bytes");
+	CHECK_EQ(pm_arg_int(&a, "limit"), 50);
+	CHECK_EQ(pm_arg_int(&a, "offset"), 0);
+	CHECK(!pm_arg_bool(&a, "nonexistent"));
+}
+
+/* Whether any schema node below v has a "type" that is not a string (a type array). */
+static bool
+has_type_array(const struct pm_jv *v)
+{
+	if (pm_jv_is(v, PM_JV_OBJ)) {
+		const struct pm_jv *t = pm_jv_get(v, "type");
+		if (t != NULL && !pm_jv_is(t, PM_JV_STR)) {
+			return true;
+		}
+		for (size_t i = 0; i < v->len; i++) {
+			if (has_type_array(&v->members[i].value)) {
+				return true;
+			}
+		}
+	} else if (pm_jv_is(v, PM_JV_ARR)) {
+		for (size_t i = 0; i < v->len; i++) {
+			if (has_type_array(&v->items[i])) {
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* Every object schema below v lists properties, required and additionalProperties false. */
+static bool
+objects_closed(const struct pm_jv *v)
+{
+	if (pm_jv_is(v, PM_JV_ARR)) {
+		for (size_t i = 0; i < v->len; i++) {
+			if (!objects_closed(&v->items[i])) {
+				return false;
+			}
+		}
+		return true;
+	}
+	if (!pm_jv_is(v, PM_JV_OBJ)) {
+		return true;
+	}
+	const char *type = pm_jv_str(pm_jv_get(v, "type"));
+	const struct pm_jv *props = pm_jv_get(v, "properties");
+	const struct pm_jv *extra = pm_jv_get(v, "additionalProperties");
+	if (props != NULL && (pm_jv_get(v, "required") == NULL || !pm_jv_is(extra, PM_JV_BOOL) ||
+	                      extra->b || type == NULL || strcmp(type, "object") != 0)) {
+		return false;
+	}
+	for (size_t i = 0; i < v->len; i++) {
+		if (!objects_closed(&v->members[i].value)) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The output schemas: an object with anyOf success and error, no type arrays, all closed. */
+static void
+test_output_schemas(void)
+{
+	size_t n;
+	const struct pm_tool *t = pm_tools(&n);
+	for (size_t i = 0; i < n; i++) {
+		struct pm_json w;
+		pm_json_init(&w, 0);
+		pm_tool_output_schema(&w, &t[i]);
+		CHECK_EQ(pm_json_finish(&w), 0);
+		const struct pm_jv *s = parse(w.buf);
+		pm_json_free(&w);
+		CHECK_STR(pm_jv_str(pm_jv_get(s, "type")), "object");
+		const struct pm_jv *any = pm_jv_get(s, "anyOf");
+		CHECK(pm_jv_is(any, PM_JV_ARR) && any->len == 2);
+		CHECK(!has_type_array(s));
+		CHECK(objects_closed(s));
+		if (pm_jv_is(any, PM_JV_ARR) && any->len == 2) {
+			const struct pm_jv *req = pm_jv_get(&any->items[0], "required");
+			CHECK(pm_jv_is(req, PM_JV_ARR) && req->len >= 2);
+			CHECK(pm_jv_get(pm_jv_get(&any->items[1], "properties"), "offset") != NULL);
+		}
+	}
+}
+
+/* The CLI's lean path: info_only tools analyse without the cache; others still use it. */
+static void
+test_lean(void)
+{
+	bool is_error = true;
+	uint64_t misses = cache.misses, hits = cache.hits;
+	ctx.lean = true;
+	const struct pm_jv *r = call("analyze_capinfos", "{\"path\":\"lt-ether.pcap\"}", &is_error);
+	CHECK(!is_error);
+	CHECK(pm_jv_is(pm_jv_get(r, "packet_count"), PM_JV_NUM));
+	CHECK_EQ(cache.misses, misses);
+	CHECK_EQ(cache.hits, hits);
+	r = call("get_pcap_summary", "{\"path\":\"lt-ether.pcap\"}", &is_error);
+	CHECK(!is_error);
+	CHECK_EQ(cache.misses + cache.hits, misses + hits + 1);
+	ctx.lean = false;
+	r = call("analyze_capinfos", "{\"path\":\"lt-ether.pcap\"}", &is_error);
+	CHECK(!is_error);
+	CHECK_EQ(cache.misses + cache.hits, misses + hits + 2);
+}
+
 void test_tools(void);
 
 void
@@ -136,6 +299,9 @@ test_tools(void)
 	ctx.cache = &cache;
 	CHECK_EQ(pm_tools_select(&ctx, "all", NULL), 0);
 	test_call_errors();
+	test_check_args();
+	test_output_schemas();
+	test_lean();
 	pm_cache_free(&cache);
 	pm_arena_free(&arena);
 }
