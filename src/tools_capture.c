@@ -36,8 +36,14 @@ static const struct pm_field iface_members[] = {
 	{ .name = "name", .type = PM_F_STR, .nullable = true },
 	{ .name = "description", .type = PM_F_STR, .nullable = true },
 	{ .name = "linktype", .type = PM_F_INT, .description = "LINKTYPE_ number" },
-	{ .name = "linktype_name", .type = PM_F_STR },
-	{ .name = "encapsulation", .type = PM_F_STR },
+	{ .name = "linktype_name",
+	  .type = PM_F_STR,
+	  .nullable = true,
+	  .description = "null when unknown" },
+	{ .name = "encapsulation",
+	  .type = PM_F_STR,
+	  .nullable = true,
+	  .description = "null when unknown" },
 	{ .name = "snaplen", .type = PM_F_INT },
 	{ .name = "timestamp_resolution", .type = PM_F_STR },
 	{ .name = "timestamp_offset_seconds", .type = PM_F_INT },
@@ -161,9 +167,11 @@ static const struct pm_field warning_members[] = {
 	    { .name = "file_size_bytes", .type = PM_F_INT },                                       \
 	    { .name = "file_encapsulation",                                                        \
 	      .type = PM_F_STR,                                                                    \
-	      .description = "link type of every interface, or "                                   \
-		             "\"per-packet\"" },                                                   \
-	    { .name = "format", .type = PM_F_STR, .description = "pcap, pcap-nsec or pcapng" },    \
+	      .description = "link type of every interface, \"Per packet\" or "                    \
+		             "\"Unknown\"" },                                                      \
+	    { .name = "format",                                                                    \
+	      .type = PM_F_STR,                                                                    \
+	      .description = "pcap, pcap-nsec, pcap-modified or pcapng" },                         \
 	    { .name = "format_version", .type = PM_F_STR },                                        \
 	    { .name = "byte_order", .type = PM_F_STR },                                            \
 	    { .name = "packet_count", .type = PM_F_INT },                                          \
