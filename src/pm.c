@@ -33,6 +33,9 @@ pm_strerror(int code)
 	}
 }
 
+static int error_vset(struct pm_error *e, int code, enum pm_ecode ec, size_t offset,
+                      const char *fmt, va_list ap) PM_PRINTF(5, 0);
+
 static int
 error_vset(struct pm_error *e, int code, enum pm_ecode ec, size_t offset, const char *fmt,
            va_list ap)
