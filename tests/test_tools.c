@@ -92,6 +92,40 @@ test_call_errors(void)
 	cfg.token[0] = '\0';
 }
 
+/* The registry: the groups' rows in the fixed order tools/list has always had. */
+static void
+test_registry(void)
+{
+	static const char *const order[] = {
+		"analyze_capinfos",
+		"load_pcap_file",
+		"get_pcap_summary",
+		"analyze_port_flows",
+		"analyze_ip_flows",
+		"analyze_protocol_flows",
+		"analyze_tcp_connections",
+		"analyze_tcp_anomalies",
+		"analyze_tcp_retransmissions",
+		"analyze_traffic_flow",
+		"scan_overview",
+		"list_suspects",
+		"first_scan_event",
+		"get_info",
+	};
+	size_t n;
+	const struct pm_tool *t = pm_tools(&n);
+	CHECK_EQ(n, pm_tools_capture_n + pm_tools_flows_n + pm_tools_scans_n + pm_tools_server_n);
+	CHECK_EQ(n, sizeof(order) / sizeof(order[0]));
+	for (size_t i = 0; i < n && i < sizeof(order) / sizeof(order[0]); i++) {
+		CHECK_STR(t[i].name, order[i]);
+		CHECK(pm_tool_find(order[i]) == &t[i]);
+		CHECK(t[i].args != NULL && t[i].result != NULL && t[i].fn != NULL);
+	}
+	CHECK(pm_tool_find("no_such_tool") == NULL);
+	CHECK(pm_tool_find("analyze_capinfos")->info_only);
+	CHECK(!pm_tool_find("get_pcap_summary")->info_only);
+}
+
 /* Every tool has a parsed input schema naming auth_token, and the same pointer each time. */
 static void
 test_input_schema_jv(void)
@@ -285,6 +319,7 @@ void test_tools(void);
 void
 test_tools(void)
 {
+	test_registry();
 	test_input_schema_jv();
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.max_file_mb = 4096;
