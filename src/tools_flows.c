@@ -42,12 +42,11 @@
 	    { .name = "label",                                                                     \
 	      .type = PM_F_STR,                                                                    \
 	      .description = "application label (HTTP, TLS, DNS, ...)" },                          \
-	    { .name = "label_source",                                                              \
-	      .type = PM_F_STR,                                                                    \
-	      .description = "where the label came from" },                                        \
+	    { .name = "label_source", .type = PM_F_STR, .description = "payload, port or none" },  \
 	    { .name = "state",                                                                     \
 	      .type = PM_F_STR,                                                                    \
-	      .description = "TCP state; UDP and ICMP: active" },                                  \
+	      .description = "TCP: established, closed, reset, failed, half_open or active; n/a "  \
+		             "for the rest" },                                                     \
 	    { .name = "first_seen", .type = PM_F_STR }, { .name = "last_seen", .type = PM_F_STR }, \
 	    { .name = "duration_seconds", .type = PM_F_NUM },                                      \
 	    { .name = "packets_c2s", .type = PM_F_INT },                                           \

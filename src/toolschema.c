@@ -342,13 +342,13 @@ md_arg(FILE *out, const struct pm_tool_arg *r)
 static void
 md_field(FILE *out, const struct pm_field *f, int depth)
 {
-	fprintf(out, "%*s- `%s` (%s%s%s)", depth * 2, "", f->name, field_types[f->type],
-	        f->nullable ? " or null" : "", f->optional ? ", optional" : "");
+	fprintf(out, "%*s- `%s` (%s", depth * 2, "", f->name, field_types[f->type]);
 	if (f->type == PM_F_ARR) {
 		fprintf(out, " of %s", field_types[f->item->type]);
 	} else if (f->type == PM_F_MAP) {
 		fprintf(out, " of %s by name", field_types[f->item->type]);
 	}
+	fprintf(out, "%s%s)", f->nullable ? " or null" : "", f->optional ? ", optional" : "");
 	fprintf(out, "%s%s\n", f->description != NULL ? ": " : "",
 	        f->description != NULL ? f->description : "");
 	const struct pm_field *m = f->type == PM_F_OBJ ? f->members
