@@ -45,7 +45,7 @@ void pm_cache_free(struct pm_cache *c);
  * The analysis of the capture open on fd (at offset 0; the sandbox opened
  * and checked it as path), from the cache when the file is unchanged, else
  * a new pass over fd. fd is not closed. NULL on failure with *err filled
- * (message starting with an error-contract code). The result stays valid
+ * (err->ecode: the error-contract code). The result stays valid
  * until the next pm_cache_get or pm_cache_free.
  */
 const struct pm_analysis *pm_cache_get(struct pm_cache *c, int fd, const char *path,

@@ -25,11 +25,34 @@ enum pm_err {
 	PM_E_TLS = -7,         /* TLS handshake or record failure */
 };
 
+/*
+ * The error contract of the tools (DESIGN.md "Error contract"): what a
+ * failed tool call reports as "error". A value, never text to parse.
+ */
+enum pm_ecode {
+	PM_EC_NONE = 0,                 /* not set: pm_error_ecode picks the default */
+	PM_EC_PATH_OUTSIDE_ALLOWED_DIR, /* the path resolves outside PCAPMCP_ALLOWED_DIR */
+	PM_EC_PATH_NOT_FOUND,           /* missing, unreadable, or changed while checked */
+	PM_EC_NOT_A_REGULAR_FILE,       /* directory, FIFO, socket, device */
+	PM_EC_UNSUPPORTED_FILE_TYPE,    /* not a pcap/pcapng magic, or a variant not read */
+	PM_EC_FILE_TOO_LARGE,           /* over PCAPMCP_MAX_FILE_MB */
+	PM_EC_UNAUTHORIZED,             /* auth_token missing or wrong */
+	PM_EC_INVALID_IP,               /* an address argument does not parse */
+	PM_EC_INVALID_ARGUMENT,         /* any other argument error */
+	PM_EC_CAPTURE_DAMAGED,          /* the capture could not be read; with the offset */
+	PM_EC_NETWORK_DISABLED,         /* enrichment asked for the network while offline */
+	PM_EC_PROVIDER_ERROR,           /* an enrichment provider failed */
+	PM_EC_INTERNAL_ERROR,           /* out of memory and other failures of ours */
+	PM_EC_CANCELLED,                /* the client cancelled the call */
+	PM_EC_COUNT
+};
+
 /* Detail for callers that want more than a code; filled only on failure. */
 struct pm_error {
-	int code;      /* enum pm_err */
-	size_t offset; /* byte offset in the input where the problem was found */
-	char msg[128]; /* NUL-terminated, human-readable */
+	int code;            /* enum pm_err */
+	enum pm_ecode ecode; /* the tool error-contract code; PM_EC_NONE when not set */
+	size_t offset;       /* byte offset in the input where the problem was found */
+	char msg[128];       /* NUL-terminated, human-readable, without a code prefix */
 };
 
 #define PM_MUST_CHECK   __attribute__((warn_unused_result))
@@ -51,9 +74,30 @@ struct pm_error {
 const char *pm_strerror(int code);
 
 /*
- * Fill *e (when non-NULL) with code, offset and a printf-style message.
- * Returns code, so callers can write `return pm_error_set(e, ...)`.
+ * Fill *e (when non-NULL) with code, offset and a printf-style message, and
+ * no contract code (PM_EC_NONE). Returns code, so callers can write
+ * `return pm_error_set(e, ...)`.
  */
 int pm_error_set(struct pm_error *e, int code, size_t offset, const char *fmt, ...) PM_PRINTF(4, 5);
+
+/* pm_error_set with the contract code ec as well. */
+int pm_error_setc(struct pm_error *e, int code, enum pm_ecode ec, size_t offset, const char *fmt,
+                  ...) PM_PRINTF(5, 6);
+
+/* "path_not_found", "invalid_argument", ...; "none" for PM_EC_NONE (never NULL). */
+const char *pm_ecode_name(enum pm_ecode ec);
+
+/*
+ * The contract code a failed tool call reports for e: e->ecode when set,
+ * else internal_error for PM_E_NOMEM and invalid_argument for the rest.
+ */
+enum pm_ecode pm_error_ecode(const struct pm_error *e);
+
+/*
+ * The contract code for a capture whose pass failed with rc:
+ * unsupported_file_type (PM_E_UNSUPPORTED), path_not_found (PM_E_IO),
+ * internal_error (PM_E_NOMEM), cancelled (PM_E_LIMIT), else capture_damaged.
+ */
+enum pm_ecode pm_ecode_for_read(int rc);
 
 #endif /* PM_H */

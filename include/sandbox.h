@@ -6,8 +6,8 @@
  * the limit and start with a pcap or pcapng magic; the auth token, when
  * required, must match.
  *
- * Failures carry the DESIGN.md error-contract code as the first word of
- * pm_error.msg ("path_not_found: ..."), so mcp.c can build the tool error
+ * Failures carry the DESIGN.md error-contract code in pm_error.ecode
+ * (PM_EC_PATH_NOT_FOUND, ...), so the tool call builds the tool error
  * without a second table. Nothing here prints, logs or echoes a token.
  */
 #ifndef PM_SANDBOX_H
@@ -91,7 +91,7 @@ void pm_config_describe(const struct pm_config *c, struct pm_json *w);
  * returns 0. Reading through the descriptor (or /dev/fd/N) avoids reopening
  * by name, which would reopen the window between check and use.
  *
- * On failure *fd_out is -1 and err->msg starts with the contract code:
+ * On failure *fd_out is -1 and err->ecode holds the contract code:
  * invalid_argument (empty, NUL or over-long path; PM_E_MALFORMED or
  * PM_E_LIMIT), path_outside_allowed_dir (PM_E_LIMIT), path_not_found
  * (PM_E_IO; also unreadable or a symlink loop), not_a_regular_file
@@ -106,15 +106,6 @@ PM_MUST_CHECK int pm_sandbox_open(const struct pm_config *c, const char *path, s
 /* pm_sandbox_open for a NUL-terminated path, closing the descriptor. */
 PM_MUST_CHECK int pm_sandbox_resolve(const struct pm_config *c, const char *path,
                                      char out[PATH_MAX], struct pm_error *err);
-
-/*
- * The error-contract code at the start of err->msg (a static string), or
- * "invalid_argument" when the message starts with none of the sandbox codes.
- */
-const char *pm_sandbox_code(const struct pm_error *err);
-
-/* The message after its "code: " prefix (points into err->msg). */
-const char *pm_sandbox_detail(const struct pm_error *err);
 
 /*
  * Whether a tool call carrying `given` (NULL when absent) may run: always

@@ -3,12 +3,19 @@
  * tools.h - the one registry of tools, served by MCP (tools/list, tools/call)
  * and by the CLI (`pcapmcp call TOOL 'JSON'`), so the two never disagree.
  *
- * A tool has a name, a title, a description written for a model, JSON Schema
- * 2020-12 input and output schemas (static JSON text, parsed and checked by
- * the tests), annotations and a handler. Handlers of capture tools receive a
- * finished analysis; the caller (pm_tools_call) resolves the path through the
- * sandbox, consults the analysis cache and applies the error contract of
- * DESIGN.md. The registry knows nothing of JSON-RPC.
+ * A tool is a row of data: a name, a title, a description written for a
+ * model, a table of its arguments, a tree of the members of its result,
+ * annotations and a handler. From the argument table come the input JSON
+ * Schema (tools/list), the argument checks every call passes before its
+ * handler runs, and the CLI's options; from the result tree come the output
+ * JSON Schema and, with the arguments, the tool reference (docs/TOOLS.md).
+ *
+ * Tools live in one file per group (tools_capture.c, tools_flows.c,
+ * tools_scans.c, tools_server.c), each exporting its rows; toolcall.c puts
+ * them together in a fixed order and holds the one call path (token,
+ * sandbox, cache, argument checks, error contract of DESIGN.md);
+ * toolschema.c writes the schemas and the reference. The registry knows
+ * nothing of JSON-RPC.
  */
 #ifndef PM_TOOLS_H
 #define PM_TOOLS_H
@@ -16,11 +23,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "pm.h"
 
 struct pm_analysis;
-struct pm_arena;
 struct pm_cache;
 struct pm_config;
 struct pm_json;
@@ -36,25 +43,84 @@ enum pm_tool_group {
 	PM_GROUP_COUNT
 };
 
+/* The JSON type of an argument. */
+enum pm_arg_type {
+	PM_ARG_INT = 0, /* integer */
+	PM_ARG_NUM,     /* number */
+	PM_ARG_STR,     /* string */
+	PM_ARG_BOOL,    /* boolean */
+	PM_ARG_ENUM,    /* string, one of values */
+};
+
+/* One argument of a tool: a row of its input schema. */
+struct pm_tool_arg {
+	const char *name;          /* key in the call's arguments object */
+	enum pm_arg_type type;     /* JSON type */
+	const char *description;   /* for the model; NULL: none */
+	bool required;             /* a call without it fails (invalid_argument) */
+	bool has_min, has_max;     /* INT, NUM: min / max apply */
+	bool exclusive_min;        /* NUM: min itself is refused (exclusiveMinimum) */
+	double min, max;           /* INT, NUM: bounds, inclusive unless exclusive_min */
+	bool has_default;          /* def / def_str is the value when absent */
+	double def;                /* INT, NUM: the default (BOOL: 0 or 1) */
+	const char *def_str;       /* STR, ENUM: the default */
+	const char *const *values; /* ENUM: the accepted strings, NULL-terminated */
+	size_t min_length;         /* STR: fewest bytes accepted */
+};
+
+/* The JSON type of a result member. */
+enum pm_field_type {
+	PM_F_INT = 0, /* integer */
+	PM_F_NUM,     /* number */
+	PM_F_STR,     /* string */
+	PM_F_BOOL,    /* boolean */
+	PM_F_OBJ,     /* object with the named members */
+	PM_F_ARR,     /* array of item */
+	PM_F_MAP,     /* object keyed by data (names, counters), every value an item */
+};
+
+/*
+ * One member of a result: a node of its output schema. Lists of members
+ * end with a row whose name is NULL.
+ */
+struct pm_field {
+	const char *name;               /* member name; NULL ends a list */
+	enum pm_field_type type;        /* JSON type */
+	bool nullable;                  /* may be null as well */
+	bool optional;                  /* not always present (not in "required") */
+	const char *description;        /* NULL: none */
+	const struct pm_field *members; /* OBJ: the members */
+	const struct pm_field *item;    /* ARR: the items; MAP: every value */
+};
+
 struct pm_tool_ctx;
+struct pm_tool;
+
+/* The validated arguments of one call, read with pm_arg_* below. */
+struct pm_tool_args {
+	const struct pm_tool *tool; /* whose argument table applies */
+	const struct pm_jv *v;      /* the arguments object, or NULL for none */
+};
 
 /*
  * A handler writes the members of its result object (not the braces, not
  * "ok" or "generated_at") and returns 0, or returns a negative pm_err with
- * err->msg starting with an error-contract code and ": " (invalid_argument,
- * invalid_ip, ...). a is NULL for tools that read no capture.
+ * err->ecode the error-contract code (PM_EC_INVALID_ARGUMENT when not set)
+ * and err->msg what to do. a is NULL for tools that read no capture. The
+ * arguments have passed the checks of the tool's table.
  */
 typedef int (*pm_tool_fn)(struct pm_tool_ctx *ctx, const struct pm_analysis *a,
-                          const struct pm_jv *args, struct pm_json *w, struct pm_error *err);
+                          const struct pm_tool_args *args, struct pm_json *w, struct pm_error *err);
 
 struct pm_tool {
-	const char *name;          /* MCP tool name and `call` name */
-	const char *title;         /* short human title */
-	const char *description;   /* for the model: what it answers, when to use it, parameters */
-	const char *input_schema;  /* JSON Schema 2020-12 text, additionalProperties false */
-	const char *output_schema; /* JSON Schema 2020-12 text of the result object */
+	const char *name;                      /* MCP tool name and `call` name */
+	const char *title;                     /* short human title */
+	const char *description;               /* for the model: what it answers, when to use it */
+	const struct pm_tool_arg *const *args; /* the arguments, NULL-terminated */
+	const struct pm_field *result; /* members of the success result besides ok, generated_at */
 	enum pm_tool_group group;
 	bool reads_capture; /* takes `path` (or the loaded capture) and gets an analysis */
+	bool info_only;     /* needs only capinfos facts (pm_analysis_opts.info_only suffices) */
 	bool open_world;    /* calls the network (enrichment) */
 	pm_tool_fn fn;
 };
@@ -65,13 +131,77 @@ struct pm_tool_ctx {
 	struct pm_cache *cache;      /* recent analyses; progress and cancel live in its opts */
 	char loaded[4096];           /* path remembered by load_pcap_file, "" when none */
 	bool enabled[64];            /* per registry index: offered by this server */
+	bool lean;                   /* CLI only: info_only tools analyse without the cache */
 };
 
-/* The registry: n tools in a fixed, deterministic order. */
+/* Argument rows several tools share (toolcall.c). */
+extern const struct pm_tool_arg pm_arg_path;          /* capture path, optional */
+extern const struct pm_tool_arg pm_arg_path_required; /* capture path, required */
+extern const struct pm_tool_arg pm_arg_auth_token;
+extern const struct pm_tool_arg pm_arg_limit;
+extern const struct pm_tool_arg pm_arg_offset;
+extern const struct pm_tool_arg pm_arg_sort;
+extern const struct pm_tool_arg pm_arg_server_ip;          /* optional filter */
+extern const struct pm_tool_arg pm_arg_server_ip_required; /* analyze_traffic_flow */
+extern const struct pm_tool_arg pm_arg_server_port;
+
+/* Items of arrays and maps: an integer, a string. */
+extern const struct pm_field pm_field_int;
+extern const struct pm_field pm_field_str;
+
+/* Result members several tools share: the page after a list (total, truncated, limit, offset). */
+extern const struct pm_field pm_field_page[];
+/* One flow of a listing (pm_view_flow_obj; tools_flows.c). */
+extern const struct pm_field pm_field_flow[];
+
+/* The rows of each group's tools file, in tools/list order. */
+extern const struct pm_tool pm_tools_capture[];
+extern const size_t pm_tools_capture_n;
+extern const struct pm_tool pm_tools_flows[];
+extern const size_t pm_tools_flows_n;
+extern const struct pm_tool pm_tools_scans[];
+extern const size_t pm_tools_scans_n;
+extern const struct pm_tool pm_tools_server[];
+extern const size_t pm_tools_server_n;
+
+/* The registry: n tools in a fixed, deterministic order (capture, flows, scans, server). */
 const struct pm_tool *pm_tools(size_t *n);
 
 /* The tool called name, or NULL. */
 const struct pm_tool *pm_tool_find(const char *name);
+
+/* The argument of t called name, or NULL. */
+const struct pm_tool_arg *pm_tool_arg_find(const struct pm_tool *t, const char *name);
+
+/*
+ * Write t's input schema (JSON Schema 2020-12: an object with properties,
+ * required and additionalProperties false) as a value to w.
+ */
+void pm_tool_input_schema(struct pm_json *w, const struct pm_tool *t);
+
+/*
+ * Write t's output schema: "type": "object" with anyOf the success shape
+ * (ok true, the result tree, generated_at) and the error shape (ok false,
+ * error, message, generated_at, offset for capture_damaged). Nullable
+ * members are anyOf [{type}, {type: null}], every object lists its
+ * properties, required and additionalProperties false.
+ */
+void pm_tool_output_schema(struct pm_json *w, const struct pm_tool *t);
+
+/*
+ * The tool's input schema, parsed (a JSON Schema object with "properties"
+ * and "required"), or NULL for a tool not in the registry. Every schema is
+ * parsed once, at the first call from any thread; the result lives as long
+ * as the process and is never written to again.
+ */
+const struct pm_jv *pm_tool_input_schema_jv(const struct pm_tool *t);
+
+/*
+ * Write the tool reference in Markdown (docs/TOOLS.md): for every tool its
+ * description, its arguments and the members of its result. Returns 0, or
+ * PM_E_IO when writing failed.
+ */
+PM_MUST_CHECK int pm_tools_markdown(FILE *out);
 
 /* "capture", "flows", "scans", "protocols", "enrichment", "server". */
 const char *pm_tool_group_name(enum pm_tool_group g);
@@ -84,6 +214,15 @@ const char *pm_tool_group_name(enum pm_tool_group g);
 PM_MUST_CHECK int pm_tools_select(struct pm_tool_ctx *ctx, const char *spec, struct pm_error *err);
 
 /*
+ * Check args (an object, or NULL for none) against t's argument table:
+ * every key named, every required one present, each value of its type,
+ * within its bounds and, for enums, one of its values. Returns 0, or
+ * PM_E_MALFORMED with err (invalid_argument) saying which.
+ */
+PM_MUST_CHECK int pm_tool_check_args(const struct pm_tool *t, const struct pm_jv *args,
+                                     struct pm_error *err);
+
+/*
  * Run the tool with the parsed arguments (an object, or NULL for none) and
  * write the complete result object to w: {"ok": true, ..., "generated_at"}
  * on success, or {"ok": false, "error": code, "message": ..., "generated_at"}
@@ -93,6 +232,17 @@ PM_MUST_CHECK int pm_tools_select(struct pm_tool_ctx *ctx, const char *spec, str
  */
 PM_MUST_CHECK int pm_tools_call(struct pm_tool_ctx *ctx, const struct pm_tool *t,
                                 const struct pm_jv *args, struct pm_json *w, bool *is_error);
+
+/*
+ * Typed reads of a checked argument: its value, or the table's default when
+ * absent (0, 0.0, NULL or false when the table gives none). name must be in
+ * the tool's table.
+ */
+bool pm_arg_given(const struct pm_tool_args *a, const char *name);
+int64_t pm_arg_int(const struct pm_tool_args *a, const char *name);
+double pm_arg_num(const struct pm_tool_args *a, const char *name);
+const char *pm_arg_str(const struct pm_tool_args *a, const char *name);
+bool pm_arg_bool(const struct pm_tool_args *a, const char *name);
 
 /* Write "YYYY-MM-DDTHH:MM:SSZ" for now (SOURCE_DATE_EPOCH when set, for tests). */
 void pm_tools_now(char out[32]);

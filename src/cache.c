@@ -59,31 +59,14 @@ shrink(struct pm_cache *c, const struct pm_cache_entry *keep)
 	}
 }
 
-/* The error-contract code for a pass that could not run. */
-static const char *
-code_for(int rc)
-{
-	switch (rc) {
-	case PM_E_UNSUPPORTED:
-		return "unsupported_file_type";
-	case PM_E_IO:
-		return "path_not_found";
-	case PM_E_NOMEM:
-		return "internal_error";
-	case PM_E_LIMIT:
-		return "cancelled";
-	default:
-		return "capture_damaged";
-	}
-}
-
 /* see cache.h */
 const struct pm_analysis *
 pm_cache_get(struct pm_cache *c, int fd, const char *path, struct pm_error *err)
 {
 	struct stat st;
 	if (fstat(fd, &st) != 0) {
-		pm_error_set(err, PM_E_IO, 0, "path_not_found: %s: %s", path, strerror(errno));
+		pm_error_setc(err, PM_E_IO, PM_EC_PATH_NOT_FOUND, 0, "%s: %s", path,
+		              strerror(errno));
 		return NULL;
 	}
 	int64_t mtime = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
@@ -105,15 +88,15 @@ pm_cache_get(struct pm_cache *c, int fd, const char *path, struct pm_error *err)
 	drop(slot);
 	struct pm_analysis *a = malloc(sizeof(*a));
 	if (a == NULL) {
-		pm_error_set(err, PM_E_NOMEM, 0, "internal_error: out of memory");
+		pm_error_setc(err, PM_E_NOMEM, PM_EC_INTERNAL_ERROR, 0, "out of memory");
 		return NULL;
 	}
 	int rc = pm_analysis_run_fd(a, fd, path, &c->opts, err);
 	if (rc != 0) {
 		free(a);
-		char msg[sizeof(err->msg)];
-		memcpy(msg, err->msg, sizeof(msg));
-		pm_error_set(err, rc, err->offset, "%s: %.100s", code_for(rc), msg);
+		if (err != NULL && err->ecode == PM_EC_NONE) {
+			err->ecode = pm_ecode_for_read(rc);
+		}
 		return NULL;
 	}
 	slot->dev = st.st_dev;

@@ -1081,6 +1081,9 @@ pm_cli_main(int argc, char **argv)
 		return verb_call(argc, argv);
 	}
 	if (strcmp(verb, "tools") == 0) {
+		if (argc > 2 && strcmp(argv[2], "--markdown") == 0) {
+			return pm_tools_markdown(stdout) == 0 ? PM_EXIT_OK : PM_EXIT_FAIL;
+		}
 		return verb_tools();
 	}
 	if (strcmp(verb, "version") == 0 || strcmp(verb, "--version") == 0) {

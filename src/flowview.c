@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * flowview.c - flow listings over a finished flow table, and the machinery
- * every view shares: argument checks, paging, sorting and flow objects.
+ * flowview.c - flow listings over a finished flow table, and what the flow
+ * and TCP views share: flow selection, sorting and flow objects (arguments,
+ * paging and budgets are view.c's).
  *
  * Everything here works on whole flows: a view collects pointers to the
  * matching flows, sorts them, writes one page and frees the array. It does
@@ -22,85 +23,10 @@
 #include "isotime.h"
 #include "json.h"
 
-/* see flowview.h */
-void
-pm_view_args_init(struct pm_view_args *v)
-{
-	memset(v, 0, sizeof(*v));
-	v->port = -1;
-	v->server_port = -1;
-	v->sort = PM_SORT_BYTES;
-	v->threshold = PM_VIEW_DEFAULT_THRESHOLD;
-	v->limit = PM_VIEW_DEFAULT_LIMIT;
-	v->top = PM_VIEW_DEFAULT_TOP;
-	v->budget = PM_VIEW_LIST_BUDGET;
-}
-
-/* see flowview.h */
-bool
-pm_view_sort_parse(const char *s, enum pm_flow_sort *out)
-{
-	static const char *const names[] = { "bytes", "packets", "start" };
-	for (size_t i = 0; i < PM_ARRAY_LEN(names); i++) {
-		if (strcmp(s, names[i]) == 0) {
-			*out = (enum pm_flow_sort)i;
-			return true;
-		}
-	}
-	return false;
-}
-
 static const char *
 sort_name(enum pm_flow_sort s)
 {
 	return s == PM_SORT_PACKETS ? "packets" : s == PM_SORT_START ? "start" : "bytes";
-}
-
-/* see flowview.h */
-const char *
-pm_view_err_code(const struct pm_error *err)
-{
-	size_t n = strlen(PM_VIEW_INVALID_IP);
-	if (strncmp(err->msg, PM_VIEW_INVALID_IP, n) == 0 && err->msg[n] == ':') {
-		return PM_VIEW_INVALID_IP;
-	}
-	return PM_VIEW_INVALID_ARGUMENT;
-}
-
-/* see flowview.h */
-int
-pm_view_bad_arg(struct pm_error *err, const char *code, const char *what)
-{
-	return pm_error_set(err, PM_E_MALFORMED, 0, "%s: %s", code, what);
-}
-
-/* see flowview.h */
-int
-pm_view_check_paging(const struct pm_view_args *v, uint64_t *limit, struct pm_error *err)
-{
-	if (v->limit < 0 || v->offset < 0) {
-		return pm_view_bad_arg(err, PM_VIEW_INVALID_ARGUMENT,
-		                       "limit and offset must not be negative");
-	}
-	*limit = v->limit > PM_VIEW_MAX_LIMIT ? PM_VIEW_MAX_LIMIT : (uint64_t)v->limit;
-	return 0;
-}
-
-/* see flowview.h */
-bool
-pm_view_fits(const struct pm_json *w, size_t start, const struct pm_view_args *v)
-{
-	return v->budget == 0 || w->len - start < v->budget;
-}
-
-/* see flowview.h */
-size_t
-pm_view_page_end(size_t n, uint64_t offset, uint64_t limit)
-{
-	if (offset >= n) {
-		return n;
-	}
-	return n - offset > limit ? (size_t)(offset + limit) : n;
 }
 
 /* see flowview.h */
@@ -168,13 +94,6 @@ uint64_t
 pm_view_flow_retrans(const struct pm_flow *fl)
 {
 	return (uint64_t)fl->d[0].retrans + fl->d[1].retrans;
-}
-
-/* see flowview.h */
-double
-pm_view_ratio(uint64_t num, uint64_t den)
-{
-	return den == 0 ? 0.0 : (double)num / (double)den;
 }
 
 static int
@@ -365,9 +284,8 @@ pm_view_parse_ip(const char *s, uint8_t addr[16], uint8_t *ipver, struct pm_erro
 {
 	int v = pm_addr_parse(s, addr);
 	if (v == 0) {
-		return pm_error_set(err, PM_E_MALFORMED, 0,
-		                    "%s: '%.64s' is not an IPv4 or IPv6 address",
-		                    PM_VIEW_INVALID_IP, s);
+		return pm_error_setc(err, PM_E_MALFORMED, PM_EC_INVALID_IP, 0,
+		                     "'%.64s' is not an IPv4 or IPv6 address", s);
 	}
 	*ipver = (uint8_t)v;
 	return 0;
@@ -399,10 +317,10 @@ parse_proto(const char *s, struct flow_filter *f, struct pm_error *err)
 			return 0;
 		}
 	}
-	return pm_error_set(err, PM_E_MALFORMED, 0,
-	                    "%s: unknown protocol '%.40s'; use tcp, udp, icmp, icmpv6 or a label "
-	                    "such as http, tls, dns, quic, ssh",
-	                    PM_VIEW_INVALID_ARGUMENT, s);
+	return pm_error_setc(err, PM_E_MALFORMED, PM_EC_INVALID_ARGUMENT, 0,
+	                     "unknown protocol '%.40s'; use tcp, udp, icmp, icmpv6 or a label "
+	                     "such as http, tls, dns, quic, ssh",
+	                     s);
 }
 
 /* The filter the arguments ask for; kind -1 takes whichever one is set. */
@@ -412,12 +330,12 @@ make_filter(const struct pm_view_args *v, int kind, struct flow_filter *f, struc
 	memset(f, 0, sizeof(*f));
 	int set = (v->port >= 0) + (v->ip != NULL) + (v->protocol != NULL);
 	if (kind < 0 && set != 1) {
-		return pm_view_bad_arg(err, PM_VIEW_INVALID_ARGUMENT,
+		return pm_view_bad_arg(err, PM_EC_INVALID_ARGUMENT,
 		                       "give exactly one of port, ip, protocol");
 	}
 	if (kind == BY_PORT || (kind < 0 && v->port >= 0)) {
 		if (v->port < 0 || v->port > 65535) {
-			return pm_view_bad_arg(err, PM_VIEW_INVALID_ARGUMENT,
+			return pm_view_bad_arg(err, PM_EC_INVALID_ARGUMENT,
 			                       "port must be 0..65535");
 		}
 		f->kind = BY_PORT;
@@ -426,13 +344,13 @@ make_filter(const struct pm_view_args *v, int kind, struct flow_filter *f, struc
 	}
 	if (kind == BY_IP || (kind < 0 && v->ip != NULL)) {
 		if (v->ip == NULL) {
-			return pm_view_bad_arg(err, PM_VIEW_INVALID_IP, "ip is required");
+			return pm_view_bad_arg(err, PM_EC_INVALID_IP, "ip is required");
 		}
 		f->kind = BY_IP;
 		return pm_view_parse_ip(v->ip, f->addr, &f->ipver, err);
 	}
 	if (v->protocol == NULL) {
-		return pm_view_bad_arg(err, PM_VIEW_INVALID_ARGUMENT, "protocol is required");
+		return pm_view_bad_arg(err, PM_EC_INVALID_ARGUMENT, "protocol is required");
 	}
 	return parse_proto(v->protocol, f, err);
 }
@@ -444,7 +362,7 @@ select_flows(const struct pm_analysis *a, const struct pm_view_args *v, int kind
 	*out = NULL;
 	*n = 0;
 	if (v->sort == PM_SORT_RETRANS) {
-		return pm_view_bad_arg(err, PM_VIEW_INVALID_ARGUMENT,
+		return pm_view_bad_arg(err, PM_EC_INVALID_ARGUMENT,
 		                       "sort must be bytes, packets or start");
 	}
 	int rc = make_filter(v, kind, f, err);

@@ -470,18 +470,6 @@ enabled_tool(const struct pm_mcp *m, const char *name)
 	return i < n && i < PM_ARRAY_LEN(m->ctx.enabled) && m->ctx.enabled[i] ? t : NULL;
 }
 
-static bool
-write_schema(struct pm_json *w, struct pm_arena *a, const char *text)
-{
-	const struct pm_jv *v = NULL;
-	if (pm_json_parse((const uint8_t *)text, strlen(text), a, &v, NULL) != 0 ||
-	    !pm_jv_is(v, PM_JV_OBJ)) {
-		return false;
-	}
-	pm_json_value(w, v);
-	return true;
-}
-
 static void
 do_tools_list(struct pm_mcp *m, const struct req *r, struct pm_json *w)
 {
@@ -499,13 +487,9 @@ do_tools_list(struct pm_mcp *m, const struct req *r, struct pm_json *w)
 		pm_json_kstr(w, "title", t[i].title);
 		pm_json_kstr(w, "description", t[i].description);
 		pm_json_key(w, "inputSchema");
-		bool ok = write_schema(w, r->a, t[i].input_schema);
+		pm_tool_input_schema(w, &t[i]);
 		pm_json_key(w, "outputSchema");
-		if (!ok || !write_schema(w, r->a, t[i].output_schema)) {
-			reply_error(w, r->id, RPC_INTERNAL_ERROR,
-			            "Internal error: the schema of %s does not parse", t[i].name);
-			return;
-		}
+		pm_tool_output_schema(w, &t[i]);
 		pm_json_key(w, "annotations");
 		pm_json_obj_begin(w);
 		pm_json_kstr(w, "title", t[i].title);

@@ -29,11 +29,6 @@
 #define PCAP_MAGIC_MOD 0xa1b2cd34u /* Kuznetzov's modified pcap */
 #define PCAPNG_MAGIC   0x0a0d0d0au /* pcapng SHB block type; a palindrome */
 
-static const char *const codes[] = {
-	"invalid_argument",   "path_outside_allowed_dir", "path_not_found",
-	"not_a_regular_file", "unsupported_file_type",    "file_too_large",
-};
-
 /*
  * Configuration.
  */
@@ -284,15 +279,15 @@ pm_config_describe(const struct pm_config *c, struct pm_json *w)
  */
 
 /*
- * Fill err with "code: p1 mid p2 hint". pm_error.msg holds 127 characters, so
+ * Fill err with the code and "p1 mid p2 hint". pm_error.msg holds 127 characters, so
  * long strings keep only their tails ("..."): p2 (the allowed directory, the
  * reason) first, as the caller already knows p1 (the path it sent).
  */
 static int
-fail(struct pm_error *err, int rc, const char *code, const char *p1, const char *mid,
+fail(struct pm_error *err, int rc, enum pm_ecode code, const char *p1, const char *mid,
      const char *p2, const char *hint)
 {
-	size_t fixed = strlen(code) + 2 + strlen(mid) + strlen(hint);
+	size_t fixed = strlen(mid) + strlen(hint);
 	size_t room = sizeof(err->msg) - 1 > fixed ? sizeof(err->msg) - 1 - fixed : 0;
 	size_t n1 = strlen(p1), n2 = strlen(p2);
 	size_t keep1 = n1 < 16 ? n1 : 16;
@@ -300,8 +295,8 @@ fail(struct pm_error *err, int rc, const char *code, const char *p1, const char 
 	size_t k1 = room - k2;
 	const char *t1 = n1 <= k1 ? p1 : p1 + n1 - (k1 > 3 ? k1 - 3 : 0);
 	const char *t2 = n2 <= k2 ? p2 : p2 + n2 - (k2 > 3 ? k2 - 3 : 0);
-	return pm_error_set(err, rc, 0, "%s: %s%s%s%s%s%s", code, t1 == p1 ? "" : "...", t1, mid,
-	                    t2 == p2 ? "" : "...", t2, hint);
+	return pm_error_setc(err, rc, code, 0, "%s%s%s%s%s%s", t1 == p1 ? "" : "...", t1, mid,
+	                     t2 == p2 ? "" : "...", t2, hint);
 }
 
 /* Whether p equals dir or lies below it by whole components; both are absolute. */
@@ -362,18 +357,18 @@ make_abs(const struct pm_config *c, const char *path, size_t len, char given[PAT
          char abs[PATH_MAX], struct pm_error *err)
 {
 	if (len == 0) {
-		return fail(err, PM_E_MALFORMED, codes[0], "", "path is empty", "",
+		return fail(err, PM_E_MALFORMED, PM_EC_INVALID_ARGUMENT, "", "path is empty", "",
 		            "; give a capture file's path");
 	}
 	if (memchr(path, '\0', len) != NULL) {
-		return fail(err, PM_E_MALFORMED, codes[0], "", "path contains a NUL byte", "",
-		            "; give a capture file's path");
+		return fail(err, PM_E_MALFORMED, PM_EC_INVALID_ARGUMENT, "",
+		            "path contains a NUL byte", "", "; give a capture file's path");
 	}
 	const char *dir = c->allowed_dir;
 	size_t dn = path[0] == '/' ? 0 : strlen(dir);
 	size_t sep = dn > 1 ? 1 : 0;
 	if (dn + sep + len >= PATH_MAX) {
-		return fail(err, PM_E_LIMIT, codes[0], "", "path is too long", "",
+		return fail(err, PM_E_LIMIT, PM_EC_INVALID_ARGUMENT, "", "path is too long", "",
 		            "; use a shorter path");
 	}
 	memcpy(abs, dir, dn);
@@ -388,8 +383,8 @@ make_abs(const struct pm_config *c, const char *path, size_t len, char given[PAT
 static int
 fail_outside(const struct pm_config *c, const char *given, struct pm_error *err)
 {
-	return fail(err, PM_E_LIMIT, codes[1], given, " is outside ", c->allowed_dir,
-	            "; use a path below it or set PCAPMCP_ALLOWED_DIR");
+	return fail(err, PM_E_LIMIT, PM_EC_PATH_OUTSIDE_ALLOWED_DIR, given, " is outside ",
+	            c->allowed_dir, "; use a path below it or set PCAPMCP_ALLOWED_DIR");
 }
 
 static int
@@ -405,11 +400,12 @@ resolve(const struct pm_config *c, const char *given, const char *abs, char out[
 			return fail_outside(c, given, err);
 		}
 		if (e == ENOENT || e == ENOTDIR) {
-			return fail(err, PM_E_IO, codes[2], given,
+			return fail(err, PM_E_IO, PM_EC_PATH_NOT_FOUND, given,
 			            " does not exist; relative paths start at ", c->allowed_dir,
 			            "");
 		}
-		return fail(err, PM_E_IO, codes[2], given, ": ", strerror(e), "; check the path");
+		return fail(err, PM_E_IO, PM_EC_PATH_NOT_FOUND, given, ": ", strerror(e),
+		            "; check the path");
 	}
 	if (!is_below(c->allowed_dir, out)) {
 		return fail_outside(c, given, err);
@@ -441,19 +437,19 @@ check_stat(const struct pm_config *c, const char *given, const char *real, struc
            struct pm_error *err)
 {
 	if (stat(real, st) != 0) {
-		return fail(err, PM_E_IO, codes[2], given, ": ", strerror(errno),
+		return fail(err, PM_E_IO, PM_EC_PATH_NOT_FOUND, given, ": ", strerror(errno),
 		            "; check the name");
 	}
 	if (!S_ISREG(st->st_mode)) {
-		return fail(err, PM_E_UNSUPPORTED, codes[3], given, " is ", kind_of(st->st_mode),
-		            "; give a capture file");
+		return fail(err, PM_E_UNSUPPORTED, PM_EC_NOT_A_REGULAR_FILE, given, " is ",
+		            kind_of(st->st_mode), "; give a capture file");
 	}
 	if ((uint64_t)st->st_size > c->max_file_mb << 20) {
 		char size[64];
 		snprintf(size, sizeof(size), "%llu MiB, over the %llu MiB limit",
 		         (unsigned long long)(((uint64_t)st->st_size + (1u << 20) - 1) >> 20),
 		         (unsigned long long)c->max_file_mb);
-		return fail(err, PM_E_LIMIT, codes[5], given, " is ", size,
+		return fail(err, PM_E_LIMIT, PM_EC_FILE_TOO_LARGE, given, " is ", size,
 		            "; raise PCAPMCP_MAX_FILE_MB or split it (editcap -c)");
 	}
 	return 0;
@@ -481,17 +477,18 @@ check_magic(int fd, const char *given, struct pm_error *err)
 	/* pread keeps the offset at 0 for the caller. */
 	ssize_t n = pread(fd, m, sizeof(m), 0);
 	if (n < 0) {
-		return fail(err, PM_E_IO, codes[2], given, ": ", strerror(errno),
+		return fail(err, PM_E_IO, PM_EC_PATH_NOT_FOUND, given, ": ", strerror(errno),
 		            "; check the file");
 	}
 	if (n < (ssize_t)sizeof(m)) {
 		snprintf(what, sizeof(what), "%d bytes long, too short for", (int)n);
-		return fail(err, PM_E_UNSUPPORTED, codes[4], given, " is ", what,
+		return fail(err, PM_E_UNSUPPORTED, PM_EC_UNSUPPORTED_FILE_TYPE, given, " is ", what,
 		            " a capture; give a pcap or pcapng file");
 	}
 	if (!is_capture_magic(m)) {
 		snprintf(what, sizeof(what), "%02x%02x%02x%02x", m[0], m[1], m[2], m[3]);
-		return fail(err, PM_E_UNSUPPORTED, codes[4], given, " starts with ", what,
+		return fail(err, PM_E_UNSUPPORTED, PM_EC_UNSUPPORTED_FILE_TYPE, given,
+		            " starts with ", what,
 		            ", not a pcap/pcapng magic; give a capture file");
 	}
 	return 0;
@@ -505,14 +502,14 @@ open_checked(const char *given, const char *real, const struct stat *st, int *fd
 	struct stat fst;
 	int fd = open(real, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
-		return fail(err, PM_E_IO, codes[2], given, ": ", strerror(errno),
+		return fail(err, PM_E_IO, PM_EC_PATH_NOT_FOUND, given, ": ", strerror(errno),
 		            "; check the file");
 	}
 	if (fstat(fd, &fst) != 0 || fst.st_dev != st->st_dev || fst.st_ino != st->st_ino ||
 	    !S_ISREG(fst.st_mode)) {
 		close(fd);
-		return fail(err, PM_E_IO, codes[2], given, " changed while being checked", "",
-		            "; try again");
+		return fail(err, PM_E_IO, PM_EC_PATH_NOT_FOUND, given,
+		            " changed while being checked", "", "; try again");
 	}
 	int rc = check_magic(fd, given, err);
 	if (rc != 0) {
@@ -560,38 +557,6 @@ pm_sandbox_resolve(const struct pm_config *c, const char *path, char out[PATH_MA
 		close(fd);
 	}
 	return rc;
-}
-
-/* Index of the code err->msg starts with, or 0 (invalid_argument). */
-static size_t
-code_index(const struct pm_error *err)
-{
-	for (size_t i = 0; i < PM_ARRAY_LEN(codes); i++) {
-		size_t n = strlen(codes[i]);
-		if (strncmp(err->msg, codes[i], n) == 0 && err->msg[n] == ':') {
-			return i;
-		}
-	}
-	return 0;
-}
-
-/* see sandbox.h */
-const char *
-pm_sandbox_code(const struct pm_error *err)
-{
-	return codes[code_index(err)];
-}
-
-/* see sandbox.h */
-const char *
-pm_sandbox_detail(const struct pm_error *err)
-{
-	const char *code = codes[code_index(err)];
-	size_t n = strlen(code);
-	if (strncmp(err->msg, code, n) == 0 && err->msg[n] == ':') {
-		return err->msg + n + (err->msg[n + 1] == ' ' ? 2 : 1);
-	}
-	return err->msg;
 }
 
 /*

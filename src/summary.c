@@ -429,8 +429,7 @@ pm_summary_emit(const struct pm_analysis *a, const struct pm_view_args *args, st
                 struct pm_error *err)
 {
 	if (args->top < 1) {
-		return pm_error_set(err, PM_E_MALFORMED, 0, "%s: top must be at least 1",
-		                    PM_VIEW_INVALID_ARGUMENT);
+		return pm_view_bad_arg(err, PM_EC_INVALID_ARGUMENT, "top must be at least 1");
 	}
 	uint64_t top = args->top > PM_VIEW_MAX_LIMIT ? PM_VIEW_MAX_LIMIT : (uint64_t)args->top;
 	struct pm_info_rates rt;

@@ -51,8 +51,8 @@ static int
 check_port(int32_t port, const char *what, struct pm_error *err)
 {
 	if (port < -1 || port > 65535) {
-		return pm_error_set(err, PM_E_MALFORMED, 0, "%s: %s must be 0..65535",
-		                    PM_VIEW_INVALID_ARGUMENT, what);
+		return pm_error_setc(err, PM_E_MALFORMED, PM_EC_INVALID_ARGUMENT, 0,
+		                     "%s must be 0..65535", what);
 	}
 	return 0;
 }
@@ -66,7 +66,7 @@ make_server_filter(const struct pm_view_args *v, struct server_filter *f, struct
 		return PM_E_MALFORMED;
 	}
 	if (v->threshold < 0 || v->threshold > 1 || isnan(v->threshold)) {
-		return pm_view_bad_arg(err, PM_VIEW_INVALID_ARGUMENT,
+		return pm_view_bad_arg(err, PM_EC_INVALID_ARGUMENT,
 		                       "threshold must be between 0 and 1");
 	}
 	if (v->server_ip == NULL) {
@@ -667,7 +667,7 @@ pm_view_traffic_flow(const struct pm_analysis *a, const struct pm_view_args *arg
 	struct pm_flow_ref *r;
 	size_t n;
 	if (args->server_ip == NULL) {
-		return pm_view_bad_arg(err, PM_VIEW_INVALID_ARGUMENT, "server_ip is required");
+		return pm_view_bad_arg(err, PM_EC_INVALID_ARGUMENT, "server_ip is required");
 	}
 	int rc = pm_view_tcp_select(a, args, PM_SORT_PACKETS, &r, &n, err);
 	if (rc != 0) {

@@ -67,6 +67,14 @@ expect_exit 0 "damaged capture still reports" -- "$prog" info --json captures/dm
 grep -q "\"code\": *\"capture_damaged\"" "$tmp/out" && ok || bad "damaged: no capture_damaged warning"
 grep -q 'capture_damaged' "$tmp/err" && ok || bad "damaged: no warning on stderr"
 
+# The tool reference is generated from the registry and committed as is.
+if "$prog" tools --markdown >"$tmp/tools.md" && cmp -s "$tmp/tools.md" docs/TOOLS.md; then
+	ok
+else
+	bad "docs/TOOLS.md is not what \`pcapmcp tools --markdown\` writes (regenerate it)"
+	diff "$tmp/tools.md" docs/TOOLS.md | head -n 20 >&2
+fi
+
 # Both io paths and stdin give the same facts for every bundled capture.
 for f in captures/*.pcap captures/*.pcapng; do
 	"$prog" info --json --io=read "$f" >"$tmp/r" 2>/dev/null; r1=$?
@@ -111,6 +119,12 @@ else
 		mcp_run e2e tests/mcp/e2e.mjs
 	else
 		echo "mcp e2e: skipped (no SDK: npm ci --prefix tests/mcp --no-audit --no-fund)" >&2
+	fi
+	# Every tool's result against its outputSchema, with ajv in strict mode.
+	if [ -f tests/mcp/node_modules/ajv/dist/2020.js ]; then
+		mcp_run schema tests/mcp/schema.mjs
+	else
+		echo "mcp schema: skipped (no ajv: npm ci --prefix tests/mcp --no-audit --no-fund)" >&2
 	fi
 fi
 
