@@ -561,6 +561,34 @@ pm_tools(size_t *n)
 }
 
 /* see tools.h */
+int
+pm_tool_ctx_init(struct pm_tool_ctx *ctx, const struct pm_config *cfg, struct pm_error *err)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->cfg = cfg;
+	ctx->cache = malloc(sizeof(*ctx->cache));
+	if (ctx->cache == NULL) {
+		return pm_error_set(err, PM_E_NOMEM, 0, "out of memory");
+	}
+	pm_cache_init(ctx->cache, 0);
+	for (size_t i = 0; i < PM_ARRAY_LEN(registry); i++) {
+		ctx->enabled[i] = true;
+	}
+	return 0;
+}
+
+/* see tools.h */
+void
+pm_tool_ctx_free(struct pm_tool_ctx *ctx)
+{
+	if (ctx->cache != NULL) {
+		pm_cache_free(ctx->cache);
+		free(ctx->cache);
+		ctx->cache = NULL;
+	}
+}
+
+/* see tools.h */
 const struct pm_tool *
 pm_tool_find(const char *name)
 {
@@ -685,6 +713,13 @@ input_schema(const struct pm_tool *t)
 	return i < PM_ARRAY_LEN(registry) ? parsed[i] : NULL;
 }
 
+/* see tools.h */
+const struct pm_jv *
+pm_tool_input_schema_jv(const struct pm_tool *t)
+{
+	return input_schema(t);
+}
+
 /* Reject arguments the schema does not name (additionalProperties: false). */
 static bool
 known_args(const struct pm_tool *t, const struct pm_jv *args, struct pm_error *err)
@@ -745,6 +780,9 @@ capture_open(struct pm_tool_ctx *ctx, const struct pm_jv *args, char out[PATH_MA
 		             "invalid_argument: path is required (or call load_pcap_file first)");
 		return -1;
 	}
+	if (ctx->open != NULL) {
+		return ctx->open(path, len, out, PATH_MAX, err);
+	}
 	int fd = -1;
 	return pm_sandbox_open(ctx->cfg, path, len, out, &fd, err) == 0 ? fd : -1;
 }
@@ -773,6 +811,7 @@ pm_tools_call(struct pm_tool_ctx *ctx, const struct pm_tool *t, const struct pm_
 		if (fd < 0) {
 			return fail(w, &err, is_error);
 		}
+		ctx->cache->opts.io = (enum pm_io)ctx->io;
 		a = pm_cache_get(ctx->cache, fd, path, &err);
 		close(fd);
 		if (a == NULL) {
