@@ -273,11 +273,10 @@ prop_name(const struct verb *v, const struct cmdline *c, size_t i, char out[64])
 			return;
 		}
 	}
-	size_t n = c->opt[i].len < 63 ? c->opt[i].len : 63;
-	for (size_t k = 0; k < n; k++) {
-		out[k] = c->opt[i].name[k] == '-' ? '_' : c->opt[i].name[k];
+	snprintf(out, 64, "%.*s", (int)(c->opt[i].len < 63 ? c->opt[i].len : 63), c->opt[i].name);
+	for (char *d = strchr(out, '-'); d != NULL; d = strchr(d, '-')) {
+		*d = '_';
 	}
-	out[n] = '\0';
 }
 
 /*
@@ -464,8 +463,10 @@ warn_damage(struct run *r, const struct choice *ch, const struct cmdline *c)
 	const struct pm_tool *t = pm_tool_find("analyze_capinfos");
 	const struct pm_jv *args = NULL;
 	bool is_error = false;
-	if (strcmp(ch->tools[0], "analyze_capinfos") == 0 || t == NULL) {
-		return;
+	for (size_t i = 0; i < MAX_TOOLS && ch->tools[i] != NULL; i++) {
+		if (t == NULL || strcmp(ch->tools[i], t->name) == 0) {
+			return;
+		}
 	}
 	struct pm_json w;
 	pm_json_init(&w, 0);
