@@ -302,11 +302,14 @@ put_value(struct pm_json *w, const struct pm_jv *prop, const char *value, struct
 /*
  * Parse the arguments of tool t from the command line into *out: path is
  * FILE, and every option that is a property of t's input schema. used[i]
- * is set for each option taken.
+ * is set for each option taken. For a table (table true) without --limit, a
+ * paged tool gets its schema's default limit explicitly: the result budget
+ * keeps a model's context small, and a person reading a table wants the page.
  */
 static int
 tool_args(const struct verb *v, const struct choice *ch, const struct pm_tool *t,
-          const struct cmdline *c, bool used[], struct pm_arena *a, const struct pm_jv **out)
+          const struct cmdline *c, bool table, bool used[], struct pm_arena *a,
+          const struct pm_jv **out)
 {
 	const struct pm_jv *props = pm_jv_get(pm_tool_input_schema_jv(t), "properties");
 	struct pm_json w;
@@ -322,8 +325,14 @@ tool_args(const struct verb *v, const struct choice *ch, const struct pm_tool *t
 			continue;
 		}
 		used[i] = true;
+		table = table && strcmp(name, "limit") != 0;
 		pm_json_key(&w, name);
 		put_value(&w, prop, c->opt[i].value, a);
+	}
+	const struct pm_jv *dflt = pm_jv_get(pm_jv_get(props, "limit"), "default");
+	if (table && dflt != NULL) {
+		pm_json_key(&w, "limit");
+		pm_json_value(&w, dflt);
 	}
 	pm_json_obj_end(&w);
 	int rc = pm_json_finish(&w);
@@ -496,7 +505,8 @@ run_verb(struct run *r, const struct verb *v, const struct choice *ch, const str
 	size_t nt = 0;
 	for (; nt < MAX_TOOLS && ch->tools[nt] != NULL; nt++) {
 		const struct pm_tool *t = pm_tool_find(ch->tools[nt]);
-		if (t == NULL || tool_args(v, ch, t, c, used, &r->arena, &args[nt]) != 0) {
+		bool table = !c->json && ch->print != NULL;
+		if (t == NULL || tool_args(v, ch, t, c, table, used, &r->arena, &args[nt]) != 0) {
 			fprintf(stderr, "pcapmcp: %s: no such tool\n", ch->tools[nt]);
 			return PM_EXIT_FAIL;
 		}

@@ -168,11 +168,18 @@ pm_cli_print_info(const struct pm_jv *r, const char *file)
 	printf("%-22s%llu\n", "Truncated packets:", u64_of(r, "truncated_packets"));
 	printf("%-22s%s\n", "First packet time:", t0);
 	printf("%-22s%s\n", "Last packet time:", t1);
-	printf("%-22s%.6f seconds\n", "Capture duration:", dbl_of(r, "capture_duration_seconds"));
-	printf("%-22s%.0f bytes/s\n", "Data byte rate:", dbl_of(r, "data_rate_bytes"));
-	printf("%-22s%.0f bits/s\n", "Data bit rate:", dbl_of(r, "data_rate_bits"));
-	printf("%-22s%.2f bytes\n", "Average packet size:", dbl_of(r, "average_packet_size_bytes"));
-	printf("%-22s%.2f packets/s\n", "Average packet rate:", dbl_of(r, "average_packet_rate"));
+	/*
+	 * The rates are rounded to 3 decimals in the result; rounding those again
+	 * to 2 or 0 can move the last digit, so they come from the exact counts.
+	 */
+	double dur = dbl_of(r, "capture_duration_seconds");
+	double pkts = (double)u64_of(r, "packet_count"),
+	       bytes = (double)u64_of(r, "data_size_bytes");
+	printf("%-22s%.6f seconds\n", "Capture duration:", dur);
+	printf("%-22s%.0f bytes/s\n", "Data byte rate:", dur > 0 ? bytes / dur : 0);
+	printf("%-22s%.0f bits/s\n", "Data bit rate:", dur > 0 ? bytes / dur * 8 : 0);
+	printf("%-22s%.2f bytes\n", "Average packet size:", pkts != 0 ? bytes / pkts : 0);
+	printf("%-22s%.2f packets/s\n", "Average packet rate:", dur > 0 ? pkts / dur : 0);
 	printf("%-22s%zu\n", "Sections:", arr_of(r, "sections", &items));
 	printf("%-22s%llu\n", "Interfaces:", page_total(r, "interfaces"));
 	size_t n = arr_of(r, "interfaces", &items);
@@ -391,15 +398,30 @@ scanner_by_ip(const struct pm_jv *overview, const char *ip)
 static void
 print_scanner(const struct pm_jv *s, const struct pm_jv *window)
 {
+	/*
+	 * The column lists techniques in the detector's order (scan.h), not the
+	 * result's (by count); names it does not know follow in the result's order.
+	 */
+	static const char *const order[] = { "syn",    "fin",     "null", "xmas",       "ack",
+		                             "maimon", "connect", "udp",  "icmp_sweep", NULL };
 	char tech[160], win[24];
 	size_t used = 0;
 	const struct pm_jv *t;
 	size_t nt = arr_of(s, "techniques", &t);
 	tech[0] = '\0';
-	for (size_t i = 0; i < nt && used < sizeof(tech) - 24; i++) {
-		used +=
-		    (size_t)snprintf(tech + used, sizeof(tech) - used, "%s%s:%llu", used ? "," : "",
-		                     str_of(&t[i], "name", "-"), u64_of(&t[i], "count"));
+	for (size_t k = 0; k < PM_ARRAY_LEN(order); k++) {
+		for (size_t i = 0; i < nt && used < sizeof(tech) - 24; i++) {
+			const char *name = str_of(&t[i], "name", "-");
+			bool known = false;
+			for (size_t j = 0; order[j] != NULL; j++) {
+				known = known || strcmp(name, order[j]) == 0;
+			}
+			if (order[k] != NULL ? strcmp(name, order[k]) != 0 : known) {
+				continue;
+			}
+			used += (size_t)snprintf(tech + used, sizeof(tech) - used, "%s%s:%llu",
+			                         used ? "," : "", name, u64_of(&t[i], "count"));
+		}
 	}
 	if (window != NULL) {
 		snprintf(win, sizeof(win), "%llu", u64_of(window, "max_targets_in_window"));
