@@ -2,6 +2,10 @@
 /*
  * cli.h - the command line: verbs, human-readable tables, --json, exit codes.
  *
+ * Every capture verb is a call of registry tools (tools.h) through
+ * pm_tools_call, with `--name value` options as the tools' arguments; the
+ * tables are print hooks over the results (cli_print.h).
+ *
  * Exit codes: 0 success (warnings such as a damaged capture included),
  * 1 internal failure (out of memory, output too large), 2 usage error or a
  * file that cannot be read as a capture.

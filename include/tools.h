@@ -125,14 +125,35 @@ struct pm_tool {
 	pm_tool_fn fn;
 };
 
+/*
+ * How a front end turns a capture path (the len bytes at path, not
+ * NUL-terminated) into a descriptor, when it does not use the sandbox.
+ * Returns an open descriptor at offset 0 (the caller closes it) and writes
+ * the name the analysis is known by to out (cap bytes), or returns -1 with
+ * err filled, its message starting with an error-contract code.
+ */
+typedef int (*pm_tool_open_fn)(const char *path, size_t len, char *out, size_t cap,
+                               struct pm_error *err);
+
 /* Settings and state a call runs with; the server keeps one for its lifetime. */
 struct pm_tool_ctx {
 	const struct pm_config *cfg; /* sandbox, token, limits */
 	struct pm_cache *cache;      /* recent analyses; progress and cancel live in its opts */
 	char loaded[4096];           /* path remembered by load_pcap_file, "" when none */
 	bool enabled[64];            /* per registry index: offered by this server */
-	bool lean;                   /* CLI only: info_only tools analyse without the cache */
+	bool lean;                   /* one-shot caller (the CLI): info_only tools skip the cache */
+	int io;                      /* enum pm_io (source.h) of new analyses; 0 = default */
+	pm_tool_open_fn open;        /* NULL: paths go through the sandbox of cfg (MCP) */
 };
+
+/*
+ * Set up ctx for a front end: cfg borrowed, a cache of its own (default
+ * cap), every tool enabled, the other fields zero. Returns 0, or PM_E_NOMEM
+ * with err filled. pm_tool_ctx_free releases the cache.
+ */
+PM_MUST_CHECK int pm_tool_ctx_init(struct pm_tool_ctx *ctx, const struct pm_config *cfg,
+                                   struct pm_error *err);
+void pm_tool_ctx_free(struct pm_tool_ctx *ctx);
 
 /* Argument rows several tools share (toolcall.c). */
 extern const struct pm_tool_arg pm_arg_path;          /* capture path, optional */

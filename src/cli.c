@@ -1,85 +1,113 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cli.c - subcommands, option parsing, human-readable output and exit codes.
- * The only place (with mcp.c) that turns errors into words.
+ * cli.c - the command line as a front end of the tool registry: a verb names
+ * a tool (or a fixed list of tools printed together), its `--name value`
+ * options become the tool's arguments by name, and the call goes through
+ * pm_tools_call exactly as an MCP call does. Limits, defaults and argument
+ * checks live in the registry only; tables are the tools' print hooks
+ * (cli_print.h). The only place (with mcp.c) that turns errors into words.
  */
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include "addr.h"
-#include "analysis.h"
 #include "arena.h"
-#include "cache.h"
-#include "decode.h"
-#include "flow.h"
-#include "flowview.h"
-#include "hosts.h"
-#include "info.h"
-#include "isotime.h"
+#include "capture.h" /* enum pm_io */
+#include "cli_print.h"
 #include "json.h"
 #include "jsonparse.h"
 #include "mcp.h"
 #include "sandbox.h"
-#include "scan.h"
-#include "scanview.h"
-#include "summary.h"
-#include "tcpview.h"
 #include "tools.h"
 
-/* Options that take a value; a verb names the ones it accepts. */
-enum {
-	OPT_TOP = 1 << 0,
-	OPT_LIMIT = 1 << 1,
-	OPT_OFFSET = 1 << 2,
-	OPT_PORT = 1 << 3,
-	OPT_IP = 1 << 4,
-	OPT_PROTO = 1 << 5,
-	OPT_SORT = 1 << 6,
-	OPT_VIEW = 1 << 7,
-	OPT_SERVER_IP = 1 << 8,
-	OPT_SERVER_PORT = 1 << 9,
-	OPT_THRESHOLD = 1 << 10,
-	OPT_WINDOW = 1 << 11,
-	OPT_MIN_PORTS = 1 << 12,
-	OPT_MIN_RATE = 1 << 13,
+#define MAX_OPTS  32 /* value options on one command line */
+#define MAX_TOOLS 3  /* tools one verb prints together */
+
+/*
+ * One way a verb picks its tools. With opt NULL the row always applies. With
+ * value NULL the row applies when --opt is given, and opt stays an argument
+ * of the tool (flows --port 80). Otherwise the row applies when --opt has
+ * this value; opt is then the CLI's own (tcp --view anomalies), and the first
+ * such row applies when --opt is absent.
+ */
+struct choice {
+	const char *opt;
+	const char *value;
+	const char *tools[MAX_TOOLS]; /* registry names; the results are merged in order */
+	pm_cli_print_fn print;        /* table; NULL prints the JSON */
 };
 
+struct verb {
+	const char *name;
+	bool lean; /* a one-shot call that needs no more than its tool (info) */
+	const struct choice *choices;
+	size_t n_choices;
+	const char *choose_help; /* said when no row (or more than one) applies */
+};
+
+static const struct choice info_rows[] = {
+	{ NULL, NULL, { "analyze_capinfos" }, pm_cli_print_info },
+};
+static const struct choice summary_rows[] = {
+	{ NULL, NULL, { "get_pcap_summary" }, pm_cli_print_summary },
+};
+static const struct choice flows_rows[] = {
+	{ "port", NULL, { "analyze_port_flows" }, pm_cli_print_flows },
+	{ "ip", NULL, { "analyze_ip_flows" }, pm_cli_print_flows },
+	{ "proto", NULL, { "analyze_protocol_flows" }, pm_cli_print_flows },
+};
+/* Only the connection list reads better as a table; the others are nested facts. */
+static const struct choice tcp_rows[] = {
+	{ "view", "connections", { "analyze_tcp_connections" }, pm_cli_print_connections },
+	{ "view", "anomalies", { "analyze_tcp_anomalies" }, NULL },
+	{ "view", "retransmissions", { "analyze_tcp_retransmissions" }, NULL },
+	{ "view", "flow", { "analyze_traffic_flow" }, NULL },
+};
+static const struct choice scan_rows[] = {
+	{ NULL, NULL, { "scan_overview", "list_suspects", "first_scan_event" }, pm_cli_print_scan },
+};
+
+static const struct verb verbs[] = {
+	{ "info", true, info_rows, PM_ARRAY_LEN(info_rows), NULL },
+	{ "summary", false, summary_rows, PM_ARRAY_LEN(summary_rows), NULL },
+	{ "flows", false, flows_rows, PM_ARRAY_LEN(flows_rows),
+	  "flows needs exactly one of --port, --ip, --proto" },
+	{ "tcp", false, tcp_rows, PM_ARRAY_LEN(tcp_rows),
+	  "--view takes connections, anomalies, retransmissions or flow" },
+	{ "scan", false, scan_rows, PM_ARRAY_LEN(scan_rows), NULL },
+};
+
+/* CLI option names that differ from the tool argument they set. */
 static const struct {
-	const char *name; /* without the leading "--" */
-	unsigned bit;
-} value_opts[] = {
-	{ "top", OPT_TOP },
-	{ "limit", OPT_LIMIT },
-	{ "offset", OPT_OFFSET },
-	{ "port", OPT_PORT },
-	{ "ip", OPT_IP },
-	{ "proto", OPT_PROTO },
-	{ "sort", OPT_SORT },
-	{ "view", OPT_VIEW },
-	{ "server-ip", OPT_SERVER_IP },
-	{ "server-port", OPT_SERVER_PORT },
-	{ "threshold", OPT_THRESHOLD },
-	{ "window", OPT_WINDOW },
-	{ "min-ports", OPT_MIN_PORTS },
-	{ "min-rate", OPT_MIN_RATE },
+	const char *verb;
+	const char *opt;  /* without the leading "--" */
+	const char *prop; /* the input-schema property */
+} aliases[] = {
+	{ "flows", "proto", "protocol" },
+	{ "scan", "window", "time_window_s" },
+	{ "scan", "min-rate", "min_rate_pps" },
+	{ "scan", "top", "top_k" },
 };
 
-struct opts {
+/* One command line, parsed but not yet mapped onto a tool. */
+struct cmdline {
+	const char *file;
 	bool json;
 	enum pm_io io;
-	const char *file;
-	const char *view;       /* tcp: connections, anomalies, retransmissions, flow */
-	struct pm_view_args va; /* view arguments; strings point into argv */
-	double window_s;        /* scan: time_window_s */
-	double min_rate;        /* scan: min_rate_pps */
-	long long min_ports;    /* scan: min_ports */
+	size_t n;
+	struct {
+		const char *name; /* after "--", not NUL-terminated when --name=value */
+		size_t len;
+		const char *value;
+	} opt[MAX_OPTS];
 };
 
 static void
@@ -107,857 +135,449 @@ usage(FILE *f)
 	        "  version                              print the version\n"
 	        "  help                                 this text\n"
 	        "\n"
+	        "Options of a verb are its tools' arguments (pcapmcp tools; --server-ip sets\n"
+	        "server_ip); FILE is the path argument.\n"
+	        "\n"
 	        "exit codes: 0 ok (warnings included), 1 internal failure, 2 usage or unreadable "
 	        "file\n");
 }
 
-/* Parse an integer in [lo, hi]; false when s is not one. */
-static bool
-parse_int(const char *s, long long lo, long long hi, long long *out)
-{
-	char *end;
-	errno = 0;
-	long long v = strtoll(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi) {
-		return false;
-	}
-	*out = v;
-	return true;
-}
-
-/* Store one option value; false when it is not valid for the option. */
-static bool
-set_value(struct opts *o, unsigned bit, const char *val)
-{
-	struct pm_view_args *v = &o->va;
-	long long n = 0;
-	char *end;
-	switch (bit) {
-	case OPT_IP:
-		v->ip = val;
-		return true;
-	case OPT_SERVER_IP:
-		v->server_ip = val;
-		return true;
-	case OPT_PROTO:
-		v->protocol = val;
-		return true;
-	case OPT_VIEW:
-		o->view = val;
-		return true;
-	case OPT_SORT:
-		return pm_view_sort_parse(val, &v->sort);
-	case OPT_THRESHOLD:
-		v->threshold = strtod(val, &end);
-		return end != val && *end == '\0' && v->threshold >= 0 && v->threshold <= 1;
-	case OPT_WINDOW:
-		o->window_s = strtod(val, &end);
-		return end != val && *end == '\0' && o->window_s > 0 && o->window_s <= 31536000;
-	case OPT_MIN_RATE:
-		o->min_rate = strtod(val, &end);
-		return end != val && *end == '\0' && o->min_rate >= 0 && o->min_rate <= 1e12;
-	case OPT_MIN_PORTS:
-		return parse_int(val, 1, 1000000000, &o->min_ports);
-	case OPT_PORT:
-	case OPT_SERVER_PORT:
-		if (!parse_int(val, 0, 65535, &n)) {
-			return false;
-		}
-		*(bit == OPT_PORT ? &v->port : &v->server_port) = (int32_t)n;
-		return true;
-	default:
-		if (!parse_int(val, bit == OPT_TOP ? 1 : 0, INT64_MAX, &n)) {
-			return false;
-		}
-		*(bit == OPT_TOP ? &v->top : bit == OPT_LIMIT ? &v->limit : &v->offset) = n;
-		if (bit == OPT_LIMIT) {
-			v->budget = 0; /* an explicit limit is honoured in full */
-		}
-		return true;
-	}
-}
-
-/* An option that takes a value: --name=value or --name value. */
 static int
-parse_value_opt(int argc, char **argv, int *i, unsigned allowed, struct opts *o)
+parse_io(const char *s, struct cmdline *c)
 {
-	const char *a = argv[*i] + 2, *eq = strchr(a, '=');
-	size_t len = eq != NULL ? (size_t)(eq - a) : strlen(a);
-	for (size_t j = 0; j < PM_ARRAY_LEN(value_opts); j++) {
-		if ((allowed & value_opts[j].bit) == 0 || strlen(value_opts[j].name) != len ||
-		    strncmp(a, value_opts[j].name, len) != 0) {
-			continue;
+	static const struct {
+		const char *name;
+		enum pm_io io;
+	} ios[] = { { "mmap", PM_IO_MMAP }, { "read", PM_IO_READ }, { "default", PM_IO_DEFAULT } };
+	for (size_t i = 0; i < PM_ARRAY_LEN(ios); i++) {
+		if (strcmp(s, ios[i].name) == 0) {
+			c->io = ios[i].io;
+			return PM_EXIT_OK;
 		}
-		if (eq == NULL && *i + 1 >= argc) {
-			fprintf(stderr, "pcapmcp: --%s needs a value\n", value_opts[j].name);
-			return PM_EXIT_USAGE;
-		}
-		const char *val = eq != NULL ? eq + 1 : argv[++*i];
-		if (!set_value(o, value_opts[j].bit, val)) {
-			fprintf(stderr, "pcapmcp: invalid value '%s' for --%s\n", val,
-			        value_opts[j].name);
-			return PM_EXIT_USAGE;
-		}
-		return PM_EXIT_OK;
 	}
-	fprintf(stderr, "pcapmcp: unknown option '%s'\n", argv[*i]);
+	fprintf(stderr, "pcapmcp: --io takes mmap or read, not '%s'\n", s);
 	return PM_EXIT_USAGE;
 }
 
+/* A --name=value or --name value option; *i moves past what it used. */
 static int
-parse_io(const char *s, struct opts *o)
+parse_value_opt(int argc, char **argv, int *i, struct cmdline *c)
 {
-	if (!pm_io_parse(s, &o->io)) {
-		fprintf(stderr, "pcapmcp: --io takes mmap or read, not '%s'\n", s);
+	const char *a = argv[*i] + 2, *eq = strchr(a, '=');
+	size_t len = eq != NULL ? (size_t)(eq - a) : strlen(a);
+	if (eq == NULL && *i + 1 >= argc) {
+		fprintf(stderr, "pcapmcp: --%s needs a value\n", a);
 		return PM_EXIT_USAGE;
 	}
+	if (c->n == MAX_OPTS) {
+		fprintf(stderr, "pcapmcp: too many options\n");
+		return PM_EXIT_USAGE;
+	}
+	c->opt[c->n].name = a;
+	c->opt[c->n].len = len;
+	c->opt[c->n].value = eq != NULL ? eq + 1 : argv[++*i];
+	c->n++;
 	return PM_EXIT_OK;
 }
 
-/* Parse argv[2..]: --json, --io and the value options in allowed, and one file. */
+/* argv[2..]: --json, --io, value options and one FILE. */
 static int
-parse_opts(int argc, char **argv, unsigned allowed, struct opts *o)
+parse_cmdline(int argc, char **argv, struct cmdline *c)
 {
-	memset(o, 0, sizeof(*o));
-	pm_view_args_init(&o->va);
-	o->window_s = PM_SCAN_DEFAULT_WINDOW_S;
-	o->min_rate = PM_SCAN_DEFAULT_MIN_RATE;
-	o->min_ports = PM_SCAN_DEFAULT_MIN_PORTS;
+	memset(c, 0, sizeof(*c));
 	int rc = PM_EXIT_OK;
 	for (int i = 2; i < argc && rc == PM_EXIT_OK; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "--json") == 0) {
-			o->json = true;
+			c->json = true;
 		} else if (strncmp(a, "--io=", 5) == 0) {
-			rc = parse_io(a + 5, o);
+			rc = parse_io(a + 5, c);
 		} else if (strcmp(a, "--io") == 0 && i + 1 < argc) {
-			rc = parse_io(argv[++i], o);
+			rc = parse_io(argv[++i], c);
 		} else if (a[0] == '-' && a[1] == '-' && a[2] != '\0') {
-			rc = parse_value_opt(argc, argv, &i, allowed, o);
+			rc = parse_value_opt(argc, argv, &i, c);
 		} else if (a[0] == '-' && a[1] != '\0') {
 			fprintf(stderr, "pcapmcp: unknown option '%s'\n", a);
 			rc = PM_EXIT_USAGE;
-		} else if (o->file == NULL) {
-			o->file = a;
+		} else if (c->file == NULL) {
+			c->file = a;
 		} else {
 			fprintf(stderr, "pcapmcp: unexpected argument '%s'\n", a);
 			rc = PM_EXIT_USAGE;
 		}
 	}
-	if (rc == PM_EXIT_OK && o->file == NULL) {
+	if (rc == PM_EXIT_OK && c->file == NULL) {
 		fprintf(stderr, "pcapmcp: %s needs a capture file\n", argv[1]);
 		rc = PM_EXIT_USAGE;
 	}
 	return rc;
 }
 
-/* The time for generated_at: SOURCE_DATE_EPOCH when set (reproducible tests), else now. */
-static void
-generated_at(char out[40])
+static bool
+opt_is(const struct cmdline *c, size_t i, const char *name)
 {
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	int64_t now = (int64_t)time(NULL);
-	if (sde != NULL && *sde != '\0') {
-		now = strtoll(sde, NULL, 10);
-	}
-	pm_time_iso(now * 1000000000, out);
-	/* whole seconds are enough here: drop the nanoseconds */
-	memcpy(out + 19, "Z", 2);
+	return name != NULL && strlen(name) == c->opt[i].len &&
+	       strncmp(c->opt[i].name, name, c->opt[i].len) == 0;
 }
 
-static int
-print_json(struct pm_json *w)
+/* The value of the last --name, or NULL. */
+static const char *
+opt_value(const struct cmdline *c, const char *name)
 {
-	char at[40];
-	generated_at(at);
-	pm_json_kstr(w, "generated_at", at);
-	pm_json_obj_end(w);
-	if (pm_json_finish(w) != 0) {
-		fprintf(stderr, "pcapmcp: output could not be produced (%s)\n",
-		        w->err ? "too large" : "internal error");
+	const char *v = NULL;
+	for (size_t i = 0; i < c->n; i++) {
+		if (opt_is(c, i, name)) {
+			v = c->opt[i].value;
+		}
+	}
+	return v;
+}
+
+/* The row of the verb's table the command line picks, or NULL after saying why. */
+static const struct choice *
+choose(const struct verb *v, const struct cmdline *c)
+{
+	const struct choice *row = NULL;
+	size_t given = 0;
+	const char *val = opt_value(c, v->choices[0].opt);
+	for (size_t i = 0; i < v->n_choices; i++) {
+		const struct choice *ch = &v->choices[i];
+		if (ch->opt == NULL) {
+			return ch;
+		}
+		if (ch->value == NULL && opt_value(c, ch->opt) != NULL) {
+			row = ch;
+			given++;
+		} else if (ch->value != NULL && (val == NULL || strcmp(val, ch->value) == 0)) {
+			return ch;
+		}
+	}
+	if (given == 1) {
+		return row;
+	}
+	if (val != NULL && v->choices[0].value != NULL) {
+		fprintf(stderr, "pcapmcp: %s, not '%s'\n", v->choose_help, val);
+	} else {
+		fprintf(stderr, "pcapmcp: %s\n", v->choose_help);
+	}
+	return NULL;
+}
+
+/* The input-schema property option i sets: an alias, else its name with '-' as '_'. */
+static void
+prop_name(const struct verb *v, const struct cmdline *c, size_t i, char out[64])
+{
+	for (size_t k = 0; k < PM_ARRAY_LEN(aliases); k++) {
+		if (strcmp(aliases[k].verb, v->name) == 0 && opt_is(c, i, aliases[k].opt)) {
+			snprintf(out, 64, "%s", aliases[k].prop);
+			return;
+		}
+	}
+	snprintf(out, 64, "%.*s", (int)(c->opt[i].len < 63 ? c->opt[i].len : 63), c->opt[i].name);
+	for (char *d = strchr(out, '-'); d != NULL; d = strchr(d, '-')) {
+		*d = '_';
+	}
+}
+
+/*
+ * Write value as the JSON type the schema gives prop: a number or boolean
+ * when the text is one, else a string, which the tool then rejects with its
+ * own message, so the CLI repeats no check.
+ */
+static void
+put_value(struct pm_json *w, const struct pm_jv *prop, const char *value, struct pm_arena *a)
+{
+	const char *type = pm_jv_str(pm_jv_get(prop, "type"));
+	const struct pm_jv *v = NULL;
+	bool typed = type != NULL && (strcmp(type, "integer") == 0 || strcmp(type, "number") == 0 ||
+	                              strcmp(type, "boolean") == 0);
+	if (typed && pm_json_parse((const uint8_t *)value, strlen(value), a, &v, NULL) == 0 &&
+	    pm_jv_is(v, strcmp(type, "boolean") == 0 ? PM_JV_BOOL : PM_JV_NUM)) {
+		pm_json_value(w, v);
+	} else {
+		pm_json_str(w, value);
+	}
+}
+
+/*
+ * Parse the arguments of tool t from the command line into *out: path is
+ * FILE, and every option that is a property of t's input schema. used[i]
+ * is set for each option taken. For a table (table true) without --limit, a
+ * paged tool gets its schema's default limit explicitly: the result budget
+ * keeps a model's context small, and a person reading a table wants the page.
+ */
+static int
+tool_args(const struct verb *v, const struct choice *ch, const struct pm_tool *t,
+          const struct cmdline *c, bool table, bool used[], struct pm_arena *a,
+          const struct pm_jv **out)
+{
+	const struct pm_jv *props = pm_jv_get(pm_tool_input_schema_jv(t), "properties");
+	struct pm_json w;
+	pm_json_init(&w, 0);
+	pm_json_obj_begin(&w);
+	pm_json_kstr(&w, "path", c->file);
+	for (size_t i = 0; i < c->n; i++) {
+		char name[64];
+		prop_name(v, c, i, name);
+		const struct pm_jv *prop = pm_jv_get(props, name);
+		if (prop == NULL || strcmp(name, "path") == 0 ||
+		    (ch->value != NULL && opt_is(c, i, ch->opt))) {
+			continue;
+		}
+		used[i] = true;
+		table = table && strcmp(name, "limit") != 0;
+		pm_json_key(&w, name);
+		put_value(&w, prop, c->opt[i].value, a);
+	}
+	const struct pm_jv *dflt = pm_jv_get(pm_jv_get(props, "limit"), "default");
+	if (table && dflt != NULL) {
+		pm_json_key(&w, "limit");
+		pm_json_value(&w, dflt);
+	}
+	pm_json_obj_end(&w);
+	int rc = pm_json_finish(&w);
+	if (rc == 0) {
+		rc = pm_json_parse((const uint8_t *)w.buf, w.len, a, out, NULL);
+	}
+	pm_json_free(&w);
+	return rc;
+}
+
+/* The exit code for a tool error result r, after saying why on stderr. */
+static int
+tool_failed(const struct pm_tool *t, const char *file, const struct pm_jv *r)
+{
+	const char *code = pm_jv_str(pm_jv_get(r, "error"));
+	const char *msg = pm_jv_str(pm_jv_get(r, "message"));
+	code = code != NULL ? code : "internal_error";
+	msg = msg != NULL ? msg : code;
+	if (strcmp(code, "invalid_argument") == 0) {
+		fprintf(stderr, "pcapmcp: %s: %s\n", t->name, msg);
+	} else {
+		fprintf(stderr, "pcapmcp: %s: %s\n", file, msg);
+	}
+	return strcmp(code, "internal_error") == 0 ? PM_EXIT_FAIL : PM_EXIT_USAGE;
+}
+
+/*
+ * The CLI opens captures with the user's own permissions, as any command
+ * does: no sandbox (that guards a server from its clients), and "-" is
+ * standard input. The analysis is named by the path as given.
+ */
+static int
+cli_open(const char *path, size_t len, char *out, size_t cap, struct pm_error *err)
+{
+	if (len >= cap || memchr(path, '\0', len) != NULL) {
+		pm_error_set(err, PM_E_MALFORMED, 0, "invalid_argument: path is not usable");
+		return -1;
+	}
+	memcpy(out, path, len);
+	out[len] = '\0';
+	int fd = strcmp(out, "-") == 0 ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0)
+	                               : open(out, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		pm_error_set(err, PM_E_IO, 0, "path_not_found: %s", strerror(errno));
+		return -1;
+	}
+	struct stat st;
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		pm_error_set(err, PM_E_UNSUPPORTED, 0, "not_a_regular_file: is a directory");
+		return -1;
+	}
+	return fd;
+}
+
+/* Print the warnings a result carries (capinfos's list, a full table) on stderr. */
+static void
+print_warnings(const char *file, const struct pm_jv *r)
+{
+	const struct pm_jv *w = pm_jv_get(r, "warnings");
+	for (size_t i = 0; pm_jv_is(w, PM_JV_ARR) && i < w->len; i++) {
+		const char *code = pm_jv_str(pm_jv_get(&w->items[i], "code"));
+		int64_t off = 0;
+		if (code != NULL && strcmp(code, "capture_damaged") == 0) {
+			(void)pm_jv_int(pm_jv_get(&w->items[i], "offset"), &off);
+			const char *msg = pm_jv_str(pm_jv_get(&w->items[i], "message"));
+			fprintf(stderr, "pcapmcp: warning: %s: capture_damaged at byte %lld: %s\n",
+			        file, (long long)off, msg != NULL ? msg : "");
+		}
+	}
+	bool full = false;
+	if ((pm_jv_bool(pm_jv_get(r, "approximate"), &full) && full) ||
+	    (pm_jv_bool(pm_jv_get(pm_jv_get(r, "overview"), "approximate"), &full) && full)) {
+		fprintf(stderr, "pcapmcp: warning: %s: a table was full; counts are lower bounds\n",
+		        file);
+	}
+}
+
+/* State of one verb run: the context, its tools' results, their arena. */
+struct run {
+	struct pm_tool_ctx ctx;
+	struct pm_arena arena;
+	struct pm_json out[MAX_TOOLS + 1]; /* results as written; [MAX_TOOLS]: merged */
+	const struct pm_jv *res[MAX_TOOLS];
+	size_t n;
+};
+
+/* Call tool t with args into r->out[r->n] and parse the result; returns an exit code. */
+static int
+run_tool(struct run *r, const struct pm_tool *t, const struct pm_jv *args, const char *file)
+{
+	struct pm_json *w = &r->out[r->n];
+	bool is_error = false;
+	w->pretty = true;
+	if (pm_tools_call(&r->ctx, t, args, w, &is_error) != 0 ||
+	    pm_json_parse((const uint8_t *)w->buf, w->len, &r->arena, &r->res[r->n], NULL) != 0) {
+		fprintf(stderr, "pcapmcp: %s: the result could not be produced\n", t->name);
 		return PM_EXIT_FAIL;
 	}
-	fwrite(w->buf, 1, w->len, stdout);
-	fputc('\n', stdout);
-	return PM_EXIT_OK;
+	r->n++;
+	return is_error ? tool_failed(t, file, r->res[r->n - 1]) : PM_EXIT_OK;
 }
 
-static void
-print_size(const char *label, uint64_t bytes)
+/*
+ * The verb's result: the one tool's result as written, or one object with
+ * the members of each (their "ok" and "generated_at" once).
+ */
+static const struct pm_json *
+merged(struct run *r)
 {
-	static const char *const unit[] = { "bytes", "kB", "MB", "GB", "TB" };
-	double v = (double)bytes;
-	size_t u = 0;
-	while (v >= 1000 && u + 1 < PM_ARRAY_LEN(unit)) {
-		v /= 1000;
-		u++;
+	if (r->n == 1) {
+		return &r->out[0];
 	}
-	if (u == 0) {
-		printf("%-22s%llu bytes\n", label, (unsigned long long)bytes);
-	} else {
-		printf("%-22s%llu bytes (%.1f %s)\n", label, (unsigned long long)bytes, v, unit[u]);
-	}
-}
-
-static void
-print_iface(const struct pm_capture *c, size_t i)
-{
-	const struct pm_iface *f = &c->ifaces[i];
-	const char *name = pm_linktype_name(f->linktype);
-	const char *desc = pm_linktype_desc(f->linktype);
-	char res[32];
-	pm_info_tsresol(f->tsresol, res, sizeof(res));
-	printf("  #%-3zu %-12s %s (linktype %u%s%s), snaplen %u, %s, %llu packets\n", i,
-	       f->name != NULL ? f->name : "-", desc != NULL ? desc : "unknown", f->linktype,
-	       name != NULL ? ", " : "", name != NULL ? name : "", f->snaplen, res,
-	       (unsigned long long)f->packets);
-	if (f->isb_count != 0) {
-		static const struct {
-			uint32_t bit;
-			const char *name;
-		} names[] = { { PM_ISB_IFRECV, "received" },
-			      { PM_ISB_IFDROP, "dropped" },
-			      { PM_ISB_FILTERACCEPT, "accepted" },
-			      { PM_ISB_OSDROP, "os dropped" },
-			      { PM_ISB_USRDELIV, "delivered" } };
-		const uint64_t v[] = { f->isb_ifrecv, f->isb_ifdrop, f->isb_filteraccept,
-			               f->isb_osdrop, f->isb_usrdeliv };
-		printf("        statistics:");
-		for (size_t k = 0; k < PM_ARRAY_LEN(names); k++) {
-			if ((f->isb_present & names[k].bit) != 0) {
-				printf(" %s %llu", names[k].name, (unsigned long long)v[k]);
+	struct pm_json *w = &r->out[MAX_TOOLS];
+	w->pretty = true;
+	pm_json_obj_begin(w);
+	pm_json_kbool(w, "ok", true);
+	for (size_t i = 0; i < r->n; i++) {
+		for (size_t k = 0; k < r->res[i]->len; k++) {
+			const struct pm_jv_member *m = &r->res[i]->members[k];
+			if (strcmp(m->key, "ok") != 0 && strcmp(m->key, "generated_at") != 0) {
+				pm_json_keyn(w, m->key, m->key_len);
+				pm_json_value(w, &m->value);
 			}
 		}
-		printf("\n");
 	}
+	pm_json_key(w, "generated_at");
+	pm_json_value(w, pm_jv_get(r->res[r->n - 1], "generated_at"));
+	pm_json_obj_end(w);
+	return pm_json_finish(w) == 0 ? w : NULL;
 }
 
+/* Damage is reported by analyze_capinfos; a verb without it asks it (from the cache). */
 static void
-print_info(const struct pm_analysis *a)
+warn_damage(struct run *r, const struct choice *ch, const struct cmdline *c)
 {
-	const struct pm_capture *c = &a->cap;
-	const struct pm_info *st = pm_an_info(a);
-	const struct pm_decode_stats *d = &a->dec;
-	struct pm_info_rates rt;
-	pm_info_rates(st, &rt);
-	char t0[40], t1[40];
-	pm_time_iso(st->ts_min, t0);
-	pm_time_iso(st->ts_max, t1);
-
-	printf("%-22s%s\n", "File name:", a->path);
-	printf("%-22s%s (version %u.%u, %s)\n", "File type:", pm_format_name(c->format),
-	       c->ver_major, c->ver_minor, c->big_endian ? "big-endian" : "little-endian");
-	printf("%-22s%s\n", "File encapsulation:", pm_info_encapsulation(c));
-	print_size("File size:", c->file_size);
-	printf("%-22s%llu\n", "Packets:", (unsigned long long)st->packets);
-	print_size("Data size:", st->bytes_captured);
-	print_size("Data on the wire:", st->bytes_wire);
-	printf("%-22s%llu\n", "Truncated packets:", (unsigned long long)st->truncated);
-	printf("%-22s%s\n", "First packet time:", st->has_ts ? t0 : "n/a");
-	printf("%-22s%s\n", "Last packet time:", st->has_ts ? t1 : "n/a");
-	printf("%-22s%.6f seconds\n", "Capture duration:", rt.duration_s);
-	printf("%-22s%.0f bytes/s\n", "Data byte rate:", rt.bytes_per_s);
-	printf("%-22s%.0f bits/s\n", "Data bit rate:", rt.bits_per_s);
-	printf("%-22s%.2f bytes\n", "Average packet size:", rt.avg_packet_bytes);
-	printf("%-22s%.2f packets/s\n", "Average packet rate:", rt.packets_per_s);
-	printf("%-22s%zu\n", "Sections:", c->n_sections);
-	printf("%-22s%zu\n", "Interfaces:", c->n_ifaces);
-	for (size_t i = 0; i < c->n_ifaces && i < PM_INFO_MAX_IFACES_OUT; i++) {
-		print_iface(c, i);
-	}
-	if (c->n_nrb != 0) {
-		printf("%-22s%zu\n", "Name records:", c->n_nrb);
-	}
-	printf("%-22sEthernet %llu, VLAN-tagged %llu, SLL %llu, SLL2 %llu, loopback %llu, "
-	       "raw IP %llu, unknown %llu\n",
-	       "Link layer:", (unsigned long long)d->ethernet, (unsigned long long)d->vlan,
-	       (unsigned long long)d->sll, (unsigned long long)d->sll2,
-	       (unsigned long long)d->loopback, (unsigned long long)d->rawip,
-	       (unsigned long long)d->unknown_linktype);
-	printf("%-22sIPv4 %llu, IPv6 %llu, fragments %llu, ARP %llu, other %llu\n",
-	       "Network:", (unsigned long long)d->ipv4, (unsigned long long)d->ipv6,
-	       (unsigned long long)d->fragments, (unsigned long long)d->arp,
-	       (unsigned long long)d->other_l3);
-	printf("%-22sTCP %llu, UDP %llu, ICMP %llu, ICMPv6 %llu, other %llu\n",
-	       "Transport:", (unsigned long long)d->tcp, (unsigned long long)d->udp,
-	       (unsigned long long)d->icmp, (unsigned long long)d->icmpv6,
-	       (unsigned long long)d->other_l4);
-	if (c->damaged) {
-		printf("%-22scapture_damaged at byte %zu: %s\n", "Warning:", c->damage.offset,
-		       c->damage.msg);
-	}
-	if (st->out_of_order != 0) {
-		printf("%-22s%llu packets are out of time order\n",
-		       "Warning:", (unsigned long long)st->out_of_order);
-	}
-}
-
-static int
-verb_info(int argc, char **argv)
-{
-	struct opts o;
-	int rc = parse_opts(argc, argv, 0, &o);
-	if (rc != PM_EXIT_OK) {
-		return rc;
-	}
-	struct pm_analysis *a = malloc(sizeof(*a));
-	if (a == NULL) {
-		fprintf(stderr, "pcapmcp: out of memory\n");
-		return PM_EXIT_FAIL;
-	}
-	struct pm_error err = { 0 };
-	struct pm_analysis_opts ao = { .io = o.io, .info_only = true };
-	if (pm_analysis_run(a, o.file, &ao, &err) != 0) {
-		fprintf(stderr, "pcapmcp: %s: %s\n", o.file, err.msg);
-		free(a);
-		return PM_EXIT_USAGE;
-	}
-	if (a->cap.damaged) {
-		fprintf(stderr, "pcapmcp: warning: %s: capture_damaged at byte %zu: %s\n", o.file,
-		        a->cap.damage.offset, a->cap.damage.msg);
-	}
-	rc = PM_EXIT_OK;
-	if (o.json) {
-		struct pm_json w;
-		pm_json_init(&w, 0);
-		w.pretty = true;
-		pm_json_obj_begin(&w);
-		pm_json_kbool(&w, "ok", true);
-		pm_info_emit(&w, pm_an_info(a), &a->cap, &a->dec, a->path);
-		rc = print_json(&w);
-		pm_json_free(&w);
-	} else {
-		print_info(a);
-	}
-	pm_analysis_free(a);
-	free(a);
-	return rc;
-}
-
-/* Run the analysis for o->file; on failure prints why and returns NULL with *rc set. */
-static struct pm_analysis *
-load(const struct opts *o, int *rc)
-{
-	struct pm_analysis *a = malloc(sizeof(*a));
-	if (a == NULL) {
-		fprintf(stderr, "pcapmcp: out of memory\n");
-		*rc = PM_EXIT_FAIL;
-		return NULL;
-	}
-	struct pm_error err = { 0 };
-	struct pm_analysis_opts ao = { .io = o->io };
-	if (pm_analysis_run(a, o->file, &ao, &err) != 0) {
-		fprintf(stderr, "pcapmcp: %s: %s\n", o->file, err.msg);
-		free(a);
-		*rc = PM_EXIT_USAGE;
-		return NULL;
-	}
-	if (a->cap.damaged) {
-		fprintf(stderr, "pcapmcp: warning: %s: capture_damaged at byte %zu: %s\n", o->file,
-		        a->cap.damage.offset, a->cap.damage.msg);
-	}
-	if (pm_an_flows(a)->approximate) {
-		fprintf(stderr, "pcapmcp: warning: %s: a table was full; counts are lower bounds\n",
-		        o->file);
-	}
-	*rc = PM_EXIT_OK;
-	return a;
-}
-
-static void
-unload(struct pm_analysis *a)
-{
-	pm_analysis_free(a);
-	free(a);
-}
-
-typedef int (*view_fn)(const struct pm_analysis *a, const struct pm_view_args *args,
-                       struct pm_json *w, struct pm_error *err);
-
-/* The exit code for a view that failed with rc, after saying why. */
-static int
-view_failed(int rc, const struct pm_error *err)
-{
-	fprintf(stderr, "pcapmcp: %s\n", err->msg);
-	return rc == PM_E_MALFORMED ? PM_EXIT_USAGE : PM_EXIT_FAIL;
-}
-
-/* Print the view's JSON object: {"ok": true, <members>, "generated_at"}. */
-static int
-print_view(const struct pm_analysis *a, const struct opts *o, view_fn fn)
-{
-	struct pm_json w;
-	struct pm_error err = { 0 };
-	pm_json_init(&w, 0);
-	w.pretty = true;
-	pm_json_obj_begin(&w);
-	pm_json_kbool(&w, "ok", true);
-	int rc = fn(a, &o->va, &w, &err);
-	rc = rc != 0 ? view_failed(rc, &err) : print_json(&w);
-	pm_json_free(&w);
-	return rc;
-}
-
-static void
-print_endpoints(const struct pm_flow_key *k, const struct pm_flow *fl, char out[140])
-{
-	struct pm_view_ends e;
-	char c[64], s[64];
-	pm_view_ends(k, fl, &e);
-	bool ported = k->proto == PM_IPPROTO_TCP || k->proto == PM_IPPROTO_UDP;
-	if (ported) {
-		pm_view_hostport(e.caddr, k->ipver, e.cport, c);
-		pm_view_hostport(e.saddr, k->ipver, e.sport, s);
-	} else {
-		pm_addr_str(e.caddr, k->ipver, c);
-		pm_addr_str(e.saddr, k->ipver, s);
-	}
-	snprintf(out, 140, "%s -> %s", c, s);
-}
-
-static void
-print_flow_row(const struct pm_flow_key *k, const struct pm_flow *fl)
-{
-	char pn[8], ends[140];
-	print_endpoints(k, fl, ends);
-	const struct pm_flow_dir *c = &fl->d[fl->client], *s = &fl->d[!fl->client];
-	printf("  %-6s %-46s %-10s %-11s %8llu %8llu %10llu %10llu %10.3f\n",
-	       pm_view_proto_name(k->proto, pn), ends, pm_app_name((enum pm_app)fl->app),
-	       pm_tcp_state_name(pm_flow_tcp_state(k, fl)), (unsigned long long)c->packets,
-	       (unsigned long long)s->packets, (unsigned long long)c->bytes,
-	       (unsigned long long)s->bytes, (double)(fl->last - fl->first) / 1e9);
-}
-
-static void
-print_flow_head(void)
-{
-	printf("  %-6s %-46s %-10s %-11s %8s %8s %10s %10s %10s\n", "PROTO", "CLIENT -> SERVER",
-	       "LABEL", "STATE", "PKTS C>S", "PKTS S>C", "BYTES C>S", "BYTES S>C", "SECONDS");
-}
-
-/* The page [offset, offset + limit) of n items, limit clamped as the views clamp it. */
-static size_t
-page_stop(const struct pm_view_args *v, size_t n)
-{
-	uint64_t lim = v->limit > PM_VIEW_MAX_LIMIT ? PM_VIEW_MAX_LIMIT : (uint64_t)v->limit;
-	uint64_t off = (uint64_t)v->offset;
-	return off >= n ? n : n - off > lim ? (size_t)(off + lim) : n;
-}
-
-static void
-print_protocols(const struct pm_analysis *a)
-{
-	struct pm_proto_share rows[PM_SUMMARY_MAX_PROTOS];
-	size_t n = pm_summary_protocols(a, rows);
-	printf("\nProtocols\n  %-24s %10s %14s %8s\n", "NAME", "PACKETS", "BYTES", "PERCENT");
-	for (size_t i = 0; i < n; i++) {
-		double pct = pm_an_info(a)->packets != 0
-		                 ? 100.0 * (double)rows[i].packets / (double)pm_an_info(a)->packets
-		                 : 0;
-		printf("  %-24s %10llu %14llu %7.2f%%\n", rows[i].name,
-		       (unsigned long long)rows[i].packets, (unsigned long long)rows[i].bytes, pct);
-	}
-}
-
-static void
-print_talkers(const struct pm_analysis *a, size_t top)
-{
-	struct pm_host_ref *r;
-	size_t n;
-	if (pm_summary_hosts(a, &r, &n) != 0) {
-		return;
-	}
-	printf("\nTop talkers (%zu of %zu hosts, by bytes)\n  %-39s %9s %9s %12s %12s %6s %6s\n",
-	       n < top ? n : top, n, "IP", "PKTS OUT", "PKTS IN", "BYTES OUT", "BYTES IN", "FLOWS",
-	       "PEERS");
-	for (size_t i = 0; i < n && i < top; i++) {
-		const struct pm_host *h = r[i].host;
-		char ip[48];
-		pm_addr_str(r[i].key->addr, r[i].key->ipver, ip);
-		printf("  %-39s %9llu %9llu %12llu %12llu %6llu %6llu\n", ip,
-		       (unsigned long long)h->pkts_sent, (unsigned long long)h->pkts_recv,
-		       (unsigned long long)h->bytes_sent, (unsigned long long)h->bytes_recv,
-		       (unsigned long long)h->flows, (unsigned long long)h->peers);
-	}
-	free(r);
-}
-
-static void
-print_ports(const struct pm_analysis *a, size_t top)
-{
-	struct pm_port_ref *r;
-	size_t n;
-	if (pm_summary_ports(a, &r, &n) != 0) {
-		return;
-	}
-	printf("\nTop server ports (%zu of %zu, by packets)\n  %-6s %6s %-10s %10s %14s %7s %8s\n",
-	       n < top ? n : top, n, "PROTO", "PORT", "LABEL", "PACKETS", "BYTES", "FLOWS",
-	       "CLIENTS");
-	for (size_t i = 0; i < n && i < top; i++) {
-		const struct pm_port *p = r[i].port;
-		char pn[8];
-		printf("  %-6s %6u %-10s %10llu %14llu %7llu %8llu\n",
-		       pm_view_proto_name(r[i].key->proto, pn), r[i].key->port,
-		       pm_app_name((enum pm_app)p->app), (unsigned long long)p->packets,
-		       (unsigned long long)p->bytes, (unsigned long long)p->flows,
-		       (unsigned long long)p->clients);
-	}
-	free(r);
-}
-
-static void
-print_top_flows(const struct pm_analysis *a, size_t top)
-{
-	struct pm_flow_ref *r;
-	size_t n;
-	if (pm_view_collect(a, NULL, NULL, PM_SORT_BYTES, &r, &n) != 0) {
-		return;
-	}
-	printf("\nTop flows (%zu of %zu, by bytes)\n", n < top ? n : top, n);
-	print_flow_head();
-	for (size_t i = 0; i < n && i < top; i++) {
-		print_flow_row(r[i].key, r[i].flow);
-	}
-	free(r);
-}
-
-static void
-print_tcp_health(const struct pm_analysis *a)
-{
-	struct pm_tcp_health h;
-	pm_summary_tcp_health(a, &h);
-	printf("\nTCP health\n");
-	printf("  connections %llu, handshakes completed %llu, SYN without answer %llu\n",
-	       (unsigned long long)h.connections, (unsigned long long)h.handshakes_completed,
-	       (unsigned long long)h.syn_without_answer);
-	printf("  states:");
-	for (int s = PM_TCP_ESTABLISHED; s <= PM_TCP_ACTIVE; s++) {
-		printf(" %s %llu%s", pm_tcp_state_name((enum pm_tcp_state)s),
-		       (unsigned long long)h.state[s], s < PM_TCP_ACTIVE ? "," : "\n");
-	}
-	double rate =
-	    h.data_segments != 0 ? 100.0 * (double)h.retransmissions / (double)h.data_segments : 0;
-	printf("  RST packets %llu, retransmissions %llu of %llu data segments (%.2f%%), "
-	       "out of order %llu, zero window %llu\n",
-	       (unsigned long long)h.rst_packets, (unsigned long long)h.retransmissions,
-	       (unsigned long long)h.data_segments, rate, (unsigned long long)h.out_of_order,
-	       (unsigned long long)h.zero_window);
-}
-
-static void
-print_summary(const struct pm_analysis *a, const struct opts *o)
-{
-	struct pm_flow_count fc;
-	struct pm_info_rates rt;
-	size_t top = o->va.top > PM_VIEW_MAX_LIMIT ? PM_VIEW_MAX_LIMIT : (size_t)o->va.top;
-	pm_summary_flow_count(a, &fc);
-	pm_info_rates(pm_an_info(a), &rt);
-	printf("%-22s%s\n", "File name:", a->path);
-	printf("%-22s%llu\n", "Packets:", (unsigned long long)pm_an_info(a)->packets);
-	print_size("Bytes on the wire:", pm_an_info(a)->bytes_wire);
-	printf("%-22s%.6f seconds\n", "Duration:", rt.duration_s);
-	printf("%-22s%llu (TCP %llu, UDP %llu, ICMP %llu, other %llu)\n",
-	       "Flows:", (unsigned long long)fc.total, (unsigned long long)fc.tcp,
-	       (unsigned long long)fc.udp, (unsigned long long)fc.icmp,
-	       (unsigned long long)fc.other);
-	if (pm_an_flows(a)->approximate) {
-		printf("%-22stables were full: %llu packets not tracked; counts are lower bounds\n",
-		       "Warning:", (unsigned long long)pm_an_flows(a)->dropped_packets);
-	}
-	print_protocols(a);
-	print_talkers(a, top);
-	print_ports(a, top);
-	print_top_flows(a, top);
-	print_tcp_health(a);
-}
-
-static int
-verb_summary(int argc, char **argv)
-{
-	struct opts o;
-	int rc = parse_opts(argc, argv, OPT_TOP, &o);
-	if (rc != PM_EXIT_OK) {
-		return rc;
-	}
-	struct pm_analysis *a = load(&o, &rc);
-	if (a == NULL) {
-		return rc;
-	}
-	if (o.json) {
-		rc = print_view(a, &o, pm_summary_emit);
-	} else {
-		print_summary(a, &o);
-	}
-	unload(a);
-	return rc;
-}
-
-/* The flows view that fits the filter given. */
-static view_fn
-flows_fn(const struct pm_view_args *v)
-{
-	if (v->port >= 0) {
-		return pm_view_port_flows;
-	}
-	return v->ip != NULL ? pm_view_ip_flows : pm_view_protocol_flows;
-}
-
-static int
-print_flows(const struct pm_analysis *a, const struct opts *o)
-{
-	struct pm_flow_ref *r;
-	size_t n;
-	struct pm_error err = { 0 };
-	int rc = pm_view_flows_select(a, &o->va, &r, &n, &err);
-	if (rc != 0) {
-		return view_failed(rc, &err);
-	}
-	uint64_t pkts = 0, bytes = 0;
-	for (size_t i = 0; i < n; i++) {
-		pkts += r[i].flow->d[0].packets + r[i].flow->d[1].packets;
-		bytes += r[i].flow->d[0].bytes + r[i].flow->d[1].bytes;
-	}
-	size_t stop = page_stop(&o->va, n), first = (size_t)o->va.offset;
-	printf("%zu flows match, %llu packets, %llu bytes; showing %zu", n,
-	       (unsigned long long)pkts, (unsigned long long)bytes,
-	       stop > first ? stop - first : 0);
-	printf(stop > first ? " (%zu-%zu)\n" : "\n", first + 1, stop);
-	print_flow_head();
-	for (size_t i = first; i < stop; i++) {
-		print_flow_row(r[i].key, r[i].flow);
-	}
-	free(r);
-	return PM_EXIT_OK;
-}
-
-static int
-verb_flows(int argc, char **argv)
-{
-	struct opts o;
-	unsigned allowed = OPT_PORT | OPT_IP | OPT_PROTO | OPT_SORT | OPT_LIMIT | OPT_OFFSET;
-	int rc = parse_opts(argc, argv, allowed, &o);
-	if (rc != PM_EXIT_OK) {
-		return rc;
-	}
-	if ((o.va.port >= 0) + (o.va.ip != NULL) + (o.va.protocol != NULL) != 1) {
-		fprintf(stderr, "pcapmcp: flows needs exactly one of --port, --ip, --proto\n");
-		return PM_EXIT_USAGE;
-	}
-	struct pm_analysis *a = load(&o, &rc);
-	if (a == NULL) {
-		return rc;
-	}
-	rc = o.json ? print_view(a, &o, flows_fn(&o.va)) : print_flows(a, &o);
-	unload(a);
-	return rc;
-}
-
-static int
-print_connections(const struct pm_analysis *a, const struct opts *o)
-{
-	struct pm_flow_ref *r;
-	size_t n;
-	struct pm_error err = { 0 };
-	int rc = pm_view_tcp_select(a, &o->va, PM_SORT_PACKETS, &r, &n, &err);
-	if (rc != 0) {
-		return view_failed(rc, &err);
-	}
-	size_t stop = page_stop(&o->va, n), first = (size_t)o->va.offset;
-	printf("%zu TCP connections; showing %zu\n", n, stop > first ? stop - first : 0);
-	printf("  %-46s %-11s %-9s %4s %4s %4s %4s %6s %7s %8s\n", "CLIENT -> SERVER", "STATE",
-	       "HANDSHAKE", "SYN", "SYNA", "FIN", "RST", "DATA", "RETRANS", "PACKETS");
-	for (size_t i = first; i < stop; i++) {
-		const struct pm_flow *fl = r[i].flow;
-		const struct pm_flow_dir *c = &fl->d[fl->client], *s = &fl->d[!fl->client];
-		char ends[140];
-		print_endpoints(r[i].key, fl, ends);
-		printf("  %-46s %-11s %-9s %4u %4u %4u %4u %6u %7u %8llu\n", ends,
-		       pm_tcp_state_name(pm_flow_tcp_state(r[i].key, fl)),
-		       fl->handshake ? "yes" : "no", c->syn, s->syn, c->fin + s->fin,
-		       c->rst + s->rst, c->data + s->data, c->retrans + s->retrans,
-		       (unsigned long long)(c->packets + s->packets));
-	}
-	free(r);
-	return PM_EXIT_OK;
-}
-
-static int
-verb_tcp(int argc, char **argv)
-{
-	static const struct {
-		const char *name;
-		view_fn fn;
-	} views[] = {
-		{ "connections", pm_view_tcp_connections },
-		{ "anomalies", pm_view_tcp_anomalies },
-		{ "retransmissions", pm_view_tcp_retransmissions },
-		{ "flow", pm_view_traffic_flow },
-	};
-	struct opts o;
-	unsigned allowed =
-	    OPT_VIEW | OPT_SERVER_IP | OPT_SERVER_PORT | OPT_THRESHOLD | OPT_LIMIT | OPT_OFFSET;
-	int rc = parse_opts(argc, argv, allowed, &o);
-	if (rc != PM_EXIT_OK) {
-		return rc;
-	}
-	size_t v = 0;
-	while (o.view != NULL && v < PM_ARRAY_LEN(views) && strcmp(o.view, views[v].name) != 0) {
-		v++;
-	}
-	if (v == PM_ARRAY_LEN(views)) {
-		fprintf(stderr,
-		        "pcapmcp: --view takes connections, anomalies, retransmissions or "
-		        "flow, not '%s'\n",
-		        o.view);
-		return PM_EXIT_USAGE;
-	}
-	struct pm_analysis *a = load(&o, &rc);
-	if (a == NULL) {
-		return rc;
-	}
-	/* Only the connection list reads better as a table; the others are nested facts. */
-	rc = !o.json && v == 0 ? print_connections(a, &o) : print_view(a, &o, views[v].fn);
-	unload(a);
-	return rc;
-}
-
-/* True when argv sets --top (scan's default differs from the summary's). */
-static bool
-has_top_opt(int argc, char **argv)
-{
-	for (int i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "--top") == 0 || strncmp(argv[i], "--top=", 6) == 0) {
-			return true;
+	const struct pm_tool *t = pm_tool_find("analyze_capinfos");
+	const struct pm_jv *args = NULL;
+	bool is_error = false;
+	for (size_t i = 0; i < MAX_TOOLS && ch->tools[i] != NULL; i++) {
+		if (t == NULL || strcmp(ch->tools[i], t->name) == 0) {
+			return;
 		}
 	}
-	return false;
+	struct pm_json w;
+	pm_json_init(&w, 0);
+	pm_json_obj_begin(&w);
+	pm_json_kstr(&w, "path", c->file);
+	pm_json_obj_end(&w);
+	if (pm_json_finish(&w) == 0 &&
+	    pm_json_parse((const uint8_t *)w.buf, w.len, &r->arena, &args, NULL) == 0) {
+		struct pm_json out;
+		const struct pm_jv *res = NULL;
+		pm_json_init(&out, 0);
+		if (pm_tools_call(&r->ctx, t, args, &out, &is_error) == 0 && !is_error &&
+		    pm_json_parse((const uint8_t *)out.buf, out.len, &r->arena, &res, NULL) == 0) {
+			print_warnings(c->file, res);
+		}
+		pm_json_free(&out);
+	}
+	pm_json_free(&w);
 }
 
-static void
-print_scanner(const struct pm_scan *s, const struct pm_scan_src *src, double window_s)
+/* Call the row's tools with the command line's arguments and print the result. */
+static int
+run_verb(struct run *r, const struct verb *v, const struct choice *ch, const struct cmdline *c)
 {
-	char ip[48], tech[160];
-	size_t n = 0;
-	pm_addr_str(src->addr, src->ipver, ip);
-	tech[0] = '\0';
-	for (int t = 0; t < PM_SCAN_TECH_COUNT && n < sizeof(tech) - 24; t++) {
-		if (src->tech[t] != 0) {
-			n += (size_t)snprintf(tech + n, sizeof(tech) - n, "%s%s:%llu", n ? "," : "",
-			                      pm_scan_tech_name((enum pm_scan_tech)t),
-			                      (unsigned long long)src->tech[t]);
+	bool used[MAX_OPTS] = { false };
+	const struct pm_jv *args[MAX_TOOLS] = { NULL };
+	size_t nt = 0;
+	for (; nt < MAX_TOOLS && ch->tools[nt] != NULL; nt++) {
+		const struct pm_tool *t = pm_tool_find(ch->tools[nt]);
+		bool table = !c->json && ch->print != NULL;
+		if (t == NULL || tool_args(v, ch, t, c, table, used, &r->arena, &args[nt]) != 0) {
+			fprintf(stderr, "pcapmcp: %s: no such tool\n", ch->tools[nt]);
+			return PM_EXIT_FAIL;
 		}
 	}
-	printf("  %-39s %-10s %6llu %6llu %7llu %5llu %8llu %12.1f %7llu  %s\n", ip,
-	       pm_scan_kind(src), (unsigned long long)src->hosts, (unsigned long long)src->ports,
-	       (unsigned long long)src->targets, (unsigned long long)src->open,
-	       (unsigned long long)src->pkts, pm_scan_rate(src),
-	       (unsigned long long)pm_scan_window_max(s, src, (int64_t)(window_s * 1e9)), tech);
-}
-
-static void
-print_scanner_head(const char *title, size_t n)
-{
-	printf("%s: %zu\n", title, n);
-	if (n != 0) {
-		printf("  %-39s %-10s %6s %6s %7s %5s %8s %12s %7s  %s\n", "SOURCE", "KIND",
-		       "HOSTS", "PORTS", "TARGETS", "OPEN", "PKTS", "RATE/S", "WINDOW",
-		       "TECHNIQUES");
+	for (size_t i = 0; i < c->n; i++) {
+		if (!used[i] && !(ch->value != NULL && opt_is(c, i, ch->opt))) {
+			fprintf(stderr, "pcapmcp: unknown option '--%.*s'\n", (int)c->opt[i].len,
+			        c->opt[i].name);
+			return PM_EXIT_USAGE;
+		}
 	}
-}
-
-static int
-print_scan(const struct pm_analysis *a, const struct opts *o)
-{
-	const struct pm_scan *s = pm_an_scan(a);
-	const struct pm_scan_src **v;
-	size_t n;
-	if (pm_scan_scanner_list(s, &v, &n) != 0) {
-		fprintf(stderr, "pcapmcp: out of memory\n");
+	for (size_t i = 0; i < nt; i++) {
+		int rc = run_tool(r, pm_tool_find(ch->tools[i]), args[i], c->file);
+		if (rc != PM_EXIT_OK) {
+			return rc;
+		}
+	}
+	const struct pm_json *out = merged(r);
+	const struct pm_jv *res = NULL;
+	if (out == NULL ||
+	    pm_json_parse((const uint8_t *)out->buf, out->len, &r->arena, &res, NULL) != 0) {
+		fprintf(stderr, "pcapmcp: %s: the result could not be produced\n", v->name);
 		return PM_EXIT_FAIL;
 	}
-	print_scanner_head("scanners (>= 10 distinct targets)", n);
-	for (size_t i = 0; i < n && i < (size_t)o->va.top; i++) {
-		print_scanner(s, v[i], o->window_s);
-	}
-	free(v);
-	if (pm_scan_suspect_list(s, (uint64_t)o->min_ports, o->min_rate, &v, &n) != 0) {
-		fprintf(stderr, "pcapmcp: out of memory\n");
-		return PM_EXIT_FAIL;
-	}
-	printf("\n");
-	char title[128];
-	snprintf(title, sizeof(title), "suspects (>= %lld targets, >= %g probe packets/s)",
-	         o->min_ports, o->min_rate);
-	print_scanner_head(title, n);
-	for (size_t i = 0; i < n && i < (size_t)o->va.top; i++) {
-		print_scanner(s, v[i], o->window_s);
-	}
-	free(v);
-	printf("\nWINDOW: most distinct targets within %g s\n", o->window_s);
-	const struct pm_scan_probe *p = pm_scan_first(s);
-	if (p == NULL) {
-		printf("first scan event: none\n");
+	print_warnings(c->file, res);
+	warn_damage(r, ch, c);
+	if (c->json || ch->print == NULL) {
+		fwrite(out->buf, 1, out->len, stdout);
+		fputc('\n', stdout);
 	} else {
-		char t[40], src[48], dst[48], fl[48];
-		pm_time_iso(p->ts, t);
-		pm_addr_str(p->src, p->ipver, src);
-		pm_addr_str(p->dst, p->ipver, dst);
-		pm_scan_flags_str(p->flags, fl);
-		printf("first scan event: %s %s -> %s port %u %s (%s)\n", t, src, dst, p->port,
-		       p->proto == PM_IPPROTO_TCP ? fl : "-",
-		       pm_scan_tech_name((enum pm_scan_tech)p->tech));
-	}
-	if (s->approximate) {
-		printf("approximate: the flow table was full; counts are lower bounds\n");
+		ch->print(res, c->file);
 	}
 	return PM_EXIT_OK;
 }
 
-/* scan --json: the members of scan_overview, list_suspects and first_scan_event in one object. */
+/* A capture verb: parse, pick the tools, call them, print. */
 static int
-print_scan_json(const struct pm_analysis *a, const struct opts *o)
+verb_tool(const struct verb *v, int argc, char **argv)
 {
-	struct pm_json w;
-	pm_json_init(&w, 0);
-	w.pretty = true;
-	pm_json_obj_begin(&w);
-	pm_json_kbool(&w, "ok", true);
-	struct pm_scan_file fi = { .file = a->path, .total_pkts = pm_an_info(a)->packets };
-	if (pm_an_info(a)->packets != 0 && pm_an_info(a)->ts_max > pm_an_info(a)->ts_min) {
-		fi.interval_s = (double)(pm_an_info(a)->ts_max - pm_an_info(a)->ts_min) / 1e9;
-	}
-	int rc = pm_scan_overview(pm_an_scan(a), &fi, o->window_s, (uint64_t)o->va.top, &w);
-	if (rc == 0) {
-		rc = pm_scan_suspects(pm_an_scan(a), (uint64_t)o->min_ports, o->min_rate, &w);
-	}
-	pm_scan_first_event(pm_an_scan(a), &w);
-	if (rc != 0) {
-		fprintf(stderr, "pcapmcp: out of memory\n");
-		pm_json_free(&w);
-		return PM_EXIT_FAIL;
-	}
-	rc = print_json(&w);
-	pm_json_free(&w);
-	return rc;
-}
-
-static int
-verb_scan(int argc, char **argv)
-{
-	struct opts o;
-	int rc = parse_opts(argc, argv, OPT_WINDOW | OPT_MIN_PORTS | OPT_MIN_RATE | OPT_TOP, &o);
+	struct cmdline c;
+	int rc = parse_cmdline(argc, argv, &c);
 	if (rc != PM_EXIT_OK) {
 		return rc;
 	}
-	if (!has_top_opt(argc, argv)) {
-		o.va.top = PM_SCAN_DEFAULT_TOP;
+	const struct choice *ch = choose(v, &c);
+	if (ch == NULL) {
+		return PM_EXIT_USAGE;
 	}
-	struct pm_analysis *a = load(&o, &rc);
-	if (a == NULL) {
-		return rc;
+	/* The CLI's own settings: no token, no sandbox (see cli_open). */
+	static struct pm_config cfg;
+	struct pm_error err = { 0 };
+	struct run *r = calloc(1, sizeof(*r));
+	if (r == NULL || pm_tool_ctx_init(&r->ctx, &cfg, &err) != 0) {
+		fprintf(stderr, "pcapmcp: out of memory\n");
+		free(r);
+		return PM_EXIT_FAIL;
 	}
-	rc = o.json ? print_scan_json(a, &o) : print_scan(a, &o);
-	unload(a);
+	r->ctx.lean = v->lean;
+	r->ctx.io = (int)c.io;
+	r->ctx.open = cli_open;
+	pm_arena_init(&r->arena, 256u << 20);
+	for (size_t i = 0; i < PM_ARRAY_LEN(r->out); i++) {
+		pm_json_init(&r->out[i], 0);
+	}
+	rc = run_verb(r, v, ch, &c);
+	for (size_t i = 0; i < PM_ARRAY_LEN(r->out); i++) {
+		pm_json_free(&r->out[i]);
+	}
+	pm_arena_free(&r->arena);
+	pm_tool_ctx_free(&r->ctx);
+	free(r);
 	return rc;
 }
 
@@ -990,10 +610,8 @@ verb_call(int argc, char **argv)
 		pm_arena_free(&arena);
 		return PM_EXIT_USAGE;
 	}
-	struct pm_cache cache;
-	pm_cache_init(&cache, 0);
-	struct pm_tool_ctx ctx = { .cfg = &cfg, .cache = &cache };
-	int rc = pm_tools_select(&ctx, "all", &err);
+	struct pm_tool_ctx ctx;
+	int rc = pm_tool_ctx_init(&ctx, &cfg, &err);
 	struct pm_json w;
 	pm_json_init(&w, 0);
 	w.pretty = true;
@@ -1008,7 +626,7 @@ verb_call(int argc, char **argv)
 		fprintf(stderr, "pcapmcp: %s: the result could not be produced\n", t->name);
 	}
 	pm_json_free(&w);
-	pm_cache_free(&cache);
+	pm_tool_ctx_free(&ctx);
 	pm_arena_free(&arena);
 	return rc != 0 ? PM_EXIT_FAIL : is_error ? PM_EXIT_USAGE : PM_EXIT_OK;
 }
@@ -1059,20 +677,10 @@ pm_cli_main(int argc, char **argv)
 		return PM_EXIT_USAGE;
 	}
 	const char *verb = argv[1];
-	if (strcmp(verb, "info") == 0) {
-		return verb_info(argc, argv);
-	}
-	if (strcmp(verb, "summary") == 0) {
-		return verb_summary(argc, argv);
-	}
-	if (strcmp(verb, "flows") == 0) {
-		return verb_flows(argc, argv);
-	}
-	if (strcmp(verb, "tcp") == 0) {
-		return verb_tcp(argc, argv);
-	}
-	if (strcmp(verb, "scan") == 0) {
-		return verb_scan(argc, argv);
+	for (size_t i = 0; i < PM_ARRAY_LEN(verbs); i++) {
+		if (strcmp(verb, verbs[i].name) == 0) {
+			return verb_tool(&verbs[i], argc, argv);
+		}
 	}
 	if (strcmp(verb, "serve") == 0) {
 		return verb_serve(argc, argv);

@@ -130,6 +130,36 @@ pm_tools(size_t *n)
 }
 
 /* see tools.h */
+int
+pm_tool_ctx_init(struct pm_tool_ctx *ctx, const struct pm_config *cfg, struct pm_error *err)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->cfg = cfg;
+	ctx->cache = malloc(sizeof(*ctx->cache));
+	if (ctx->cache == NULL) {
+		return pm_error_setc(err, PM_E_NOMEM, PM_EC_INTERNAL_ERROR, 0, "out of memory");
+	}
+	pm_cache_init(ctx->cache, 0);
+	size_t n;
+	pm_tools(&n);
+	for (size_t i = 0; i < n && i < PM_ARRAY_LEN(ctx->enabled); i++) {
+		ctx->enabled[i] = true;
+	}
+	return 0;
+}
+
+/* see tools.h */
+void
+pm_tool_ctx_free(struct pm_tool_ctx *ctx)
+{
+	if (ctx->cache != NULL) {
+		pm_cache_free(ctx->cache);
+		free(ctx->cache);
+		ctx->cache = NULL;
+	}
+}
+
+/* see tools.h */
 const struct pm_tool *
 pm_tool_find(const char *name)
 {
@@ -438,6 +468,9 @@ capture_open(struct pm_tool_ctx *ctx, const struct pm_jv *args, char out[PATH_MA
 		              "path is required (or call load_pcap_file first)");
 		return -1;
 	}
+	if (ctx->open != NULL) {
+		return ctx->open(path, len, out, PATH_MAX, err);
+	}
 	int fd = -1;
 	return pm_sandbox_open(ctx->cfg, path, len, out, &fd, err) == 0 ? fd : -1;
 }
@@ -455,6 +488,7 @@ lean_run(struct pm_tool_ctx *ctx, int fd, const char *path, struct pm_error *err
 		o = ctx->cache->opts;
 	}
 	o.info_only = true;
+	o.io = (enum pm_io)ctx->io;
 	struct pm_analysis *a = malloc(sizeof(*a));
 	if (a == NULL) {
 		pm_error_setc(err, PM_E_NOMEM, PM_EC_INTERNAL_ERROR, 0, "out of memory");
@@ -502,6 +536,7 @@ pm_tools_call(struct pm_tool_ctx *ctx, const struct pm_tool *t, const struct pm_
 		if (ctx->lean && t->info_only) {
 			a = own = lean_run(ctx, fd, path, &err);
 		} else {
+			ctx->cache->opts.io = (enum pm_io)ctx->io;
 			a = pm_cache_get(ctx->cache, fd, path, &err);
 		}
 		close(fd);

@@ -74,6 +74,67 @@ else
 	bad "docs/TOOLS.md is not what \`pcapmcp tools --markdown\` writes (regenerate it)"
 	diff "$tmp/tools.md" docs/TOOLS.md | head -n 20 >&2
 fi
+# Verbs are tool calls: --json prints exactly what `call` prints, options map
+# onto the tool's arguments by name (dashes as underscores, --name=value too),
+# and the registry's own checks reject bad values.
+same_as_call() { # same_as_call DESCRIPTION TOOL 'JSON' -- verb args...
+	local what=$1 tool=$2 json=$3; shift 4
+	"$prog" call "$tool" "$json" >"$tmp/call" 2>/dev/null
+	"$@" >"$tmp/verb" 2>/dev/null
+	if cmp -s "$tmp/call" "$tmp/verb"; then ok; else bad "$what: verb and call $tool differ"; fi
+}
+mixed=captures/loopback-mixed.pcap
+same_as_call "summary --top" get_pcap_summary "{\"path\":\"$mixed\",\"top\":1}" -- \
+	"$prog" summary --json --top 1 "$mixed"
+same_as_call "tcp --server-port=" analyze_tcp_connections \
+	"{\"path\":\"$mixed\",\"server_port\":8080,\"limit\":1}" -- \
+	"$prog" tcp --json --server-port=8080 --limit 1 "$mixed"
+same_as_call "tcp --view retransmissions" analyze_tcp_retransmissions \
+	"{\"path\":\"$mixed\",\"server_ip\":\"127.0.0.1\",\"threshold\":0.5}" -- \
+	"$prog" tcp --json --view retransmissions --server-ip 127.0.0.1 --threshold 0.5 "$mixed"
+same_as_call "flows --proto" analyze_protocol_flows "{\"path\":\"$mixed\",\"protocol\":\"udp\"}" -- \
+	"$prog" flows --json --proto udp "$mixed"
+expect_exit 2 "port out of range" -- "$prog" flows --port 70000 "$mixed"
+grep -q 'port must be an integer from 0 to 65535' "$tmp/err" && ok || bad "port range: $(cat "$tmp/err")"
+expect_exit 2 "port not a number" -- "$prog" flows --port=abc "$mixed"
+grep -q 'port must be an integer' "$tmp/err" && ok || bad "port type: $(cat "$tmp/err")"
+expect_exit 2 "scan window zero" -- "$prog" scan --window 0 captures/scan-syn.pcap
+grep -q 'time_window_s must be' "$tmp/err" && ok || bad "scan window: $(cat "$tmp/err")"
+expect_exit 2 "option the tool lacks" -- "$prog" summary --threshold 0.1 "$mixed"
+grep -q "unknown option '--threshold'" "$tmp/err" && ok || bad "unknown option: $(cat "$tmp/err")"
+expect_exit 2 "option without value" -- "$prog" scan captures/scan-syn.pcap --top
+expect_exit 2 "two flow filters" -- "$prog" flows --port 80 --ip 127.0.0.1 "$mixed"
+expect_exit 2 "bad --view" -- "$prog" tcp --view sideways "$mixed"
+# scan --json is the three scan tools' members in one object, in order
+# (an absolute path, which `call` reports resolved and the CLI as given).
+syn=$PWD/captures/scan-syn.pcap
+for t in scan_overview list_suspects first_scan_event; do
+	"$prog" call "$t" "{\"path\":\"$syn\"}" >"$tmp/$t.json" 2>/dev/null
+done
+"$prog" scan --json "$syn" >"$tmp/scan.json" 2>/dev/null
+if command -v python3 >/dev/null 2>&1; then
+	python3 - "$tmp" <<'EOF' && ok || bad "scan --json is not the merge of its three tools"
+import json, sys
+d = sys.argv[1]
+want = {}
+assert json.load(open(f"{d}/scan_overview.json"))["overview"]["scanners"]
+for t in ("scan_overview", "list_suspects", "first_scan_event"):
+    want.update(json.load(open(f"{d}/{t}.json")))
+sys.exit(0 if json.load(open(f"{d}/scan.json")) == want else 1)
+EOF
+fi
+# The table lists a source's techniques in the detector's order, whatever their counts.
+"$prog" scan --min-ports 3 --min-rate 1 captures/lt-raw12.pcap >"$tmp/out" 2>/dev/null
+grep -q ' syn:1,udp:4,icmp_sweep:1$' "$tmp/out" && ok || bad "scan table: techniques out of order"
+# A pipe on stdin works for every verb, including scan's three calls.
+"$prog" scan captures/scan-syn.pcap >"$tmp/f" 2>/dev/null
+"$prog" scan - <captures/scan-syn.pcap >"$tmp/p" 2>/dev/null
+cat captures/scan-syn.pcap | "$prog" scan - >"$tmp/q" 2>/dev/null
+cmp -s "$tmp/f" "$tmp/p" && cmp -s "$tmp/f" "$tmp/q" && ok || bad "scan on stdin differs"
+# A person names files anywhere (no sandbox in the CLI), and damage is warned of on every verb.
+cp captures/dmg-trunc-last.pcap "$tmp/d.pcap"
+expect_exit 0 "summary outside the working directory" -- "$prog" summary "$tmp/d.pcap"
+grep -q 'capture_damaged' "$tmp/err" && ok || bad "summary: no damage warning: $(cat "$tmp/err")"
 
 # Both io paths and stdin give the same facts for every bundled capture.
 for f in captures/*.pcap captures/*.pcapng; do
