@@ -18,7 +18,7 @@ DEPFLAGS  = -MMD -MP
 WARN     := -std=c11 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wold-style-definition -Wvla -Wcast-qual -Wformat=2 \
             -Wimplicit-fallthrough -Wundef -Wwrite-strings -Wpointer-arith
-LDLIBS   += -lm
+LDLIBS   += -lm -lbearssl
 SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 SECS     ?= 0
 
@@ -85,8 +85,8 @@ demo: $(BUILD)/$(PROG)
 
 STATIC_LIBS := $(wildcard /usr/lib/x86_64-linux-gnu/libbearssl.a)
 static: deps-static
-	$(MAKE) BUILD=build/static CC=musl-gcc CFLAGS='-O2 -DNDEBUG -DPM_STATIC' \
-	  LDFLAGS=-static LDLIBS='-lm $(STATIC_LIBS)' all
+	$(MAKE) BUILD=build/static CC=musl-gcc CFLAGS='-O2 -DNDEBUG -DPM_STATIC -isystem /usr/include/bearssl' \
+	  LDFLAGS=-static LDLIBS='-lm $(STATIC_LIBS) build/static/lib$(PROG).a' all
 	@strip -o build/static/$(PROG).stripped build/static/$(PROG)
 	@file build/static/$(PROG)
 	@echo "size: $$(stat -c %s build/static/$(PROG)) bytes ($$(stat -c %s build/static/$(PROG).stripped) stripped)"

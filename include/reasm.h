@@ -40,6 +40,8 @@
 
 #include "cursor.h"
 
+struct pm_json;
+
 #define PM_REASM_WINDOW     (64u << 10)  /* default unconsumed bytes per direction */
 #define PM_REASM_MAX_WINDOW (16u << 20)  /* largest window a caller may ask for */
 #define PM_REASM_POOL_MAX   (256u << 20) /* default cap of one pool: bytes of all windows */
@@ -131,6 +133,13 @@ void pm_reasm_close(struct pm_reasm_pool *pool, struct pm_reasm_dir *d);
 
 /* Free d's buffer and stop taking bytes (state DONE unless it had already stopped). */
 void pm_reasm_release(struct pm_reasm_pool *pool, struct pm_reasm_dir *d);
+
+/*
+ * Write the pool's counters as the member "reassembly": {segments,
+ * retransmissions, overlaps, conflicting_overlaps, gaps, windows_full,
+ * capped, peak_bytes, cap_bytes}.
+ */
+void pm_reasm_pool_json(const struct pm_reasm_pool *pool, struct pm_json *w);
 
 /* "idle", "open", "fin", "rst", "gap", "full", "capped", "done". */
 const char *pm_reasm_state_name(enum pm_reasm_state s);

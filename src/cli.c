@@ -83,6 +83,10 @@ static const struct verb verbs[] = {
 	{ "tcp", false, tcp_rows, PM_ARRAY_LEN(tcp_rows),
 	  "--view takes connections, anomalies, retransmissions or flow" },
 	{ "scan", false, scan_rows, PM_ARRAY_LEN(scan_rows), NULL },
+	{ "tls", false, (const struct choice[]){ { NULL, NULL, { "analyze_tls" }, NULL } }, 1,
+	  NULL },
+	{ "http", false,
+	  (const struct choice[]){ { NULL, NULL, { "analyze_http_packets" }, NULL } }, 1, NULL },
 };
 
 /* CLI option names that differ from the tool argument they set. */

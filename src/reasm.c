@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "decode.h"
+#include "json.h"
 
 static uint32_t
 window_of(const struct pm_reasm_pool *pool)
@@ -373,4 +374,22 @@ pm_reasm_state_name(enum pm_reasm_state s)
 	static const char *const names[] = { "idle", "open", "fin",    "rst",
 		                             "gap",  "full", "capped", "done" };
 	return (unsigned)s < PM_ARRAY_LEN(names) ? names[s] : "unknown";
+}
+
+/* see reasm.h */
+void
+pm_reasm_pool_json(const struct pm_reasm_pool *p, struct pm_json *w)
+{
+	pm_json_key(w, "reassembly");
+	pm_json_obj_begin(w);
+	pm_json_ku64(w, "segments", p->segments);
+	pm_json_ku64(w, "retransmissions", p->retrans);
+	pm_json_ku64(w, "overlaps", p->overlaps);
+	pm_json_ku64(w, "conflicting_overlaps", p->conflicts);
+	pm_json_ku64(w, "gaps", p->gaps);
+	pm_json_ku64(w, "windows_full", p->full);
+	pm_json_ku64(w, "capped", p->capped);
+	pm_json_ku64(w, "peak_bytes", p->peak);
+	pm_json_ku64(w, "cap_bytes", p->max_bytes != 0 ? p->max_bytes : PM_REASM_POOL_MAX);
+	pm_json_obj_end(w);
 }

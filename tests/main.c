@@ -23,6 +23,8 @@ void test_sandbox(void);
 void test_mcp(void);
 void test_tools(void);
 void test_reasm(void);
+void test_tls(void);
+void test_http(void);
 
 static const struct {
 	const char *name;
@@ -33,7 +35,7 @@ static const struct {
 	{ "info", test_info },       { "corpus", test_corpus },     { "views", test_views },
 	{ "flows", test_flows },     { "analysis", test_analysis }, { "scan", test_scan },
 	{ "sandbox", test_sandbox }, { "mcp", test_mcp },           { "tools", test_tools },
-	{ "reasm", test_reasm },
+	{ "reasm", test_reasm },     { "tls", test_tls },           { "http", test_http },
 };
 
 int

@@ -276,6 +276,14 @@ await section('default server', async () => {
 		const none = await ok('first_scan_event loopback-http.pcapng (no scan)', 'first_scan_event', { path: 'loopback-http.pcapng' });
 		check('first_scan_event: null without a scanner', none.first_event === null, none);
 	});
+	await section('analyze_http_packets, analyze_tls', async () => {
+		const h = await ok('analyze_http_packets loopback-http.pcapng', 'analyze_http_packets', { path: 'loopback-http.pcapng' });
+		check('analyze_http_packets: 4 requests, 4 responses, exchanges paged',
+			h.statistics?.total_requests === 4 && h.statistics?.total_responses === 4 && h.exchanges_page?.total === 4, h.statistics);
+		const t = await ok('analyze_tls loopback-http.pcapng', 'analyze_tls', { path: 'loopback-http.pcapng' });
+		check('analyze_tls: no handshake in plain HTTP, the list still paged',
+			t.statistics?.total_handshakes === 0 && t.handshakes_page?.total === 0 && Array.isArray(t.findings), t.statistics);
+	});
 	await section('load_pcap_file', async () => {
 		const sc = await ok('load_pcap_file loopback-mixed.pcap', 'load_pcap_file', { path: 'loopback-mixed.pcap' });
 		check('load_pcap_file: loaded path and packet_count 16',
