@@ -8,8 +8,9 @@
  * The analyser feeds flows labelled HTTP (by port, or on any port once the
  * first bytes look like HTTP) through reassembly (reasm.h), parses every
  * head, delimits bodies (Content-Length, chunked per RFC 9112 §7.1, or the
- * end of the connection), hashes bodies that fit PM_HTTP_MAX_HASH_BODY with
- * SHA-256 and names their file type by magic bytes, and pairs pipelined and
+ * end of the connection), names bodies' file type by magic bytes and
+ * hashes with SHA-256 those up to PM_HTTP_MAX_HASH_BODY that are files (by
+ * magic or Content-Type; pages, scripts and gzip-coded text are not), and pairs pipelined and
  * keep-alive requests with their responses in order. HTTP/2 prior
  * knowledge (RFC 9113 §3.3) and upgrades are counted and end parsing of the
  * flow. Bodies are never stored; only heads' fields, capped, are copied.
@@ -108,6 +109,7 @@ struct pm_http {
 	uint64_t upgrades;            /* 101 Switching Protocols */
 	uint64_t malformed;           /* heads or chunk lines that did not parse */
 	uint64_t not_http;            /* flows labelled HTTP whose bytes were not */
+	size_t live;                  /* flows whose parse state is allocated now */
 };
 
 /*

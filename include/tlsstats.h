@@ -70,6 +70,7 @@ struct pm_tls {
 	uint64_t malformed;    /* records or messages that contradicted themselves */
 	uint64_t bad_certs;    /* certificates the DER reader refused */
 	uint64_t heartbeats;   /* heartbeat records (RFC 6520) */
+	size_t live;           /* flows whose parse state is allocated now */
 };
 
 /*

@@ -12,6 +12,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "analyser.h"
 #include "analysis.h"
@@ -37,6 +38,8 @@ struct http_dir {
 	bool hashing;      /* the body so far fits PM_HTTP_MAX_HASH_BODY */
 	uint8_t magic_n;   /* bytes in magic */
 	uint8_t magic[16]; /* the body's first bytes */
+	bool decided;      /* whether to hash was decided on the first bytes */
+	bool file_type;    /* the Content-Type names a file (application/octet-stream, x-*) */
 	uint64_t left;     /* bytes left of the body or chunk */
 	uint64_t body;     /* body bytes so far */
 	uint32_t row;      /* 1 + the row the body belongs to; 0 none */
@@ -51,6 +54,15 @@ struct http_flow {
 	bool head_request[PM_HTTP_MAX_PENDING]; /* the pending request was HEAD */
 };
 
+/*
+ * The flow table's value: the parse state lives on the heap only while the
+ * flow is parsed, so finished flows cost 16 bytes of table, not the state.
+ */
+struct http_slot {
+	struct http_flow *f; /* malloc'd, owned; NULL before the first packet and when finished */
+	bool finished;       /* both directions are done */
+};
+
 static int
 http_init(void *st, const struct pm_analysis_opts *o)
 {
@@ -59,7 +71,7 @@ http_init(void *st, const struct pm_analysis_opts *o)
 	    o != NULL && o->max_table_bytes != 0 && o->max_table_bytes < PM_HTTP_MAX_FLOW_TABLE
 	        ? o->max_table_bytes
 	        : PM_HTTP_MAX_FLOW_TABLE;
-	pm_table_init(&h->flows, sizeof(struct pm_flow_key), sizeof(struct http_flow), cap);
+	pm_table_init(&h->flows, sizeof(struct pm_flow_key), sizeof(struct http_slot), cap);
 	return 0;
 }
 
@@ -103,13 +115,39 @@ new_row(struct pm_http *h, const struct pm_pass_pkt *pp, int dir)
 }
 
 static void
-body_start(struct http_dir *s, uint32_t row)
+body_start(struct http_dir *s, uint32_t row, bool file_type)
 {
 	s->row = row;
-	s->hashing = true;
+	s->decided = false;
+	s->hashing = false;
+	s->file_type = file_type;
 	s->magic_n = 0;
 	s->body = 0;
-	br_sha256_init(&s->sha);
+}
+
+/*
+ * Whether a body is hashed: one that is a file by its magic bytes (not
+ * HTML, not gzip content coding) or by its Content-Type. Hashing every page,
+ * script and style sheet would double the cost of the whole analysis for
+ * no indicator an analyst looks up.
+ */
+static bool
+wants_hash(const struct http_dir *s)
+{
+	const char *m = pm_http_magic(s->magic, s->magic_n);
+	return s->file_type || (m != NULL && strcmp(m, "html") != 0 && strcmp(m, "gzip") != 0);
+}
+
+/* Decide on the body's first bytes; the bytes held so far start the hash. */
+static void
+decide(struct http_dir *s)
+{
+	s->decided = true;
+	s->hashing = wants_hash(s);
+	if (s->hashing) {
+		br_sha256_init(&s->sha);
+		br_sha256_update(&s->sha, s->magic, s->magic_n);
+	}
 }
 
 /* A field name like a password's in a form body ("password=", "passwd=", "pwd=", "pass="). */
@@ -138,17 +176,21 @@ has_password_field(const uint8_t *p, size_t n)
 static void
 body_feed(struct pm_http *h, struct http_dir *s, int dir, const uint8_t *p, size_t n)
 {
-	if (s->magic_n < sizeof(s->magic)) {
-		size_t k = n < sizeof(s->magic) - s->magic_n ? n : sizeof(s->magic) - s->magic_n;
+	size_t k = 0;
+	if (!s->decided) {
+		k = n < sizeof(s->magic) - s->magic_n ? n : sizeof(s->magic) - s->magic_n;
 		memcpy(s->magic + s->magic_n, p, k);
 		s->magic_n = (uint8_t)(s->magic_n + k);
+		if (s->magic_n == sizeof(s->magic)) {
+			decide(s);
+		}
 	}
 	if (dir == PM_DIR_C2S && s->row != 0 && s->body < 4096 && has_password_field(p, n)) {
 		h->rows[s->row - 1].form_password = true;
 	}
 	s->body += n;
 	if (s->hashing && s->body <= PM_HTTP_MAX_HASH_BODY) {
-		br_sha256_update(&s->sha, p, n);
+		br_sha256_update(&s->sha, p + k, n - k);
 	} else {
 		s->hashing = false;
 	}
@@ -157,6 +199,9 @@ body_feed(struct pm_http *h, struct http_dir *s, int dir, const uint8_t *p, size
 static void
 body_end(struct pm_http *h, struct http_dir *s, int dir)
 {
+	if (!s->decided) {
+		decide(s);
+	}
 	if (dir == PM_DIR_S2C && s->row != 0) {
 		struct pm_http_row *r = &h->rows[s->row - 1];
 		r->resp_body = s->body;
@@ -196,13 +241,29 @@ on_request(struct pm_http *h, struct http_flow *f, const struct pm_pass_pkt *pp,
 		f->p_n++;
 	}
 	struct http_dir *s = &f->s[PM_DIR_C2S];
-	body_start(s, row);
+	body_start(s, row, false);
 	if (m->chunked) {
 		s->mode = M_CHUNK_SIZE;
 	} else if (m->content_length > 0) {
 		s->mode = M_BODY;
 		s->left = (uint64_t)m->content_length;
 	}
+}
+
+/* A Content-Type that names a download rather than a page. */
+static bool
+file_content_type(struct pm_http_view v)
+{
+	static const char *const types[] = { "application/octet-stream", "application/x-",
+		                             "application/zip", "application/pdf",
+		                             "application/vnd.microsoft.portable-executable" };
+	for (size_t i = 0; v.p != NULL && i < PM_ARRAY_LEN(types); i++) {
+		size_t n = strlen(types[i]);
+		if (v.n >= n && strncasecmp((const char *)v.p, types[i], n) == 0) {
+			return true;
+		}
+	}
+	return false;
 }
 
 /* Returns false when the flow stops being HTTP/1.x (an upgrade). */
@@ -247,7 +308,7 @@ on_response(struct pm_http *h, struct http_flow *f, const struct pm_pass_pkt *pp
 		return false;
 	}
 	struct http_dir *s = &f->s[PM_DIR_S2C];
-	body_start(s, row);
+	body_start(s, row, file_content_type(m->content_type));
 	if (head || m->status == 204 || m->status == 304) {
 		body_end(h, s, PM_DIR_S2C);
 	} else if (m->chunked) {
@@ -409,30 +470,15 @@ parse_dir(struct pm_http *h, struct http_flow *f, int dir, const struct pm_pass_
 }
 
 static void
-http_observe(void *st, const struct pm_pass_pkt *pp)
+observe_flow(struct pm_http *h, struct http_flow *f, const struct pm_pass_pkt *pp)
 {
-	struct pm_http *h = st;
 	const struct pm_pkt *p = pp->pkt;
-	if (pp->key == NULL || pp->flow == NULL) {
-		return;
-	}
-	bool is_new;
-	struct http_flow *f = pm_table_upsert_tag(&h->flows, pp->key, pp->tag, &is_new);
-	if (f == NULL) {
-		h->flows_dropped++;
-		return;
-	}
 	int dir = pp->dir, other = 1 - dir;
-	if (f->s[dir].mode == M_DONE && f->s[other].mode == M_DONE) {
-		return;
-	}
 	if ((p->tcp_flags & PM_TCP_ACK) != 0 && f->s[other].mode != M_DONE) {
 		pm_reasm_ack(&h->pool, &f->d[other], p->ack);
 	}
-	if (f->s[dir].mode == M_DONE) {
-		return;
-	}
-	if (pm_reasm_seg(&h->pool, &f->d[dir], p->seq, p->tcp_flags, p->payload, p->payload_len)) {
+	if (f->s[dir].mode != M_DONE &&
+	    pm_reasm_seg(&h->pool, &f->d[dir], p->seq, p->tcp_flags, p->payload, p->payload_len)) {
 		parse_dir(h, f, dir, pp);
 	}
 	for (int d = 0; d < 2; d++) {
@@ -448,6 +494,38 @@ http_observe(void *st, const struct pm_pass_pkt *pp)
 }
 
 static void
+http_observe(void *st, const struct pm_pass_pkt *pp)
+{
+	struct pm_http *h = st;
+	if (pp->key == NULL || pp->flow == NULL) {
+		return;
+	}
+	bool is_new;
+	struct http_slot *slot = pm_table_upsert_tag(&h->flows, pp->key, pp->tag, &is_new);
+	if (slot == NULL || slot->finished) {
+		h->flows_dropped += slot == NULL;
+		return;
+	}
+	if (slot->f == NULL) {
+		slot->f = calloc(1, sizeof(*slot->f));
+		if (slot->f == NULL) {
+			h->flows_dropped++;
+			slot->finished = true;
+			return;
+		}
+		h->live++;
+	}
+	struct http_flow *f = slot->f;
+	observe_flow(h, f, pp);
+	if (f->s[0].mode == M_DONE && f->s[1].mode == M_DONE) {
+		free(f);
+		slot->f = NULL;
+		slot->finished = true;
+		h->live--;
+	}
+}
+
+static void
 http_finish(void *st, const struct pm_an_deps *deps)
 {
 	(void)deps;
@@ -455,7 +533,11 @@ http_finish(void *st, const struct pm_an_deps *deps)
 	size_t pos = 0;
 	void *v;
 	while (pm_table_next(&h->flows, &pos, &v) != NULL) {
-		struct http_flow *f = v;
+		struct http_slot *slot = v;
+		struct http_flow *f = slot->f;
+		if (f == NULL) {
+			continue;
+		}
 		for (int d = 0; d < 2; d++) {
 			if (f->s[d].mode == M_CLOSE) {
 				body_end(h, &f->s[d], d);
@@ -463,7 +545,11 @@ http_finish(void *st, const struct pm_an_deps *deps)
 			pm_reasm_close(&h->pool, &f->d[d]);
 		}
 		flow_done(h, f);
+		free(f);
+		slot->f = NULL;
+		slot->finished = true;
 	}
+	h->live = 0;
 	pm_table_free(&h->flows);
 }
 
@@ -479,7 +565,8 @@ static size_t
 http_mem(const void *st)
 {
 	const struct pm_http *h = st;
-	return sizeof(*h) + h->flows.bytes + h->pool.bytes + h->cap_rows * sizeof(*h->rows);
+	return sizeof(*h) + h->flows.bytes + h->pool.bytes + h->cap_rows * sizeof(*h->rows) +
+	       h->live * sizeof(struct http_flow);
 }
 
 const struct pm_analyser pm_analyser_http = {

@@ -29,6 +29,15 @@ struct tls_flow {
 	bool done[2];             /* the direction is no longer parsed */
 };
 
+/*
+ * The flow table's value: the parse state lives on the heap only while the
+ * handshake is parsed, so finished flows cost 16 bytes of table.
+ */
+struct tls_slot {
+	struct tls_flow *f; /* malloc'd, owned; NULL before the first packet and when finished */
+	bool finished;      /* both directions are done */
+};
+
 static int
 tls_init(void *st, const struct pm_analysis_opts *o)
 {
@@ -37,7 +46,7 @@ tls_init(void *st, const struct pm_analysis_opts *o)
 	    o != NULL && o->max_table_bytes != 0 && o->max_table_bytes < PM_TLS_MAX_FLOW_TABLE
 	        ? o->max_table_bytes
 	        : PM_TLS_MAX_FLOW_TABLE;
-	pm_table_init(&t->flows, sizeof(struct pm_flow_key), sizeof(struct tls_flow), cap);
+	pm_table_init(&t->flows, sizeof(struct pm_flow_key), sizeof(struct tls_slot), cap);
 	return 0;
 }
 
@@ -419,23 +428,10 @@ parse_dir(struct pm_tls *t, struct tls_flow *f, int dir, const struct pm_pass_pk
 }
 
 static void
-tls_observe(void *st, const struct pm_pass_pkt *pp)
+observe_flow(struct pm_tls *t, struct tls_flow *f, const struct pm_pass_pkt *pp)
 {
-	struct pm_tls *t = st;
 	const struct pm_pkt *p = pp->pkt;
-	if (pp->key == NULL || pp->flow == NULL) {
-		return;
-	}
-	bool is_new;
-	struct tls_flow *f = pm_table_upsert_tag(&t->flows, pp->key, pp->tag, &is_new);
-	if (f == NULL) {
-		t->flows_dropped++;
-		return;
-	}
 	int dir = pp->dir, other = 1 - dir;
-	if (f->done[0] && f->done[1]) {
-		return;
-	}
 	if ((p->tcp_flags & PM_TCP_ACK) != 0 && !f->done[other]) {
 		pm_reasm_ack(&t->pool, &f->d[other], p->ack);
 		if (!pm_reasm_open(&f->d[other])) {
@@ -455,6 +451,37 @@ tls_observe(void *st, const struct pm_pass_pkt *pp)
 }
 
 static void
+tls_observe(void *st, const struct pm_pass_pkt *pp)
+{
+	struct pm_tls *t = st;
+	if (pp->key == NULL || pp->flow == NULL) {
+		return;
+	}
+	bool is_new;
+	struct tls_slot *slot = pm_table_upsert_tag(&t->flows, pp->key, pp->tag, &is_new);
+	if (slot == NULL || slot->finished) {
+		t->flows_dropped += slot == NULL;
+		return;
+	}
+	if (slot->f == NULL) {
+		slot->f = calloc(1, sizeof(*slot->f));
+		if (slot->f == NULL) {
+			t->flows_dropped++;
+			slot->finished = true;
+			return;
+		}
+		t->live++;
+	}
+	observe_flow(t, slot->f, pp);
+	if (slot->f->done[0] && slot->f->done[1]) {
+		free(slot->f);
+		slot->f = NULL;
+		slot->finished = true;
+		t->live--;
+	}
+}
+
+static void
 tls_finish(void *st, const struct pm_an_deps *deps)
 {
 	(void)deps;
@@ -462,12 +489,19 @@ tls_finish(void *st, const struct pm_an_deps *deps)
 	size_t pos = 0;
 	void *v;
 	while (pm_table_next(&t->flows, &pos, &v) != NULL) {
-		struct tls_flow *f = v;
-		for (int d = 0; d < 2; d++) {
-			pm_reasm_close(&t->pool, &f->d[d]);
-			dir_done(t, f, d);
+		struct tls_slot *slot = v;
+		if (slot->f == NULL) {
+			continue;
 		}
+		for (int d = 0; d < 2; d++) {
+			pm_reasm_close(&t->pool, &slot->f->d[d]);
+			dir_done(t, slot->f, d);
+		}
+		free(slot->f);
+		slot->f = NULL;
+		slot->finished = true;
 	}
+	t->live = 0;
 	pm_table_free(&t->flows);
 }
 
@@ -489,7 +523,8 @@ tls_mem(const void *st)
 {
 	const struct pm_tls *t = st;
 	return sizeof(*t) + t->flows.bytes + t->pool.bytes + t->cap_rows * sizeof(*t->rows) +
-	       t->cap_certs * sizeof(*t->certs) + t->n_rows * 2 * 128;
+	       t->live * sizeof(struct tls_flow) + t->cap_certs * sizeof(*t->certs) +
+	       t->n_rows * 2 * 128;
 }
 
 const struct pm_analyser pm_analyser_tls = {

@@ -197,7 +197,7 @@ static const struct pm_field exchange_members[] = {
 	{ .name = "body_sha256",
 	  .type = PM_F_STR,
 	  .nullable = true,
-	  .description = "bodies up to 64 KiB" },
+	  .description = "files up to 64 KiB (by magic or a download Content-Type)" },
 	{ .name = "file_type",
 	  .type = PM_F_STR,
 	  .nullable = true,
@@ -285,7 +285,9 @@ const struct pm_tool pm_tools_web[] = {
 	        "version, "
 	        "User-Agent, Content-Type, Authorization scheme, Cookie present, status, response "
 	        "Content-Type and Content-Length, chunked, Server, Location, response time, body "
-	        "bytes and, for bodies up to 64 KiB, SHA-256 and file type by magic bytes. "
+	        "bytes, file type by magic bytes and, for files up to 64 KiB (by magic or a "
+	        "download Content-Type such as application/octet-stream; not pages, scripts or "
+	        "gzip-coded text), SHA-256. "
 	        "findings {type, severity, summary, evidence}: cleartext_credentials (Basic auth, "
 	        "password form fields; secrets redacted), secret_in_url, path_traversal, "
 	        "sql_injection, command_injection, scanner_user_agent (sqlmap, nikto, nmap, ...), "
