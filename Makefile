@@ -19,6 +19,8 @@ WARN     := -std=c11 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototyp
             -Wmissing-prototypes -Wold-style-definition -Wvla -Wcast-qual -Wformat=2 \
             -Wimplicit-fallthrough -Wundef -Wwrite-strings -Wpointer-arith
 LDLIBS   += -lm
+# The MCP server's worker threads: on every compile and link, in every flavour.
+PTHREAD  := -pthread
 SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 SECS     ?= 0
 
@@ -52,20 +54,20 @@ deps-afl:    ; $(call need,/usr/bin/afl-clang-fast,afl++)
 deps-bench:  ; $(call need,/usr/include/pcap/pcap.h,libpcap-dev)
 
 $(BUILD)/$(PROG): $(BUILD)/src/main.o $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(PTHREAD) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(LIB): $(LIBOBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(DEPFLAGS) $(WARN) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(DEPFLAGS) $(WARN) $(PTHREAD) $(CFLAGS) -c -o $@ $<
 $(BUILD)/tests/%.o: CPPFLAGS += -Itests
 $(UNIT): $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/*.c)) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(PTHREAD) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(FUZZERS): $(BUILD)/fuzz/%: $(BUILD)/fuzz/%.o $(BUILD)/fuzz/replay.o $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(PTHREAD) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BENCHES): $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lpcap
+	$(CC) $(PTHREAD) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lpcap
 
 test: $(UNIT) $(BUILD)/$(PROG) $(FUZZERS)
 	@tests/run.sh $(BUILD)
@@ -96,7 +98,7 @@ fuzz-libfuzzer: deps-clang
 	@mkdir -p build/libfuzzer
 	@set -e; for t in $(TARGETS); do \
 	  echo "libFuzzer: fuzz_$$t"; \
-	  clang $(CPPFLAGS) $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined \
+	  clang $(CPPFLAGS) $(WARN) $(PTHREAD) -g -O1 -fsanitize=fuzzer,address,undefined \
 	    -o build/libfuzzer/fuzz_$$t fuzz/fuzz_$$t.c $(FUZZ_SRC) $(LDLIBS); \
 	  if [ "$(SECS)" -gt 0 ]; then mkdir -p build/libfuzzer/corpus-$$t; \
 	    build/libfuzzer/fuzz_$$t -max_total_time=$(SECS) -rss_limit_mb=2048 -max_len=65536 \
@@ -107,7 +109,7 @@ fuzz-afl: deps-afl
 	@mkdir -p build/afl
 	@set -e; for t in $(TARGETS); do \
 	  echo "AFL++: fuzz_$$t"; \
-	  AFL_QUIET=1 afl-clang-fast $(CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer \
+	  AFL_QUIET=1 afl-clang-fast $(CPPFLAGS) $(PTHREAD) -std=c11 -g -O1 -fsanitize=fuzzer \
 	    -o build/afl/fuzz_$$t fuzz/fuzz_$$t.c $(FUZZ_SRC) $(LDLIBS); \
 	done
 	@echo "run one: afl-fuzz -i fuzz/corpus/capture -o build/afl/out-capture -- build/afl/fuzz_capture"
@@ -129,7 +131,7 @@ lint:
 	clang-tidy --quiet src/*.c -- $(CPPFLAGS) -std=c11
 headers:
 	@for h in include/*.h; do echo "#include \"$${h#include/}\"" | \
-	  $(CC) $(CPPFLAGS) $(WARN) -fsyntax-only -x c - || exit 1; done; echo "headers: ok"
+	  $(CC) $(CPPFLAGS) $(WARN) $(PTHREAD) -fsyntax-only -x c - || exit 1; done; echo "headers: ok"
 FMT_FILES = src/*.c include/*.h tests/*.[ch] fuzz/*.c bench/*.c captures/*.c
 format:       ; clang-format -i $(wildcard $(FMT_FILES))
 format-check: ; clang-format --dry-run --Werror $(wildcard $(FMT_FILES))

@@ -59,12 +59,24 @@ struct pm_tool {
 	pm_tool_fn fn;
 };
 
-/* Settings and state a call runs with; the server keeps one for its lifetime. */
+#define PM_TOOL_PATH_MAX 4096 /* bytes of the path load_pcap_file remembers, NUL included */
+
+/*
+ * Settings and state a call runs with. A server keeps one and hands each
+ * call a copy with that call's hooks set; the copies share the cache and the
+ * loaded path, so calls may run on several threads at once.
+ */
 struct pm_tool_ctx {
 	const struct pm_config *cfg; /* sandbox, token, limits */
-	struct pm_cache *cache;      /* recent analyses; progress and cancel live in its opts */
-	char loaded[4096];           /* path remembered by load_pcap_file, "" when none */
-	bool enabled[64];            /* per registry index: offered by this server */
+	struct pm_cache *cache;      /* recent analyses (cache.h), thread-safe; not owned */
+	/* This call's hooks, handed to the pass it runs or waits for; NULL: none. */
+	void (*progress)(void *opaque, uint64_t done, uint64_t total); /* bytes read, file size */
+	bool (*cancelled)(void *opaque); /* true: the call is abandoned, stop its pass */
+	void *opaque;                    /* passed to progress and cancelled */
+	char *loaded;     /* PM_TOOL_PATH_MAX bytes shared by the copies, read and written under a
+	                     lock in tools.c: the path load_pcap_file remembered, "" when none;
+	                     NULL: nothing is remembered */
+	bool enabled[64]; /* per registry index: offered by this server */
 };
 
 /* The registry: n tools in a fixed, deterministic order. */

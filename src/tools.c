@@ -7,6 +7,7 @@
 #include "tools.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,6 +139,19 @@ view_args(const struct pm_jv *args, struct pm_view_args *v, struct pm_error *err
 	return true;
 }
 
+/* Guards what every ctx->loaded points at: calls run on several threads. */
+static pthread_mutex_t loaded_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Copy the loaded path into out ("" when none); returns its length. */
+static size_t
+loaded_path(const struct pm_tool_ctx *ctx, char out[PM_TOOL_PATH_MAX])
+{
+	pthread_mutex_lock(&loaded_lock);
+	snprintf(out, PM_TOOL_PATH_MAX, "%s", ctx->loaded != NULL ? ctx->loaded : "");
+	pthread_mutex_unlock(&loaded_lock);
+	return strlen(out);
+}
+
 static int
 tool_capinfos(struct pm_tool_ctx *ctx, const struct pm_analysis *a, const struct pm_jv *args,
               struct pm_json *w, struct pm_error *err)
@@ -155,7 +169,11 @@ tool_load(struct pm_tool_ctx *ctx, const struct pm_analysis *a, const struct pm_
 {
 	(void)args;
 	(void)err;
-	snprintf(ctx->loaded, sizeof(ctx->loaded), "%s", a->path);
+	pthread_mutex_lock(&loaded_lock);
+	if (ctx->loaded != NULL) {
+		snprintf(ctx->loaded, PM_TOOL_PATH_MAX, "%s", a->path);
+	}
+	pthread_mutex_unlock(&loaded_lock);
 	pm_json_kstr(w, "loaded", a->path);
 	pm_json_kstr(w, "message",
 	             "Capture analysed and remembered: later tool calls may omit path.");
@@ -297,7 +315,8 @@ tool_get_info(struct pm_tool_ctx *ctx, const struct pm_analysis *a, const struct
 	pm_json_ku64(w, "max_list_limit", PM_VIEW_MAX_LIMIT);
 	pm_json_ku64(w, "max_table_bytes", PM_DEFAULT_MAX_TABLE_BYTES);
 	pm_json_obj_end(w);
-	pm_json_kstr(w, "loaded_capture", ctx->loaded[0] != '\0' ? ctx->loaded : NULL);
+	char loaded[PM_TOOL_PATH_MAX];
+	pm_json_kstr(w, "loaded_capture", loaded_path(ctx, loaded) != 0 ? loaded : NULL);
 	pm_json_key(w, "tools");
 	pm_json_arr_begin(w);
 	for (size_t i = 0; i < n; i++) {
@@ -730,8 +749,9 @@ capture_open(struct pm_tool_ctx *ctx, const struct pm_jv *args, char out[PATH_MA
              struct pm_error *err)
 {
 	const struct pm_jv *v = pm_jv_get(args, "path");
-	const char *path = ctx->loaded;
-	size_t len = strlen(ctx->loaded);
+	char loaded[PM_TOOL_PATH_MAX];
+	const char *path = loaded;
+	size_t len = loaded_path(ctx, loaded);
 	if (v != NULL) {
 		if (!pm_jv_is(v, PM_JV_STR)) {
 			pm_error_set(err, PM_E_MALFORMED, 0,
@@ -773,7 +793,8 @@ pm_tools_call(struct pm_tool_ctx *ctx, const struct pm_tool *t, const struct pm_
 		if (fd < 0) {
 			return fail(w, &err, is_error);
 		}
-		a = pm_cache_get(ctx->cache, fd, path, &err);
+		const struct pm_cache_hooks h = { ctx->progress, ctx->cancelled, ctx->opaque };
+		a = pm_cache_get(ctx->cache, fd, path, &h, &err);
 		close(fd);
 		if (a == NULL) {
 			return fail(w, &err, is_error);
@@ -782,6 +803,7 @@ pm_tools_call(struct pm_tool_ctx *ctx, const struct pm_tool *t, const struct pm_
 	pm_json_obj_begin(w);
 	pm_json_kbool(w, "ok", true);
 	int rc = t->fn(ctx, a, args, w, &err);
+	pm_cache_put(ctx->cache, a);
 	if (rc != 0) {
 		bool pretty = w->pretty;
 		size_t limit = w->limit;
