@@ -9,6 +9,7 @@
 #   make fuzz-libfuzzer [SECS=30]   real libFuzzer builds; SECS>0 also runs each
 #   make fuzz-afl   AFL++ builds (afl-clang-fast); see fuzz/README.md to run them
 #   make bench      benchmarks (bench/README.md)
+#   make test-big [BIG_SIZE=3G]   MCP server responsiveness on a generated 3 GB capture (~1 min)
 PROG     := pcapmcp
 BUILD    ?= build
 CC       ?= cc
@@ -71,6 +72,15 @@ $(BENCHES): $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
 
 test: $(UNIT) $(BUILD)/$(PROG) $(FUZZERS)
 	@tests/run.sh $(BUILD)
+
+# Generates a BIG_SIZE capture under /tmp, checks ping, cached calls and stdin EOF
+# while `serve` analyses it (tests/mcp/big.mjs), deletes it. Too slow for `make test`.
+BIG_SIZE ?= 3G
+test-big: $(BUILD)/$(PROG) $(BUILD)/bench/gen_big
+	@tests/mcp/big.sh $(BUILD) $(BIG_SIZE)
+$(BUILD)/bench/gen_big: bench/gen_big.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -std=c11 -Wall -Wextra -o $@ $<
 
 golden-update: $(UNIT) $(BUILD)/$(PROG) $(FUZZERS)
 	@GOLDEN_UPDATE=1 tests/run.sh $(BUILD) >/dev/null 2>&1 || true
@@ -136,6 +146,6 @@ FMT_FILES = src/*.c include/*.h tests/*.[ch] fuzz/*.c bench/*.c captures/*.c
 format:       ; clang-format -i $(wildcard $(FMT_FILES))
 format-check: ; clang-format --dry-run --Werror $(wildcard $(FMT_FILES))
 clean: ; rm -rf build
-.PHONY: all test golden-update fuzz asan demo static fuzz-libfuzzer fuzz-afl bench bench-run captures lint \
+.PHONY: all test test-big golden-update fuzz asan demo static fuzz-libfuzzer fuzz-afl bench bench-run captures lint \
 	headers format format-check clean deps-static deps-clang deps-afl deps-bench
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

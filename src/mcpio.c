@@ -271,12 +271,24 @@ read_more(struct reader *r)
 	return 0;
 }
 
-/* Wait up to PM_MCPIO_POLL_MS for input; true when there is some (or EOF). */
+/*
+ * Wait up to PM_MCPIO_POLL_MS for input; true when there is some (or EOF).
+ * Also watches out_fd: a pipe whose reader closed it reports POLLERR, so a
+ * client that went away is noticed before the next write fails.
+ */
 static bool
-wait_input(int fd)
+wait_input(struct pm_mcpio *io, int fd)
 {
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-	return poll(&p, 1, PM_MCPIO_POLL_MS) > 0;
+	struct pollfd p[2] = { { .fd = fd, .events = POLLIN }, { .fd = io->out_fd, .events = 0 } };
+	if (poll(p, 2, PM_MCPIO_POLL_MS) <= 0) {
+		return false;
+	}
+	if ((p[1].revents & (POLLERR | POLLHUP)) != 0) {
+		fprintf(stderr, "pcapmcp: stdout was closed\n");
+		atomic_store(&io->out_failed, true);
+		return false;
+	}
+	return p[0].revents != 0;
 }
 
 /* see mcpio.h */
@@ -309,7 +321,7 @@ pm_mcpio_serve(struct pm_mcpio *io, int in_fd, volatile sig_atomic_t *stop,
 			}
 			break;
 		}
-		if (wait_input(in_fd) && read_more(&r) != 0) {
+		if (wait_input(io, in_fd) && read_more(&r) != 0) {
 			rc = -1;
 			break;
 		}

@@ -172,7 +172,8 @@ static void
 on_progress(void *opaque, uint64_t done, uint64_t total)
 {
 	struct hooks *h = opaque;
-	if (h->token == NULL || done <= h->last) {
+	/* At most about 100 notifications a call: one per 1% of the file. */
+	if (h->token == NULL || done <= h->last || (h->last != 0 && done - h->last < total / 100)) {
 		return;
 	}
 	h->last = done;
