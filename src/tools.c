@@ -688,20 +688,27 @@ fail(struct pm_json *w, const struct pm_error *err, bool *is_error)
 /*
  * The parsed input schema of a tool. Schemas are static text, parsed once
  * into an arena that lives as long as the process (the tests check that
- * every schema parses).
+ * every schema parses), under a lock: calls run on several threads.
  */
 static const struct pm_jv *
 input_schema(const struct pm_tool *t)
 {
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	static struct pm_arena arena;
 	static const struct pm_jv *parsed[PM_ARRAY_LEN(registry)];
 	size_t i = (size_t)(t - registry);
-	if (i < PM_ARRAY_LEN(registry) && parsed[i] == NULL &&
+	if (i >= PM_ARRAY_LEN(registry)) {
+		return NULL;
+	}
+	pthread_mutex_lock(&lock);
+	if (parsed[i] == NULL &&
 	    pm_json_parse((const uint8_t *)t->input_schema, strlen(t->input_schema), &arena,
 	                  &parsed[i], NULL) != 0) {
 		parsed[i] = NULL;
 	}
-	return i < PM_ARRAY_LEN(registry) ? parsed[i] : NULL;
+	const struct pm_jv *v = parsed[i];
+	pthread_mutex_unlock(&lock);
+	return v;
 }
 
 /* Reject arguments the schema does not name (additionalProperties: false). */
