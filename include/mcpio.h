@@ -27,6 +27,7 @@ struct pm_jv;
 
 #define PM_MCPIO_WORKERS  4          /* threads running jobs; at most PM_CACHE_SLOTS */
 #define PM_MCPIO_POLL_MS  50         /* the reader looks at stop flags this often */
+#define PM_MCPIO_STACK    (8u << 20) /* bytes of stack per worker, as the main thread has */
 #define PM_MCPIO_LINE_MAX (4u << 20) /* bytes in one message line, newline excluded */
 
 /* Why a call stops: the values of pm_mcpio_call.cancelled. */

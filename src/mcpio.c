@@ -211,11 +211,15 @@ start_workers(struct pm_mcpio *io)
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, PM_MCPIO_STACK); /* musl's default is 128 KiB */
 	io->stopping = false;
 	while (io->nworkers < PM_MCPIO_WORKERS &&
-	       pthread_create(&io->workers[io->nworkers], NULL, worker, io) == 0) {
+	       pthread_create(&io->workers[io->nworkers], &attr, worker, io) == 0) {
 		io->nworkers++;
 	}
+	pthread_attr_destroy(&attr);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
