@@ -63,9 +63,12 @@ PM_MUST_CHECK int pm_mcp_init(struct pm_mcp *m, const struct pm_config *cfg, con
 
 /*
  * Handle one message line of n bytes (without its newline; a trailing CR is
- * ignored) on this thread: write zero or more lines (progress notifications,
- * then at most one response, or one array for a batch) to m's out_fd before
- * returning. Never fails; every problem becomes a JSON-RPC error response.
+ * ignored): write zero or more lines (progress notifications, then at most
+ * one response, or one array for a batch) to m's out_fd. Outside
+ * pm_mcp_serve (tests, fuzzing) everything runs on this thread and is
+ * written before returning; under it, slow requests and batches are queued
+ * for the workers. Never fails; every problem becomes a JSON-RPC error
+ * response.
  */
 void pm_mcp_handle_line(struct pm_mcp *m, const char *line, size_t n);
 

@@ -32,6 +32,9 @@
 
 static volatile sig_atomic_t stop_requested;
 
+/* Every worker can hold a cache slot while more captures wait for theirs. */
+_Static_assert(PM_MCPIO_WORKERS < PM_CACHE_SLOTS, "a free cache slot for every worker");
+
 /* One message handed to a worker: a slow request or a batch, with its arena. */
 struct job {
 	struct pm_mcpio_job base;    /* first: the transport sees only this */
