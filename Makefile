@@ -9,6 +9,7 @@
 #   make fuzz-libfuzzer [SECS=30]   real libFuzzer builds; SECS>0 also runs each
 #   make fuzz-afl   AFL++ builds (afl-clang-fast); see fuzz/README.md to run them
 #   make bench      benchmarks (bench/README.md)
+#   make test-big [BIG_SIZE=3G]   MCP server responsiveness on a generated 3 GB capture (~1 min)
 PROG     := pcapmcp
 BUILD    ?= build
 CC       ?= cc
@@ -19,6 +20,8 @@ WARN     := -std=c11 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototyp
             -Wmissing-prototypes -Wold-style-definition -Wvla -Wcast-qual -Wformat=2 \
             -Wimplicit-fallthrough -Wundef -Wwrite-strings -Wpointer-arith
 LDLIBS   += -lm
+# The MCP server's worker threads: on every compile and link, in every flavour.
+PTHREAD  := -pthread
 SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 SECS     ?= 0
 
@@ -52,23 +55,32 @@ deps-afl:    ; $(call need,/usr/bin/afl-clang-fast,afl++)
 deps-bench:  ; $(call need,/usr/include/pcap/pcap.h,libpcap-dev)
 
 $(BUILD)/$(PROG): $(BUILD)/src/main.o $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(PTHREAD) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(LIB): $(LIBOBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(DEPFLAGS) $(WARN) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(DEPFLAGS) $(WARN) $(PTHREAD) $(CFLAGS) -c -o $@ $<
 $(BUILD)/tests/%.o: CPPFLAGS += -Itests
 $(UNIT): $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/*.c)) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(PTHREAD) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(FUZZERS): $(BUILD)/fuzz/%: $(BUILD)/fuzz/%.o $(BUILD)/fuzz/replay.o $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(PTHREAD) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BENCHES): $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lpcap
+	$(CC) $(PTHREAD) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lpcap
 
 test: $(UNIT) $(BUILD)/$(PROG) $(FUZZERS)
 	@tests/run.sh $(BUILD)
+
+# Generates a BIG_SIZE capture under /tmp, checks ping, cached calls and stdin EOF
+# while `serve` analyses it (tests/mcp/big.mjs), deletes it. Too slow for `make test`.
+BIG_SIZE ?= 3G
+test-big: $(BUILD)/$(PROG) $(BUILD)/bench/gen_big
+	@tests/mcp/big.sh $(BUILD) $(BIG_SIZE)
+$(BUILD)/bench/gen_big: bench/gen_big.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -std=c11 -Wall -Wextra -o $@ $<
 
 golden-update: $(UNIT) $(BUILD)/$(PROG) $(FUZZERS)
 	@GOLDEN_UPDATE=1 tests/run.sh $(BUILD) >/dev/null 2>&1 || true
@@ -96,7 +108,7 @@ fuzz-libfuzzer: deps-clang
 	@mkdir -p build/libfuzzer
 	@set -e; for t in $(TARGETS); do \
 	  echo "libFuzzer: fuzz_$$t"; \
-	  clang $(CPPFLAGS) $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined \
+	  clang $(CPPFLAGS) $(WARN) $(PTHREAD) -g -O1 -fsanitize=fuzzer,address,undefined \
 	    -o build/libfuzzer/fuzz_$$t fuzz/fuzz_$$t.c $(FUZZ_SRC) $(LDLIBS); \
 	  if [ "$(SECS)" -gt 0 ]; then mkdir -p build/libfuzzer/corpus-$$t; \
 	    build/libfuzzer/fuzz_$$t -max_total_time=$(SECS) -rss_limit_mb=2048 -max_len=65536 \
@@ -107,7 +119,7 @@ fuzz-afl: deps-afl
 	@mkdir -p build/afl
 	@set -e; for t in $(TARGETS); do \
 	  echo "AFL++: fuzz_$$t"; \
-	  AFL_QUIET=1 afl-clang-fast $(CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer \
+	  AFL_QUIET=1 afl-clang-fast $(CPPFLAGS) $(PTHREAD) -std=c11 -g -O1 -fsanitize=fuzzer \
 	    -o build/afl/fuzz_$$t fuzz/fuzz_$$t.c $(FUZZ_SRC) $(LDLIBS); \
 	done
 	@echo "run one: afl-fuzz -i fuzz/corpus/capture -o build/afl/out-capture -- build/afl/fuzz_capture"
@@ -129,11 +141,11 @@ lint:
 	clang-tidy --quiet src/*.c -- $(CPPFLAGS) -std=c11
 headers:
 	@for h in include/*.h; do echo "#include \"$${h#include/}\"" | \
-	  $(CC) $(CPPFLAGS) $(WARN) -fsyntax-only -x c - || exit 1; done; echo "headers: ok"
+	  $(CC) $(CPPFLAGS) $(WARN) $(PTHREAD) -fsyntax-only -x c - || exit 1; done; echo "headers: ok"
 FMT_FILES = src/*.c include/*.h tests/*.[ch] fuzz/*.c bench/*.c captures/*.c
 format:       ; clang-format -i $(wildcard $(FMT_FILES))
 format-check: ; clang-format --dry-run --Werror $(wildcard $(FMT_FILES))
 clean: ; rm -rf build
-.PHONY: all test golden-update fuzz asan demo static fuzz-libfuzzer fuzz-afl bench bench-run captures lint \
+.PHONY: all test test-big golden-update fuzz asan demo static fuzz-libfuzzer fuzz-afl bench bench-run captures lint \
 	headers format format-check clean deps-static deps-clang deps-afl deps-bench
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

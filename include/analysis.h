@@ -29,7 +29,7 @@ struct pm_analysis_opts {
 	volatile int *cancel; /* non-zero: stop the pass and fail with PM_E_LIMIT */
 };
 
-#define PM_PROGRESS_EVERY 65536 /* records between progress calls and cancel checks */
+#define PM_PROGRESS_EVERY 8192 /* records between progress calls and cancel checks (a few ms) */
 
 /*
  * The result of one pass: the reader's metadata, the decoder's counters and

@@ -130,20 +130,33 @@ struct pm_tool {
  * NUL-terminated) into a descriptor, when it does not use the sandbox.
  * Returns an open descriptor at offset 0 (the caller closes it) and writes
  * the name the analysis is known by to out (cap bytes), or returns -1 with
- * err filled, its message starting with an error-contract code.
+ * err filled (err->ecode: the error-contract code).
  */
 typedef int (*pm_tool_open_fn)(const char *path, size_t len, char *out, size_t cap,
                                struct pm_error *err);
 
-/* Settings and state a call runs with; the server keeps one for its lifetime. */
+#define PM_TOOL_PATH_MAX 4096 /* bytes of the path load_pcap_file remembers, NUL included */
+
+/*
+ * Settings and state a call runs with. A server keeps one and hands each
+ * call a copy with that call's hooks set; the copies share the cache and the
+ * loaded path, so calls may run on several threads at once.
+ */
 struct pm_tool_ctx {
 	const struct pm_config *cfg; /* sandbox, token, limits */
-	struct pm_cache *cache;      /* recent analyses; progress and cancel live in its opts */
-	char loaded[4096];           /* path remembered by load_pcap_file, "" when none */
-	bool enabled[64];            /* per registry index: offered by this server */
-	bool lean;                   /* one-shot caller (the CLI): info_only tools skip the cache */
-	int io;                      /* enum pm_io (source.h) of new analyses; 0 = default */
-	pm_tool_open_fn open;        /* NULL: paths go through the sandbox of cfg (MCP) */
+	struct pm_cache *cache;      /* recent analyses (cache.h), thread-safe */
+	/* This call's hooks, handed to the pass it runs or waits for; NULL: none. */
+	void (*progress)(void *opaque, uint64_t done, uint64_t total); /* bytes read, file size */
+	bool (*cancelled)(void *opaque); /* true: the call is abandoned, stop its pass */
+	void *opaque;                    /* passed to progress and cancelled */
+	char *loaded;         /* PM_TOOL_PATH_MAX bytes shared by the copies, read and written
+	                         under a lock in toolcall.c: the path load_pcap_file remembered,
+	                         "" when none; NULL: nothing is remembered */
+	bool enabled[64];     /* per registry index: offered by this server */
+	bool lean;            /* one-shot caller (the CLI): info_only tools skip the cache */
+	int io;               /* enum pm_io (source.h) of new analyses; 0 = default */
+	pm_tool_open_fn open; /* NULL: paths go through the sandbox of cfg (MCP) */
+	bool owns_cache;      /* pm_tool_ctx_init made the cache; pm_tool_ctx_free frees it */
 };
 
 /*
@@ -154,6 +167,12 @@ struct pm_tool_ctx {
 PM_MUST_CHECK int pm_tool_ctx_init(struct pm_tool_ctx *ctx, const struct pm_config *cfg,
                                    struct pm_error *err);
 void pm_tool_ctx_free(struct pm_tool_ctx *ctx);
+
+/* Copy the path load_pcap_file remembered into out ("" when none); returns its length. */
+size_t pm_tool_loaded(const struct pm_tool_ctx *ctx, char out[PM_TOOL_PATH_MAX]);
+
+/* Remember path for later calls (nothing when ctx->loaded is NULL). */
+void pm_tool_set_loaded(struct pm_tool_ctx *ctx, const char *path);
 
 /* Argument rows several tools share (toolcall.c). */
 extern const struct pm_tool_arg pm_arg_path;          /* capture path, optional */

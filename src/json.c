@@ -315,6 +315,13 @@ pm_json_num_text(struct pm_json *w, const char *s, size_t n)
 
 /* see json.h */
 void
+pm_json_raw(struct pm_json *w, const char *s, size_t n)
+{
+	scalar(w, s, n);
+}
+
+/* see json.h */
+void
 pm_json_u64(struct pm_json *w, uint64_t v)
 {
 	char b[24];

@@ -129,6 +129,30 @@ pm_tools(size_t *n)
 	return registry;
 }
 
+/* Guards what every ctx->loaded points at: calls run on several threads. */
+static pthread_mutex_t loaded_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* see tools.h */
+size_t
+pm_tool_loaded(const struct pm_tool_ctx *ctx, char out[PM_TOOL_PATH_MAX])
+{
+	pthread_mutex_lock(&loaded_lock);
+	snprintf(out, PM_TOOL_PATH_MAX, "%s", ctx->loaded != NULL ? ctx->loaded : "");
+	pthread_mutex_unlock(&loaded_lock);
+	return strlen(out);
+}
+
+/* see tools.h */
+void
+pm_tool_set_loaded(struct pm_tool_ctx *ctx, const char *path)
+{
+	pthread_mutex_lock(&loaded_lock);
+	if (ctx->loaded != NULL) {
+		snprintf(ctx->loaded, PM_TOOL_PATH_MAX, "%s", path);
+	}
+	pthread_mutex_unlock(&loaded_lock);
+}
+
 /* see tools.h */
 int
 pm_tool_ctx_init(struct pm_tool_ctx *ctx, const struct pm_config *cfg, struct pm_error *err)
@@ -140,6 +164,7 @@ pm_tool_ctx_init(struct pm_tool_ctx *ctx, const struct pm_config *cfg, struct pm
 		return pm_error_setc(err, PM_E_NOMEM, PM_EC_INTERNAL_ERROR, 0, "out of memory");
 	}
 	pm_cache_init(ctx->cache, 0);
+	ctx->owns_cache = true;
 	size_t n;
 	pm_tools(&n);
 	for (size_t i = 0; i < n && i < PM_ARRAY_LEN(ctx->enabled); i++) {
@@ -152,11 +177,12 @@ pm_tool_ctx_init(struct pm_tool_ctx *ctx, const struct pm_config *cfg, struct pm
 void
 pm_tool_ctx_free(struct pm_tool_ctx *ctx)
 {
-	if (ctx->cache != NULL) {
+	if (ctx->owns_cache && ctx->cache != NULL) {
 		pm_cache_free(ctx->cache);
 		free(ctx->cache);
-		ctx->cache = NULL;
 	}
+	ctx->cache = NULL;
+	ctx->owns_cache = false;
 }
 
 /* see tools.h */
@@ -458,8 +484,9 @@ capture_open(struct pm_tool_ctx *ctx, const struct pm_jv *args, char out[PATH_MA
              struct pm_error *err)
 {
 	const struct pm_jv *v = pm_jv_get(args, "path");
-	const char *path = ctx->loaded;
-	size_t len = strlen(ctx->loaded);
+	char loaded[PM_TOOL_PATH_MAX];
+	const char *path = loaded;
+	size_t len = pm_tool_loaded(ctx, loaded);
 	if (v != NULL) {
 		path = v->s; /* a string: check_values saw to it */
 		len = v->len;
@@ -536,8 +563,13 @@ pm_tools_call(struct pm_tool_ctx *ctx, const struct pm_tool *t, const struct pm_
 		if (ctx->lean && t->info_only) {
 			a = own = lean_run(ctx, fd, path, &err);
 		} else {
-			ctx->cache->opts.io = (enum pm_io)ctx->io;
-			a = pm_cache_get(ctx->cache, fd, path, &err);
+			if (ctx->io != 0) {
+				ctx->cache->opts.io =
+				    (enum pm_io)ctx->io; /* one-shot CLI: no other call */
+			}
+			const struct pm_cache_hooks h = { ctx->progress, ctx->cancelled,
+				                          ctx->opaque };
+			a = pm_cache_get(ctx->cache, fd, path, &h, &err);
 		}
 		close(fd);
 		if (a == NULL) {
@@ -551,6 +583,8 @@ pm_tools_call(struct pm_tool_ctx *ctx, const struct pm_tool *t, const struct pm_
 	if (own != NULL) {
 		pm_analysis_free(own);
 		free(own);
+	} else if (a != NULL) {
+		pm_cache_put(ctx->cache, a);
 	}
 	if (rc != 0) {
 		bool pretty = w->pretty;

@@ -383,7 +383,7 @@ tool_load(struct pm_tool_ctx *ctx, const struct pm_analysis *a, const struct pm_
 {
 	(void)args;
 	(void)err;
-	snprintf(ctx->loaded, sizeof(ctx->loaded), "%s", a->path);
+	pm_tool_set_loaded(ctx, a->path);
 	pm_json_kstr(w, "loaded", a->path);
 	pm_json_kstr(w, "message",
 	             "Capture analysed and remembered: later tool calls may omit path.");

@@ -81,7 +81,8 @@ tool_get_info(struct pm_tool_ctx *ctx, const struct pm_analysis *a, const struct
 	pm_json_ku64(w, "max_list_limit", PM_VIEW_MAX_LIMIT);
 	pm_json_ku64(w, "max_table_bytes", PM_DEFAULT_MAX_TABLE_BYTES);
 	pm_json_obj_end(w);
-	pm_json_kstr(w, "loaded_capture", ctx->loaded[0] != '\0' ? ctx->loaded : NULL);
+	char loaded[PM_TOOL_PATH_MAX];
+	pm_json_kstr(w, "loaded_capture", pm_tool_loaded(ctx, loaded) != 0 ? loaded : NULL);
 	pm_json_key(w, "tools");
 	pm_json_arr_begin(w);
 	for (size_t i = 0; i < n; i++) {

@@ -20,6 +20,7 @@ void test_flows(void);
 void test_analysis(void);
 void test_scan(void);
 void test_sandbox(void);
+void test_cache(void);
 void test_mcp(void);
 void test_tools(void);
 
@@ -31,7 +32,8 @@ static const struct {
 	{ "table", test_table },     { "capture", test_capture },   { "decode", test_decode },
 	{ "info", test_info },       { "corpus", test_corpus },     { "views", test_views },
 	{ "flows", test_flows },     { "analysis", test_analysis }, { "scan", test_scan },
-	{ "sandbox", test_sandbox }, { "mcp", test_mcp },           { "tools", test_tools },
+	{ "sandbox", test_sandbox }, { "cache", test_cache },       { "mcp", test_mcp },
+	{ "tools", test_tools },
 };
 
 int

@@ -9,7 +9,7 @@
 //
 // Prints one "ok - ..." / "not ok - ..." line per check and ends with
 // "e2e: N passed, M failed"; exits 1 when a check failed.
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, resolve } from 'node:path';
@@ -19,6 +19,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
+import { RawServer } from './raw.mjs';
 import { check, summary } from './tap.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -499,59 +500,10 @@ await section('sandbox', async () => {
 // ---------------------------------------------------------------------------
 // 5. Modern era: raw JSON-RPC lines, no initialize
 
-class Raw {
+// Raw JSON-RPC lines over a spawned `serve` (raw.mjs), in captures/.
+class Raw extends RawServer {
 	constructor(env = {}) {
-		this.p = spawn(bin, ['serve'], {
-			env: { ...process.env, PCAPMCP_ALLOWED_DIR: captures, SOURCE_DATE_EPOCH: EPOCH, ...env },
-			stdio: ['pipe', 'pipe', 'pipe'],
-		});
-		this.buf = '';
-		this.lines = [];
-		this.waiters = new Map();
-		this.exit = new Promise((res) => this.p.on('exit', (code, sig) => res({ code, sig })));
-		this.p.stderr.on('data', () => {});
-		this.p.stdin.on('error', () => {});
-		this.p.stdout.on('data', (b) => {
-			this.buf += b.toString('utf8');
-			let i;
-			while ((i = this.buf.indexOf('\n')) >= 0) {
-				const line = this.buf.slice(0, i);
-				this.buf = this.buf.slice(i + 1);
-				this.lines.push(line);
-				let m;
-				try {
-					m = JSON.parse(line);
-				} catch {
-					continue;
-				}
-				if (m && m.id !== undefined && this.waiters.has(m.id)) {
-					this.waiters.get(m.id)(m);
-					this.waiters.delete(m.id);
-				}
-			}
-		});
-	}
-	request(id, method, params) {
-		const msg = { jsonrpc: '2.0', id, method };
-		if (params !== undefined) msg.params = params;
-		return new Promise((res, rej) => {
-			const t = setTimeout(() => {
-				this.waiters.delete(id);
-				rej(new Error(`no response to ${method} id ${id} within 20 s`));
-			}, 20000);
-			this.waiters.set(id, (m) => {
-				clearTimeout(t);
-				res(m);
-			});
-			this.p.stdin.write(JSON.stringify(msg) + '\n');
-		});
-	}
-	async close() {
-		this.p.stdin.end();
-		const t = setTimeout(() => this.p.kill('SIGKILL'), 5000);
-		const r = await this.exit;
-		clearTimeout(t);
-		return r;
+		super(bin, { PCAPMCP_ALLOWED_DIR: captures, SOURCE_DATE_EPOCH: EPOCH, ...env });
 	}
 }
 const meta = (version = MODERN, extra = {}) => ({
@@ -644,6 +596,7 @@ await section('legacy era', async () => {
 			]) + '\n');
 			const n = raw.lines.length;
 			const p = await raw.request(4, 'ping');
+			await raw.until(n, (l) => l.startsWith('['));
 			const batch = raw.lines.slice(n).map((l) => JSON.parse(l)).find(Array.isArray);
 			check('batch under 2025-03-26: one array with both responses',
 				Array.isArray(batch) && batch.length === 2 && batch.some((m) => m.id === 2 && m.result) &&
