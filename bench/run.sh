@@ -13,7 +13,8 @@
 # 6. with BENCH_BASE=<git revision>, builds that revision in a temporary
 #    worktree and times its whole analysis (`pcapmcp summary --json`) against
 #    this tree's, alternating runs on the same file, and compares both
-#    binaries' instruction counts on the small capture: "after / before".
+#    binaries' instruction counts inside the analysis: "after / before"
+#    (BENCH_ONLY=versus runs only this part).
 # Everything printed is also written to $BUILD/bench/results.txt.
 set -euo pipefail
 
@@ -22,6 +23,7 @@ BASE=${BENCH_BASE:-}
 BIG=${BENCH_FILE:-bench/data/big.pcap}
 SIZE=${BENCH_SIZE:-1.1G}
 SMALL_N=${BENCH_SMALL:-20000}
+VS_N=${BENCH_VS_PACKETS:-200000}
 RUNS=${BENCH_RUNS:-5}
 OUT=$BUILD/bench
 GEN=$OUT/gen_big
@@ -139,12 +141,12 @@ main() {
 
 # Seconds of user+system CPU and of wall time for one run of "$@", as "cpu wall".
 cpu_wall() {
-	local t0 t1 u0 u1
+	local t0 t1 u0 u1 me=$BASHPID
 	t0=$(date +%s.%N)
-	u0=$(awk '{ print $14 + $15 + $16 + $17 }' /proc/$BASHPID/stat)
+	u0=$(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$me/stat")
 	"$@" >/dev/null
 	t1=$(date +%s.%N)
-	u1=$(awk '{ print $14 + $15 + $16 + $17 }' /proc/$BASHPID/stat)
+	u1=$(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$me/stat")
 	echo "$(echo "($u1 - $u0) / $(getconf CLK_TCK)" | bc -l) $(echo "$t1 - $t0" | bc -l)"
 }
 
@@ -174,21 +176,26 @@ versus_base() {
 		"$(awk '{ print $2 }' "$OUT/vs.txt" | median)" "$(awk '{ print $4 }' "$OUT/vs.txt" | median)" \
 		"$(awk '{ print $4 / $2 }' "$OUT/vs.txt" | median)"
 	if command -v valgrind >/dev/null; then
-		local small=$OUT/small.pcap ib ia
-		[ -f "$small" ] || "$GEN" -n "$SMALL_N" "$small" 2>/dev/null
-		ib=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$before" summary --json \
-			"$small" 2>&1 >/dev/null | awk '/Collected/ { print $4 }')
-		ia=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$after" summary --json \
-			"$small" 2>&1 >/dev/null | awk '/Collected/ { print $4 }')
-		printf '%-10s %10s %10s %10.4f   (callgrind, whole process, %s packets)\n' "Ir" "$ib" "$ia" \
-			"$(echo "$ia / $ib" | bc -l)" "$SMALL_N"
+		# Instructions inside the analysis only (the pass and every finish), on
+		# enough packets that per-process start-up does not count.
+		local vs=$OUT/vs.pcap ib ia
+		[ -f "$vs" ] || "$GEN" -n "$VS_N" "$vs" 2>/dev/null
+		ir_in() {
+			valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+				--toggle-collect=pm_analysis_run --toggle-collect=pm_analysis_run_fd \
+				"$1" summary --json "$vs" 2>&1 >/dev/null | awk '/Collected/ { print $4 }'
+		}
+		ib=$(ir_in "$before")
+		ia=$(ir_in "$after")
+		printf '%-10s %10s %10s %10.4f   (callgrind, inside the analysis, %s packets)\n' "Ir" \
+			"$ib" "$ia" "$(echo "$ia / $ib" | bc -l)" "$VS_N"
 	fi
 	git worktree remove --force "$wt"
 }
 
 mkdir -p "$OUT" "$(dirname "$BIG")"
 {
-	main
+	if [ "${BENCH_ONLY:-}" != versus ]; then main; fi
 	if [ -n "$BASE" ]; then versus_base; fi
 } 2>&1 | tee "$RESULTS"
 echo "results written to $RESULTS"
