@@ -18,6 +18,7 @@ void test_corpus(void);
 void test_views(void);
 void test_flows(void);
 void test_scan(void);
+void test_scancorpus(void);
 void test_sandbox(void);
 void test_mcp(void);
 
@@ -25,11 +26,13 @@ static const struct {
 	const char *name;
 	void (*fn)(void);
 } suites[] = {
-	{ "cursor", test_cursor }, { "arena", test_arena },     { "json", test_json },
-	{ "table", test_table },   { "capture", test_capture }, { "decode", test_decode },
-	{ "info", test_info },     { "corpus", test_corpus },   { "views", test_views },
-	{ "flows", test_flows },   { "scan", test_scan },       { "sandbox", test_sandbox },
-	{ "mcp", test_mcp },
+	{ "cursor", test_cursor },   { "arena", test_arena },
+	{ "json", test_json },       { "table", test_table },
+	{ "capture", test_capture }, { "decode", test_decode },
+	{ "info", test_info },       { "corpus", test_corpus },
+	{ "views", test_views },     { "flows", test_flows },
+	{ "scan", test_scan },       { "sandbox", test_sandbox },
+	{ "mcp", test_mcp },         { "scancorpus", test_scancorpus },
 };
 
 int
