@@ -250,7 +250,11 @@ tcp_observe(struct pm_flow *fl, int dir, const struct pm_pkt *p)
 			fl->rst_answer = false; /* a RST before the SYN-ACK was not the answer */
 		}
 	} else if (ack && fl->synack && dir == fl->client && !fl->handshake) {
-		/* Without the client's SYN the capture joined mid-handshake. */
+		/*
+		 * Any ACK after the SYN-ACK completes it, whatever it acknowledges
+		 * (as tshark's tcp.completeness); without the client's SYN the
+		 * capture joined mid-handshake.
+		 */
 		fl->handshake = d->syn != 0;
 		fl->joined = d->syn == 0;
 	}

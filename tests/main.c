@@ -19,6 +19,7 @@ void test_views(void);
 void test_flows(void);
 void test_scan(void);
 void test_scancorpus(void);
+void test_tcp(void);
 void test_sandbox(void);
 void test_mcp(void);
 
@@ -33,6 +34,7 @@ static const struct {
 	{ "views", test_views },     { "flows", test_flows },
 	{ "scan", test_scan },       { "sandbox", test_sandbox },
 	{ "mcp", test_mcp },         { "scancorpus", test_scancorpus },
+	{ "tcp", test_tcp },
 };
 
 int
