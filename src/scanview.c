@@ -330,6 +330,43 @@ tables(struct pm_json *w, const struct pm_scan *s, uint64_t top_k)
 	return 0;
 }
 
+/*
+ * traceroutes: the sources whose probes were answered by time exceeded
+ * (set aside, never targets), by address: probes, the highest first TTL
+ * and the time span.
+ */
+static void
+traceroutes(struct pm_json *w, const struct pm_scan *s)
+{
+	pm_json_key(w, "traceroutes");
+	pm_json_arr_begin(w);
+	for (size_t i = 0; i < s->n_srcs; i++) {
+		const struct pm_scan_src *src = &s->srcs[i];
+		if (src->tech[PM_SCAN_TRACEROUTE] == 0) {
+			continue;
+		}
+		uint8_t ttl = 0;
+		int64_t first = INT64_MAX, last = INT64_MIN;
+		for (size_t j = src->hi; j < src->aside_hi; j++) {
+			const struct pm_scan_probe *p = &s->probes[j];
+			if (p->tech != PM_SCAN_TRACEROUTE) {
+				continue;
+			}
+			ttl = p->ttl > ttl ? p->ttl : ttl;
+			first = p->ts < first ? p->ts : first;
+			last = p->last > last ? p->last : last;
+		}
+		pm_json_obj_begin(w);
+		kaddr(w, "ip", src->addr, src->ipver);
+		pm_json_ku64(w, "probes", src->tech[PM_SCAN_TRACEROUTE]);
+		pm_json_ku64(w, "max_ttl", ttl);
+		ktime(w, "first_seen", first);
+		ktime(w, "last_seen", last);
+		pm_json_obj_end(w);
+	}
+	pm_json_arr_end(w);
+}
+
 /* see scanview.h */
 int
 pm_scan_overview(const struct pm_scan *s, const struct pm_scan_file *fi, double window_s,
@@ -369,6 +406,7 @@ pm_scan_overview(const struct pm_scan *s, const struct pm_scan_file *fi, double 
 		}
 	}
 	pm_json_arr_end(w);
+	traceroutes(w, s);
 	pm_json_key(w, "thresholds");
 	pm_json_obj_begin(w);
 	pm_json_ku64(w, "scanner_min_targets", PM_SCAN_MIN_TARGETS);

@@ -624,6 +624,19 @@ traceroute(void)
 		CHECK(!s->is_scanner);
 	}
 	CHECK(pm_scan_first(pm_an_scan(&a)) == NULL);
+	struct pm_json w;
+	pm_json_init(&w, 0);
+	pm_json_obj_begin(&w);
+	struct pm_scan_file fi = { "mem", 0, 0 };
+	CHECK_EQ(pm_scan_overview(pm_an_scan(&a), &fi, 60, 20, &w), 0);
+	pm_json_obj_end(&w);
+	CHECK_EQ(pm_json_finish(&w), 0);
+	CHECK(w.buf != NULL && strstr(w.buf, "\"scanners\":[]") != NULL);
+	CHECK(
+	    w.buf != NULL &&
+	    strstr(w.buf, "\"traceroutes\":[{\"ip\":\"10.9.9.9\",\"probes\":31,\"max_ttl\":10,") !=
+	        NULL);
+	pm_json_free(&w);
 	pm_analysis_free(&a);
 }
 
