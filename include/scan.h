@@ -92,6 +92,7 @@ struct pm_scan_probe {
 	uint8_t state;  /* enum pm_scan_state */
 	uint8_t ttl;    /* TTL or hop limit of the scanner's first packet */
 	bool aside;     /* makes no target: traceroute, or an ip_protocol probe of too few */
+	bool fin_close; /* TCP: the scanner closed with FIN and sent no RST */
 };
 
 /* One probing source; probes [lo, hi) of pm_scan.probes, by time. */

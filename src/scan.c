@@ -170,6 +170,7 @@ classify(const struct pm_flow_key *k, const struct pm_flow *fl, struct pm_scan_p
 	p->state = state;
 	p->ttl = c->first_ttl;
 	p->aside = false;
+	p->fin_close = c->fin != 0 && c->rst == 0;
 	return true;
 }
 
@@ -326,8 +327,15 @@ static void
 set_aside(struct pm_scan *s, struct pm_scan_src *src, uint32_t *idx, struct pm_scan_probe *tmp)
 {
 	size_t n = src->hi - src->lo, lo = src->lo;
+	bool any = false;
 	for (size_t i = 0; i < n; i++) {
 		idx[i] = (uint32_t)(lo + i);
+		any |= s->probes[lo + i].tech == PM_SCAN_TRACEROUTE ||
+		       s->probes[lo + i].tech == PM_SCAN_IP_PROTOCOL;
+	}
+	src->aside_hi = src->hi;
+	if (!any) {
+		return; /* the common case: nothing to set aside, no sort */
 	}
 	sort_base = s->probes;
 	qsort(idx, n, sizeof(*idx), cmp_idx_target);
@@ -351,7 +359,6 @@ set_aside(struct pm_scan *s, struct pm_scan_src *src, uint32_t *idx, struct pm_s
 			aside += p->aside;
 		}
 	}
-	src->aside_hi = src->hi;
 	if (aside == 0) {
 		return;
 	}
@@ -448,7 +455,7 @@ data_pairs(const struct pm_flows *f, struct data_pairs *d)
  * one of those.
  */
 static bool
-is_preconnect(const struct pm_scan_probe *p, const struct pm_flow *fl, const struct data_pairs *d)
+is_preconnect(const struct pm_scan_probe *p, const struct data_pairs *d)
 {
 	if (p->tech != PM_SCAN_CONNECT || d->n == 0) {
 		return false;
@@ -461,21 +468,41 @@ is_preconnect(const struct pm_scan_probe *p, const struct pm_flow *fl, const str
 	if (bsearch(&key, d->by_server, d->n, sizeof(key), cmp_pair) != NULL) {
 		return true;
 	}
-	return fl->d[fl->client].fin != 0 && fl->d[fl->client].rst == 0 &&
-	       bsearch(&key, d->by_port, d->n, sizeof(key), cmp_pair_port) != NULL;
+	return p->fin_close && bsearch(&key, d->by_port, d->n, sizeof(key), cmp_pair_port) != NULL;
+}
+
+/* Drop the connect probes that are pre-connects; the pairs are built only when there are any. */
+static bool
+drop_preconnects(struct pm_scan *s, const struct pm_flows *f, size_t connects)
+{
+	if (connects == 0) {
+		return true;
+	}
+	struct data_pairs pairs;
+	bool ok = data_pairs(f, &pairs);
+	size_t m = 0;
+	for (size_t i = 0; ok && i < s->n_probes; i++) {
+		if (!is_preconnect(&s->probes[i], &pairs)) {
+			s->probes[m++] = s->probes[i];
+		}
+	}
+	if (ok) {
+		s->n_probes = m;
+	}
+	free(pairs.by_server);
+	free(pairs.by_port);
+	return ok;
 }
 
 static bool
 gather(struct pm_scan *s, const struct pm_flows *f)
 {
-	size_t cap = 0, pos = 0;
+	size_t cap = 0, pos = 0, connects = 0;
 	void *v;
 	const struct pm_flow_key *k;
-	struct data_pairs pairs;
-	bool ok = data_pairs(f, &pairs);
 	while ((k = pm_table_next(&f->flows, &pos, &v)) != NULL) {
 		struct pm_scan_probe p;
-		if (!classify(k, v, &p) || is_preconnect(&p, v, &pairs)) {
+		if (!classify(k, v, &p)) {
 			continue;
 		}
 		if (s->n_probes == cap) {
@@ -483,17 +510,15 @@ gather(struct pm_scan *s, const struct pm_flows *f)
 			struct pm_scan_probe *np =
 			    ncap < PM_SCAN_NONE ? realloc(s->probes, ncap * sizeof(*np)) : NULL;
 			if (np == NULL) {
-				ok = false;
-				break;
+				return false;
 			}
 			s->probes = np;
 			cap = ncap;
 		}
+		connects += p.tech == PM_SCAN_CONNECT;
 		s->probes[s->n_probes++] = p;
 	}
-	free(pairs.by_server);
-	free(pairs.by_port);
-	return ok;
+	return drop_preconnects(s, f, connects);
 }
 
 /* see scan.h */
