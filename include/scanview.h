@@ -42,8 +42,11 @@ PM_MUST_CHECK int pm_scan_scanner_list(const struct pm_scan *s, const struct pm_
 
 /*
  * scan_overview: the member "overview" (file, total_pkts, interval_s,
- * scanners, targets, port_distribution, suspected_patterns, thresholds,
- * approximate), each list capped at top_k and followed by its _page member.
+ * scanners, targets, port_distribution, suspected_patterns, traceroutes,
+ * thresholds, approximate), each scanner, target and port list capped at
+ * top_k and followed by its _page member; traceroutes lists every source
+ * whose probes time exceeded answered (ip, probes, max_ttl, first_seen,
+ * last_seen).
  * Returns 0 or PM_E_NOMEM.
  */
 PM_MUST_CHECK int pm_scan_overview(const struct pm_scan *s, const struct pm_scan_file *fi,

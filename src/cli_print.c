@@ -304,12 +304,13 @@ print_tcp_health(const struct pm_jv *h)
 		printf(" %s %llu%s", states[s], u64_of(h, states[s]),
 		       s + 1 < PM_ARRAY_LEN(states) ? "," : "\n");
 	}
-	unsigned long long re = u64_of(h, "retransmissions"), data = u64_of(h, "data_segments");
-	double rate = data != 0 ? 100.0 * (double)re / (double)data : 0;
-	printf("  RST packets %llu, retransmissions %llu of %llu data segments (%.2f%%), "
-	       "out of order %llu, zero window %llu\n",
-	       u64_of(h, "rst_packets"), re, data, rate, u64_of(h, "out_of_order"),
-	       u64_of(h, "zero_window"));
+	/* The rate the result gives: over segments that occupy sequence space. */
+	printf("  RST packets %llu, retransmissions %llu of %llu segments (%.2f%%), "
+	       "out of order %llu, zero window %llu, joined mid-handshake %llu\n",
+	       u64_of(h, "rst_packets"), u64_of(h, "retransmissions"),
+	       u64_of(h, "sequence_segments"), 100.0 * dbl_of(h, "retransmission_rate"),
+	       u64_of(h, "out_of_order"), u64_of(h, "zero_window"),
+	       u64_of(h, "joined_mid_handshake"));
 }
 
 /* see cli_print.h */
@@ -452,9 +453,13 @@ print_first_event(const struct pm_jv *p)
 		printf("first scan event: none\n");
 		return;
 	}
-	printf("first scan event: %s %s -> %s port %llu %s (%s)\n", str_of(p, "ts", "-"),
-	       str_of(p, "src", "-"), str_of(p, "dst", "-"), u64_of(p, "port"),
-	       str_of(p, "flags", "-"), str_of(p, "technique", "-"));
+	char port[24] = "-"; /* null for ICMP and IP-protocol probes */
+	if (pm_jv_is(pm_jv_get(p, "port"), PM_JV_NUM)) {
+		snprintf(port, sizeof(port), "%llu", u64_of(p, "port"));
+	}
+	printf("first scan event: %s %s -> %s port %s %s (%s)\n", str_of(p, "ts", "-"),
+	       str_of(p, "src", "-"), str_of(p, "dst", "-"), port, str_of(p, "flags", "-"),
+	       str_of(p, "technique", "-"));
 }
 
 /* see cli_print.h */

@@ -96,6 +96,20 @@ pm_view_flow_retrans(const struct pm_flow *fl)
 	return (uint64_t)fl->d[0].retrans + fl->d[1].retrans;
 }
 
+/* see flowview.h */
+uint64_t
+pm_view_flow_segs(const struct pm_flow *fl)
+{
+	return (uint64_t)fl->d[0].segs + fl->d[1].segs;
+}
+
+/* see flowview.h */
+double
+pm_view_flow_retrans_rate(const struct pm_flow *fl)
+{
+	return pm_view_ratio(pm_view_flow_retrans(fl), pm_view_flow_segs(fl));
+}
+
 static int
 desc_u64(uint64_t x, uint64_t y)
 {
@@ -138,8 +152,8 @@ static int
 by_retrans(const void *p, const void *q)
 {
 	const struct pm_flow_ref *x = p, *y = q;
-	double rx = pm_view_ratio(pm_view_flow_retrans(x->flow), pm_view_flow_packets(x->flow));
-	double ry = pm_view_ratio(pm_view_flow_retrans(y->flow), pm_view_flow_packets(y->flow));
+	double rx = pm_view_flow_retrans_rate(x->flow);
+	double ry = pm_view_flow_retrans_rate(y->flow);
 	if (rx != ry) {
 		return rx < ry ? 1 : -1;
 	}

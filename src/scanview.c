@@ -20,18 +20,22 @@
 
 /* flag_stats keys, in technique order. */
 static const char *const tech_stats[PM_SCAN_TECH_COUNT] = {
-	"SYN", "FIN", "NULL", "XMAS", "ACK", "MAIMON", "CONNECT", "UDP", "ICMP",
+	"SYN",     "FIN", "NULL", "XMAS",        "ACK",        "MAIMON",
+	"CONNECT", "UDP", "ICMP", "IP_PROTOCOL", "TRACEROUTE",
 };
 
 static const char *const tech_patterns[PM_SCAN_TECH_COUNT] = {
-	"syn_scan",    "fin_scan",     "null_scan", "xmas_scan",  "ack_scan",
-	"maimon_scan", "connect_scan", "udp_scan",  "icmp_sweep",
+	"syn_scan",     "fin_scan", "null_scan",  "xmas_scan",        "ack_scan",   "maimon_scan",
+	"connect_scan", "udp_scan", "icmp_sweep", "ip_protocol_scan", "traceroute",
 };
 
 static const char *
 state_name(uint8_t st)
 {
-	return st == PM_SCAN_OPEN ? "open" : st == PM_SCAN_CLOSED ? "closed" : "filtered";
+	return st == PM_SCAN_OPEN         ? "open"
+	       : st == PM_SCAN_CLOSED     ? "closed"
+	       : st == PM_SCAN_UNFILTERED ? "unfiltered"
+	                                  : "filtered";
 }
 
 static int
@@ -280,7 +284,7 @@ tables(struct pm_json *w, const struct pm_scan *s, uint64_t top_k)
 			r[nr++] = (struct row){ p, 0, 0 };
 		}
 		r[nr - 1].a += p->pkts;
-		r[nr - 1].b += !pm_scan_probe_is_icmp(p) &&
+		r[nr - 1].b += pm_scan_probe_has_port(p) &&
 		               (q == NULL || cmp_hit_target(&h[i - 1], &h[i]) != 0);
 	}
 	qsort(r, nr, sizeof(*r), cmp_row_target);
@@ -298,7 +302,7 @@ tables(struct pm_json *w, const struct pm_scan *s, uint64_t top_k)
 
 	size_t m = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (!pm_scan_probe_is_icmp(h[i].p)) {
+		if (pm_scan_probe_has_port(h[i].p)) {
 			h[m++] = h[i];
 		}
 	}
@@ -324,6 +328,43 @@ tables(struct pm_json *w, const struct pm_scan *s, uint64_t top_k)
 	free(h);
 	free(r);
 	return 0;
+}
+
+/*
+ * traceroutes: the sources whose probes were answered by time exceeded
+ * (set aside, never targets), by address: probes, the highest first TTL
+ * and the time span.
+ */
+static void
+traceroutes(struct pm_json *w, const struct pm_scan *s)
+{
+	pm_json_key(w, "traceroutes");
+	pm_json_arr_begin(w);
+	for (size_t i = 0; i < s->n_srcs; i++) {
+		const struct pm_scan_src *src = &s->srcs[i];
+		if (src->tech[PM_SCAN_TRACEROUTE] == 0) {
+			continue;
+		}
+		uint8_t ttl = 0;
+		int64_t first = INT64_MAX, last = INT64_MIN;
+		for (size_t j = src->hi; j < src->aside_hi; j++) {
+			const struct pm_scan_probe *p = &s->probes[j];
+			if (p->tech != PM_SCAN_TRACEROUTE) {
+				continue;
+			}
+			ttl = p->ttl > ttl ? p->ttl : ttl;
+			first = p->ts < first ? p->ts : first;
+			last = p->last > last ? p->last : last;
+		}
+		pm_json_obj_begin(w);
+		kaddr(w, "ip", src->addr, src->ipver);
+		pm_json_ku64(w, "probes", src->tech[PM_SCAN_TRACEROUTE]);
+		pm_json_ku64(w, "max_ttl", ttl);
+		ktime(w, "first_seen", first);
+		ktime(w, "last_seen", last);
+		pm_json_obj_end(w);
+	}
+	pm_json_arr_end(w);
 }
 
 /* see scanview.h */
@@ -365,6 +406,7 @@ pm_scan_overview(const struct pm_scan *s, const struct pm_scan_file *fi, double 
 		}
 	}
 	pm_json_arr_end(w);
+	traceroutes(w, s);
 	pm_json_key(w, "thresholds");
 	pm_json_obj_begin(w);
 	pm_json_ku64(w, "scanner_min_targets", PM_SCAN_MIN_TARGETS);
@@ -431,7 +473,7 @@ pm_scan_first_event(const struct pm_scan *s, struct pm_json *w)
 	kaddr(w, "src", p->src, p->ipver);
 	kaddr(w, "dst", p->dst, p->ipver);
 	pm_json_key(w, "port");
-	if (pm_scan_probe_is_icmp(p)) {
+	if (!pm_scan_probe_has_port(p)) {
 		pm_json_null(w);
 	} else {
 		pm_json_u64(w, p->port);
@@ -444,11 +486,16 @@ pm_scan_first_event(const struct pm_scan *s, struct pm_json *w)
 		pm_json_null(w);
 	}
 	pm_json_kstr(w, "technique", pm_scan_tech_name((enum pm_scan_tech)p->tech));
-	snprintf(pn, sizeof(pn), "%s",
-	         p->proto == PM_IPPROTO_TCP    ? "TCP"
-	         : p->proto == PM_IPPROTO_UDP  ? "UDP"
-	         : p->proto == PM_IPPROTO_ICMP ? "ICMP"
-	                                       : "ICMPv6");
+	if (p->proto == PM_IPPROTO_TCP || p->proto == PM_IPPROTO_UDP ||
+	    p->proto == PM_IPPROTO_ICMP || p->proto == PM_IPPROTO_ICMPV6) {
+		snprintf(pn, sizeof(pn), "%s",
+		         p->proto == PM_IPPROTO_TCP    ? "TCP"
+		         : p->proto == PM_IPPROTO_UDP  ? "UDP"
+		         : p->proto == PM_IPPROTO_ICMP ? "ICMP"
+		                                       : "ICMPv6");
+	} else {
+		snprintf(pn, sizeof(pn), "IP %u", p->proto);
+	}
 	pm_json_kstr(w, "protocol", pn);
 	pm_json_kstr(w, "state", state_name(p->state));
 	pm_json_obj_end(w);

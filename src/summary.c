@@ -146,14 +146,23 @@ pm_summary_tcp_health(const struct pm_analysis *a, struct pm_tcp_health *out)
 		const struct pm_flow_dir *c = &fl->d[fl->client], *s = &fl->d[!fl->client];
 		out->connections++;
 		out->handshakes_completed += fl->handshake;
+		out->joined_mid_handshake += fl->joined;
 		out->state[pm_flow_tcp_state(k, fl)]++;
 		out->syn_without_answer += c->syn != 0 && s->packets == 0;
 		out->rst_packets += (uint64_t)c->rst + s->rst;
 		out->retransmissions += (uint64_t)c->retrans + s->retrans;
 		out->data_segments += (uint64_t)c->data + s->data;
+		out->seq_segments += (uint64_t)c->segs + s->segs;
 		out->out_of_order += (uint64_t)c->ooo + s->ooo;
 		out->zero_window += (uint64_t)c->zero_win + s->zero_win;
 	}
+}
+
+/* see summary.h */
+double
+pm_summary_retrans_rate(const struct pm_tcp_health *h)
+{
+	return h->seq_segments != 0 ? (double)h->retransmissions / (double)h->seq_segments : 0;
 }
 
 static int
@@ -372,9 +381,9 @@ emit_tcp_health(struct pm_json *w, const struct pm_analysis *a)
 	pm_json_ku64(w, "rst_packets", h.rst_packets);
 	pm_json_ku64(w, "retransmissions", h.retransmissions);
 	pm_json_ku64(w, "data_segments", h.data_segments);
-	double rate =
-	    h.data_segments != 0 ? (double)h.retransmissions / (double)h.data_segments : 0;
-	pm_json_kdbl(w, "retransmission_rate", rate, 4);
+	pm_json_ku64(w, "sequence_segments", h.seq_segments);
+	pm_json_kdbl(w, "retransmission_rate", pm_summary_retrans_rate(&h), 4);
+	pm_json_ku64(w, "joined_mid_handshake", h.joined_mid_handshake);
 	pm_json_ku64(w, "out_of_order", h.out_of_order);
 	pm_json_ku64(w, "zero_window", h.zero_window);
 	pm_json_obj_end(w);

@@ -135,6 +135,9 @@ static const struct pm_field conn_summary[] = {
 	{ .name = "normal_close", .type = PM_F_INT },
 	{ .name = "active_connections", .type = PM_F_INT },
 	{ .name = "established_connections", .type = PM_F_INT },
+	{ .name = "joined_mid_handshake",
+	  .type = PM_F_INT,
+	  .description = "connections seen from the SYN-ACK on, without the client's SYN" },
 	{ 0 },
 };
 
@@ -145,6 +148,10 @@ static const struct pm_field conn_members[] = {
 	  .type = PM_F_STR,
 	  .description = "established, closed, reset, failed, half_open, active" },
 	{ .name = "handshake_completed", .type = PM_F_BOOL },
+	{ .name = "joined_mid_handshake",
+	  .type = PM_F_BOOL,
+	  .description =
+	      "SYN-ACK and ACK seen without the client's SYN: not counted as a handshake" },
 	{ .name = "syn_count", .type = PM_F_INT },
 	{ .name = "syn_ack_count", .type = PM_F_INT },
 	{ .name = "fin_count", .type = PM_F_INT },
@@ -188,6 +195,7 @@ static const struct pm_field handshake_members[] = {
 	{ .name = "successful", .type = PM_F_INT },
 	{ .name = "failed", .type = PM_F_INT },
 	{ .name = "incomplete", .type = PM_F_INT },
+	{ .name = "joined_mid_handshake", .type = PM_F_INT },
 	{ 0 },
 };
 static const struct pm_field flags_members[] = {
@@ -205,7 +213,8 @@ static const struct pm_field rst_members[] = {
 };
 static const struct pm_field retrans_members[] = {
 	{ .name = "total", .type = PM_F_INT },
-	{ .name = "rate", .type = PM_F_NUM },
+	{ .name = "sequence_segments", .type = PM_F_INT },
+	{ .name = "rate", .type = PM_F_NUM, .description = "total / sequence_segments" },
 	{ 0 },
 };
 static const struct pm_field stats_members[] = {

@@ -73,6 +73,15 @@ static const struct pm_field target_members[] = {
 	{ 0 },
 };
 
+static const struct pm_field traceroute_members[] = {
+	{ .name = "ip", .type = PM_F_STR, .description = "the tracing source" },
+	{ .name = "probes", .type = PM_F_INT },
+	{ .name = "max_ttl", .type = PM_F_INT, .description = "the highest TTL or hop limit sent" },
+	{ .name = "first_seen", .type = PM_F_STR },
+	{ .name = "last_seen", .type = PM_F_STR },
+	{ 0 },
+};
+
 static const struct pm_field port_hit_members[] = {
 	{ .name = "port", .type = PM_F_INT },
 	{ .name = "hits", .type = PM_F_INT },
@@ -105,6 +114,11 @@ static const struct pm_field overview_members[] = {
 	  .description = "the most probed ports" },
 	{ .name = "port_distribution_page", .type = PM_F_OBJ, .members = pm_field_page },
 	{ .name = "suspected_patterns", .type = PM_F_ARR, .item = &pm_field_str },
+	{ .name = "traceroutes",
+	  .type = PM_F_ARR,
+	  .item = &(const struct pm_field){ .type = PM_F_OBJ, .members = traceroute_members },
+	  .description = "sources that sent UDP or ICMP with increasing TTLs answered by time "
+	                 "exceeded: traceroute, not a scan" },
 	{ .name = "thresholds", .type = PM_F_OBJ, .members = overview_thresholds },
 	{ .name = "approximate",
 	  .type = PM_F_BOOL,

@@ -19,6 +19,8 @@ void test_views(void);
 void test_flows(void);
 void test_analysis(void);
 void test_scan(void);
+void test_scancorpus(void);
+void test_tcp(void);
 void test_sandbox(void);
 void test_cache(void);
 void test_mcp(void);
@@ -28,11 +30,23 @@ static const struct {
 	const char *name;
 	void (*fn)(void);
 } suites[] = {
-	{ "cursor", test_cursor },   { "arena", test_arena },       { "json", test_json },
-	{ "table", test_table },     { "capture", test_capture },   { "decode", test_decode },
-	{ "info", test_info },       { "corpus", test_corpus },     { "views", test_views },
-	{ "flows", test_flows },     { "analysis", test_analysis }, { "scan", test_scan },
-	{ "sandbox", test_sandbox }, { "cache", test_cache },       { "mcp", test_mcp },
+	{ "cursor", test_cursor },
+	{ "arena", test_arena },
+	{ "json", test_json },
+	{ "table", test_table },
+	{ "capture", test_capture },
+	{ "decode", test_decode },
+	{ "info", test_info },
+	{ "corpus", test_corpus },
+	{ "views", test_views },
+	{ "flows", test_flows },
+	{ "analysis", test_analysis },
+	{ "scan", test_scan },
+	{ "scancorpus", test_scancorpus },
+	{ "tcp", test_tcp },
+	{ "sandbox", test_sandbox },
+	{ "cache", test_cache },
+	{ "mcp", test_mcp },
 	{ "tools", test_tools },
 };
 

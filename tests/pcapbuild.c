@@ -92,7 +92,7 @@ pb_frame(struct pcapbuf *b, uint8_t proto, uint32_t src, uint32_t dst, const uin
 	uint8_t *ip = f + 14;
 	ip[0] = 0x45;
 	pb_be16(ip + 2, (uint32_t)(20 + l4len + len));
-	ip[8] = 64;
+	ip[8] = b->ttl != 0 ? b->ttl : 64;
 	ip[9] = proto;
 	pb_be32(ip + 12, src);
 	pb_be32(ip + 16, dst);

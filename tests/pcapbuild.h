@@ -16,6 +16,7 @@ struct pcapbuf {
 	size_t n;       /* bytes written */
 	size_t cap;     /* bytes allocated */
 	uint64_t ts_us; /* time of the next frame, µs after the epoch */
+	uint8_t ttl;    /* IPv4 TTL of the frames pb_frame writes; 0 means 64 */
 };
 
 #define PB_MAX_L4      80   /* transport header bytes pb_frame accepts */

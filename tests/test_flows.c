@@ -17,8 +17,11 @@
 #include "analysis.h"
 #include "flow.h"
 #include "hosts.h"
+#include "json.h"
 #include "pcapbuild.h"
+#include "summary.h"
 #include "table.h"
+#include "tcpview.h"
 #include "test.h"
 
 #include <stdarg.h>
@@ -397,6 +400,90 @@ crafted_client_from_synack(void)
 	}
 	CHECK_EQ(fl->client, 1);
 	CHECK_EQ(pm_flow_tcp_state(&k, fl), PM_TCP_ESTABLISHED);
+	/* Without the SYN the capture joined mid-handshake: no completed handshake (issue 10). */
+	CHECK_EQ(fl->handshake, 0);
+	CHECK_EQ(fl->joined, 1);
+	pm_analysis_free(&a);
+}
+
+/*
+ * A RST injected before the real SYN-ACK (zeek rst-inject-rae.pcap, issue
+ * 10): the handshake completes, so the connection is reset, not failed, and
+ * the counts add up in summary and in the anomalies view.
+ */
+static void
+crafted_rst_inject(void)
+{
+	struct pcapbuf b;
+	pb_start(&b);
+	c2s(&b, CISN, 0, F_SYN, WIN, 0);
+	s2c(&b, 0, CISN + 1, F_RST | F_ACK, 0, 0);
+	s2c(&b, SISN, CISN + 1, F_SYN | F_ACK, WIN, 0);
+	c2s(&b, CISN + 1, SISN + 1, F_ACK, WIN, 0);
+	c2s(&b, CISN + 1, SISN + 1, F_PSH | F_ACK, WIN, 25);
+	s2c(&b, SISN + 1, CISN + 26, F_RST, 0, 0);
+	static struct pm_analysis a;
+	struct pm_flow_key k;
+	const struct pm_flow *fl = one_flow(&a, &b, &k);
+	if (fl == NULL) {
+		return;
+	}
+	CHECK_EQ(fl->handshake, 1);
+	CHECK_EQ(fl->rst_answer, 0);
+	CHECK_EQ(pm_flow_tcp_state(&k, fl), PM_TCP_RESET);
+	struct pm_tcp_health h;
+	pm_summary_tcp_health(&a, &h);
+	CHECK_EQ(h.handshakes_completed, 1);
+	CHECK_EQ(h.state[PM_TCP_FAILED], 0);
+	CHECK_EQ(h.state[PM_TCP_RESET], 1);
+	struct pm_view_args v;
+	struct pm_error err = { 0 };
+	struct pm_json w;
+	pm_view_args_init(&v);
+	pm_json_init(&w, 0);
+	pm_json_obj_begin(&w);
+	CHECK_EQ(pm_view_tcp_anomalies(&a, &v, &w, &err), 0);
+	pm_json_obj_end(&w);
+	CHECK_EQ(pm_json_finish(&w), 0);
+	CHECK(w.buf != NULL &&
+	      strstr(w.buf, "\"successful\":1,\"failed\":0,\"incomplete\":0") != NULL);
+	CHECK(w.buf != NULL && strstr(w.buf, "\"handshake_completion\"") == NULL);
+	pm_json_free(&w);
+	pm_analysis_free(&a);
+}
+
+/*
+ * Retransmitted SYNs and SYN-ACKs (ndpi tls_port_80.pcapng, issue 10): they
+ * are retransmissions, as tshark says, and the rate counts them against
+ * the segments that occupy sequence space, so it stays at most 1.
+ */
+static void
+crafted_syn_retrans(void)
+{
+	struct pcapbuf b;
+	pb_start(&b);
+	for (int i = 0; i < 5; i++) {
+		c2s(&b, CISN, 0, F_SYN, WIN, 0);
+		s2c(&b, SISN, CISN + 1, F_SYN | F_ACK, WIN, 0);
+	}
+	c2s(&b, CISN + 1, SISN + 1, F_ACK, WIN, 0);
+	c2s(&b, CISN + 1, SISN + 1, F_PSH | F_ACK, WIN, 100);
+	s2c(&b, SISN + 1, CISN + 101, F_ACK, WIN, 0);
+	static struct pm_analysis a;
+	struct pm_flow_key k;
+	const struct pm_flow *fl = one_flow(&a, &b, &k);
+	if (fl == NULL) {
+		return;
+	}
+	CHECK_EQ(fl->d[1].retrans + fl->d[0].retrans, 8);
+	CHECK_EQ(fl->d[1].segs + fl->d[0].segs, 11);
+	struct pm_tcp_health h;
+	pm_summary_tcp_health(&a, &h);
+	CHECK_EQ(h.retransmissions, 8);
+	CHECK_EQ(h.data_segments, 1);
+	CHECK_EQ(h.seq_segments, 11);
+	CHECK(pm_summary_retrans_rate(&h) <= 1.0);
+	CHECK(pm_summary_retrans_rate(&h) > 0.72 && pm_summary_retrans_rate(&h) < 0.73);
 	pm_analysis_free(&a);
 }
 
@@ -571,6 +658,8 @@ test_flows(void)
 {
 	crafted_closed();
 	crafted_client_from_synack();
+	crafted_rst_inject();
+	crafted_syn_retrans();
 	crafted_state("syn-rst", 0, PM_TCP_FAILED);
 	crafted_state("syn-only", 1, PM_TCP_FAILED);
 	crafted_state("handshake-rst", 2, PM_TCP_RESET);
