@@ -20,7 +20,8 @@
 	X(FLOWS, flows, pm_flows)          /* the flow table the pass feeds */                     \
 	X(TIMELINE, timeline, pm_timeline) /* IP packets and bytes over time */                    \
 	X(HOSTS, hosts, pm_hosts)          /* hosts, server ports, labels: from the flows */       \
-	X(SCAN, scan, pm_scan)             /* port scans: from the flows */
+	X(SCAN, scan, pm_scan)             /* port scans: from the flows */                        \
+	X(DNS, dns, pm_dns_stats)          /* DNS, mDNS, LLMNR messages */
 
 enum pm_an_id {
 #define PM_AN_ENUM(id, name, type) PM_AN_##id,

@@ -20,6 +20,7 @@ void test_flows(void);
 void test_scan(void);
 void test_sandbox(void);
 void test_mcp(void);
+void test_dns(void);
 
 static const struct {
 	const char *name;
@@ -29,7 +30,7 @@ static const struct {
 	{ "table", test_table },   { "capture", test_capture }, { "decode", test_decode },
 	{ "info", test_info },     { "corpus", test_corpus },   { "views", test_views },
 	{ "flows", test_flows },   { "scan", test_scan },       { "sandbox", test_sandbox },
-	{ "mcp", test_mcp },
+	{ "mcp", test_mcp },       { "dns", test_dns },
 };
 
 int
