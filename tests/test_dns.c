@@ -608,7 +608,8 @@ test_conformance(void)
 		CHECK_EQ(c->listed_seen, c->n_divergent);
 		for (size_t i = 0; i < c->n_divergent; i++) {
 			if (!c->seen[i]) {
-				fprintf(stderr, "dns conformance: %s agrees now: remove it from %s\n",
+				fprintf(stderr,
+				        "dns conformance: %s agrees now: remove it from %s\n",
 				        c->divergent[i], DNS_DIVERGENT);
 			}
 		}
