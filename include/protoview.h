@@ -79,6 +79,36 @@ bool pm_pv_fits(const struct pm_json *w, size_t start, size_t budget, size_t tak
 PM_MUST_CHECK int pm_pv_addr_arg(const char *arg, const char *s, uint8_t addr[16], uint8_t *ipver,
                                  struct pm_error *err);
 
+struct pm_table;
+
+/* A protocol's kept sample: n items of size bytes, filtered and written by the view. */
+struct pm_pv_sample {
+	const void *items;                                  /* the analyser's sample array */
+	size_t n, size;                                     /* items kept, bytes each */
+	bool complete;                                      /* no message was left out of it */
+	bool (*match)(const void *item, const void *ctx);   /* the view's filters */
+	const void *ctx;                                    /* passed to match */
+	void (*write)(struct pm_json *w, const void *item); /* one packet object */
+};
+
+/*
+ * The members "packets" (the page of matching items, within pg's limit and
+ * budget), "packets_page" and "packets_sample_complete".
+ */
+void pm_pv_packets(struct pm_json *w, const struct pm_pv_sample *smp, const struct pm_pv_page *pg);
+
+/* One key and value of a table, for sorting. */
+struct pm_pv_entry {
+	const void *key;
+	const void *val;
+};
+
+/*
+ * The entries of t in a malloc'd array the caller frees (also when *n is
+ * 0), in table order; sort before output. NULL when out of memory.
+ */
+struct pm_pv_entry *pm_pv_entries(const struct pm_table *t, size_t *n);
+
 /* Case-insensitive substring test; an empty or NULL needle matches. */
 bool pm_pv_contains(const char *hay, const char *needle);
 

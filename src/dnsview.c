@@ -160,63 +160,33 @@ packet_obj(struct pm_json *w, const struct pm_dns_sample *d)
 	pm_json_obj_end(w);
 }
 
+static bool
+sample_match(const void *item, const void *ctx)
+{
+	return sample_matches(ctx, item);
+}
+
+static void
+sample_write(struct pm_json *w, const void *item)
+{
+	packet_obj(w, item);
+}
+
 static void
 packets(struct pm_json *w, const struct pm_dns_stats *s, const struct filter *f)
 {
-	const struct pm_pv_page *pg = &f->args->page;
-	uint64_t total = 0, shown = 0;
-	pm_json_key(w, "packets");
-	pm_json_arr_begin(w);
-	size_t start = w->len;
-	bool full = false;
-	for (size_t i = 0; i < s->n_samples; i++) {
-		if (!sample_matches(f, &s->samples[i])) {
-			continue;
-		}
-		if (total++ < (uint64_t)pg->offset || full) {
-			continue;
-		}
-		if (shown == (uint64_t)pg->limit || !pm_pv_fits(w, start, pg->budget, shown)) {
-			full = true;
-			continue;
-		}
-		packet_obj(w, &s->samples[i]);
-		shown++;
-	}
-	pm_json_arr_end(w);
-	pm_json_page(w, "packets", total, shown, (uint64_t)pg->offset);
-	pm_json_kbool(w, "packets_sample_complete", s->n_samples < PM_DNS_MAX_SAMPLES);
-}
-
-/* A table's values (and keys) in an array for sorting; NULL on allocation failure. */
-struct entry {
-	const void *key;
-	const void *val;
-};
-
-static struct entry *
-entries(const struct pm_table *t, size_t *n)
-{
-	struct entry *v = malloc(t->count * sizeof(*v) + 1);
-	*n = 0;
-	if (v == NULL) {
-		return NULL;
-	}
-	size_t pos = 0;
-	void *val;
-	const void *k;
-	while ((k = pm_table_next(t, &pos, &val)) != NULL) {
-		v[*n].key = k;
-		v[(*n)++].val = val;
-	}
-	return v;
+	struct pm_pv_sample smp = { s->samples,          s->n_samples,
+		                    sizeof(*s->samples), s->n_samples < PM_DNS_MAX_SAMPLES,
+		                    sample_match,        f,
+		                    sample_write };
+	pm_pv_packets(w, &smp, &f->args->page);
 }
 
 static int
 cmp_name(const void *x, const void *y)
 {
-	const struct pm_dns_name *a = ((const struct entry *)x)->val;
-	const struct pm_dns_name *b = ((const struct entry *)y)->val;
+	const struct pm_dns_name *a = ((const struct pm_pv_entry *)x)->val;
+	const struct pm_dns_name *b = ((const struct pm_pv_entry *)y)->val;
 	uint64_t qa = a->queries + a->responses, qb = b->queries + b->responses;
 	if (qa != qb) {
 		return qa > qb ? -1 : 1;
@@ -227,8 +197,8 @@ cmp_name(const void *x, const void *y)
 static int
 cmp_base(const void *x, const void *y)
 {
-	const struct pm_dns_base *a = ((const struct entry *)x)->val;
-	const struct pm_dns_base *b = ((const struct entry *)y)->val;
+	const struct pm_dns_base *a = ((const struct pm_pv_entry *)x)->val;
+	const struct pm_dns_base *b = ((const struct pm_pv_entry *)y)->val;
 	if (a->queries != b->queries) {
 		return a->queries > b->queries ? -1 : 1;
 	}
@@ -241,7 +211,7 @@ cmp_base(const void *x, const void *y)
 static int
 cmp_host(const void *x, const void *y)
 {
-	const struct entry *ea = x, *eb = y;
+	const struct pm_pv_entry *ea = x, *eb = y;
 	const struct pm_dns_host *a = ea->val, *b = eb->val;
 	uint64_t qa = a->queries + a->responses, qb = b->queries + b->responses;
 	if (qa != qb) {
@@ -252,7 +222,7 @@ cmp_host(const void *x, const void *y)
 
 /* Up to max names, within PM_PV_LIST_BUDGET bytes; returns how many were written. */
 static size_t
-names_list(struct pm_json *w, const char *key, const struct entry *v, size_t n, size_t max,
+names_list(struct pm_json *w, const char *key, const struct pm_pv_entry *v, size_t n, size_t max,
            bool detail)
 {
 	pm_json_key(w, key);
@@ -296,8 +266,8 @@ types_obj(struct pm_json *w, const char *key, const struct pm_dns_types *t)
 }
 
 static void
-statistics(struct pm_json *w, const struct pm_dns_stats *s, const struct entry *names, size_t nn,
-           size_t top)
+statistics(struct pm_json *w, const struct pm_dns_stats *s, const struct pm_pv_entry *names,
+           size_t nn, size_t top)
 {
 	pm_json_key(w, "statistics");
 	pm_json_obj_begin(w);
@@ -375,7 +345,7 @@ statistics(struct pm_json *w, const struct pm_dns_stats *s, const struct entry *
 }
 
 static void
-top_bases(struct pm_json *w, const struct entry *v, size_t n, size_t top)
+top_bases(struct pm_json *w, const struct pm_pv_entry *v, size_t n, size_t top)
 {
 	pm_json_key(w, "top_base_domains");
 	pm_json_arr_begin(w);
@@ -393,7 +363,7 @@ top_bases(struct pm_json *w, const struct entry *v, size_t n, size_t top)
 }
 
 static void
-top_hosts(struct pm_json *w, const char *key, const struct entry *v, size_t n, size_t top)
+top_hosts(struct pm_json *w, const char *key, const struct pm_pv_entry *v, size_t n, size_t top)
 {
 	pm_json_key(w, key);
 	pm_json_arr_begin(w);
@@ -434,7 +404,7 @@ txn_matches(const struct filter *f, const struct pm_dns_txn_key *k, const struct
 static int
 cmp_txn(const void *x, const void *y)
 {
-	const struct entry *ea = x, *eb = y;
+	const struct pm_pv_entry *ea = x, *eb = y;
 	const struct pm_dns_txn *a = ea->val, *b = eb->val;
 	if (a->t_query != b->t_query) {
 		return a->t_query < b->t_query ? -1 : 1;
@@ -446,7 +416,7 @@ static int
 unanswered(struct pm_json *w, const struct pm_dns_stats *s, const struct filter *f, size_t top)
 {
 	size_t n;
-	struct entry *v = entries(&s->txns, &n);
+	struct pm_pv_entry *v = pm_pv_entries(&s->txns, &n);
 	if (v == NULL) {
 		return PM_E_NOMEM;
 	}
@@ -480,7 +450,7 @@ unanswered(struct pm_json *w, const struct pm_dns_stats *s, const struct filter 
 }
 
 static void
-findings_bases(struct pm_json *w, const struct entry *v, size_t n)
+findings_bases(struct pm_json *w, const struct pm_pv_entry *v, size_t n)
 {
 	for (size_t i = 0; i < n && i < PM_PV_MAX_FINDINGS; i++) {
 		const struct pm_dns_base *b = v[i].val;
@@ -513,8 +483,8 @@ findings_bases(struct pm_json *w, const struct entry *v, size_t n)
 }
 
 static void
-findings(struct pm_json *w, const struct pm_dns_stats *s, const struct entry *bases, size_t nb,
-         const struct entry *clients, size_t nc)
+findings(struct pm_json *w, const struct pm_dns_stats *s, const struct pm_pv_entry *bases,
+         size_t nb, const struct pm_pv_entry *clients, size_t nc)
 {
 	pm_json_key(w, "findings");
 	pm_json_arr_begin(w);
@@ -598,8 +568,10 @@ pm_dns_view(const struct pm_analysis *a, const struct pm_dns_args *args, struct 
 	}
 	f.args = &checked;
 	size_t nn, nb, nc, ns, top = (size_t)checked.page.top;
-	struct entry *names = entries(&s->names, &nn), *bases = entries(&s->bases, &nb);
-	struct entry *clients = entries(&s->clients, &nc), *servers = entries(&s->servers, &ns);
+	struct pm_pv_entry *names = pm_pv_entries(&s->names, &nn),
+	                   *bases = pm_pv_entries(&s->bases, &nb);
+	struct pm_pv_entry *clients = pm_pv_entries(&s->clients, &nc),
+	                   *servers = pm_pv_entries(&s->servers, &ns);
 	int rc = PM_E_NOMEM;
 	if (names == NULL || bases == NULL || clients == NULL || servers == NULL) {
 		goto out_free;

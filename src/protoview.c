@@ -8,12 +8,14 @@
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "addr.h"
 #include "analysis.h"
 #include "capture.h"
 #include "json.h"
+#include "table.h"
 
 /* see protoview.h */
 void
@@ -147,4 +149,50 @@ pm_pv_contains(const char *hay, const char *needle)
 		}
 	}
 	return false;
+}
+
+/* see protoview.h */
+struct pm_pv_entry *
+pm_pv_entries(const struct pm_table *t, size_t *n)
+{
+	struct pm_pv_entry *v = malloc(t->count * sizeof(*v) + 1);
+	*n = 0;
+	if (v == NULL) {
+		return NULL;
+	}
+	size_t pos = 0;
+	void *val;
+	const void *k;
+	while ((k = pm_table_next(t, &pos, &val)) != NULL) {
+		v[*n].key = k;
+		v[(*n)++].val = val;
+	}
+	return v;
+}
+
+/* see protoview.h */
+void
+pm_pv_packets(struct pm_json *w, const struct pm_pv_sample *smp, const struct pm_pv_page *pg)
+{
+	uint64_t total = 0, shown = 0;
+	bool full = false;
+	pm_json_key(w, "packets");
+	pm_json_arr_begin(w);
+	size_t start = w->len;
+	const unsigned char *items = smp->items;
+	for (size_t i = 0; i < smp->n; i++) {
+		const void *item = items + i * smp->size;
+		if (!smp->match(item, smp->ctx) || total++ < (uint64_t)pg->offset || full) {
+			continue;
+		}
+		if (shown == (uint64_t)pg->limit || !pm_pv_fits(w, start, pg->budget, shown)) {
+			full = true;
+			continue;
+		}
+		smp->write(w, item);
+		shown++;
+	}
+	pm_json_arr_end(w);
+	pm_json_page(w, "packets", total, shown, (uint64_t)pg->offset);
+	pm_json_kbool(w, "packets_sample_complete", smp->complete);
 }

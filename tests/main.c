@@ -21,6 +21,9 @@ void test_scan(void);
 void test_sandbox(void);
 void test_mcp(void);
 void test_dns(void);
+void test_icmp(void);
+void test_dhcp(void);
+void test_sip(void);
 
 static const struct {
 	const char *name;
@@ -30,7 +33,8 @@ static const struct {
 	{ "table", test_table },   { "capture", test_capture }, { "decode", test_decode },
 	{ "info", test_info },     { "corpus", test_corpus },   { "views", test_views },
 	{ "flows", test_flows },   { "scan", test_scan },       { "sandbox", test_sandbox },
-	{ "mcp", test_mcp },       { "dns", test_dns },
+	{ "mcp", test_mcp },       { "dns", test_dns },         { "icmp", test_icmp },
+	{ "dhcp", test_dhcp },     { "sip", test_sip },
 };
 
 int

@@ -84,6 +84,11 @@ size_t pm_test_tsv_each(const char *tsv, size_t max, uint32_t analysers,
                         void (*fn)(char **f, size_t n, const struct pm_analysis *a, void *ctx),
                         void *ctx, size_t *skipped);
 
+struct pm_jv;
+
+/* How many members of root's "findings" array have "type" equal to type. */
+unsigned pm_test_findings_of(const struct pm_jv *root, const char *type);
+
 /* Path of ../shared/corpus (PCAPMCP_CORPUS overrides), or NULL when absent. */
 const char *pm_test_corpus_dir(void);
 

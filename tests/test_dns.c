@@ -303,19 +303,6 @@ done(struct built *t)
 	pb_free(&t->b);
 }
 
-/* How many findings of type the view reported. */
-static unsigned
-findings_of(const struct built *t, const char *type)
-{
-	const struct pm_jv *f = pm_jv_get(t->root, "findings");
-	unsigned n = 0;
-	for (size_t i = 0; f != NULL && i < f->len; i++) {
-		const char *ty = pm_jv_str(pm_jv_get(&f->items[i], "type"));
-		n += ty != NULL && strcmp(ty, type) == 0;
-	}
-	return n;
-}
-
 static void
 udp_msg(struct pcapbuf *b, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
         const struct msg *m)
@@ -400,12 +387,12 @@ test_findings(void)
 	CHECK_EQ(s->bad[PM_DNS_BAD_FORWARD], 1);
 	CHECK_EQ(s->rcodes[PM_DNS_RCODE_NXDOMAIN], 25);
 	CHECK_STR(pm_dns_name_of(s, (const uint8_t[16]){ 192, 0, 2, 2 }, 4), "bank.example.com");
-	CHECK_EQ(findings_of(&t, "dns_tunneling"), 1);
-	CHECK_EQ(findings_of(&t, "dns_txt_flood"), 1);
-	CHECK_EQ(findings_of(&t, "dns_unanswered"), 1);
-	CHECK_EQ(findings_of(&t, "dns_unexpected_server"), 1);
-	CHECK_EQ(findings_of(&t, "dns_high_nxdomain"), 1);
-	CHECK_EQ(findings_of(&t, "dns_malformed"), 1);
+	CHECK_EQ(pm_test_findings_of(t.root, "dns_tunneling"), 1);
+	CHECK_EQ(pm_test_findings_of(t.root, "dns_txt_flood"), 1);
+	CHECK_EQ(pm_test_findings_of(t.root, "dns_unanswered"), 1);
+	CHECK_EQ(pm_test_findings_of(t.root, "dns_unexpected_server"), 1);
+	CHECK_EQ(pm_test_findings_of(t.root, "dns_high_nxdomain"), 1);
+	CHECK_EQ(pm_test_findings_of(t.root, "dns_malformed"), 1);
 	int64_t v = -1;
 	const struct pm_jv *st = pm_jv_get(t.root, "statistics");
 	CHECK(pm_jv_int(pm_jv_get(st, "queries"), &v) && v == 148);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "analysis.h"
+#include "jsonparse.h"
 
 unsigned long pm_test_passed, pm_test_failed;
 
@@ -151,4 +152,16 @@ pm_test_tsv_each(const char *tsv, size_t max, uint32_t analysers,
 	}
 	fclose(fp);
 	return rows;
+}
+
+unsigned
+pm_test_findings_of(const struct pm_jv *root, const char *type)
+{
+	const struct pm_jv *f = pm_jv_get(root, "findings");
+	unsigned n = 0;
+	for (size_t i = 0; f != NULL && i < f->len; i++) {
+		const char *ty = pm_jv_str(pm_jv_get(&f->items[i], "type"));
+		n += ty != NULL && strcmp(ty, type) == 0;
+	}
+	return n;
 }
