@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "addr.h"
 #include "arena.h"
 #include "table.h"
 
@@ -44,13 +45,6 @@ struct pm_dns_types {
 	struct pm_dns_type_count v[PM_DNS_MAX_TYPES];
 	size_t n;
 	uint64_t other; /* types past PM_DNS_MAX_TYPES */
-};
-
-/* An address and its family, padded for the table. */
-struct pm_dns_addr_key {
-	uint8_t addr[16]; /* network order */
-	uint8_t ipver;    /* 4 or 6 */
-	uint8_t pad[7];
 };
 
 /* Per query name (lower-cased). */
@@ -168,9 +162,9 @@ struct pm_dns_stats {
 	struct pm_table txns;          /* pm_dns_txn_key -> pm_dns_txn */
 	struct pm_table names;         /* name hash (8 bytes) -> pm_dns_name */
 	struct pm_table bases;         /* base hash (8 bytes) -> pm_dns_base */
-	struct pm_table clients;       /* pm_dns_addr_key -> pm_dns_host */
-	struct pm_table servers;       /* pm_dns_addr_key -> pm_dns_host */
-	struct pm_table resolved;      /* pm_dns_addr_key -> pm_dns_resolved */
+	struct pm_table clients;       /* pm_addr_key -> pm_dns_host */
+	struct pm_table servers;       /* pm_addr_key -> pm_dns_host */
+	struct pm_table resolved;      /* pm_addr_key -> pm_dns_resolved */
 	struct pm_arena arena;         /* names and sample strings */
 	struct pm_dns_sample *samples; /* PM_DNS_MAX_SAMPLES, malloc'd on the first message */
 	size_t n_samples;

@@ -99,10 +99,7 @@ copy(struct pm_dns_stats *s, const char *p, size_t n)
 static struct pm_dns_host *
 host(struct pm_dns_stats *s, struct pm_table *t, const uint8_t *addr, uint8_t ipver)
 {
-	struct pm_dns_addr_key k;
-	memset(&k, 0, sizeof(k));
-	memcpy(k.addr, addr, 16);
-	k.ipver = ipver;
+	struct pm_addr_key k = pm_addr_key_of(addr, ipver);
 	bool is_new;
 	struct pm_dns_host *h = pm_table_upsert_max(t, &k, PM_DNS_MAX_HOSTS, &is_new);
 	if (h == NULL) {
@@ -282,10 +279,7 @@ answers(struct pm_dns_stats *s, const struct pm_dns_msg *m, const char *qname)
 		if (rr->type != PM_DNS_TYPE_A && rr->type != PM_DNS_TYPE_AAAA) {
 			continue;
 		}
-		struct pm_dns_addr_key k;
-		memset(&k, 0, sizeof(k));
-		memcpy(k.addr, rr->addr, 16);
-		k.ipver = rr->type == PM_DNS_TYPE_A ? 4 : 6;
+		struct pm_addr_key k = pm_addr_key_of(rr->addr, rr->type == PM_DNS_TYPE_A ? 4 : 6);
 		bool is_new;
 		struct pm_dns_resolved *r =
 		    pm_table_upsert_max(&s->resolved, &k, PM_DNS_MAX_HOSTS, &is_new);
@@ -505,9 +499,9 @@ dns_init(void *st, const struct pm_analysis_opts *o)
 	pm_table_init(&s->txns, sizeof(struct pm_dns_txn_key), sizeof(struct pm_dns_txn), max);
 	pm_table_init(&s->names, 8, sizeof(struct pm_dns_name), max);
 	pm_table_init(&s->bases, 8, sizeof(struct pm_dns_base), max);
-	pm_table_init(&s->clients, sizeof(struct pm_dns_addr_key), sizeof(struct pm_dns_host), max);
-	pm_table_init(&s->servers, sizeof(struct pm_dns_addr_key), sizeof(struct pm_dns_host), max);
-	pm_table_init(&s->resolved, sizeof(struct pm_dns_addr_key), sizeof(struct pm_dns_resolved),
+	pm_table_init(&s->clients, sizeof(struct pm_addr_key), sizeof(struct pm_dns_host), max);
+	pm_table_init(&s->servers, sizeof(struct pm_addr_key), sizeof(struct pm_dns_host), max);
+	pm_table_init(&s->resolved, sizeof(struct pm_addr_key), sizeof(struct pm_dns_resolved),
 	              max);
 	pm_arena_init(&s->arena, PM_DNS_ARENA_MAX);
 	return 0;
@@ -527,10 +521,7 @@ dns_finish(void *st, const struct pm_an_deps *deps)
 			continue;
 		}
 		s->unanswered++;
-		struct pm_dns_addr_key hk;
-		memset(&hk, 0, sizeof(hk));
-		memcpy(hk.addr, k->client, 16);
-		hk.ipver = k->ipver;
+		struct pm_addr_key hk = pm_addr_key_of(k->client, k->ipver);
 		struct pm_dns_host *c = pm_table_find(&s->clients, &hk);
 		if (c != NULL) {
 			c->unanswered++;
@@ -570,10 +561,7 @@ dns_mem(const void *st)
 const char *
 pm_dns_name_of(const struct pm_dns_stats *s, const uint8_t addr[16], uint8_t ipver)
 {
-	struct pm_dns_addr_key k;
-	memset(&k, 0, sizeof(k));
-	memcpy(k.addr, addr, 16);
-	k.ipver = ipver;
+	struct pm_addr_key k = pm_addr_key_of(addr, ipver);
 	const struct pm_dns_resolved *r = pm_table_find(&s->resolved, &k);
 	return r != NULL ? r->name : NULL;
 }

@@ -217,7 +217,7 @@ cmp_host(const void *x, const void *y)
 	if (qa != qb) {
 		return qa > qb ? -1 : 1;
 	}
-	return memcmp(ea->key, eb->key, sizeof(struct pm_dns_addr_key));
+	return memcmp(ea->key, eb->key, sizeof(struct pm_addr_key));
 }
 
 /* Up to max names, within PM_PV_LIST_BUDGET bytes; returns how many were written. */
@@ -368,7 +368,7 @@ top_hosts(struct pm_json *w, const char *key, const struct pm_pv_entry *v, size_
 	pm_json_key(w, key);
 	pm_json_arr_begin(w);
 	for (size_t i = 0; i < n && i < top; i++) {
-		const struct pm_dns_addr_key *k = v[i].key;
+		const struct pm_addr_key *k = v[i].key;
 		const struct pm_dns_host *h = v[i].val;
 		pm_json_obj_begin(w);
 		pm_pv_kaddr(w, "ip", k->addr, k->ipver);
@@ -490,7 +490,7 @@ findings(struct pm_json *w, const struct pm_dns_stats *s, const struct pm_pv_ent
 	pm_json_arr_begin(w);
 	findings_bases(w, bases, nb);
 	for (size_t i = 0; i < nc && i < PM_PV_MAX_FINDINGS; i++) {
-		const struct pm_dns_addr_key *k = clients[i].key;
+		const struct pm_addr_key *k = clients[i].key;
 		const struct pm_dns_host *h = clients[i].val;
 		double r = h->responses != 0 ? (double)h->nxdomain / (double)h->responses : 0;
 		if (h->responses >= PM_DNS_NX_MIN_RESPONSES && r >= PM_DNS_NX_RATIO) {
