@@ -4,7 +4,8 @@
  * flow tables) and then every view, each of whose JSON must come out
  * complete. The arguments aim the filtered views at the first flow so they
  * have something to list. A small table cap exercises the full-table path.
- * Each view's output is parsed back with the strict parser.
+ * Each view's output is parsed back with the strict parser; the DNS,
+ * ICMP, DHCP and SIP views run too.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,12 +13,16 @@
 #include "addr.h"
 #include "analysis.h"
 #include "arena.h"
+#include "dhcpview.h"
+#include "dnsview.h"
 #include "flow.h"
 #include "flowview.h"
 #include "fuzz.h"
+#include "icmpview.h"
 #include "info.h"
 #include "json.h"
 #include "jsonparse.h"
+#include "sipview.h"
 #include "summary.h"
 #include "tcpview.h"
 
@@ -55,6 +60,49 @@ summary(const struct pm_analysis *a, const struct pm_view_args *args, struct pm_
 	return pm_summary_emit(a, args, w, err);
 }
 
+/* The protocol views, with defaults and the filters aimed at the first flow's address. */
+static int
+dns(const struct pm_analysis *a, const struct pm_view_args *args, struct pm_json *w,
+    struct pm_error *err)
+{
+	struct pm_dns_args d;
+	pm_dns_args_init(&d);
+	d.client = args->ip;
+	d.name = "a";
+	d.page.limit = args->port % 7;
+	return pm_dns_view(a, &d, w, err);
+}
+
+static int
+icmp(const struct pm_analysis *a, const struct pm_view_args *args, struct pm_json *w,
+     struct pm_error *err)
+{
+	struct pm_icmp_args d;
+	pm_icmp_args_init(&d);
+	d.host = args->port % 2 ? args->ip : NULL;
+	return pm_icmp_view(a, &d, w, err);
+}
+
+static int
+dhcp(const struct pm_analysis *a, const struct pm_view_args *args, struct pm_json *w,
+     struct pm_error *err)
+{
+	struct pm_dhcp_args d;
+	pm_dhcp_args_init(&d);
+	d.type = args->port % 2 ? 1 : -1;
+	return pm_dhcp_view(a, &d, w, err);
+}
+
+static int
+sip(const struct pm_analysis *a, const struct pm_view_args *args, struct pm_json *w,
+    struct pm_error *err)
+{
+	struct pm_sip_args d;
+	pm_sip_args_init(&d);
+	d.method = args->port % 2 ? "INVITE" : NULL;
+	return pm_sip_view(a, &d, w, err);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -87,7 +135,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		                  pm_view_tcp_connections,
 		                  pm_view_tcp_anomalies,
 		                  pm_view_tcp_retransmissions,
-		                  pm_view_traffic_flow };
+		                  pm_view_traffic_flow,
+		                  dns,
+		                  icmp,
+		                  dhcp,
+		                  sip };
 	for (size_t i = 0; i < sizeof(views) / sizeof(views[0]); i++) {
 		run_view(&a, views[i], &args);
 	}

@@ -6,8 +6,9 @@
  * The pass reads each record once, decodes it, computes the canonical flow
  * key, its hash tag and the direction, lets the flow table account the
  * packet, and then offers the packet to every analyser whose want mask
- * covers it: one predictable branch per analyser for a packet it does not
- * want. After the last packet every analyser finishes, in table order, with
+ * covers it, through a table from (packet class, flow label) to those
+ * analysers built once per pass: an analyser costs nothing for a packet it
+ * does not want. After the last packet every analyser finishes, in table order, with
  * read access to the analysers it declared it runs after. An analyser owns
  * its state (state_size bytes, zeroed, allocated by the analysis) and
  * whatever it allocates; free releases the latter, and mem reports both for

@@ -20,7 +20,11 @@
 	X(FLOWS, flows, pm_flows)          /* the flow table the pass feeds */                     \
 	X(TIMELINE, timeline, pm_timeline) /* IP packets and bytes over time */                    \
 	X(HOSTS, hosts, pm_hosts)          /* hosts, server ports, labels: from the flows */       \
-	X(SCAN, scan, pm_scan)             /* port scans: from the flows */
+	X(SCAN, scan, pm_scan)             /* port scans: from the flows */                        \
+	X(DNS, dns, pm_dns_stats)          /* DNS, mDNS, LLMNR messages */                         \
+	X(ICMP, icmp, pm_icmp_stats)       /* ICMP and ICMPv6 messages */                          \
+	X(DHCP, dhcp, pm_dhcp_stats)       /* DHCPv4 and DHCPv6 messages */                        \
+	X(SIP, sip, pm_sip_stats)          /* SIP requests and responses */
 
 enum pm_an_id {
 #define PM_AN_ENUM(id, name, type) PM_AN_##id,

@@ -113,9 +113,10 @@ struct pm_pkt {
 	uint16_t window;       /* TCP raw window, host order (unscaled) */
 	uint8_t icmp_type;     /* ICMP or ICMPv6 */
 	uint8_t icmp_code;
-	uint16_t icmp_id;       /* echo identifier, host order; 0 for other types */
-	uint16_t frag_id_lo;    /* low 16 bits of the IP fragment identification */
-	const uint8_t *l3;      /* start of the IP header, or NULL */
+	uint16_t icmp_id;    /* echo identifier, host order; 0 for other types */
+	uint32_t icmp_rest;  /* ICMP/ICMPv6 header bytes 4..7 (id and sequence, ...), host order */
+	uint16_t frag_id_lo; /* low 16 bits of the IP fragment identification */
+	const uint8_t *l3;   /* start of the IP header, or NULL */
 	const uint8_t *payload; /* transport payload (after TCP/UDP/ICMP header), or NULL */
 	uint32_t payload_len;   /* captured payload bytes available at payload */
 	uint32_t payload_wire;  /* payload length per the headers (may exceed payload_len) */

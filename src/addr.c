@@ -31,3 +31,14 @@ pm_addr_parse(const char *s, uint8_t addr[16])
 	}
 	return 0;
 }
+
+/* see addr.h */
+struct pm_addr_key
+pm_addr_key_of(const uint8_t addr[16], uint8_t ipver)
+{
+	struct pm_addr_key k;
+	memset(&k, 0, sizeof(k));
+	memcpy(k.addr, addr, 16);
+	k.ipver = ipver;
+	return k;
+}

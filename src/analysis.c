@@ -19,7 +19,12 @@
 
 #include "flow.h"
 
-#define PASS_QUEUE 16 /* packets between a flow's prefetch and its update */
+#define PASS_QUEUE   16 /* packets between a flow's prefetch and its update */
+#define PASS_CLASSES 5  /* PM_WANT_NON_IP .. PM_WANT_OTHER_IP, one bit each */
+#define PASS_APPS    64 /* flow labels a want mask can name */
+
+_Static_assert(PM_WANT_OTHER_IP == 1u << (PASS_CLASSES - 1), "one route row per class bit");
+_Static_assert(PM_APP_COUNT <= PASS_APPS, "labels fit the route table");
 
 /* One decoded packet waiting for the flow table. */
 struct slot {
@@ -37,6 +42,8 @@ struct pass {
 	const struct pm_analyser *obs[PM_AN_COUNT]; /* rows that observe, in table order */
 	void *obs_state[PM_AN_COUNT];
 	size_t n_obs;
+	/* Per packet class (bit index) and flow label: the bits of obs[] whose want covers it. */
+	uint32_t route[PASS_CLASSES][PASS_APPS];
 	struct slot q[PASS_QUEUE];
 	size_t head, n; /* oldest slot, slots in use */
 };
@@ -95,12 +102,12 @@ process(struct pass *ps, const struct slot *s)
 			pp.app = pp.flow->app;
 		}
 	}
-	uint64_t app = UINT64_C(1) << pp.app;
-	for (size_t i = 0; i < ps->n_obs; i++) {
-		const struct pm_want *w = &ps->obs[i]->want;
-		if (((w->classes & pp.cls) != 0) & ((w->apps & app) != 0)) {
-			ps->obs[i]->observe(ps->obs_state[i], &pp);
-		}
+	/* Only the analysers that want this class and label: no test per analyser. */
+	uint32_t m = ps->route[__builtin_ctz(pp.cls)][pp.app % PASS_APPS];
+	while (m != 0) {
+		unsigned i = (unsigned)__builtin_ctz(m);
+		m &= m - 1;
+		ps->obs[i]->observe(ps->obs_state[i], &pp);
 	}
 }
 
@@ -175,6 +182,17 @@ pass(struct pm_analysis *a, const struct pm_analysis_opts *o, struct pm_error *e
 		if (a->state[i] != NULL && pm_analysers[i]->observe != NULL) {
 			ps->obs[ps->n_obs] = pm_analysers[i];
 			ps->obs_state[ps->n_obs++] = a->state[i];
+		}
+	}
+	for (size_t cl = 0; cl < PASS_CLASSES; cl++) {
+		for (size_t app = 0; app < PASS_APPS; app++) {
+			for (size_t i = 0; i < ps->n_obs; i++) {
+				const struct pm_want *w = &ps->obs[i]->want;
+				if ((w->classes & (1u << cl)) != 0 &&
+				    (w->apps & (UINT64_C(1) << app)) != 0) {
+					ps->route[cl][app] |= 1u << i;
+				}
+			}
 		}
 	}
 	struct pm_rec r;

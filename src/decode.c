@@ -215,13 +215,14 @@ icmp(struct dec *d, struct l4 *l, bool v6)
 	pkt->icmp_code = pm_cur_u8(c);
 	pm_cur_skip(c, 2); /* checksum */
 	uint16_t id = pm_cur_be16(c);
-	pm_cur_skip(c, 2); /* sequence number */
+	uint16_t seq = pm_cur_be16(c);
 	if (!pm_cur_ok(c)) {
 		short_l4(d, l, layer, ICMP_HDR_LEN);
 		pkt->icmp_code = 0;
 		return;
 	}
 	pkt->flags |= PM_PKT_HAS_L4;
+	pkt->icmp_rest = (uint32_t)id << 16 | seq;
 	uint8_t t = pkt->icmp_type;
 	if (v6) {
 		d->st->icmpv6++;

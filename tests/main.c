@@ -25,6 +25,10 @@ void test_sandbox(void);
 void test_cache(void);
 void test_mcp(void);
 void test_tools(void);
+void test_dns(void);
+void test_icmp(void);
+void test_dhcp(void);
+void test_sip(void);
 
 static const struct {
 	const char *name;
@@ -44,6 +48,10 @@ static const struct {
 	{ "scan", test_scan },
 	{ "scancorpus", test_scancorpus },
 	{ "tcp", test_tcp },
+	{ "dns", test_dns },
+	{ "icmp", test_icmp },
+	{ "dhcp", test_dhcp },
+	{ "sip", test_sip },
 	{ "sandbox", test_sandbox },
 	{ "cache", test_cache },
 	{ "mcp", test_mcp },
