@@ -452,9 +452,9 @@ print_first_event(const struct pm_jv *p)
 		printf("first scan event: none\n");
 		return;
 	}
-	printf("first scan event: %s %s -> %s port %llu %s (%s)\n", str_of(p, "ts", "-"),
+	printf("first scan event: %s %s -> %s port %llu %s (%s)\n", str_of(p, "time", "-"),
 	       str_of(p, "src", "-"), str_of(p, "dst", "-"), u64_of(p, "port"),
-	       str_of(p, "flags", "-"), str_of(p, "technique", "-"));
+	       str_of(p, "tcp_flags", "-"), str_of(p, "technique", "-"));
 }
 
 /* see cli_print.h */

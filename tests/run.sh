@@ -178,6 +178,8 @@ else
 	mcp_run malformed tests/mcp/malformed.mjs
 	if [ -f tests/mcp/node_modules/@modelcontextprotocol/sdk/package.json ]; then
 		mcp_run e2e tests/mcp/e2e.mjs
+		# PortHunter's and mcpcap's configs, argument names and fields (issue 9).
+		mcp_run compat tests/mcp/compat.mjs
 	else
 		echo "mcp e2e: skipped (no SDK: npm ci --prefix tests/mcp --no-audit --no-fund)" >&2
 	fi
