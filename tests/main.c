@@ -23,17 +23,18 @@ void test_sandbox(void);
 void test_mcp(void);
 void test_tools(void);
 void test_budget(void);
+void test_resources(void);
 
 static const struct {
 	const char *name;
 	void (*fn)(void);
 } suites[] = {
-	{ "cursor", test_cursor },   { "arena", test_arena },       { "json", test_json },
-	{ "table", test_table },     { "capture", test_capture },   { "decode", test_decode },
-	{ "info", test_info },       { "corpus", test_corpus },     { "views", test_views },
-	{ "flows", test_flows },     { "analysis", test_analysis }, { "scan", test_scan },
-	{ "sandbox", test_sandbox }, { "mcp", test_mcp },           { "tools", test_tools },
-	{ "budget", test_budget },
+	{ "cursor", test_cursor },       { "arena", test_arena },       { "json", test_json },
+	{ "table", test_table },         { "capture", test_capture },   { "decode", test_decode },
+	{ "info", test_info },           { "corpus", test_corpus },     { "views", test_views },
+	{ "flows", test_flows },         { "analysis", test_analysis }, { "scan", test_scan },
+	{ "sandbox", test_sandbox },     { "mcp", test_mcp },           { "tools", test_tools },
+	{ "resources", test_resources }, { "budget", test_budget },
 };
 
 int
