@@ -30,7 +30,7 @@ struct pm_json;
  * "file://" plus root/name, percent-encoded except unreserved characters and
  * '/' (RFC 3986 §2.3).
  *
- * The walk visits root and two levels below it, looks at no more than 10000
+ * The walk visits root and seven levels below it, looks at no more than 10000
  * directory entries and keeps the first 2000 captures it finds before
  * sorting, so a huge tree yields a bounded, possibly partial list. It skips
  * names starting with '.', follows no symlinks, and counts as a capture a

@@ -24,7 +24,7 @@
 #include "arena.h"
 #include "json.h"
 
-#define WALK_MAX_DEPTH 3     /* directory levels resources/list visits */
+#define WALK_MAX_DEPTH 8     /* directory levels resources/list visits */
 #define WALK_MAX_SEEN  10000 /* directory entries it looks at */
 #define WALK_MAX_KEPT  2000  /* captures sorted before the first 200 */
 

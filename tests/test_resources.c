@@ -115,6 +115,19 @@ test_pages(void)
 		CHECK_EQ(page(bad[i], next, all, &n), PM_E_MALFORMED);
 		CHECK_EQ(n, 0);
 	}
+	/* A capture five levels down is listed (the corpus nests that deep). */
+	char deep[PATH_MAX + 64];
+	snprintf(deep, sizeof(deep), "%s/a/b/c/d", root);
+	for (char *q = strchr(deep + strlen(root) + 1, '/'); q != NULL; q = strchr(q + 1, '/')) {
+		*q = '\0';
+		mkdir(deep, 0700);
+		*q = '/';
+	}
+	CHECK_EQ(mkdir(deep, 0700), 0);
+	put_capture("a/b/c/d/deep.pcap");
+	n = 0;
+	CHECK_EQ(page(NULL, next, all, &n), 0);
+	CHECK_STR(all[0], "a/b/c/d/deep.pcap");
 	/* A cursor past the end gives an empty last page. */
 	n = 0;
 	CHECK_EQ(page("after:zzz", next, all, &n), 0);
