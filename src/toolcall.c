@@ -623,7 +623,8 @@ pm_tools_call(struct pm_tool_ctx *ctx, const struct pm_tool *t, const struct pm_
 	if (!exempt && ((token != NULL && !pm_jv_is(token, PM_JV_STR)) ||
 	                !pm_sandbox_token_ok(ctx->cfg, pm_jv_str(token)))) {
 		pm_error_setc(&err, PM_E_MALFORMED, PM_EC_UNAUTHORIZED, 0,
-		              "this server requires auth_token with the configured token");
+		              "this server requires auth_token equal to the token in %s",
+		              ctx->cfg->token_var != NULL ? ctx->cfg->token_var : "PCAPMCP_TOKEN");
 		return fail(w, &err, is_error);
 	}
 	if (check_values(t, args, &err) != 0) {

@@ -98,6 +98,30 @@ test_call_errors(void)
 	cfg.token[0] = '\0';
 }
 
+/* PCAPMCP_TOOLS: every documented group name, also one without tools yet (issue 9). */
+static void
+test_select_groups(void)
+{
+	struct pm_error err = { 0 };
+	size_t n, on = 0;
+	pm_tools(&n);
+	CHECK_EQ(pm_tools_select(&ctx, "enrichment,protocols,hunting,packets", &err), 0);
+	for (size_t i = 0; i < n; i++) {
+		on += ctx.enabled[i];
+		CHECK(!ctx.enabled[i] || pm_tools(&n)[i].group == PM_GROUP_PROTOCOLS ||
+		      pm_tools(&n)[i].group == PM_GROUP_ENRICHMENT);
+	}
+	CHECK_EQ(pm_tools_select(&ctx, "scans,enrichment", &err), 0);
+	CHECK(ctx.enabled[n - 1] == false && on <= n);
+	const struct pm_tool *so = pm_tool_find("scan_overview");
+	CHECK(so != NULL && ctx.enabled[so - pm_tools(&n)]);
+	CHECK_EQ(pm_tools_select(&ctx, "scans,frobnicate", &err), PM_E_MALFORMED);
+	CHECK(strstr(err.msg, "frobnicate") != NULL && strstr(err.msg, "hunting") != NULL);
+	for (int g = 0; g < PM_GROUP_COUNT; g++) {
+		CHECK_EQ(pm_tools_select(&ctx, pm_tool_group_name((enum pm_tool_group)g), &err), 0);
+	}
+}
+
 /* The registry: the groups' rows in the fixed order tools/list has always had. */
 static void
 test_registry(void)
@@ -363,6 +387,7 @@ test_tools(void)
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.cfg = &cfg;
 	ctx.cache = &cache;
+	test_select_groups();
 	CHECK_EQ(pm_tools_select(&ctx, "all", NULL), 0);
 	test_call_errors();
 	test_check_args();

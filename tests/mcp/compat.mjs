@@ -98,8 +98,10 @@ await section('PortHunter mcp.json', async () => {
 	check('porthunter get_info: allowed_dir is "." resolved', gi.allowed_dir === workReal, gi.allowed_dir);
 
 	// scan_overview(path, time_window_s=60, top_k=20), as in its README.
-	await fails(client, 'porthunter scan_overview without auth_token', 'scan_overview',
+	const un = await fails(client, 'porthunter scan_overview without auth_token', 'scan_overview',
 		{ path: 'captures/scan-syn.pcap' }, 'unauthorized');
+	check('porthunter unauthorized: message names PORT_HUNTER_TOKEN, never the token',
+		(un.message ?? '').includes('PORT_HUNTER_TOKEN') && !(un.message ?? '').includes('TEST_TOKEN'), un.message);
 	const so = await ok(client, 'porthunter scan_overview', 'scan_overview',
 		{ path: 'captures/scan-syn.pcap', time_window_s: 60, top_k: 20, ...TOK });
 	const o = so.overview ?? {};
