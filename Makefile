@@ -1,7 +1,7 @@
 # Makefile - the only build file. Override anything: make CC=clang CFLAGS='-O0 -g'
 #
 #   make            build build/pcapmcp
-#   make demo       build, then run `pcapmcp info` on a bundled capture
+#   make demo       build, triage a bundled capture, print the MCP config line
 #   make test       unit tests, golden CLI tests, corpus conformance, fuzz corpora
 #   make asan       the same under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make static     fully static binary with musl (build/static/pcapmcp)
@@ -92,8 +92,20 @@ fuzz: $(FUZZERS)
 asan:
 	$(MAKE) BUILD=build/asan CFLAGS='-O1 -g $(SAN)' LDFLAGS='$(SAN)' test
 
+# A triage of a bundled capture in the CLI's tables (each later analyser adds
+# its headline verb here), then the one MCP config line that serves the same
+# answers to an assistant.
+DEMO_CAP := captures/scan-mixed-benign.pcap
 demo: $(BUILD)/$(PROG)
-	$(BUILD)/$(PROG) info captures/loopback-http.pcapng
+	@echo '== pcapmcp summary $(DEMO_CAP)   (totals, protocols, talkers, ports, flows, TCP health)'
+	@$(BUILD)/$(PROG) summary $(DEMO_CAP)
+	@echo
+	@echo '== pcapmcp scan $(DEMO_CAP)   (scanners, suspects, first probe)'
+	@$(BUILD)/$(PROG) scan $(DEMO_CAP)
+	@echo
+	@echo '== the same answers over MCP: add this server to claude_desktop_config.json (or .vscode/mcp.json "servers"):'
+	@echo '"pcapmcp": {"command": "$(abspath $(BUILD)/$(PROG))", "args": ["serve"], "env": {"PCAPMCP_ALLOWED_DIR": "$(abspath captures)"}}'
+	@echo '   then ask: "triage scan-mixed-benign.pcap" (get_pcap_summary, scan_overview, list_suspects)'
 
 STATIC_LIBS := $(wildcard /usr/lib/x86_64-linux-gnu/libbearssl.a)
 static: deps-static

@@ -40,6 +40,8 @@ enum pm_tool_group {
 	PM_GROUP_PROTOCOLS,   /* DNS, DHCP, ICMP, HTTP, TLS, QUIC, SIP */
 	PM_GROUP_ENRICHMENT,  /* IP reputation */
 	PM_GROUP_SERVER,      /* get_info */
+	PM_GROUP_HUNTING,     /* hunt, export (DESIGN.md; no tools yet) */
+	PM_GROUP_PACKETS,     /* packet queries, stream follow (DESIGN.md; no tools yet) */
 	PM_GROUP_COUNT
 };
 
@@ -122,6 +124,7 @@ struct pm_tool {
 	bool reads_capture; /* takes `path` (or the loaded capture) and gets an analysis */
 	bool info_only;     /* needs only capinfos facts (pm_analysis_opts.info_only suffices) */
 	bool open_world;    /* calls the network (enrichment) */
+	bool no_token;      /* answers without auth_token when one is required; a wrong one fails */
 	pm_tool_fn fn;
 };
 
@@ -177,6 +180,7 @@ void pm_tool_set_loaded(struct pm_tool_ctx *ctx, const char *path);
 /* Argument rows several tools share (toolcall.c). */
 extern const struct pm_tool_arg pm_arg_path;          /* capture path, optional */
 extern const struct pm_tool_arg pm_arg_path_required; /* capture path, required */
+extern const struct pm_tool_arg pm_arg_pcap_file;     /* mcpcap's name for path */
 extern const struct pm_tool_arg pm_arg_auth_token;
 extern const struct pm_tool_arg pm_arg_limit;
 extern const struct pm_tool_arg pm_arg_offset;
@@ -243,13 +247,14 @@ const struct pm_jv *pm_tool_input_schema_jv(const struct pm_tool *t);
  */
 PM_MUST_CHECK int pm_tools_markdown(FILE *out);
 
-/* "capture", "flows", "scans", "protocols", "enrichment", "server". */
+/* "capture", "flows", "scans", "protocols", "enrichment", "server", "hunting", "packets". */
 const char *pm_tool_group_name(enum pm_tool_group g);
 
 /*
  * Enable the tools named in spec: "all", or a comma-separated list of tool
- * names and group names. Returns 0, or PM_E_MALFORMED with err naming the
- * unknown entry.
+ * names and group names. Every group name is accepted, also one whose tools
+ * have not landed yet (it then enables nothing). Returns 0, or
+ * PM_E_MALFORMED with err naming the unknown entry.
  */
 PM_MUST_CHECK int pm_tools_select(struct pm_tool_ctx *ctx, const char *spec, struct pm_error *err);
 
@@ -283,6 +288,16 @@ int64_t pm_arg_int(const struct pm_tool_args *a, const char *name);
 double pm_arg_num(const struct pm_tool_args *a, const char *name);
 const char *pm_arg_str(const struct pm_tool_args *a, const char *name);
 bool pm_arg_bool(const struct pm_tool_args *a, const char *name);
+
+/*
+ * Bytes a handler's lists may fill before they stop taking items, so the
+ * whole result stays within the configured budget (PCAPMCP_MAX_RESULT_CHARS)
+ * whatever limit or top asks: the budget less PM_TOOL_RESULT_RESERVE for the
+ * item being written and the members after the lists. 0 (no cap) when the
+ * configuration sets no budget (the CLI's tables).
+ */
+#define PM_TOOL_RESULT_RESERVE 8192
+size_t pm_tool_result_cap(const struct pm_tool_ctx *ctx);
 
 /* Write "YYYY-MM-DDTHH:MM:SSZ" for now (SOURCE_DATE_EPOCH when set, for tests). */
 void pm_tools_now(char out[32]);

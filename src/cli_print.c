@@ -457,8 +457,8 @@ print_first_event(const struct pm_jv *p)
 	if (pm_jv_is(pm_jv_get(p, "port"), PM_JV_NUM)) {
 		snprintf(port, sizeof(port), "%llu", u64_of(p, "port"));
 	}
-	printf("first scan event: %s %s -> %s port %s %s (%s)\n", str_of(p, "ts", "-"),
-	       str_of(p, "src", "-"), str_of(p, "dst", "-"), port, str_of(p, "flags", "-"),
+	printf("first scan event: %s %s -> %s port %s %s (%s)\n", str_of(p, "time", "-"),
+	       str_of(p, "src", "-"), str_of(p, "dst", "-"), port, str_of(p, "tcp_flags", "-"),
 	       str_of(p, "technique", "-"));
 }
 

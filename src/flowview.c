@@ -266,7 +266,8 @@ pm_view_flow_obj(struct pm_json *w, const struct pm_flow_key *k, const struct pm
 
 /* What a flow listing selects. */
 struct flow_filter {
-	enum { BY_PORT, BY_IP, BY_PROTO, BY_APP } kind;
+	enum { BY_PORT, BY_IP, BY_PROTO, BY_APP, BY_UNLABELLED, BY_OTHER_IP, BY_NOTHING } kind;
+	const char *name; /* BY_UNLABELLED, BY_OTHER_IP, BY_NOTHING: the summary's row name */
 	uint16_t port;
 	uint8_t addr[16]; /* network order */
 	uint8_t ipver;
@@ -288,6 +289,14 @@ match_flow(const struct pm_flow_key *k, const struct pm_flow *fl, const void *ct
 		return k->proto == f->proto;
 	case BY_APP:
 		return fl->app == f->app;
+	case BY_UNLABELLED:
+		return fl->app == PM_APP_UNKNOWN && k->proto == f->proto;
+	case BY_OTHER_IP:
+		return fl->app == PM_APP_UNKNOWN && k->proto != PM_IPPROTO_TCP &&
+		       k->proto != PM_IPPROTO_UDP && k->proto != PM_IPPROTO_ICMP &&
+		       k->proto != PM_IPPROTO_ICMPV6;
+	case BY_NOTHING:
+		return false;
 	}
 	return false;
 }
@@ -315,10 +324,28 @@ parse_proto(const char *s, struct flow_filter *f, struct pm_error *err)
 		    { "udp", PM_IPPROTO_UDP },
 		    { "icmp", PM_IPPROTO_ICMP },
 		    { "icmpv6", PM_IPPROTO_ICMPV6 } };
+	/* The other rows of get_pcap_summary.protocols, so every name it reports selects its flows. */
+	static const struct {
+		const char *name;
+		int kind;
+		uint8_t proto;
+	} rows[] = { { "TCP (other)", BY_UNLABELLED, PM_IPPROTO_TCP },
+		     { "UDP (other)", BY_UNLABELLED, PM_IPPROTO_UDP },
+		     { "other IP", BY_OTHER_IP, 0 },
+		     { "non-IP", BY_NOTHING, 0 },
+		     { "untracked (table full)", BY_NOTHING, 0 } };
 	for (size_t i = 0; i < PM_ARRAY_LEN(ipp); i++) {
 		if (strcasecmp(s, ipp[i].name) == 0) {
 			f->kind = BY_PROTO;
 			f->proto = ipp[i].proto;
+			return 0;
+		}
+	}
+	for (size_t i = 0; i < PM_ARRAY_LEN(rows); i++) {
+		if (strcasecmp(s, rows[i].name) == 0) {
+			f->kind = rows[i].kind;
+			f->proto = rows[i].proto;
+			f->name = rows[i].name;
 			return 0;
 		}
 	}
@@ -332,8 +359,8 @@ parse_proto(const char *s, struct flow_filter *f, struct pm_error *err)
 		}
 	}
 	return pm_error_setc(err, PM_E_MALFORMED, PM_EC_INVALID_ARGUMENT, 0,
-	                     "unknown protocol '%.40s'; use tcp, udp, icmp, icmpv6 or a label "
-	                     "such as http, tls, dns, quic, ssh",
+	                     "unknown protocol '%.40s'; use tcp, udp, icmp, icmpv6, a label "
+	                     "such as http, tls, dns, quic, ssh, or a get_pcap_summary name",
 	                     s);
 }
 
@@ -412,6 +439,8 @@ filter_obj(struct pm_json *w, const struct pm_view_args *v, const struct flow_fi
 		pm_json_kstr(w, "ip", ip);
 	} else if (f->kind == BY_PROTO) {
 		pm_json_kstr(w, "protocol", pm_view_proto_name(f->proto, ip));
+	} else if (f->name != NULL) {
+		pm_json_kstr(w, "protocol", f->name);
 	} else {
 		pm_json_kstr(w, "protocol", pm_app_name((enum pm_app)f->app));
 	}

@@ -145,8 +145,9 @@ dispatch(struct pm_mcp *m, const struct pm_jv *msg, struct pm_arena *a, struct p
 	const struct pm_mcp_method *mt = pm_mcp_method_find(method);
 	if (mt == NULL) {
 		pm_rpc_error(w, id, PM_RPC_METHOD_NOT_FOUND, "Method not found: %.100s", method);
-	} else if (is_list(method) && pm_jv_get(r.params, "cursor") != NULL) {
-		/* Every list fits one page, so no cursor was ever handed out. */
+	} else if (is_list(method) && strcmp(method, "resources/list") != 0 &&
+	           pm_jv_get(r.params, "cursor") != NULL) {
+		/* Every other list fits one page, so no cursor was ever handed out. */
 		pm_rpc_error(w, id, PM_RPC_INVALID_PARAMS, "Invalid params: unknown cursor");
 	} else {
 		mt->fn(m, &r, w);

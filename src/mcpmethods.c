@@ -496,11 +496,26 @@ do_prompts_get(struct pm_mcp *m, const struct pm_mcp_req *r, struct pm_json *w)
 static void
 do_resources_list(struct pm_mcp *m, const struct pm_mcp_req *r, struct pm_json *w)
 {
+	const struct pm_jv *cur = pm_jv_get(r->params, "cursor");
+	char next[PM_RESOURCES_CURSOR_MAX];
+	if (cur != NULL && pm_jv_str(cur) == NULL) {
+		pm_rpc_error(w, r->id, PM_RPC_INVALID_PARAMS,
+		             "Invalid params: cursor must be a string");
+		return;
+	}
 	begin_result(w, r);
 	pm_json_key(w, "resources");
-	if (pm_resources_list(w, m->cfg->allowed_dir, r->a) != 0) {
+	int rc = pm_resources_list_page(w, m->cfg->allowed_dir, r->a, pm_jv_str(cur), next);
+	if (rc == PM_E_MALFORMED) {
+		pm_rpc_error(w, r->id, PM_RPC_INVALID_PARAMS, "Invalid params: unknown cursor");
+		return;
+	}
+	if (rc != 0) {
 		pm_rpc_error(w, r->id, PM_RPC_INTERNAL_ERROR, "Internal error: out of memory");
 		return;
+	}
+	if (next[0] != '\0') {
+		pm_json_kstr(w, "nextCursor", next);
 	}
 	cacheable(w, r, "public");
 	end_result(w, r);
@@ -509,11 +524,9 @@ do_resources_list(struct pm_mcp *m, const struct pm_mcp_req *r, struct pm_json *
 static void
 do_templates_list(struct pm_mcp *m, const struct pm_mcp_req *r, struct pm_json *w)
 {
-	(void)m;
 	begin_result(w, r);
 	pm_json_key(w, "resourceTemplates");
-	pm_json_arr_begin(w);
-	pm_json_arr_end(w);
+	pm_resources_templates(w, m->cfg->allowed_dir);
 	cacheable(w, r, "public");
 	end_result(w, r);
 }

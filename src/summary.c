@@ -294,7 +294,8 @@ host_obj(struct pm_json *w, const struct pm_host_ref *r)
 }
 
 static int
-emit_talkers(struct pm_json *w, const struct pm_analysis *a, uint64_t top)
+emit_talkers(struct pm_json *w, const struct pm_analysis *a, uint64_t top,
+             const struct pm_view_args *lv)
 {
 	struct pm_host_ref *r;
 	size_t n;
@@ -303,11 +304,12 @@ emit_talkers(struct pm_json *w, const struct pm_analysis *a, uint64_t top)
 	}
 	pm_json_key(w, "top_talkers");
 	pm_json_arr_begin(w);
-	for (size_t i = 0; i < n && i < top; i++) {
+	size_t i = 0;
+	for (size_t start = w->len; i < n && i < top && pm_view_fits(w, start, lv); i++) {
 		host_obj(w, &r[i]);
 	}
 	pm_json_arr_end(w);
-	pm_json_page(w, "top_talkers", n, top, 0);
+	pm_json_page(w, "top_talkers", n, i < n && i < top ? i : top, 0);
 	free(r);
 	return 0;
 }
@@ -328,7 +330,8 @@ port_obj(struct pm_json *w, const struct pm_port_ref *r)
 }
 
 static int
-emit_ports(struct pm_json *w, const struct pm_analysis *a, uint64_t top)
+emit_ports(struct pm_json *w, const struct pm_analysis *a, uint64_t top,
+           const struct pm_view_args *lv)
 {
 	struct pm_port_ref *r;
 	size_t n;
@@ -337,17 +340,19 @@ emit_ports(struct pm_json *w, const struct pm_analysis *a, uint64_t top)
 	}
 	pm_json_key(w, "top_ports");
 	pm_json_arr_begin(w);
-	for (size_t i = 0; i < n && i < top; i++) {
+	size_t i = 0;
+	for (size_t start = w->len; i < n && i < top && pm_view_fits(w, start, lv); i++) {
 		port_obj(w, &r[i]);
 	}
 	pm_json_arr_end(w);
-	pm_json_page(w, "top_ports", n, top, 0);
+	pm_json_page(w, "top_ports", n, i < n && i < top ? i : top, 0);
 	free(r);
 	return 0;
 }
 
 static int
-emit_flows(struct pm_json *w, const struct pm_analysis *a, uint64_t top)
+emit_flows(struct pm_json *w, const struct pm_analysis *a, uint64_t top,
+           const struct pm_view_args *lv)
 {
 	struct pm_flow_ref *r;
 	size_t n;
@@ -356,11 +361,12 @@ emit_flows(struct pm_json *w, const struct pm_analysis *a, uint64_t top)
 	}
 	pm_json_key(w, "top_flows");
 	pm_json_arr_begin(w);
-	for (size_t i = 0; i < n && i < top; i++) {
+	size_t i = 0;
+	for (size_t start = w->len; i < n && i < top && pm_view_fits(w, start, lv); i++) {
 		pm_view_flow_obj(w, r[i].key, r[i].flow);
 	}
 	pm_json_arr_end(w);
-	pm_json_page(w, "top_flows", n, top, 0);
+	pm_json_page(w, "top_flows", n, i < n && i < top ? i : top, 0);
 	free(r);
 	return 0;
 }
@@ -450,8 +456,14 @@ pm_summary_emit(const struct pm_analysis *a, const struct pm_view_args *args, st
 	pm_json_kbool(w, "approximate", pm_summary_approximate(a));
 	pm_json_ku64(w, "dropped_packets", pm_an_flows(a)->dropped_packets);
 	emit_protocols(w, a);
-	if (emit_talkers(w, a, top) != 0 || emit_ports(w, a, top) != 0 ||
-	    emit_flows(w, a, top) != 0) {
+	/* Under a hard budget the three top lists share what is left of it. */
+	struct pm_view_args lv = *args;
+	lv.budget = 0;
+	if (args->max_bytes != 0) {
+		lv.budget = args->max_bytes > w->len ? (args->max_bytes - w->len) / 3 : 1;
+	}
+	if (emit_talkers(w, a, top, &lv) != 0 || emit_ports(w, a, top, &lv) != 0 ||
+	    emit_flows(w, a, top, &lv) != 0) {
 		return pm_error_set(err, PM_E_NOMEM, 0, "out of memory");
 	}
 	emit_tcp_health(w, a);

@@ -365,11 +365,12 @@ static const struct pm_tool_arg arg_top = {
 	.def = PM_VIEW_DEFAULT_TOP,
 };
 
-static const struct pm_tool_arg *const capinfos_args[] = { &pm_arg_path, &pm_arg_auth_token, NULL };
-static const struct pm_tool_arg *const load_args[] = { &pm_arg_path_required, &pm_arg_auth_token,
-	                                               NULL };
-static const struct pm_tool_arg *const summary_args[] = { &pm_arg_path, &pm_arg_auth_token,
-	                                                  &arg_top, NULL };
+static const struct pm_tool_arg *const capinfos_args[] = { &pm_arg_path, &pm_arg_pcap_file,
+	                                                   &pm_arg_auth_token, NULL };
+static const struct pm_tool_arg *const load_args[] = { &pm_arg_path_required, &pm_arg_pcap_file,
+	                                               &pm_arg_auth_token, NULL };
+static const struct pm_tool_arg *const summary_args[] = { &pm_arg_path, &pm_arg_pcap_file,
+	                                                  &pm_arg_auth_token, &arg_top, NULL };
 
 /*
  * Handlers.
@@ -404,10 +405,10 @@ static int
 tool_summary(struct pm_tool_ctx *ctx, const struct pm_analysis *a, const struct pm_tool_args *args,
              struct pm_json *w, struct pm_error *err)
 {
-	(void)ctx;
 	struct pm_view_args v;
 	pm_view_args_init(&v);
 	v.top = pm_arg_int(args, "top");
+	v.max_bytes = pm_tool_result_cap(ctx);
 	return pm_summary_emit(a, &v, w, err);
 }
 
@@ -416,7 +417,8 @@ const struct pm_tool pm_tools_capture[] = {
 	    .name = "analyze_capinfos",
 	    .title = "Capture file facts",
 	    .description =
-	        "Facts about a capture file, like Wireshark's capinfos: format, interfaces "
+	        "Metadata of a capture file, like Wireshark's capinfos (mcpcap's "
+	        "analyze_capinfos): file size, name and encapsulation, format, interfaces "
 	        "and link types, packet count, sizes, first and last packet time, duration, "
 	        "data and packet rates, truncated packets, interface statistics and "
 	        "layer counts (Ethernet, VLAN, IPv4, IPv6, TCP, UDP, ICMP). Use it first to "

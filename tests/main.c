@@ -29,6 +29,8 @@ void test_dns(void);
 void test_icmp(void);
 void test_dhcp(void);
 void test_sip(void);
+void test_budget(void);
+void test_resources(void);
 
 static const struct {
 	const char *name;
@@ -56,6 +58,8 @@ static const struct {
 	{ "cache", test_cache },
 	{ "mcp", test_mcp },
 	{ "tools", test_tools },
+	{ "budget", test_budget },
+	{ "resources", test_resources },
 };
 
 int

@@ -178,6 +178,8 @@ else
 	mcp_run malformed tests/mcp/malformed.mjs
 	if [ -f tests/mcp/node_modules/@modelcontextprotocol/sdk/package.json ]; then
 		mcp_run e2e tests/mcp/e2e.mjs
+		# PortHunter's and mcpcap's configs, argument names and fields (issue 9).
+		mcp_run compat tests/mcp/compat.mjs
 	else
 		echo "mcp e2e: skipped (no SDK: npm ci --prefix tests/mcp --no-audit --no-fund)" >&2
 	fi
@@ -188,6 +190,21 @@ else
 		echo "mcp schema: skipped (no ajv: npm ci --prefix tests/mcp --no-audit --no-fund)" >&2
 	fi
 fi
+
+# resources/list pages: 230 captures give a page of 200 with nextCursor, and
+# that cursor gives the other 30 and no nextCursor.
+mkdir -p "$tmp/res"
+for i in $(seq 1 230); do cp captures/lt-ether.pcap "$tmp/res/c$i.pcap"; done
+init='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"sh","version":"0"}}}'
+printf '%s\n' "$init" '{"jsonrpc":"2.0","id":2,"method":"resources/list"}' |
+	PCAPMCP_ALLOWED_DIR="$tmp/res" "$prog" serve 2>/dev/null | grep '"id":2' >"$tmp/page1"
+next=$(grep -o '"nextCursor":"[^"]*"' "$tmp/page1" | cut -d'"' -f4)
+[ "$(grep -o '"uri":' "$tmp/page1" | wc -l)" = 200 ] && [ -n "$next" ] && ok ||
+	bad "resources/list: first page of 230 captures: $(head -c 200 "$tmp/page1")"
+printf '%s\n' "$init" "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"resources/list\",\"params\":{\"cursor\":\"$next\"}}" |
+	PCAPMCP_ALLOWED_DIR="$tmp/res" "$prog" serve 2>/dev/null | grep '"id":3' >"$tmp/page2"
+[ "$(grep -o '"uri":' "$tmp/page2" | wc -l)" = 30 ] && ! grep -q nextCursor "$tmp/page2" && ok ||
+	bad "resources/list: second page: $(head -c 200 "$tmp/page2")"
 
 # 6. Scan detection against captures/scans_expected.tsv (numbers from tshark
 # and the generator), through the same tools an MCP client calls.

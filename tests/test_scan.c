@@ -220,7 +220,7 @@ stealth_scans(void)
 	struct pm_json w;
 	pm_json_init(&w, 0);
 	pm_json_obj_begin(&w);
-	struct pm_scan_file fi = { "mem", 0, 0 };
+	struct pm_scan_file fi = { .file = "mem" };
 	CHECK_EQ(pm_scan_overview(pm_an_scan(&a), &fi, 60, 20, &w), 0);
 	pm_json_obj_end(&w);
 	CHECK_EQ(pm_json_finish(&w), 0);
@@ -627,7 +627,7 @@ traceroute(void)
 	struct pm_json w;
 	pm_json_init(&w, 0);
 	pm_json_obj_begin(&w);
-	struct pm_scan_file fi = { "mem", 0, 0 };
+	struct pm_scan_file fi = { .file = "mem" };
 	CHECK_EQ(pm_scan_overview(pm_an_scan(&a), &fi, 60, 20, &w), 0);
 	pm_json_obj_end(&w);
 	CHECK_EQ(pm_json_finish(&w), 0);

@@ -20,7 +20,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { RawServer } from './raw.mjs';
-import { check, summary } from './tap.mjs';
+import { check, section, short, summary } from './tap.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
@@ -30,20 +30,6 @@ const EPOCH = '1700000000';
 const EPOCH_ISO = '2023-11-14T22:13:20Z';
 const MODERN = '2026-07-28';
 const T = { timeout: 20000 }; // per request; the SDK default is 60 s
-
-const short = (v) => {
-	const s = JSON.stringify(v);
-	return s === undefined ? String(v) : s.length > 400 ? s.slice(0, 400) + '...' : s;
-};
-
-// Run fn; an exception fails the check named what (and the rest of fn is skipped).
-async function section(what, fn) {
-	try {
-		await fn();
-	} catch (e) {
-		check(`${what}: no exception`, false, `${e?.name}: ${e?.message}`);
-	}
-}
 
 if (!existsSync(bin)) {
 	console.log(`not ok - binary ${bin} exists`);
@@ -273,7 +259,9 @@ await section('default server', async () => {
 		const sc = await ok('first_scan_event scan-slow.pcap', 'first_scan_event', { path: 'scan-slow.pcap' });
 		const e = sc.first_event ?? {};
 		check('first_scan_event: the slow scan\'s first SYN',
-			e.src === '203.0.113.7' && e.technique === 'syn' && e.flags === 'SYN' && typeof e.ts === 'string' && e.ts.endsWith('Z'), e);
+			e.src === '203.0.113.7' && e.technique === 'syn' && e.tcp_flags === 'SYN' && typeof e.ts === 'string' && e.ts.endsWith('Z'), e);
+		check('first_scan_event: PortHunter\'s flags letter S and ts without a fraction (whole seconds)',
+			e.flags === 'S' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(e.ts ?? ''), e);
 		const none = await ok('first_scan_event loopback-http.pcapng (no scan)', 'first_scan_event', { path: 'loopback-http.pcapng' });
 		check('first_scan_event: null without a scanner', none.first_event === null, none);
 	});
@@ -403,7 +391,10 @@ await section('token', async () => {
 	const s = await connect({ PCAPMCP_REQUIRE_TOKEN: '1', PCAPMCP_TOKEN: 's3cret' });
 	const { client } = s;
 	await client.listTools(undefined, T);
-	const no = await call(client, 'token: get_info without auth_token', 'get_info', {}, { wantError: 'unauthorized' });
+	// get_info needs no token (issue 9, PortHunter's clients ask it first); a wrong one is still refused.
+	const no = await call(client, 'token: get_info without auth_token answers', 'get_info', {});
+	check('token: get_info without auth_token says secure_mode', no.structuredContent?.secure_mode === true, short(no.structuredContent));
+	await call(client, 'token: capinfos without auth_token', 'analyze_capinfos', { path: 'loopback-http.pcapng' }, { wantError: 'unauthorized' });
 	const bad = await call(client, 'token: analyze_capinfos with a wrong token', 'analyze_capinfos',
 		{ path: 'loopback-http.pcapng', auth_token: 's3cre' }, { wantError: 'unauthorized' });
 	await call(client, 'token: a longer wrong token', 'get_info', { auth_token: 's3cretX' }, { wantError: 'unauthorized' });
