@@ -22,6 +22,7 @@ void test_scan(void);
 void test_sandbox(void);
 void test_mcp(void);
 void test_tools(void);
+void test_mmdb(void);
 
 static const struct {
 	const char *name;
@@ -32,6 +33,7 @@ static const struct {
 	{ "info", test_info },       { "corpus", test_corpus },     { "views", test_views },
 	{ "flows", test_flows },     { "analysis", test_analysis }, { "scan", test_scan },
 	{ "sandbox", test_sandbox }, { "mcp", test_mcp },           { "tools", test_tools },
+	{ "mmdb", test_mmdb },
 };
 
 int

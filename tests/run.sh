@@ -153,6 +153,12 @@ for src in fuzz/fuzz_*.c; do
 	t=${src#fuzz/fuzz_}; t=${t%.c}; f=$build/fuzz/fuzz_$t
 	if "$f" "fuzz/corpus/$t" >"$tmp/fz" 2>&1; then ok; else bad "fuzz corpus $t:"; tail -n 20 "$tmp/fz" >&2; fi
 done
+# The MaxMind test and bad-data databases through fuzz_mmdb, read in place.
+mmdb_corpus=${PCAPMCP_CORPUS:-../shared/corpus}/mmdb
+for d in "$mmdb_corpus"/test-data "$mmdb_corpus"/bad-data/*/; do
+	[ -d "$d" ] || continue
+	if "$build/fuzz/fuzz_mmdb" "$d" >"$tmp/fz" 2>&1; then ok; else bad "fuzz_mmdb on $d:"; tail -n 20 "$tmp/fz" >&2; fi
+done
 
 # 5. MCP end to end: the official TypeScript SDK client drives `serve`
 # (tests/mcp/e2e.mjs), and a stream of malformed lines hits one server
