@@ -23,6 +23,7 @@ void test_sandbox(void);
 void test_mcp(void);
 void test_tools(void);
 void test_mmdb(void);
+void test_enrich(void);
 
 static const struct {
 	const char *name;
@@ -33,7 +34,7 @@ static const struct {
 	{ "info", test_info },       { "corpus", test_corpus },     { "views", test_views },
 	{ "flows", test_flows },     { "analysis", test_analysis }, { "scan", test_scan },
 	{ "sandbox", test_sandbox }, { "mcp", test_mcp },           { "tools", test_tools },
-	{ "mmdb", test_mmdb },
+	{ "mmdb", test_mmdb },       { "enrich", test_enrich },
 };
 
 int
