@@ -24,6 +24,8 @@ void test_mcp(void);
 void test_tools(void);
 void test_mmdb(void);
 void test_enrich(void);
+void test_httpresp(void);
+void test_https(void);
 
 static const struct {
 	const char *name;
@@ -34,7 +36,8 @@ static const struct {
 	{ "info", test_info },       { "corpus", test_corpus },     { "views", test_views },
 	{ "flows", test_flows },     { "analysis", test_analysis }, { "scan", test_scan },
 	{ "sandbox", test_sandbox }, { "mcp", test_mcp },           { "tools", test_tools },
-	{ "mmdb", test_mmdb },       { "enrich", test_enrich },
+	{ "mmdb", test_mmdb },       { "enrich", test_enrich },     { "httpresp", test_httpresp },
+	{ "https", test_https },
 };
 
 int
