@@ -65,13 +65,16 @@ make_certs(const char *dir)
 	return true;
 }
 
+/* Start tls_server.py with the certificate cert (NULL: as the CONNECT proxy). */
 static bool
 start(struct server *s, const char *dir, const char *cert)
 {
 	int fds[2];
-	char c[1024], k[1024];
-	snprintf(c, sizeof(c), "%s/%s", dir, cert);
-	snprintf(k, sizeof(k), "%s/leaf.key", dir);
+	char c[1024] = "--proxy", k[1024] = "";
+	if (cert != NULL) {
+		snprintf(c, sizeof(c), "%s/%s", dir, cert);
+		snprintf(k, sizeof(k), "%s/leaf.key", dir);
+	}
 	if (pipe(fds) != 0) {
 		return false;
 	}
@@ -79,7 +82,8 @@ start(struct server *s, const char *dir, const char *cert)
 	if (s->pid == 0) {
 		dup2(fds[1], STDOUT_FILENO);
 		close(fds[0]);
-		execlp("python3", "python3", "tests/tls_server.py", c, k, (char *)NULL);
+		execlp("python3", "python3", "tests/tls_server.py", c, cert != NULL ? k : NULL,
+		       (char *)NULL);
 		_exit(127);
 	}
 	close(fds[1]);
@@ -160,6 +164,39 @@ check_statuses(const struct pm_https_opts *o, unsigned port)
 	CHECK(strstr(err.msg, "host name") != NULL);
 }
 
+/* Through the CONNECT proxy: a fetch and a POST; a refused CONNECT is an error. */
+static void
+check_proxy(const char *dir, const struct pm_https_opts *o, unsigned port)
+{
+	struct server p = { 0 };
+	struct pm_https_resp r;
+	struct pm_error err;
+	char url[128], proxy[64];
+	CHECK(start(&p, dir, NULL));
+	snprintf(proxy, sizeof(proxy), "http://127.0.0.1:%u", p.port);
+	struct pm_https_opts po = *o;
+	po.proxy = proxy;
+	CHECK_EQ(get(&po, port, "localhost", "/chunked", &r, &err), 0);
+	CHECK(r.status == 200 && r.body_len == 12);
+	pm_https_resp_free(&r);
+	static const char *const hdrs[] = { "Content-Type: application/json", NULL };
+	snprintf(url, sizeof(url), "https://localhost:%u/ok", port);
+	struct pm_https_req post = { .method = "POST",
+		                     .url = url,
+		                     .headers = hdrs,
+		                     .body = (const uint8_t *)"{}",
+		                     .body_len = 2 };
+	CHECK_EQ(pm_https_fetch(&po, &post, &r, &err), 0);
+	CHECK_EQ(r.status, 200);
+	pm_https_resp_free(&r);
+	CHECK_EQ(get(&po, 1, "localhost", "/ok", &r, &err), PM_E_IO);
+	CHECK(strstr(err.msg, "CONNECT refused") != NULL);
+	static const char *const bad[] = { "X-Injected: a\r\nHost: evil", NULL };
+	post.headers = bad;
+	CHECK_EQ(pm_https_fetch(&po, &post, &r, &err), PM_E_LIMIT);
+	stop(&p);
+}
+
 static void
 check_refused(const char *dir, const struct pm_https_opts *o)
 {
@@ -225,6 +262,7 @@ test_https(void)
 	CHECK(start(&s, dir, "leaf.pem"));
 	if (s.port != 0) {
 		check_statuses(&o, s.port);
+		check_proxy(dir, &o, s.port);
 	}
 	stop(&s);
 	check_refused(dir, &o);

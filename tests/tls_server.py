@@ -2,11 +2,54 @@
 # tls_server.py CERT KEY - the HTTPS test server tests/test_https.c starts on
 # 127.0.0.1 (an ephemeral port, printed on the first line) with canned
 # responses; the test kills it when done. Never reachable from outside.
+# tls_server.py --proxy - an HTTP CONNECT proxy to 127.0.0.1 ports only
+# (CONNECT to port 1 is refused with 403).
 import socket
 import ssl
 import sys
 import threading
 import time
+
+def pipe(a, b):
+    try:
+        while True:
+            d = a.recv(65536)
+            if not d:
+                break
+            b.sendall(d)
+    except OSError:
+        pass
+    finally:
+        b.close()
+
+
+def proxy(conn):
+    req = b""
+    while b"\r\n\r\n" not in req and len(req) < 8192:
+        d = conn.recv(1)
+        if not d:
+            return
+        req += d
+    target = req.split(b" ")[1].decode()
+    port = int(target.rsplit(":", 1)[1])
+    if not req.startswith(b"CONNECT ") or port == 1:
+        conn.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
+        conn.close()
+        return
+    up = socket.create_connection(("127.0.0.1", port))
+    conn.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+    threading.Thread(target=pipe, args=(up, conn), daemon=True).start()
+    pipe(conn, up)
+
+
+if sys.argv[1] == "--proxy":
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(32)
+    print(srv.getsockname()[1], flush=True)
+    while True:
+        c, _ = srv.accept()
+        threading.Thread(target=proxy, args=(c,), daemon=True).start()
 
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 ctx.load_cert_chain(sys.argv[1], sys.argv[2])
