@@ -26,18 +26,22 @@ void test_mmdb(void);
 void test_enrich(void);
 void test_httpresp(void);
 void test_https(void);
+void test_enrichcache(void);
 
 static const struct {
 	const char *name;
 	void (*fn)(void);
 } suites[] = {
-	{ "cursor", test_cursor },   { "arena", test_arena },       { "json", test_json },
-	{ "table", test_table },     { "capture", test_capture },   { "decode", test_decode },
-	{ "info", test_info },       { "corpus", test_corpus },     { "views", test_views },
-	{ "flows", test_flows },     { "analysis", test_analysis }, { "scan", test_scan },
-	{ "sandbox", test_sandbox }, { "mcp", test_mcp },           { "tools", test_tools },
-	{ "mmdb", test_mmdb },       { "enrich", test_enrich },     { "httpresp", test_httpresp },
-	{ "https", test_https },
+	{ "cursor", test_cursor },     { "arena", test_arena },
+	{ "json", test_json },         { "table", test_table },
+	{ "capture", test_capture },   { "decode", test_decode },
+	{ "info", test_info },         { "corpus", test_corpus },
+	{ "views", test_views },       { "flows", test_flows },
+	{ "analysis", test_analysis }, { "scan", test_scan },
+	{ "sandbox", test_sandbox },   { "mcp", test_mcp },
+	{ "tools", test_tools },       { "mmdb", test_mmdb },
+	{ "enrich", test_enrich },     { "httpresp", test_httpresp },
+	{ "https", test_https },       { "enrichcache", test_enrichcache },
 };
 
 int
