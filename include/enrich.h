@@ -8,7 +8,7 @@
  * This stage is offline: no function here opens a socket. Providers
  * (GreyNoise, OTX, AbuseIPDB, VirusTotal, Shodan, RDAP) are reported as
  * "offline" under PCAPMCP_OFFLINE, else "not_configured" (no key) or
- * "unavailable" (this build has no HTTPS client yet, issue 14).
+ * "unavailable" (provider queries are not wired to https.c yet, issue 14).
  *
  * The databases are opened once per process and path, behind a mutex, and
  * reopened when the file changes (size or mtime).

@@ -330,7 +330,8 @@ write_provider(const struct pm_config *cfg, const struct provider *p, struct pm_
 	pm_json_obj_begin(w);
 	pm_json_kbool(w, "enabled", false);
 	const char *status = "unavailable";
-	const char *msg = "this build has no HTTPS client yet; local databases only";
+	const char *msg =
+	    "provider queries are not wired to the HTTPS client yet; local databases only";
 	if (cfg->offline) {
 		status = "offline";
 		msg = "PCAPMCP_OFFLINE: no network, local databases only";
