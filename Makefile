@@ -5,6 +5,7 @@
 #   make test       unit tests, golden CLI tests, corpus conformance, fuzz corpora
 #   make asan       the same under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make static     fully static binary with musl (build/static/pcapmcp)
+#   make static-check  the static build's HTTPS suite against the loopback test server
 #   make fuzz       every fuzz target as a replay program over its corpus
 #   make fuzz-libfuzzer [SECS=30]   real libFuzzer builds; SECS>0 also runs each
 #   make fuzz-afl   AFL++ builds (afl-clang-fast); see fuzz/README.md to run them
@@ -19,7 +20,7 @@ DEPFLAGS  = -MMD -MP
 WARN     := -std=c11 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wold-style-definition -Wvla -Wcast-qual -Wformat=2 \
             -Wimplicit-fallthrough -Wundef -Wwrite-strings -Wpointer-arith
-LDLIBS   += -lm
+LDLIBS   += -lbearssl -lm
 # The MCP server's worker threads: on every compile and link, in every flavour.
 PTHREAD  := -pthread
 SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -109,11 +110,19 @@ demo: $(BUILD)/$(PROG)
 
 STATIC_LIBS := $(wildcard /usr/lib/x86_64-linux-gnu/libbearssl.a)
 static: deps-static
-	$(MAKE) BUILD=build/static CC=musl-gcc CFLAGS='-O2 -DNDEBUG -DPM_STATIC' \
-	  LDFLAGS=-static LDLIBS='-lm $(STATIC_LIBS)' all
+	$(MAKE) BUILD=build/static CC=musl-gcc CFLAGS='-O2 -DNDEBUG -DPM_STATIC -isystem /usr/include/bearssl' \
+	  LDFLAGS=-static LDLIBS='$(STATIC_LIBS) -lm' all
 	@strip -o build/static/$(PROG).stripped build/static/$(PROG)
 	@file build/static/$(PROG)
 	@echo "size: $$(stat -c %s build/static/$(PROG)) bytes ($$(stat -c %s build/static/$(PROG).stripped) stripped)"
+
+# The static build's unit runner, for its HTTPS suite: a musl-static binary
+# fetching from the loopback test server (tests/test_https.c).
+static-check: static
+	$(MAKE) BUILD=build/static CC=musl-gcc CFLAGS='-O2 -DNDEBUG -DPM_STATIC -isystem /usr/include/bearssl' \
+	  LDFLAGS=-static LDLIBS='$(STATIC_LIBS) -lm' build/static/tests/unit
+	@file build/static/tests/unit | grep -q 'statically linked'
+	build/static/tests/unit https
 
 FUZZ_SRC := $(SRC)
 fuzz-libfuzzer: deps-clang
@@ -158,6 +167,7 @@ FMT_FILES = src/*.c include/*.h tests/*.[ch] fuzz/*.c bench/*.c captures/*.c
 format:       ; clang-format -i $(wildcard $(FMT_FILES))
 format-check: ; clang-format --dry-run --Werror $(wildcard $(FMT_FILES))
 clean: ; rm -rf build
-.PHONY: all test test-big golden-update fuzz asan demo static fuzz-libfuzzer fuzz-afl bench bench-run captures lint \
-	headers format format-check clean deps-static deps-clang deps-afl deps-bench
+.PHONY: all test test-big golden-update fuzz asan demo static static-check fuzz-libfuzzer fuzz-afl \
+	bench bench-run captures lint headers format format-check clean deps-static deps-clang \
+	deps-afl deps-bench
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

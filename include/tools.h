@@ -205,6 +205,8 @@ extern const struct pm_tool pm_tools_flows[];
 extern const size_t pm_tools_flows_n;
 extern const struct pm_tool pm_tools_scans[];
 extern const size_t pm_tools_scans_n;
+extern const struct pm_tool pm_tools_enrichment[];
+extern const size_t pm_tools_enrichment_n;
 extern const struct pm_tool pm_tools_server[];
 extern const size_t pm_tools_server_n;
 

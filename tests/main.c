@@ -31,6 +31,11 @@ void test_dhcp(void);
 void test_sip(void);
 void test_budget(void);
 void test_resources(void);
+void test_mmdb(void);
+void test_enrich(void);
+void test_httpresp(void);
+void test_https(void);
+void test_enrichcache(void);
 
 static const struct {
 	const char *name;
@@ -60,6 +65,11 @@ static const struct {
 	{ "tools", test_tools },
 	{ "budget", test_budget },
 	{ "resources", test_resources },
+	{ "mmdb", test_mmdb },
+	{ "enrich", test_enrich },
+	{ "httpresp", test_httpresp },
+	{ "https", test_https },
+	{ "enrichcache", test_enrichcache },
 };
 
 int

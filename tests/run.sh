@@ -148,10 +148,58 @@ for f in captures/*.pcap captures/*.pcapng; do
 	if cmp -s "$tmp/s" "$tmp/r2"; then ok; else bad "stdin differs from file on $f"; fi
 done
 
+# Enrichment from the command line: one address is enrich_ip, several are
+# correlate, --capture is enrich_capture; the MaxMind test databases give
+# geo and ASN (values as mmdblookup gives them).
+expect_exit 0 "enrich one address" -- "$prog" enrich 8.8.8.8
+grep -q '"kind": "public"' "$tmp/out" && ok || bad "enrich: $(head -c 300 "$tmp/out")"
+expect_exit 2 "enrich without an address" -- "$prog" enrich
+expect_exit 2 "enrich an invalid address" -- "$prog" enrich 300.1.1.1
+grep -q '"error": "invalid_ip"' "$tmp/out" && ok || bad "enrich invalid: $(cat "$tmp/out")"
+same_as_call "enrich IP" enrich_ip '{"ip":"8.8.8.8"}' -- "$prog" enrich 8.8.8.8
+same_as_call "enrich IP IP" correlate '{"ips":"8.8.8.8 10.0.0.1"}' -- "$prog" enrich 8.8.8.8 10.0.0.1
+same_as_call "enrich --capture" enrich_capture "{\"path\":\"$syn\",\"top_n\":3}" -- \
+	"$prog" enrich --capture "$syn" --top 3
+mmdb_dir=${PCAPMCP_CORPUS:-../shared/corpus}/mmdb/test-data
+if [ -f "$mmdb_dir/GeoLite2-City-Test.mmdb" ]; then
+	PCAPMCP_GEOIP_DB=$mmdb_dir/GeoLite2-City-Test.mmdb PCAPMCP_ASN_DB=$mmdb_dir/GeoLite2-ASN-Test.mmdb \
+		"$prog" enrich 81.2.69.142 ::ffff:1.128.0.0 >"$tmp/out" 2>&1
+	grep -q '"city": "London"' "$tmp/out" && grep -q '"asn": 1221' "$tmp/out" &&
+		grep -q '"org": "Telstra Pty Ltd"' "$tmp/out" && ok || bad "enrich with databases: $(head -c 400 "$tmp/out")"
+fi
+# Offline (PCAPMCP_OFFLINE=1 or --offline) opens no socket: strace sees every
+# socket() and connect() (checked first on a program that does open one).
+if command -v strace >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1 &&
+	strace -f -qq -e trace=socket -o "$tmp/st0" python3 -c 'import socket; socket.socket()' 2>/dev/null &&
+	grep -q 'socket(' "$tmp/st0"; then
+	ok
+	no_socket() { # no_socket DESCRIPTION -- command...
+		local what=$1; shift 2
+		# LeakSanitizer cannot run under ptrace: the ASan build skips leak checks here.
+		ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+			strace -f -qq -e trace=socket,connect -o "$tmp/st" "$@" >"$tmp/out" 2>&1
+		if grep -q '"ok": true' "$tmp/out" && ! grep -q -E '(socket|connect)\(' "$tmp/st"; then ok
+		else bad "$what: a socket was opened or the call failed: $(head -n 3 "$tmp/st")"; fi
+	}
+	no_socket "PCAPMCP_OFFLINE enrich" -- env PCAPMCP_OFFLINE=1 "$prog" enrich 8.8.8.8 1.1.1.1
+	no_socket "enrich --offline" -- "$prog" enrich --offline 9.9.9.9
+	no_socket "PCAPMCP_OFFLINE enrich --capture" -- env PCAPMCP_OFFLINE=1 "$prog" enrich --capture "$syn"
+	no_socket "PCAPMCP_OFFLINE call enrich_ip" -- env PCAPMCP_OFFLINE=1 "$prog" call enrich_ip '{"ip":"8.8.8.8"}'
+	grep -q '"status": "offline"' "$tmp/out" && ok || bad "offline: providers not reported offline"
+else
+	echo "offline socket check: skipped (no strace or ptrace not permitted)" >&2
+fi
+
 # 4. fuzz corpora replayed through the plain builds
 for src in fuzz/fuzz_*.c; do
 	t=${src#fuzz/fuzz_}; t=${t%.c}; f=$build/fuzz/fuzz_$t
 	if "$f" "fuzz/corpus/$t" >"$tmp/fz" 2>&1; then ok; else bad "fuzz corpus $t:"; tail -n 20 "$tmp/fz" >&2; fi
+done
+# The MaxMind test and bad-data databases through fuzz_mmdb, read in place.
+mmdb_corpus=${PCAPMCP_CORPUS:-../shared/corpus}/mmdb
+for d in "$mmdb_corpus"/test-data "$mmdb_corpus"/bad-data/*/; do
+	[ -d "$d" ] || continue
+	if "$build/fuzz/fuzz_mmdb" "$d" >"$tmp/fz" 2>&1; then ok; else bad "fuzz_mmdb on $d:"; tail -n 20 "$tmp/fz" >&2; fi
 done
 
 # 5. MCP end to end: the official TypeScript SDK client drives `serve`

@@ -145,6 +145,8 @@ await section('default server', async () => {
 			check(`listTools ${t.name}: annotations.readOnlyHint true`, t.annotations?.readOnlyHint === true, t.annotations);
 			if (g !== 'enrichment') {
 				check(`listTools ${t.name}: annotations.openWorldHint false`, t.annotations?.openWorldHint === false, t.annotations);
+			} else {
+				check(`listTools ${t.name}: annotations.openWorldHint true`, t.annotations?.openWorldHint === true, t.annotations);
 			}
 		}
 		const again = (await client.listTools(undefined, T)).tools;
@@ -274,6 +276,25 @@ await section('default server', async () => {
 			c.packet_count === 16 && c.filename === 'loopback-mixed.pcap', { packet_count: c.packet_count, filename: c.filename });
 		const f = await ok('analyze_port_flows without path', 'analyze_port_flows', { port: 9999 });
 		check('analyze_port_flows without path: the UDP flow of the loaded capture', f.flows_page?.total === 1, f.flows_page);
+	});
+	await section('enrichment', async () => {
+		const e = (await ok('enrich_ip 8.8.8.8', 'enrich_ip', { ip: '8.8.8.8' })).enrichment ?? {};
+		check('enrich_ip: public, shodan not configured without a key',
+			e.ip === '8.8.8.8' && e.kind === 'public' && e.skipped === false &&
+			['not_configured', 'offline'].includes(e.shodan?.status), e);
+		const p = (await ok('enrich_ip 10.1.2.3', 'enrich_ip', { ip: '10.1.2.3' })).enrichment ?? {};
+		check('enrich_ip: RFC 1918 skipped as private_ip', p.kind === 'private' && p.skipped === true &&
+			p.reason === 'private_ip' && p.range === 'rfc1918', p);
+		await call(client, 'enrich_ip not an address', 'enrich_ip', { ip: '300.1.1.1' }, { wantError: 'invalid_ip' });
+		const c = await ok('correlate two addresses', 'correlate', { ips: '192.0.2.1, ::ffff:8.8.4.4', sort_by_score: true });
+		check('correlate: one result each, in order, scored 0..100', c.results?.length === 2 &&
+			c.results[0].ip === '192.0.2.1' && c.results[1].enrichment?.ip === '8.8.4.4' &&
+			c.results.every((r) => r.threat?.score >= 0 && r.threat.score <= 100 && r.threat.rationale.length > 0), c);
+		const ec = await ok('enrich_capture scan-mixed-benign.pcap', 'enrich_capture', { path: 'scan-mixed-benign.pcap', top_n: 5 });
+		check('enrich_capture: five talkers and the three scan suspects, suspects scored',
+			ec.suspects_total === 3 && ec.hosts?.filter((h) => h.roles.includes('scan_suspect')).length === 3 &&
+			ec.hosts.filter((h) => h.roles.includes('top_talker')).length === 5 &&
+			ec.hosts.some((h) => h.roles.includes('scan_suspect') && h.threat.score > 0), ec);
 	});
 	await section('get_info', async () => {
 		const sc = await ok('get_info', 'get_info', {});
