@@ -384,6 +384,24 @@ print_info(const struct pm_analysis *a)
 		printf("%-22s%llu packets are out of time order\n",
 		       "Warning:", (unsigned long long)st->out_of_order);
 	}
+	char msg[160];
+	if (pm_info_tsresol_warning(c, msg, sizeof(msg))) {
+		printf("%-22sbad_tsresol: %s\n", "Warning:", msg);
+	}
+}
+
+/* The reader's warnings on stderr, for every verb. */
+static void
+warn_capture(const char *file, const struct pm_capture *c)
+{
+	char msg[160];
+	if (c->damaged) {
+		fprintf(stderr, "pcapmcp: warning: %s: capture_damaged at byte %zu: %s\n", file,
+		        c->damage.offset, c->damage.msg);
+	}
+	if (pm_info_tsresol_warning(c, msg, sizeof(msg))) {
+		fprintf(stderr, "pcapmcp: warning: %s: bad_tsresol: %s\n", file, msg);
+	}
 }
 
 static int
@@ -406,10 +424,7 @@ verb_info(int argc, char **argv)
 		free(a);
 		return PM_EXIT_USAGE;
 	}
-	if (a->cap.damaged) {
-		fprintf(stderr, "pcapmcp: warning: %s: capture_damaged at byte %zu: %s\n", o.file,
-		        a->cap.damage.offset, a->cap.damage.msg);
-	}
+	warn_capture(o.file, &a->cap);
 	rc = PM_EXIT_OK;
 	if (o.json) {
 		struct pm_json w;
@@ -446,10 +461,7 @@ load(const struct opts *o, int *rc)
 		*rc = PM_EXIT_USAGE;
 		return NULL;
 	}
-	if (a->cap.damaged) {
-		fprintf(stderr, "pcapmcp: warning: %s: capture_damaged at byte %zu: %s\n", o->file,
-		        a->cap.damage.offset, a->cap.damage.msg);
-	}
+	warn_capture(o->file, &a->cap);
 	if (a->flows.approximate) {
 		fprintf(stderr, "pcapmcp: warning: %s: a table was full; counts are lower bounds\n",
 		        o->file);
