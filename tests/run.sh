@@ -79,10 +79,15 @@ for f in captures/*.pcap captures/*.pcapng; do
 	if cmp -s "$tmp/s" "$tmp/r2"; then ok; else bad "stdin differs from file on $f"; fi
 done
 
-# 4. fuzz corpora replayed through the plain builds
+# 4. fuzz corpora replayed through the plain builds; the capture targets also
+# get fuzz/seeds.sh's small public captures from ../shared/corpus (read in
+# place, the same seeds make fuzz-libfuzzer uses; none when it is absent).
+mapfile -t seeds < <(fuzz/seeds.sh)
 for src in fuzz/fuzz_*.c; do
 	t=${src#fuzz/fuzz_}; t=${t%.c}; f=$build/fuzz/fuzz_$t
-	if "$f" "fuzz/corpus/$t" >"$tmp/fz" 2>&1; then ok; else bad "fuzz corpus $t:"; tail -n 20 "$tmp/fz" >&2; fi
+	extra=()
+	case $t in capture | analysis) extra=("${seeds[@]}") ;; esac
+	if "$f" "fuzz/corpus/$t" "${extra[@]}" >"$tmp/fz" 2>&1; then ok; else bad "fuzz corpus $t:"; tail -n 20 "$tmp/fz" >&2; fi
 done
 
 # 5. MCP end to end: the official TypeScript SDK client drives `serve`
