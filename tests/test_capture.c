@@ -858,6 +858,8 @@ tsresol_edges(void)
 		{ "fuzz/corpus/capture/ubsan-tsresol-ff-shift-by-95.pcapng", 0xFF, INT64_MAX },
 		{ "fuzz/corpus/capture/ubsan-tsresol-e0-shift-by-64.pcapng", 0xE0,
 		  1700000000123456000ll },
+		/* libFuzzer's, minimized: loopback-http.pcapng with if_tsresol 0xF8 */
+		{ "fuzz/corpus/capture/ubsan-tsresol-f8-shift-by-88-min.pcapng", 0xF8, INT64_MAX },
 	};
 	for (size_t i = 0; i < sizeof(found) / sizeof(found[0]); i++) {
 		struct pm_error err;
@@ -865,7 +867,7 @@ tsresol_edges(void)
 		CHECK_EQ(pm_capture_open_file(&c, found[i].path, PM_IO_READ, &err), 0);
 		CHECK_EQ(pm_capture_next(&c, &r), 1);
 		CHECK_EQ(r.ts_ns, found[i].ts_ns);
-		CHECK_EQ(pm_capture_next(&c, &r), 0);
+		CHECK_EQ(pm_capture_next(&c, &r), 0); /* the minimized one ends damaged */
 		CHECK_EQ(c.bad_tsresol, 1);
 		CHECK_EQ(c.ifaces[0].tsresol_bad, found[i].bad);
 		pm_capture_close(&c);
