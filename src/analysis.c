@@ -99,6 +99,7 @@ init(struct pm_analysis *a, const char *path, const struct pm_analysis_opts *o)
 	size_t cap =
 	    o != NULL && o->max_table_bytes != 0 ? o->max_table_bytes : PM_DEFAULT_MAX_TABLE_BYTES;
 	pm_flows_init(&a->flows, cap);
+	a->flows.tl.slots = o != NULL ? o->timeline_slots : 0;
 	pm_scan_init(&a->scan);
 }
 

@@ -151,16 +151,34 @@ timeline_add(struct pm_timeline *t, int64_t ts, uint64_t bytes)
 		t->before++;
 		ts = t->base;
 	}
-	uint64_t idx = (uint64_t)(ts - t->base) / (uint64_t)t->width;
-	while (idx >= PM_TIMELINE_SLOTS) {
-		for (size_t i = 0; i < PM_TIMELINE_SLOTS / 2; i++) {
-			t->pkts[i] = t->pkts[2 * i] + t->pkts[2 * i + 1];
-			t->bytes[i] = t->bytes[2 * i] + t->bytes[2 * i + 1];
+	uint64_t d = (uint64_t)(ts - t->base);
+	size_t slots = t->slots != 0 && t->slots < PM_TIMELINE_SLOTS ? t->slots : PM_TIMELINE_SLOTS;
+	if (d / (uint64_t)t->width >= slots) {
+		/* Double the width k times in one pass: slot i >> k sums old slots i. */
+		unsigned k = 1;
+		while (d / ((uint64_t)t->width << k) >= slots) {
+			k++;
 		}
-		memset(t->pkts + PM_TIMELINE_SLOTS / 2, 0, sizeof(t->pkts) / 2);
-		memset(t->bytes + PM_TIMELINE_SLOTS / 2, 0, sizeof(t->bytes) / 2);
-		t->width *= 2;
-		idx = (uint64_t)(ts - t->base) / (uint64_t)t->width;
+		size_t used = ((t->used - 1) >> k) + 1; /* a fold follows a packet: used >= 1 */
+		for (size_t j = 0; j < used; j++) {
+			/* Block j starts at j << k >= j: slot j is read before it is written. */
+			uint64_t np = 0, nb = 0;
+			size_t end = (j + 1) << k < t->used ? (j + 1) << k : t->used;
+			for (size_t i = j << k; i < end; i++) {
+				np += t->pkts[i];
+				nb += t->bytes[i];
+			}
+			t->pkts[j] = np;
+			t->bytes[j] = nb;
+		}
+		memset(t->pkts + used, 0, (t->used - used) * sizeof(t->pkts[0]));
+		memset(t->bytes + used, 0, (t->used - used) * sizeof(t->bytes[0]));
+		t->used = used;
+		t->width <<= k;
+	}
+	uint64_t idx = d / (uint64_t)t->width;
+	if (idx >= t->used) {
+		t->used = (size_t)idx + 1;
 	}
 	t->pkts[idx]++;
 	t->bytes[idx] += bytes;
@@ -466,10 +484,28 @@ fact(struct distincts *d, uint64_t *counter, uint8_t kind, uint8_t ipver, const 
 	d->n++;
 }
 
-/* LSD radix sort on the fingerprint, 16 bits a pass. */
+static int
+cmp_distinct(const void *a, const void *b)
+{
+	uint64_t x = ((const struct distinct *)a)->fp, y = ((const struct distinct *)b)->fp;
+	return (x > y) - (x < y);
+}
+
+/*
+ * LSD radix sort on the fingerprint, 16 bits a pass; below RADIX_MIN facts
+ * qsort is cheaper than the four passes over 65536 buckets.
+ */
+#define RADIX_MIN 4096
+
 static bool
 sort_distincts(struct distincts *d)
 {
+	if (d->n < RADIX_MIN) {
+		if (d->n > 1) {
+			qsort(d->v, d->n, sizeof(*d->v), cmp_distinct);
+		}
+		return true;
+	}
 	struct distinct *tmp = malloc(d->n * sizeof(*tmp) + 1);
 	size_t *count = malloc(65536 * sizeof(*count));
 	if (tmp == NULL || count == NULL) {
