@@ -201,7 +201,7 @@ struct pm_timeline {
 	bool started;
 	uint64_t before; /* packets older than base (out of order at the start) */
 	size_t used;     /* slots from here on are all zero */
-	size_t slots;    /* slots in use, fewer make folds cheaper; 0 = PM_TIMELINE_SLOTS */
+	size_t slots;    /* slots to fill, at most and by default (0) PM_TIMELINE_SLOTS */
 	uint64_t pkts[PM_TIMELINE_SLOTS];
 	uint64_t bytes[PM_TIMELINE_SLOTS];
 };
