@@ -151,7 +151,9 @@ timeline_add(struct pm_timeline *t, int64_t ts, uint64_t bytes)
 		t->before++;
 		ts = t->base;
 	}
-	uint64_t d = (uint64_t)(ts - t->base);
+	/* ts >= base, so the unsigned difference is exact even past INT64_MAX
+	 * (a pre-1970 first packet and a saturated last one). */
+	uint64_t d = (uint64_t)ts - (uint64_t)t->base;
 	size_t slots = t->slots != 0 && t->slots < PM_TIMELINE_SLOTS ? t->slots : PM_TIMELINE_SLOTS;
 	if (d / (uint64_t)t->width >= slots) {
 		/* Double the width k times in one pass: slot i >> k sums old slots i. */
