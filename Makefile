@@ -124,25 +124,42 @@ static-check: static
 	@file build/static/tests/unit | grep -q 'statically linked'
 	build/static/tests/unit https
 
-FUZZ_SRC := $(SRC)
+# Fuzz builds: the library and each target compiled once per engine into
+# $(BUILD)/libfuzzer or $(BUILD)/afl, with ASan and UBSan that halt on the
+# first report (-fno-sanitize-recover=all), so a finding is a crash.
+# SECS>0 runs each libFuzzer target that long; the first crash, sanitizer
+# report or leak stops the loop and make fails (log in build/libfuzzer/).
+# The capture targets also get up to 200 small public captures from
+# ../shared/corpus (fuzz/seeds.sh) as extra seeds, read in place.
+LF_BINS   := $(patsubst %,$(BUILD)/fuzz_%,$(TARGETS))
+FUZZ_SAN  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_OPTS := -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1
+SEEDED    := capture analysis
 fuzz-libfuzzer: deps-clang
-	@mkdir -p build/libfuzzer
-	@set -e; for t in $(TARGETS); do \
-	  echo "libFuzzer: fuzz_$$t"; \
-	  clang $(CPPFLAGS) $(WARN) $(PTHREAD) -g -O1 -fsanitize=fuzzer,address,undefined \
-	    -o build/libfuzzer/fuzz_$$t fuzz/fuzz_$$t.c $(FUZZ_SRC) $(LDLIBS); \
-	  if [ "$(SECS)" -gt 0 ]; then mkdir -p build/libfuzzer/corpus-$$t; \
-	    build/libfuzzer/fuzz_$$t -max_total_time=$(SECS) -rss_limit_mb=2048 -max_len=65536 \
-	      -print_final_stats=1 build/libfuzzer/corpus-$$t fuzz/corpus/$$t 2>&1 | tail -n 12; fi; \
+	$(MAKE) BUILD=build/libfuzzer CC=clang CFLAGS='-g -O1 -fsanitize=fuzzer-no-link $(FUZZ_SAN)' \
+	  LDFLAGS='-fsanitize=fuzzer $(FUZZ_SAN)' fuzz-engine-bins
+	@set -e; fuzz/seeds.sh | paste -sd, >build/libfuzzer/seeds.lst; \
+	echo "libFuzzer: $$(tr , '\n' <build/libfuzzer/seeds.lst | grep -c .) seeds from ../shared/corpus"; \
+	for t in $(TARGETS); do \
+	  [ "$(SECS)" -gt 0 ] || continue; \
+	  seeds=; case " $(SEEDED) " in *" $$t "*) [ -s build/libfuzzer/seeds.lst ] && \
+	    seeds=-seed_inputs=@build/libfuzzer/seeds.lst;; esac; \
+	  mkdir -p build/libfuzzer/corpus-$$t; log=build/libfuzzer/fuzz_$$t.log; \
+	  echo "libFuzzer: fuzz_$$t for $(SECS) s (log $$log)"; \
+	  if build/libfuzzer/fuzz_$$t -max_total_time=$(SECS) $(FUZZ_OPTS) $$seeds \
+	      -artifact_prefix=build/libfuzzer/fuzz_$$t- build/libfuzzer/corpus-$$t fuzz/corpus/$$t \
+	      >$$log 2>&1; then grep -E '^INFO: seed corpus|^#[0-9]+.*(INITED|DONE)|^stat::' $$log; \
+	  else tail -n 60 $$log; echo "libFuzzer: fuzz_$$t FAILED (see $$log)"; exit 1; fi; \
 	done
+fuzz-engine-bins: $(LF_BINS)
+$(LF_BINS): $(BUILD)/fuzz_%: $(BUILD)/fuzz/fuzz_%.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# AFL++ builds the same targets (afl-clang-fast links its own driver for
+# LLVMFuzzerTestOneInput) with the same halting ASan and UBSan.
 fuzz-afl: deps-afl
-	@mkdir -p build/afl
-	@set -e; for t in $(TARGETS); do \
-	  echo "AFL++: fuzz_$$t"; \
-	  AFL_QUIET=1 afl-clang-fast $(CPPFLAGS) $(PTHREAD) -std=c11 -g -O1 -fsanitize=fuzzer \
-	    -o build/afl/fuzz_$$t fuzz/fuzz_$$t.c $(FUZZ_SRC) $(LDLIBS); \
-	done
+	AFL_QUIET=1 $(MAKE) BUILD=build/afl CC=afl-clang-fast CFLAGS='-g -O1 $(FUZZ_SAN)' \
+	  LDFLAGS='-fsanitize=fuzzer $(FUZZ_SAN)' fuzz-engine-bins
 	@echo "run one: afl-fuzz -i fuzz/corpus/capture -o build/afl/out-capture -- build/afl/fuzz_capture"
 
 bench: deps-bench
@@ -167,7 +184,7 @@ FMT_FILES = src/*.c include/*.h tests/*.[ch] fuzz/*.c bench/*.c captures/*.c
 format:       ; clang-format -i $(wildcard $(FMT_FILES))
 format-check: ; clang-format --dry-run --Werror $(wildcard $(FMT_FILES))
 clean: ; rm -rf build
-.PHONY: all test test-big golden-update fuzz asan demo static static-check fuzz-libfuzzer fuzz-afl \
-	bench bench-run captures lint headers format format-check clean deps-static deps-clang \
-	deps-afl deps-bench
+.PHONY: all test test-big golden-update fuzz asan demo static static-check fuzz-libfuzzer \
+	fuzz-engine-bins fuzz-afl bench bench-run captures lint headers format format-check clean \
+	deps-static deps-clang deps-afl deps-bench
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -405,6 +405,10 @@ print_warnings(const char *file, const struct pm_jv *r)
 			const char *msg = pm_jv_str(pm_jv_get(&w->items[i], "message"));
 			fprintf(stderr, "pcapmcp: warning: %s: capture_damaged at byte %lld: %s\n",
 			        file, (long long)off, msg != NULL ? msg : "");
+		} else if (code != NULL && strcmp(code, "bad_tsresol") == 0) {
+			const char *msg = pm_jv_str(pm_jv_get(&w->items[i], "message"));
+			fprintf(stderr, "pcapmcp: warning: %s: bad_tsresol: %s\n", file,
+			        msg != NULL ? msg : "");
 		}
 	}
 	bool full = false;

@@ -146,6 +146,8 @@ print_info_warnings(const struct pm_jv *r)
 		} else if (strcmp(code, "out_of_order") == 0) {
 			printf("%-22s%llu packets are out of time order\n",
 			       "Warning:", u64_of(&w[i], "packets"));
+		} else if (strcmp(code, "bad_tsresol") == 0) {
+			printf("%-22sbad_tsresol: %s\n", "Warning:", str_of(&w[i], "message", ""));
 		}
 	}
 }

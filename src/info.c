@@ -88,6 +88,24 @@ pm_info_encapsulation(const struct pm_capture *c)
 }
 
 /* see info.h */
+bool
+pm_info_tsresol_warning(const struct pm_capture *c, char *out, size_t n)
+{
+	for (size_t i = 0; i < c->n_ifaces && c->bad_tsresol != 0; i++) {
+		if (c->ifaces[i].tsresol_bad != 0) {
+			snprintf(
+			    out, n,
+			    "%llu interface%s (first: %zu) with if_tsresol 0x%02x, too fine for "
+			    "a 64-bit count to reach 1 ns; timestamps read as microseconds",
+			    (unsigned long long)c->bad_tsresol, c->bad_tsresol == 1 ? "" : "s", i,
+			    c->ifaces[i].tsresol_bad);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* see info.h */
 void
 pm_info_tsresol(uint8_t tsresol, char *out, size_t n)
 {
@@ -343,6 +361,14 @@ emit_warnings(struct pm_json *w, const struct pm_info *st, const struct pm_captu
 		pm_json_kstr(w, "code", "out_of_order");
 		pm_json_ku64(w, "packets", st->out_of_order);
 		pm_json_kstr(w, "message", "some packets are older than the packet before them");
+		pm_json_obj_end(w);
+	}
+	char msg[160];
+	if (pm_info_tsresol_warning(c, msg, sizeof(msg))) {
+		pm_json_obj_begin(w);
+		pm_json_kstr(w, "code", "bad_tsresol");
+		pm_json_ku64(w, "interfaces", c->bad_tsresol);
+		pm_json_kstr(w, "message", msg);
 		pm_json_obj_end(w);
 	}
 	if (c->nrb_dropped != 0) {

@@ -415,7 +415,7 @@ static void
 emit_timeline(struct pm_json *w, const struct pm_timeline *tl)
 {
 	size_t used = 0;
-	for (size_t i = 0; tl->started && i < PM_TIMELINE_SLOTS; i++) {
+	for (size_t i = 0; tl->started && i < tl->used; i++) { /* slots from used on are 0 */
 		if (tl->pkts[i] != 0) {
 			used = i + 1;
 		}

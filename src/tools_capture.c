@@ -140,7 +140,7 @@ static const struct pm_field layer_members[] = {
 static const struct pm_field warning_members[] = {
 	{ .name = "code",
 	  .type = PM_F_STR,
-	  .description = "capture_damaged, out_of_order or name_records_dropped" },
+	  .description = "capture_damaged, out_of_order, name_records_dropped or bad_tsresol" },
 	{ .name = "message", .type = PM_F_STR },
 	{ .name = "offset",
 	  .type = PM_F_INT,
@@ -158,6 +158,11 @@ static const struct pm_field warning_members[] = {
 	  .type = PM_F_INT,
 	  .optional = true,
 	  .description = "name_records_dropped: records" },
+	{ .name = "interfaces",
+	  .type = PM_F_INT,
+	  .optional = true,
+	  .description = "bad_tsresol: interfaces whose if_tsresol no 64-bit count can use (read "
+	                 "as microseconds)" },
 	{ 0 },
 };
 

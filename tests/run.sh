@@ -190,10 +190,15 @@ else
 	echo "offline socket check: skipped (no strace or ptrace not permitted)" >&2
 fi
 
-# 4. fuzz corpora replayed through the plain builds
+# 4. fuzz corpora replayed through the plain builds; the capture targets also
+# get fuzz/seeds.sh's small public captures from ../shared/corpus (read in
+# place, the same seeds make fuzz-libfuzzer uses; none when it is absent).
+mapfile -t seeds < <(fuzz/seeds.sh)
 for src in fuzz/fuzz_*.c; do
 	t=${src#fuzz/fuzz_}; t=${t%.c}; f=$build/fuzz/fuzz_$t
-	if "$f" "fuzz/corpus/$t" >"$tmp/fz" 2>&1; then ok; else bad "fuzz corpus $t:"; tail -n 20 "$tmp/fz" >&2; fi
+	extra=()
+	case $t in capture | analysis) extra=("${seeds[@]}") ;; esac
+	if "$f" "fuzz/corpus/$t" "${extra[@]}" >"$tmp/fz" 2>&1; then ok; else bad "fuzz corpus $t:"; tail -n 20 "$tmp/fz" >&2; fi
 done
 # The MaxMind test and bad-data databases through fuzz_mmdb, read in place.
 mmdb_corpus=${PCAPMCP_CORPUS:-../shared/corpus}/mmdb

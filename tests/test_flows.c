@@ -17,12 +17,14 @@
 #include "analysis.h"
 #include "flow.h"
 #include "hosts.h"
+#include "info.h"
 #include "json.h"
 #include "pcapbuild.h"
 #include "summary.h"
 #include "table.h"
 #include "tcpview.h"
 #include "test.h"
+#include "timeline.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -652,10 +654,46 @@ crafted_table_full(void)
 	table_full(PM_TABLE_RECENT * 2 * sizeof(uint64_t) + FULL_BYTES, true);
 }
 
+/*
+ * libFuzzer's find (fuzz_capture, minimized): a first packet in 1915 (a
+ * negative if_tsoffset) and a last one saturated at INT64_MAX are more than
+ * INT64_MAX ns apart; the timeline took that difference in int64_t (the
+ * ASan+UBSan build aborted). Both land in the timeline.
+ */
+static void
+timeline_span(void)
+{
+	static struct pm_analysis a;
+	struct pm_error err;
+	memset(&err, 0, sizeof(err));
+	int rc = pm_analysis_run(&a, "fuzz/corpus/capture/ubsan-timeline-span-overflow-min.pcapng",
+	                         NULL, &err);
+	CHECK_EQ(rc, 0);
+	if (rc != 0) {
+		return;
+	}
+	const struct pm_timeline *tl = pm_an_timeline(&a);
+	CHECK_EQ(pm_an_info(&a)->packets, 2);
+	CHECK(pm_an_info(&a)->ts_min < 0 && pm_an_info(&a)->ts_max == INT64_MAX);
+	CHECK_EQ(tl->base, pm_an_info(&a)->ts_min);
+	CHECK_EQ(tl->before, 0);
+	uint64_t pkts = 0;
+	for (size_t i = 0; i < PM_TIMELINE_SLOTS; i++) {
+		pkts += tl->pkts[i];
+	}
+	CHECK_EQ(pkts, 2);
+	CHECK_EQ(tl->pkts[0], 1);
+	/* The last slot in use holds the INT64_MAX packet: span / width < slots. */
+	CHECK_EQ(tl->pkts[tl->used - 1], 1);
+	CHECK((uint64_t)INT64_MAX - (uint64_t)tl->base >= (uint64_t)tl->width * (tl->used - 1));
+	pm_analysis_free(&a);
+}
+
 /* see the file comment */
 void
 test_flows(void)
 {
+	timeline_span();
 	crafted_closed();
 	crafted_client_from_synack();
 	crafted_rst_inject();
