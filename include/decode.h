@@ -76,6 +76,8 @@
 #define PM_PKT_HAS_L4     (1u << 4) /* a TCP/UDP/ICMP/ICMPv6 header was decoded */
 #define PM_PKT_TRUNC      (1u << 5) /* some layer was cut short by the capture */
 #define PM_PKT_MALFORMED  (1u << 6) /* some layer contradicted itself */
+/* An IP packet whose transport header is missing or bogus: counted at IP level, no flow. */
+#define PM_PKT_NO_L4 (1u << 7)
 
 /* Layers for the per-layer counters. */
 enum pm_layer {

@@ -94,6 +94,8 @@ process(struct pass *ps, const struct slot *s)
 			pp.dir = s->kdir == pp.flow->client ? PM_DIR_C2S : PM_DIR_S2C;
 			pp.app = pp.flow->app;
 		}
+	} else if (PM_UNLIKELY((s->pkt.flags & PM_PKT_NO_L4) != 0) && ps->flows != NULL) {
+		pm_flows_account_ip(ps->flows, &s->pkt);
 	}
 	uint64_t app = UINT64_C(1) << pp.app;
 	for (size_t i = 0; i < ps->n_obs; i++) {
@@ -126,7 +128,8 @@ enqueue(struct pass *ps, const struct pm_rec *r)
 	struct slot *s = &ps->q[(ps->head + ps->n) % PASS_QUEUE];
 	pm_decode(&ps->a->dec, r->linktype, r->data, r->caplen, r->len, r->ts_ns, &s->pkt);
 	s->pkt.has_ts = r->has_ts;
-	s->has_key = ps->flows != NULL && s->pkt.ipver != 0;
+	/* IP without its transport header counts at IP level only (pm_flows_account_ip). */
+	s->has_key = ps->flows != NULL && s->pkt.ipver != 0 && (s->pkt.flags & PM_PKT_NO_L4) == 0;
 	if (s->has_key) {
 		s->kdir = (uint8_t)pm_flow_key_of(&s->pkt, &s->key);
 		s->tag = pm_flows_tag(ps->flows, &s->key);

@@ -47,6 +47,7 @@
 struct dec {
 	struct pm_decode_stats *st; /* caller's counters */
 	struct pm_pkt *pkt;         /* caller's packet, filled as layers decode */
+	size_t extra;               /* wire bytes beyond the end of the captured frame */
 };
 
 /* What the transport layer gets from IP. */
@@ -84,6 +85,14 @@ stop(struct dec *d, enum pm_layer l, bool malformed)
 	}
 }
 
+/* An IP header whose transport header cannot be reached: IP-level counts only, no flow. */
+static void
+no_l4(struct dec *d, enum pm_layer l, bool malformed)
+{
+	d->pkt->flags |= PM_PKT_NO_L4;
+	stop(d, l, malformed);
+}
+
 /*
  * A transport header that did not fit: if the IP length leaves room for it
  * the capture cut it (truncated), otherwise the IP length contradicts it.
@@ -98,7 +107,7 @@ short_l4(struct dec *d, const struct l4 *l, enum pm_layer layer, size_t need)
 	pkt->ack = 0;
 	pkt->window = 0;
 	pkt->icmp_type = 0;
-	stop(d, layer, need > l->wire);
+	no_l4(d, layer, need > l->wire);
 }
 
 /* Point the packet at up to wire payload bytes, as many as were captured. */
@@ -138,16 +147,18 @@ tcp(struct dec *d, struct l4 *l)
 	uint8_t fl = pm_cur_u8(c);
 	pkt->window = pm_cur_be16(c);
 	pm_cur_skip(c, 4); /* checksum, urgent pointer */
-	if (!pm_cur_ok(c)) {
-		short_l4(d, l, PM_L_TCP, TCP_HDR_MIN);
+	size_t hlen = (size_t)(off >> 4) * 4;
+	if (!pm_cur_ok(c) || hlen < TCP_HDR_MIN) {
+		/* A data offset below 5 words is no TCP header at all (RFC 9293 §3.1). */
+		short_l4(d, l, PM_L_TCP, pm_cur_ok(c) ? SIZE_MAX : TCP_HDR_MIN);
+		pkt->tcp_flags = 0;
 		return;
 	}
 	/* Ports are known from here on, even if the options are bad or cut. */
 	pkt->tcp_flags = (uint16_t)(fl | (off & 1) << 8);
 	pkt->flags |= PM_PKT_HAS_L4;
 	d->st->tcp++;
-	size_t hlen = (size_t)(off >> 4) * 4;
-	if (hlen < TCP_HDR_MIN || hlen > l->wire) {
+	if (hlen > l->wire) {
 		stop(d, PM_L_TCP, true);
 		return;
 	}
@@ -326,18 +337,27 @@ ipv4(struct dec *d, struct pm_cur *c)
 	pkt->flags |= PM_PKT_HAS_L3;
 	d->st->ipv4++;
 	size_t hlen = (size_t)(vihl & 0x0F) * 4;
+	size_t on_wire = pm_cur_left(c) + d->extra;
 	if (totlen == 0) {
-		totlen = pm_cur_left(c);
+		totlen = on_wire;
+	}
+	/*
+	 * A length beyond the frame on the wire is bounded by the frame, as tshark
+	 * does; it counts as truncated, as a capture cut short would.
+	 */
+	bool over = totlen > on_wire;
+	if (over) {
+		totlen = on_wire;
 	}
 	if (hlen < IPV4_HDR_MIN || totlen < hlen) {
-		stop(d, PM_L_IPV4, true);
+		no_l4(d, PM_L_IPV4, true);
 		return;
 	}
 	size_t short_by;
 	struct l4 l = { pm_cur_sub_clamp(c, totlen, &short_by), totlen - hlen, false, false };
 	pm_cur_skip(&l.c, hlen);
 	if (!pm_cur_ok(&l.c)) {
-		stop(d, PM_L_IPV4, false);
+		no_l4(d, PM_L_IPV4, false);
 		return;
 	}
 	size_t offset = frag & IPV4_OFF_MASK;
@@ -348,7 +368,7 @@ ipv4(struct dec *d, struct pm_cur *c)
 		l.frag = (frag & IPV4_MF) != 0;
 		transport(d, &l, proto);
 	}
-	if (short_by != 0) {
+	if (over || short_by != 0) {
 		stop(d, PM_L_IPV4, false);
 	}
 }
@@ -394,12 +414,12 @@ ext_headers(struct dec *d, struct l4 *l, uint8_t *nh)
 			return true;
 		}
 		if (i == PM_MAX_IPV6_EXT || hlen > l->wire) {
-			stop(d, PM_L_IPV6, true);
+			no_l4(d, PM_L_IPV6, true);
 			return false;
 		}
 		pm_cur_skip(&l->c, hlen);
 		if (!pm_cur_ok(&l->c)) {
-			stop(d, PM_L_IPV6, false);
+			no_l4(d, PM_L_IPV6, false);
 			return false;
 		}
 		l->wire -= hlen;
@@ -456,7 +476,12 @@ ipv6(struct dec *d, struct pm_cur *c)
 	pkt->flags |= PM_PKT_HAS_L3;
 	d->st->ipv6++;
 	bool jumbo = plen == 0 && nh == PM_IPPROTO_HOPOPTS;
-	size_t want = jumbo ? pm_cur_left(c) : IPV6_HDR_LEN + plen;
+	size_t on_wire = pm_cur_left(c) + d->extra;
+	size_t want = jumbo ? on_wire : IPV6_HDR_LEN + plen;
+	bool over = want > on_wire;
+	if (over) {
+		want = on_wire < IPV6_HDR_LEN ? IPV6_HDR_LEN : on_wire;
+	}
 	size_t short_by;
 	struct l4 l = { pm_cur_sub_clamp(c, want, &short_by), want - IPV6_HDR_LEN, false, jumbo };
 	if (jumbo) {
@@ -466,7 +491,7 @@ ipv6(struct dec *d, struct pm_cur *c)
 	if (ext_headers(d, &l, &nh)) {
 		transport(d, &l, nh);
 	}
-	if (short_by != 0) {
+	if (over || short_by != 0) {
 		stop(d, PM_L_IPV6, false);
 	}
 }
@@ -686,7 +711,7 @@ pm_decode(struct pm_decode_stats *st, uint32_t linktype, const uint8_t *data, ui
 	pkt->wirelen = wirelen;
 	pkt->linktype = linktype;
 	st->packets++;
-	struct dec d = { st, pkt };
+	struct dec d = { st, pkt, wirelen > caplen ? wirelen - caplen : 0 };
 	struct pm_cur c = pm_cur_init(data, caplen);
 	switch (linktype) {
 	case PM_LINKTYPE_ETHERNET:

@@ -507,6 +507,84 @@ crafted_zero_window(void)
 	pm_analysis_free(&a);
 }
 
+/* An empty ACK whose IP header claims 85 bytes more than the frame holds (telnet.pcap). */
+static void
+c2s_overlong(struct pcapbuf *b, uint32_t seq, uint32_t ack)
+{
+	uint8_t f[14 + 20 + 20] = { 0 };
+	f[0] = 0x02;
+	f[6] = 0x02;
+	f[11] = 1;
+	pb_be16(f + 12, PM_ETH_IPV4);
+	uint8_t *ip = f + 14, *t = f + 34;
+	ip[0] = 0x45;
+	pb_be16(ip + 2, 40 + 85);
+	ip[8] = 64;
+	ip[9] = PM_IPPROTO_TCP;
+	pb_be32(ip + 12, CLI);
+	pb_be32(ip + 16, SRV);
+	pb_be16(t, CPORT);
+	pb_be16(t + 2, SPORT);
+	pb_be32(t + 4, seq);
+	pb_be32(t + 8, ack);
+	t[12] = 5 << 4;
+	t[13] = F_ACK;
+	pb_be16(t + 14, WIN);
+	pb_record(b, f, sizeof(f));
+}
+
+/* The payload is bounded by the frame: empty ACKs are no retransmissions (issue 10). */
+static void
+crafted_overlong(void)
+{
+	struct pcapbuf b;
+	pb_start(&b);
+	handshake(&b);
+	c2s(&b, CISN + 1, SISN + 1, F_PSH | F_ACK, WIN, 100);
+	for (int i = 0; i < 3; i++) {
+		c2s_overlong(&b, CISN + 101, SISN + 1);
+	}
+	static struct pm_analysis a;
+	struct pm_flow_key k;
+	const struct pm_flow *fl = one_flow(&a, &b, &k);
+	if (fl == NULL) {
+		return;
+	}
+	CHECK_EQ(fl->d[1].retrans, 0);
+	CHECK_EQ(fl->d[1].data, 1);
+	CHECK_EQ(fl->d[1].payload, 100);
+	CHECK_EQ(fl->d[1].packets, 6);
+	pm_analysis_free(&a);
+}
+
+/* An IP header without its TCP header makes no port-0 flow, only IP-level counts. */
+static void
+crafted_no_l4(void)
+{
+	struct pcapbuf b, t;
+	pb_start(&b);
+	pb_start(&t);
+	pb_tcp(&t, CLI, SRV, CPORT, SPORT, CISN, 0, F_SYN, WIN, 0);
+	pb_record(&b, t.p + 24 + 16, 14 + 20); /* the frame cut after its IP header */
+	pb_free(&t);
+	pb_udp(&b, CLI, SRV, 1024, 53, 20);
+	static struct pm_analysis a;
+	struct pm_error err;
+	memset(&err, 0, sizeof(err));
+	int rc = pm_analysis_run_mem(&a, b.p, b.n, NULL, &err);
+	pb_free(&b);
+	CHECK_EQ(rc, 0);
+	if (rc != 0) {
+		return;
+	}
+	CHECK_EQ(pm_an_flows(&a)->flows.count, 1); /* the UDP flow only */
+	CHECK_EQ(pm_an_flows(&a)->ip_packets, 2);
+	CHECK_EQ(pm_an_flows(&a)->ip_only_packets, 1);
+	CHECK_EQ(pm_an_flows(&a)->ip_only_bytes, 34);
+	CHECK_EQ(a.dec.tcp, 0);
+	pm_analysis_free(&a);
+}
+
 #define FULL_FLOWS 5000
 #define FULL_BYTES (64u << 10) /* far below what 5000 flow records need */
 
@@ -578,6 +656,8 @@ test_flows(void)
 	crafted_retrans();
 	crafted_ooo();
 	crafted_zero_window();
+	crafted_overlong();
+	crafted_no_l4();
 	crafted_table_full();
 	conformance();
 }
