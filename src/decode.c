@@ -266,7 +266,12 @@ pm_decode(struct pm_decode_stats *st, uint32_t linktype, const uint8_t *data, ui
 		st,         pkt, pm_cur_init(data, caplen), wirelen > caplen ? wirelen - caplen : 0,
 		PM_NX_DONE, 0
 	};
-	pm_dec_link(&d, linktype);
+	if (linktype == PM_LINKTYPE_ETHERNET) {
+		st->ethernet++; /* the common case without the link type switch */
+		pm_dec_ether(&d);
+	} else {
+		pm_dec_link(&d, linktype);
+	}
 	walk(&d);
 }
 

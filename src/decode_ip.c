@@ -144,7 +144,8 @@ udp(struct pm_dec *d, struct pm_l4 *l)
 	}
 	struct pm_cur inner = *c;
 	set_payload(pkt, c, ulen - UDP_HDR_LEN);
-	if ((pkt->flags & PM_PKT_FRAG) == 0) {
+	if ((pkt->flags & PM_PKT_FRAG) == 0 &&
+	    (pm_dec_tunnel_port(pkt->sport) || pm_dec_tunnel_port(pkt->dport))) {
 		pm_dec_udp_tunnel(d, &inner, ulen - UDP_HDR_LEN, pkt->sport, pkt->dport);
 	}
 }

@@ -136,7 +136,8 @@ pm_dec_ether(struct pm_dec *d)
 		pm_dec_stop(d, PM_L_LINK, false);
 		return;
 	}
-	etype(d, type);
+	d->type = type;
+	pm_dec_etype(d); /* directly: the common frame needs no second walk step */
 }
 
 /*
