@@ -133,7 +133,10 @@ enum pm_tunnel {
 #define PM_PKT_HAS_L4     (1u << 4) /* a TCP/UDP/ICMP/ICMPv6 header was decoded */
 #define PM_PKT_TRUNC      (1u << 5) /* some layer was cut short by the capture */
 #define PM_PKT_MALFORMED  (1u << 6) /* some layer contradicted itself */
-/* An IP packet whose transport header is missing or bogus: counted at IP level, no flow. */
+/*
+ * No flow, counted at IP level only: the transport header is missing or bogus,
+ * or the packet is a fragment held for reassembly (the pass sets it then).
+ */
 #define PM_PKT_NO_L4       (1u << 7)
 #define PM_PKT_REASSEMBLED (1u << 8) /* the datagram was reassembled from fragments (ipfrag.h) */
 
@@ -181,6 +184,7 @@ struct pm_pkt {
 	uint32_t payload_len;   /* captured payload bytes available at payload */
 	uint32_t payload_wire;  /* payload length per the headers (may exceed payload_len) */
 	uint32_t l3_wire;       /* IP datagram bytes the frame carries on the wire, from l3 */
+	uint32_t l3_cap;        /* of those, the bytes captured at l3 */
 	uint8_t tun_kind;       /* enum pm_tunnel: the first tunnel entered; PM_TUN_NONE if none */
 	uint8_t tun_depth;      /* tunnels entered */
 	uint8_t tun_ipver;      /* 4 or 6: the IP version outside that tunnel; 0 when not over IP */
@@ -199,10 +203,18 @@ struct pm_decode_stats {
 	uint64_t ipoib, fddi, arcnet;         /* frames per other link type family */
 	uint64_t llc_snap;                    /* frames whose LLC/SNAP header named an ethertype */
 	uint64_t tunnels[PM_TUN_COUNT];       /* tunnel headers entered, per enum pm_tunnel */
-	uint64_t tunnel_capped;          /* frames with tunnels deeper than PM_MAX_TUNNEL_DEPTH */
-	uint64_t encrypted;              /* 802.11 protected or MACsec encrypted frames */
-	uint64_t ipv4, ipv6;             /* frames with a decoded IP header */
-	uint64_t fragments;              /* IP fragments (v4 or v6) */
+	uint64_t tunnel_capped; /* frames with tunnels deeper than PM_MAX_TUNNEL_DEPTH */
+	uint64_t encrypted;     /* 802.11 protected or MACsec encrypted frames */
+	/* IP fragment reassembly (ipfrag.h), counted by the pass. */
+	uint64_t frag_datagrams;  /* datagrams reassembled */
+	uint64_t frag_overlaps;   /* fragments overlapping bytes already held (first copy kept) */
+	uint64_t frag_timeouts;   /* datagrams dropped incomplete after PM_IPFRAG_TIMEOUT_NS */
+	uint64_t frag_evicted;    /* datagrams dropped incomplete: PM_IPFRAG_MAX_PENDING/BYTES */
+	uint64_t frag_too_big;    /* fragments reaching past PM_IPFRAG_MAX_DATAGRAM */
+	uint64_t frag_unusable;   /* fragments cut by the capture or inconsistent: not held */
+	uint64_t frag_incomplete; /* datagrams still incomplete at the end of the capture */
+	uint64_t ipv4, ipv6;      /* frames with a decoded IP header */
+	uint64_t fragments;       /* IP fragments (v4 or v6) */
 	uint64_t tcp, udp, icmp, icmpv6; /* frames with that transport header */
 	uint64_t arp;                    /* ARP frames */
 	uint64_t other_l3;               /* link decoded, but neither IP nor ARP */

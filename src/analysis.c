@@ -18,8 +18,12 @@
 #include <string.h>
 
 #include "flow.h"
+#include "ipfrag.h"
 
 #define PASS_QUEUE 16 /* packets between a flow's prefetch and its update */
+
+/* A reassembled datagram's bytes must outlive its wait in the queue. */
+_Static_assert(PM_IPFRAG_RING > PASS_QUEUE, "reassembly ring shorter than the pass queue");
 
 /* One decoded packet waiting for the flow table. */
 struct slot {
@@ -38,7 +42,9 @@ struct pass {
 	void *obs_state[PM_AN_COUNT];
 	size_t n_obs;
 	struct slot q[PASS_QUEUE];
-	size_t head, n; /* oldest slot, slots in use */
+	size_t head, n;         /* oldest slot, slots in use */
+	struct pm_ipfrag *frag; /* fragment reassembly, allocated at the first fragment */
+	bool frag_failed;       /* it could not be allocated: fragments pass as they are */
 };
 
 /* see analysis.h */
@@ -116,6 +122,22 @@ drain(struct pass *ps)
 	}
 }
 
+/*
+ * A fragment: held for its datagram (IP-level only, no flow), or, when it
+ * completes the datagram, replaced by the whole datagram (ipfrag.h).
+ */
+static void
+reassemble(struct pass *ps, struct pm_pkt *p)
+{
+	if (ps->frag == NULL && !ps->frag_failed) {
+		ps->frag = calloc(1, sizeof(*ps->frag));
+		ps->frag_failed = ps->frag == NULL;
+	}
+	if (ps->frag != NULL && !pm_ipfrag_add(ps->frag, &ps->a->dec, p)) {
+		p->flags = (p->flags & ~PM_PKT_HAS_L4) | PM_PKT_NO_L4;
+	}
+}
+
 /* Decode one record into the queue, prefetching its flow's slot and an older packet's record. */
 static void
 enqueue(struct pass *ps, const struct pm_rec *r)
@@ -128,6 +150,9 @@ enqueue(struct pass *ps, const struct pm_rec *r)
 	struct slot *s = &ps->q[(ps->head + ps->n) % PASS_QUEUE];
 	pm_decode(&ps->a->dec, r->linktype, r->data, r->caplen, r->len, r->ts_ns, &s->pkt);
 	s->pkt.has_ts = r->has_ts;
+	if (PM_UNLIKELY((s->pkt.flags & PM_PKT_FRAG) != 0)) {
+		reassemble(ps, &s->pkt);
+	}
 	/* IP without its transport header counts at IP level only (pm_flows_account_ip). */
 	s->has_key = ps->flows != NULL && s->pkt.ipver != 0 && (s->pkt.flags & PM_PKT_NO_L4) == 0;
 	if (s->has_key) {
@@ -203,6 +228,11 @@ pass(struct pm_analysis *a, const struct pm_analysis_opts *o, struct pm_error *e
 	}
 	if (rc >= 0) {
 		drain(ps);
+	}
+	if (ps->frag != NULL) {
+		pm_ipfrag_finish(ps->frag, &a->dec);
+		pm_ipfrag_free(ps->frag);
+		free(ps->frag);
 	}
 	free(ps);
 	pm_capture_release_source(&a->cap);

@@ -323,6 +323,7 @@ pm_dec_ipv4(struct pm_dec *d)
 	size_t short_by;
 	pkt->l3_wire = (uint32_t)totlen;
 	struct pm_l4 l = { pm_cur_sub_clamp(c, totlen, &short_by), totlen - hlen, false, false };
+	pkt->l3_cap = (uint32_t)pm_cur_left(&l.c);
 	pm_cur_skip(&l.c, hlen);
 	if (!pm_cur_ok(&l.c)) {
 		pm_dec_no_l4(d, PM_L_IPV4, false);
@@ -458,6 +459,7 @@ pm_dec_ipv6(struct pm_dec *d)
 		pkt->ip_len = (uint32_t)want;
 	}
 	pkt->l3_wire = (uint32_t)want;
+	pkt->l3_cap = (uint32_t)pm_cur_left(&l.c);
 	pm_cur_skip(&l.c, IPV6_HDR_LEN);
 	if (ext_headers(d, &l, &nh)) {
 		pm_dec_transport(d, &l, nh);

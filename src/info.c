@@ -314,6 +314,16 @@ emit_layers(struct pm_json *w, const struct pm_decode_stats *d)
 	pm_json_ku64(w, "arp", d->arp);
 	pm_json_ku64(w, "other", d->other_l3);
 	pm_json_obj_end(w);
+	pm_json_key(w, "reassembly");
+	pm_json_obj_begin(w);
+	pm_json_ku64(w, "datagrams", d->frag_datagrams);
+	pm_json_ku64(w, "overlapping_fragments", d->frag_overlaps);
+	pm_json_ku64(w, "timed_out", d->frag_timeouts);
+	pm_json_ku64(w, "evicted", d->frag_evicted);
+	pm_json_ku64(w, "too_big", d->frag_too_big);
+	pm_json_ku64(w, "unusable_fragments", d->frag_unusable);
+	pm_json_ku64(w, "incomplete", d->frag_incomplete);
+	pm_json_obj_end(w);
 	pm_json_key(w, "transport");
 	pm_json_obj_begin(w);
 	pm_json_ku64(w, "tcp", d->tcp);

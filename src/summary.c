@@ -119,7 +119,8 @@ pm_summary_protocols(const struct pm_analysis *a, struct pm_proto_share out[PM_S
 	}
 	const struct pm_flows *f = pm_an_flows(a);
 	/* Packets whose new flow did not fit are in ip_packets but in no flow. */
-	n = add_share(out, n, "IP (no transport header)", f->ip_only_packets, f->ip_only_bytes);
+	n = add_share(out, n, "IP only (fragments, no transport header)", f->ip_only_packets,
+	              f->ip_only_bytes);
 	n = add_share(out, n, "untracked (table full)", f->ip_packets - fp - f->ip_only_packets,
 	              f->ip_bytes - fb - f->ip_only_bytes);
 	uint64_t np =
