@@ -20,7 +20,8 @@
 	X(FLOWS, flows, pm_flows)          /* the flow table the pass feeds */                     \
 	X(TIMELINE, timeline, pm_timeline) /* IP packets and bytes over time */                    \
 	X(HOSTS, hosts, pm_hosts)          /* hosts, server ports, labels: from the flows */       \
-	X(SCAN, scan, pm_scan)             /* port scans: from the flows */
+	X(SCAN, scan, pm_scan)             /* port scans: from the flows */                        \
+	X(TUNNELS, tunnels, pm_tunnels)    /* tunnels by kind and outer endpoints */
 
 enum pm_an_id {
 #define PM_AN_ENUM(id, name, type) PM_AN_##id,

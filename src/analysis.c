@@ -90,7 +90,9 @@ class_of(const struct pm_pkt *p)
 static void
 process(struct pass *ps, const struct slot *s)
 {
-	struct pm_pass_pkt pp = { .pkt = &s->pkt, .cls = class_of(&s->pkt) };
+	struct pm_pass_pkt pp = { .pkt = &s->pkt,
+		                  .cls = class_of(&s->pkt) |
+		                         (s->pkt.tun_depth != 0 ? PM_WANT_TUNNELLED : 0) };
 	if (s->has_key) {
 		pp.key = &s->key;
 		pp.tag = s->tag;

@@ -167,6 +167,11 @@ pm_dec_etype(struct pm_dec *d)
 {
 	struct pm_cur *c = &d->c;
 	uint16_t type = d->type;
+	if (PM_LIKELY(type == PM_ETH_IPV4)) {
+		d->pkt->ethertype = type; /* the common frame: no tags, no table walk */
+		pm_dec_ipv4(d);
+		return;
+	}
 	if (!vlans(d, c, &type)) {
 		return;
 	}

@@ -20,6 +20,7 @@
 #include "pcapbuild.h"
 #include "table.h"
 #include "test.h"
+#include "tunnels.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -673,6 +674,81 @@ crafted_fragments(void)
 	pm_analysis_free(&a);
 }
 
+/* Wrap the last frame written to inner in Ethernet/IPv4/UDP/VXLAN from src to dst, into b. */
+static void
+vxlan_wrap(struct pcapbuf *b, struct pcapbuf *inner, uint32_t src, uint32_t dst)
+{
+	const uint8_t *rec = inner->p + 24;
+	size_t n = (size_t)rec[8] | (size_t)rec[9] << 8;
+	uint8_t f[14 + 20 + 8 + 8 + 1600] = { 0 };
+	f[0] = 0x02;
+	f[6] = 0x02;
+	pb_be16(f + 12, PM_ETH_IPV4);
+	uint8_t *ip = f + 14, *u = f + 34, *vx = f + 42;
+	ip[0] = 0x45;
+	pb_be16(ip + 2, (uint32_t)(20 + 8 + 8 + n));
+	ip[8] = 64;
+	ip[9] = PM_IPPROTO_UDP;
+	pb_be32(ip + 12, src);
+	pb_be32(ip + 16, dst);
+	pb_be16(u, 50000);
+	pb_be16(u + 2, 4789); /* RFC 7348 */
+	pb_be16(u + 4, (uint32_t)(8 + 8 + n));
+	vx[0] = 0x08; /* VNI valid */
+	memcpy(f + 50, rec + 16, n);
+	pb_record(b, f, 50 + n);
+	pb_free(inner);
+	pb_start(inner);
+}
+
+/*
+ * Three TCP flows inside VXLAN between two VTEPs, one of them also seen
+ * from the other VTEP: flows count the inner packets, the tunnels analyser
+ * one row per outer direction with its packets and new inner flows.
+ */
+static void
+crafted_tunnels(void)
+{
+	struct pcapbuf b, in;
+	pb_start(&b);
+	pb_start(&in);
+	const uint32_t vtep1 = 0xC0000201u, vtep2 = 0xC0000202u;
+	for (uint16_t i = 0; i < 3; i++) {
+		pb_tcp(&in, CLI, SRV, (uint16_t)(CPORT + i), SPORT, CISN, 0, F_SYN, WIN, 0);
+		vxlan_wrap(&b, &in, vtep1, vtep2);
+	}
+	pb_tcp(&in, SRV, CLI, SPORT, CPORT, SISN, CISN + 1, F_SYN | F_ACK, WIN, 0);
+	vxlan_wrap(&b, &in, vtep2, vtep1);
+	pb_free(&in);
+	static struct pm_analysis a;
+	if (!run_all(&a, &b)) {
+		return;
+	}
+	CHECK_EQ(pm_an_flows(&a)->flows.count, 3);
+	CHECK_EQ(a.dec.tunnels[PM_TUN_VXLAN], 4);
+	const struct pm_tunnels *t = pm_an_tunnels(&a);
+	CHECK(t != NULL);
+	if (t == NULL) {
+		return;
+	}
+	CHECK_EQ(t->packets, 4);
+	CHECK_EQ(t->rows.count, 2);
+	size_t pos = 0;
+	void *v = NULL;
+	const struct pm_tunnel_key *k;
+	uint64_t flows = 0, pkts = 0;
+	while ((k = pm_table_next(&t->rows, &pos, &v)) != NULL) {
+		const struct pm_tunnel_row *r = v;
+		CHECK_EQ(k->kind, PM_TUN_VXLAN);
+		CHECK_EQ(k->ipver, 4);
+		flows += r->inner_flows;
+		pkts += r->packets;
+	}
+	CHECK_EQ(flows, 3);
+	CHECK_EQ(pkts, 4);
+	pm_analysis_free(&a);
+}
+
 #define FULL_FLOWS 5000
 #define FULL_BYTES (64u << 10) /* far below what 5000 flow records need */
 
@@ -747,6 +823,7 @@ test_flows(void)
 	crafted_overlong();
 	crafted_no_l4();
 	crafted_fragments();
+	crafted_tunnels();
 	crafted_table_full();
 	conformance();
 }
