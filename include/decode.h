@@ -10,7 +10,10 @@
  * (10) and Linux ARCNET (129). IPv4 options are skipped and fragments
  * recognised (RFC 791); IPv6 extension headers (RFC 8200 §4: hop-by-hop,
  * routing, fragment, destination options, and AH per RFC 4302) are walked
- * with a cap. TCP (RFC 9293), UDP (RFC 768), ICMP (RFC 792), ICMPv6 (RFC 4443).
+ * with a cap; a routing header with segments left (type 0, type 2, segment
+ * routing per RFC 8754) makes its final destination the packet's dst, and a
+ * home address option (RFC 6275 §6.3) its src, as tshark keys conversations.
+ * TCP (RFC 9293), UDP (RFC 768), ICMP (RFC 792), ICMPv6 (RFC 4443).
  *
  * Tunnels are entered up to PM_MAX_TUNNEL_DEPTH deep (enum pm_tunnel): the
  * packet then describes the innermost IP packet, and tun_* say which tunnel

@@ -72,8 +72,15 @@ pm_dec_enter(struct pm_dec *d, enum pm_tunnel kind, const struct pm_cur *inner, 
 		memcpy(p->tun_dst, p->dst, 16);
 	}
 	d->st->tunnels[kind]++;
-	/* The inner packet replaces the carrier's transport facts. */
-	p->flags &= ~(PM_PKT_HAS_L4 | PM_PKT_NO_L4 | PM_PKT_FRAG | PM_PKT_FRAG_FIRST);
+	/*
+	 * The inner packet replaces the carrier's transport facts and addresses.
+	 * Until an inner IP header decodes, the frame counts at IP level only
+	 * (an inner ARP frame is no flow of the carrier's addresses).
+	 */
+	p->flags &= ~(PM_PKT_HAS_L4 | PM_PKT_FRAG | PM_PKT_FRAG_FIRST);
+	p->flags |= PM_PKT_NO_L4;
+	memset(p->src, 0, sizeof(p->src));
+	memset(p->dst, 0, sizeof(p->dst));
 	p->sport = p->dport = 0;
 	p->tcp_flags = 0;
 	p->seq = p->ack = 0;

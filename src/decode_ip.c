@@ -20,6 +20,12 @@
 #define IPV4_OFF_MASK 0x1FFF /* RFC 791 §3.1: fragment offset, 8-octet units */
 #define IPV6_HDR_LEN  40     /* RFC 8200 §3 */
 #define IPV6_MF       0x0001 /* RFC 8200 §4.5: M flag */
+#define IPV6_RT_TYPE0 0      /* RFC 2460 §4.4 (deprecated by RFC 5095) */
+#define IPV6_RT_TYPE2 2      /* RFC 6275 §6.4 */
+#define IPV6_RT_SRH   4      /* RFC 8754 §2 */
+#define IPV6_OPT_PAD1 0      /* RFC 8200 §4.2 */
+#define IPV6_OPT_HOME 0xC9   /* RFC 6275 §6.3 */
+#define IPV6_MAX_OPTS 64     /* options walked in one header */
 #define TCP_HDR_MIN   20     /* RFC 9293 §3.1: data offset of 5 words */
 #define UDP_HDR_LEN   8      /* RFC 768 */
 #define ICMP_HDR_LEN  8      /* RFC 792 / RFC 4443 §2.1: type, code, checksum, 4 bytes */
@@ -193,6 +199,12 @@ ip_in_ip(struct pm_dec *d, struct pm_l4 *l, enum pm_tunnel kind, enum pm_dec_nex
 		d->st->other_l4++; /* a fragment of a tunnel: entered once reassembled */
 		return;
 	}
+	/* An empty or foreign payload (nmap's IP protocol probes) is no tunnel. */
+	uint8_t want = next == PM_NX_IPV4 ? 4 : 6;
+	if (pm_cur_left(&l->c) < IPV4_HDR_MIN || pm_cur_peek(&l->c, 0) >> 4 != want) {
+		d->st->other_l4++;
+		return;
+	}
 	pm_dec_enter(d, kind, &l->c, l->wire, next, 0);
 }
 
@@ -301,7 +313,7 @@ pm_dec_ipv4(struct pm_dec *d)
 	pkt->ip_len = (uint32_t)totlen;
 	pkt->frag_id_lo = id;
 	pkt->l3 = pm_dec_here(c);
-	pkt->flags |= PM_PKT_HAS_L3;
+	pkt->flags = (pkt->flags & ~PM_PKT_NO_L4) | PM_PKT_HAS_L3;
 	d->st->ipv4++;
 	size_t hlen = (size_t)(vihl & 0x0F) * 4;
 	size_t on_wire = pm_cur_left(c) + d->extra;
@@ -361,6 +373,61 @@ ext_len(uint8_t nh, uint8_t len)
 }
 
 /*
+ * A routing header with segments left names the packet's final destination,
+ * which tshark's conversations (and so the flows) use as the destination:
+ * type 0 (RFC 2460 §4.4) and type 2 (RFC 6275 §6.4) the last address, type 4
+ * segment routing (RFC 8754 §2) Segment List[0].
+ *   next | len | type | segments left | 4 bytes | addresses (16 each)
+ */
+static void
+final_destination(struct pm_pkt *pkt, struct pm_cur h)
+{
+	pm_cur_skip(&h, 2);
+	uint8_t type = pm_cur_u8(&h);
+	uint8_t left = pm_cur_u8(&h);
+	pm_cur_skip(&h, 4);
+	size_t n = pm_cur_left(&h) / 16;
+	if (!pm_cur_ok(&h) || left == 0 || n == 0) {
+		return;
+	}
+	if (type == IPV6_RT_TYPE0 || type == IPV6_RT_TYPE2) {
+		pm_cur_skip(&h, (n - 1) * 16);
+	} else if (type != IPV6_RT_SRH) {
+		return;
+	}
+	const uint8_t *a = pm_cur_bytes(&h, 16);
+	if (a != NULL) {
+		memcpy(pkt->dst, a, 16);
+	}
+}
+
+/*
+ * The home address option (RFC 6275 §6.3) in destination options replaces
+ * the source, as tshark's conversations do. Options are type, length, data
+ * (RFC 8200 §4.2); Pad1 is a lone zero byte.
+ */
+static void
+home_address(struct pm_pkt *pkt, struct pm_cur h)
+{
+	pm_cur_skip(&h, 2);
+	for (size_t i = 0; pm_cur_left(&h) != 0 && i < IPV6_MAX_OPTS; i++) {
+		uint8_t type = pm_cur_u8(&h);
+		if (type == IPV6_OPT_PAD1) {
+			continue;
+		}
+		uint8_t len = pm_cur_u8(&h);
+		const uint8_t *v = pm_cur_bytes(&h, len);
+		if (v == NULL) {
+			return;
+		}
+		if (type == IPV6_OPT_HOME && len == 16) {
+			memcpy(pkt->src, v, 16);
+			return;
+		}
+	}
+}
+
+/*
  * Walk the extension headers (RFC 8200 §4), each at least 8 bytes:
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * |  Next Header  |  Hdr Ext Len  |  (fragment: Offset | Res |M)  |
@@ -386,12 +453,17 @@ ext_headers(struct pm_dec *d, struct pm_l4 *l, uint8_t *nh)
 			pm_dec_no_l4(d, PM_L_IPV6, true);
 			return false;
 		}
-		pm_cur_skip(&l->c, hlen);
+		struct pm_cur whole = pm_cur_sub(&l->c, hlen);
 		if (!pm_cur_ok(&l->c)) {
 			pm_dec_no_l4(d, PM_L_IPV6, false);
 			return false;
 		}
 		l->wire -= hlen;
+		if (*nh == PM_IPPROTO_ROUTING) {
+			final_destination(d->pkt, whole);
+		} else if (*nh == PM_IPPROTO_DSTOPTS) {
+			home_address(d->pkt, whole);
+		}
 		if (*nh == PM_IPPROTO_FRAGMENT) {
 			d->pkt->frag_id_lo = (uint16_t)ident;
 			l->frag = (fo & IPV6_MF) != 0;
@@ -443,7 +515,7 @@ pm_dec_ipv6(struct pm_dec *d)
 	pkt->proto = nh;
 	pkt->ip_len = (uint32_t)(IPV6_HDR_LEN + plen);
 	pkt->l3 = pm_dec_here(c);
-	pkt->flags |= PM_PKT_HAS_L3;
+	pkt->flags = (pkt->flags & ~PM_PKT_NO_L4) | PM_PKT_HAS_L3;
 	d->st->ipv6++;
 	bool jumbo = plen == 0 && nh == PM_IPPROTO_HOPOPTS;
 	size_t on_wire = pm_cur_left(c) + d->extra;

@@ -26,11 +26,12 @@
 #define ERSPAN3_HDR 12     /* draft-foschiano-erspan-03 §4.3 */
 #define ERSPAN3_SUB 8      /* the platform-specific subheader when O is set */
 
-#define UDP_VXLAN  4789 /* RFC 7348 §5 */
-#define UDP_GENEVE 6081 /* RFC 8926 §3.3 */
-#define UDP_GTPU   2152 /* 3GPP TS 29.281 §4.4.2.3 */
-#define UDP_TEREDO 3544 /* RFC 4380 §4 */
-#define UDP_L2TP   1701 /* RFC 2661 §8.1 */
+#define UDP_VXLAN      4789 /* RFC 7348 §5 */
+#define UDP_GENEVE     6081 /* RFC 8926 §3.3 */
+#define UDP_GTPU       2152 /* 3GPP TS 29.281 §4.4.2.3 */
+#define UDP_TEREDO     3544 /* RFC 4380 §4 */
+#define UDP_L2TP       1701 /* RFC 2661 §8.1 */
+#define UDP_WELL_KNOWN 1024 /* RFC 6335 §6: ports below are system ports */
 
 #define VXLAN_I      0x08 /* RFC 7348 §5: VNI valid */
 #define VXLAN_HDR    8
@@ -302,7 +303,16 @@ pm_dec_udp_tunnel(struct pm_dec *d, const struct pm_cur *payload, size_t wire, u
 	size_t short_by;
 	struct pm_cur c = *payload;
 	struct pm_cur p = pm_cur_sub_clamp(&c, wire, &short_by);
-	return udp_port(d, &p, wire, dport) || udp_port(d, &p, wire, sport);
+	/*
+	 * As tshark does by default, the lower port decides first; the higher
+	 * one only when the lower is not a well-known service port (a DNS reply
+	 * from port 4789 is DNS, not VXLAN).
+	 */
+	uint16_t lo = sport < dport ? sport : dport, hi = sport < dport ? dport : sport;
+	if (udp_port(d, &p, wire, lo)) {
+		return true;
+	}
+	return lo >= UDP_WELL_KNOWN && udp_port(d, &p, wire, hi);
 }
 
 /*

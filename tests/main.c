@@ -13,6 +13,7 @@ void test_json(void);
 void test_table(void);
 void test_capture(void);
 void test_decode(void);
+void test_encap(void);
 void test_info(void);
 void test_corpus(void);
 void test_views(void);
@@ -26,7 +27,7 @@ static const struct {
 	void (*fn)(void);
 } suites[] = {
 	{ "cursor", test_cursor }, { "arena", test_arena },     { "json", test_json },
-	{ "table", test_table },   { "capture", test_capture }, { "decode", test_decode },
+	{ "table", test_table },   { "capture", test_capture }, { "decode", test_decode }, { "encap", test_encap },
 	{ "info", test_info },     { "corpus", test_corpus },   { "views", test_views },
 	{ "flows", test_flows },   { "scan", test_scan },       { "sandbox", test_sandbox },
 	{ "mcp", test_mcp },

@@ -3,9 +3,11 @@
  * test_decode.c - the packet decoder: one hex fixture per link type and per
  * IP/transport case, checked field by field (several cross-checked with
  * tshark -V), then a truncation sweep that feeds every prefix of every
- * fixture against a PROT_NONE page.
+ * fixture against a PROT_NONE page (pm_test_decode_sweep, which
+ * test_encap.c runs over the tunnel and link type fixtures too).
  */
 #include "decode.h"
+#include "decodetest.h"
 #include "guard.h"
 #include "test.h"
 
@@ -135,102 +137,6 @@ static const char IPV6_CHAIN16[] =
 /* IPv6 jumbogram (RFC 2675): payload length 0, jumbo option, UDP length 0, "jumbo". */
 static const char IPV6_JUMBO[] = "600000000000004020010db800000000000000000000000120010db800000000"
                                  "00000000000000021100c2040000001500080009000000006a756d626f";
-
-/* Tunnels and link types (issue 10), made by a script from the RFC layouts cited in decode_tun.c and decode_link.c; inner packet 10.0.0.1:1111 -> 10.0.0.2:80 TCP SYN, or 2001:db8::1:2222 -> 2001:db8::2:53 UDP. */
-static const char GRE_IP[] = "00112233445566778899aabb08004500004412340000402f0000c0000201c633"
-                             "640220000800000000074500002812340000400600000a0000010a0000020457"
-                             "005000000001000000005002040000000000";
-static const char GRE_TEB[] = "00112233445566778899aabb08004500004e12340000402f0000c0000201c633"
-                              "64020000655800112233445566778899aabb0800450000281234000040060000"
-                              "0a0000010a0000020457005000000001000000005002040000000000";
-static const char ERSPAN2[] = "00112233445566778899aabb08004500005a12340000402f0000c0000201c633"
-                              "6402100088be00000005100000010000000000112233445566778899aabb0800"
-                              "4500002812340000400600000a0000010a000002045700500000000100000000"
-                              "5002040000000000";
-static const char ERSPAN3[] = "00112233445566778899aabb08004500005e12340000402f0000c0000201c633"
-                              "6402100022eb0000000520000001000000000000000000112233445566778899"
-                              "aabb08004500002812340000400600000a0000010a0000020457005000000001"
-                              "000000005002040000000000";
-static const char VXLAN[] = "00112233445566778899aabb08004500005a1234000040110000c0000201c633"
-                            "64029c4012b500460000080000000000010000112233445566778899aabb0800"
-                            "4500002812340000400600000a0000010a000002045700500000000100000000"
-                            "5002040000000000";
-static const char GENEVE[] = "00112233445566778899aabb08004500005e1234000040110000c0000201c633"
-                             "64029c4017c1004a000001006558000001000000000000112233445566778899"
-                             "aabb08004500002812340000400600000a0000010a0000020457005000000001"
-                             "000000005002040000000000";
-static const char IPIP[] = "00112233445566778899aabb08004500003c1234000040040000c0000201c633"
-                           "64024500002812340000400600000a0000010a00000204570050000000010000"
-                           "00005002040000000000";
-static const char IP6IP[] = "00112233445566778899aabb0800450000471234000040290000c0000201c633"
-                            "640260000000000b114020010db800000000000000000000000120010db80000"
-                            "0000000000000000000208ae0035000b0000646e73";
-static const char GTPU[] = "00112233445566778899aabb08004500004c1234000040110000c0000201c633"
-                           "6402086808680038000030ff0028000012344500002812340000400600000a00"
-                           "00010a0000020457005000000001000000005002040000000000";
-static const char TEREDO[] = "00112233445566778899aabb0800450000571234000040110000c0000201c633"
-                             "64020dd89c4000430000000000000000000060000000000b114020010db80000"
-                             "0000000000000000000120010db800000000000000000000000208ae0035000b"
-                             "0000646e73";
-static const char L2TP[] = "00112233445566778899aabb08004500004e1234000040110000c0000201c633"
-                           "640206a506a5003a0000000200010002ff030021450000281234000040060000"
-                           "0a0000010a0000020457005000000001000000005002040000000000";
-static const char MPLS[] = "00112233445566778899aabb8847000100400002014045000028123400004006"
-                           "00000a0000010a0000020457005000000001000000005002040000000000";
-static const char MPLS_PW[] = "00112233445566778899aabb8847000201400000000000112233445566778899"
-                              "aabb08004500002812340000400600000a0000010a0000020457005000000001"
-                              "000000005002040000000000";
-static const char PPPOE[] = "00112233445566778899aabb886411000001002a002145000028123400004006"
-                            "00000a0000010a0000020457005000000001000000005002040000000000";
-static const char PBB[] = "00112233445566778899aabb88e70000010000112233445566778899aabb0800"
-                          "4500002812340000400600000a0000010a000002045700500000000100000000"
-                          "5002040000000000";
-static const char NSH[] = "00112233445566778899aabb894f000601010000000000000000000000000000"
-                          "0000000000004500002812340000400600000a0000010a000002045700500000"
-                          "0001000000005002040000000000";
-static const char MACSEC[] = "00112233445566778899aabb88e5000000000000080045000028123400004006"
-                             "00000a0000010a00000204570050000000010000000050020400000000000000"
-                             "0000000000000000000000000000";
-static const char SNAP[] = "00112233445566778899aabb0030aaaa03000000080045000028123400004006"
-                           "00000a0000010a0000020457005000000001000000005002040000000000";
-static const char PPP[] = "ff0300214500002812340000400600000a0000010a0000020457005000000001"
-                          "000000005002040000000000";
-static const char PPP_HDLC[] = "ff03005760000000000b114020010db800000000000000000000000120010db8"
-                               "00000000000000000000000208ae0035000b0000646e73";
-static const char CHDLC[] = "0f0008004500002812340000400600000a0000010a0000020457005000000001"
-                            "000000005002040000000000";
-static const char WIFI[] = "080100000000000000000000000000000000000000000000aaaa030000000800"
-                           "4500002812340000400600000a0000010a000002045700500000000100000000"
-                           "5002040000000000";
-static const char RADIOTAP[] = "0000080000000000080100000000000000000000000000000000000000000000"
-                               "aaaa0300000008004500002812340000400600000a0000010a00000204570050"
-                               "00000001000000005002040000000000";
-static const char PPI[] = "0000080069000000080100000000000000000000000000000000000000000000"
-                          "aaaa0300000008004500002812340000400600000a0000010a00000204570050"
-                          "00000001000000005002040000000000";
-static const char NFLOG[] = "0200000008000100000000002c0009004500002812340000400600000a000001"
-                            "0a0000020457005000000001000000005002040000000000";
-static const char PKTAP[] = "0c000000010000000100000000112233445566778899aabb0800450000281234"
-                            "0000400600000a0000010a000002045700500000000100000000500204000000"
-                            "0000";
-static const char IPOIB[] = "080000004500002812340000400600000a0000010a0000020457005000000001"
-                            "000000005002040000000000";
-static const char FDDI[] = "00000000000000000000000000aaaa0300000008004500002812340000400600"
-                           "000a0000010a0000020457005000000001000000005002040000000000";
-static const char ARCNET[] = "01020000d40000004500002812340000400600000a0000010a00000204570050"
-                             "00000001000000005002040000000000";
-static const char DEEP[] = "00112233445566778899aabb08004500008c1234000040040000c0000201c633"
-                           "6402450000781234000040040000c0000201c633640245000064123400004004"
-                           "0000c0000201c6336402450000501234000040040000c0000201c63364024500"
-                           "003c1234000040040000c0000201c63364024500002812340000400600000a00"
-                           "00010a0000020457005000000001000000005002040000000000";
-
-struct fixture {
-	const char *name; /* for failure messages */
-	uint32_t linktype;
-	const char *hex;
-	size_t need; /* prefixes shorter than this must be flagged; 0: from the IP length */
-};
 
 static const struct fixture fixtures[] = {
 	{ "eth_tcp_syn", 1, ETH_TCP_SYN, 0 },
@@ -903,118 +809,6 @@ link_misc(void)
 	CHECK_STR(pm_layer_name(PM_L_COUNT), "unknown");
 }
 
-/* One encapsulation: its link type, frame, the tunnel it enters, and whether the inner packet is IPv6. */
-struct encap {
-	const char *name;
-	uint32_t linktype;
-	const char *hex;
-	enum pm_tunnel kind;
-	bool v6;
-};
-
-static const struct encap encaps[] = {
-	{ "gre_ip", 1, GRE_IP, PM_TUN_GRE, false },
-	{ "gre_teb", 1, GRE_TEB, PM_TUN_GRE, false },
-	{ "erspan2", 1, ERSPAN2, PM_TUN_ERSPAN, false },
-	{ "erspan3", 1, ERSPAN3, PM_TUN_ERSPAN, false },
-	{ "vxlan", 1, VXLAN, PM_TUN_VXLAN, false },
-	{ "geneve", 1, GENEVE, PM_TUN_GENEVE, false },
-	{ "ipip", 1, IPIP, PM_TUN_IPIP, false },
-	{ "ip6ip", 1, IP6IP, PM_TUN_IP6IP, true },
-	{ "gtpu", 1, GTPU, PM_TUN_GTPU, false },
-	{ "teredo", 1, TEREDO, PM_TUN_TEREDO, true },
-	{ "l2tp", 1, L2TP, PM_TUN_L2TP, false },
-	{ "mpls", 1, MPLS, PM_TUN_MPLS, false },
-	{ "mpls_pw", 1, MPLS_PW, PM_TUN_MPLS, false },
-	{ "pppoe", 1, PPPOE, PM_TUN_PPPOE, false },
-	{ "pbb", 1, PBB, PM_TUN_PBB, false },
-	{ "nsh", 1, NSH, PM_TUN_NSH, false },
-	{ "macsec", 1, MACSEC, PM_TUN_MACSEC, false },
-	{ "snap", 1, SNAP, PM_TUN_NONE, false },
-	{ "ppp", 9, PPP, PM_TUN_NONE, false },
-	{ "ppp_hdlc", 50, PPP_HDLC, PM_TUN_NONE, true },
-	{ "chdlc", 104, CHDLC, PM_TUN_NONE, false },
-	{ "wifi", 105, WIFI, PM_TUN_NONE, false },
-	{ "radiotap", 127, RADIOTAP, PM_TUN_NONE, false },
-	{ "ppi", 192, PPI, PM_TUN_NONE, false },
-	{ "nflog", 239, NFLOG, PM_TUN_NONE, false },
-	{ "pktap", 258, PKTAP, PM_TUN_NONE, false },
-	{ "ipoib", 242, IPOIB, PM_TUN_NONE, false },
-	{ "fddi", 10, FDDI, PM_TUN_NONE, false },
-	{ "arcnet", 129, ARCNET, PM_TUN_NONE, false },
-};
-
-/* Every encapsulation decodes to its inner packet, and says which tunnel it entered. */
-static void
-encapsulations(void)
-{
-	static const uint8_t in_s[4] = { 10, 0, 0, 1 }, in_d[4] = { 10, 0, 0, 2 };
-	for (size_t i = 0; i < PM_ARRAY_LEN(encaps); i++) {
-		const struct encap *e = &encaps[i];
-		run(e->linktype, e->hex);
-		bool ok = (pkt.flags & (PM_PKT_TRUNC | PM_PKT_MALFORMED)) == 0 &&
-		          (pkt.flags & PM_PKT_HAS_L4) != 0 && pkt.tun_kind == e->kind &&
-		          pkt.tun_depth == (e->kind != PM_TUN_NONE) &&
-		          st.tunnels[e->kind] == (e->kind != PM_TUN_NONE) &&
-		          st.unknown_linktype == 0;
-		if (e->v6) {
-			ok = ok && pkt.ipver == 6 && pkt.proto == PM_IPPROTO_UDP &&
-			     pkt.sport == 2222 && pkt.dport == 53 &&
-			     memcmp(pkt.dst, ADDR6_D, 16) == 0 && pkt.payload_len == 3;
-		} else {
-			ok = ok && pkt.ipver == 4 && pkt.proto == PM_IPPROTO_TCP &&
-			     pkt.sport == 1111 && pkt.dport == 80 && pkt.tcp_flags == PM_TCP_SYN &&
-			     memcmp(pkt.src, in_s, 4) == 0 && memcmp(pkt.dst, in_d, 4) == 0;
-		}
-		/* Tunnels over IP keep the carrier's endpoints. */
-		if (e->kind != PM_TUN_NONE && pkt.tun_ipver == 4) {
-			ok = ok && memcmp(pkt.tun_src, ADDR4_S, 4) == 0 &&
-			     memcmp(pkt.tun_dst, ADDR4_D, 4) == 0;
-		}
-		if (!ok) {
-			fprintf(
-			    stderr,
-			    "encapsulation %s: flags %#x kind %u depth %u proto %u ports %u %u\n",
-			    e->name, pkt.flags, pkt.tun_kind, pkt.tun_depth, pkt.proto, pkt.sport,
-			    pkt.dport);
-		}
-		CHECK(ok);
-	}
-	/* Tunnels over IP: GRE, VXLAN, IP-in-IP and kin carry outer endpoints; MPLS does not. */
-	run(PM_LINKTYPE_ETHERNET, VXLAN);
-	CHECK_EQ(pkt.tun_ipver, 4);
-	run(PM_LINKTYPE_ETHERNET, MPLS);
-	CHECK_EQ(pkt.tun_ipver, 0);
-	CHECK_EQ(st.tcp, 1);
-
-	/* Five IP-in-IP layers: four are entered, the fifth is counted. */
-	run(PM_LINKTYPE_ETHERNET, DEEP);
-	CHECK_EQ(pkt.tun_depth, PM_MAX_TUNNEL_DEPTH);
-	CHECK_EQ(st.tunnel_capped, 1);
-	CHECK_EQ(st.tunnels[PM_TUN_IPIP], PM_MAX_TUNNEL_DEPTH);
-	CHECK_EQ(pkt.proto, PM_IPPROTO_IPIP);
-
-	/* A VXLAN header without its I flag is plain UDP. */
-	uint8_t b[FRAME_MAX];
-	size_t n = pm_test_unhex(VXLAN, b, sizeof(b));
-	b[42] = 0;
-	run_bytes(PM_LINKTYPE_ETHERNET, b, n);
-	CHECK_EQ(pkt.tun_depth, 0);
-	CHECK_EQ(pkt.proto, PM_IPPROTO_UDP);
-	CHECK_EQ(pkt.dport, 4789);
-
-	/* A protected 802.11 frame is counted as encrypted, not decoded. */
-	n = pm_test_unhex(WIFI, b, sizeof(b));
-	b[1] |= 0x40;
-	run_bytes(PM_LINKTYPE_IEEE802_11, b, n);
-	CHECK_EQ(st.encrypted, 1);
-	CHECK_EQ(pkt.ipver, 0);
-
-	CHECK_STR(pm_tunnel_name(PM_TUN_VXLAN), "vxlan");
-	CHECK_STR(pm_tunnel_name(PM_TUN_COUNT), "unknown");
-	CHECK_STR(pm_layer_name(PM_L_TUNNEL), "tunnel");
-}
-
 /* Counters add up across packets into one stats struct. */
 static void
 accumulate(void)
@@ -1056,8 +850,9 @@ inside(const uint8_t *p, size_t n, size_t len)
  * malformed; and always exactly
  * one counter moves when a flag is set, and every view stays in the prefix.
  */
-static void
-sweep_one(const struct fixture *f)
+/* see tests/decodetest.h */
+void
+pm_test_decode_sweep(const struct fixture *f)
 {
 	{
 		uint8_t b[FRAME_MAX];
@@ -1094,14 +889,8 @@ static void
 truncation_sweep(void)
 {
 	for (size_t i = 0; i < PM_ARRAY_LEN(fixtures); i++) {
-		sweep_one(&fixtures[i]);
+		pm_test_decode_sweep(&fixtures[i]);
 	}
-	for (size_t i = 0; i < PM_ARRAY_LEN(encaps); i++) {
-		struct fixture f = { encaps[i].name, encaps[i].linktype, encaps[i].hex, 0 };
-		sweep_one(&f);
-	}
-	struct fixture deep = { "deep", PM_LINKTYPE_ETHERNET, DEEP, 0 };
-	sweep_one(&deep);
 }
 
 /* see tests/main.c */
@@ -1119,7 +908,6 @@ test_decode(void)
 	transport_cases();
 	wire_bounds();
 	link_misc();
-	encapsulations();
 	accumulate();
 	truncation_sweep();
 }
