@@ -37,6 +37,7 @@ static const uint32_t linktypes[] = {
 	PM_LINKTYPE_IPOIB,
 	PM_LINKTYPE_FDDI,
 	PM_LINKTYPE_ARCNET_LINUX,
+	PM_LINKTYPE_FRELAY,
 };
 
 /* Offset of a view [p, p + n) in the frame, or abort if it leaves the frame. */

@@ -5,7 +5,7 @@
  * Link types: Ethernet (1) with 802.1Q/802.1ad/QinQ stacks and LLC/SNAP,
  * Linux SLL (113) and SLL2 (276), raw IP (101, 12, 14), IPv4 (228), IPv6
  * (229), BSD loopback NULL (0) and LOOP (108), PPP (9), PPP in HDLC framing
- * (50), Cisco HDLC (104), 802.11 data frames (105) bare or under radiotap
+ * (50), Cisco HDLC (104), Frame Relay (107), 802.11 data frames (105) bare or under radiotap
  * (127) or PPI (192), NFLOG (239), PKTAP (149, 258), Linux IPoIB (242), FDDI
  * (10) and Linux ARCNET (129). IPv4 options are skipped and fragments
  * recognised (RFC 791); IPv6 extension headers (RFC 8200 §4: hop-by-hop,
@@ -44,6 +44,7 @@
 #define PM_LINKTYPE_PPP_HDLC     50 /* RFC 1662 */
 #define PM_LINKTYPE_RAW          101
 #define PM_LINKTYPE_C_HDLC       104 /* Cisco HDLC */
+#define PM_LINKTYPE_FRELAY       107 /* Frame Relay: Q.922 address, RFC 2427 or Cisco */
 #define PM_LINKTYPE_IEEE802_11   105
 #define PM_LINKTYPE_LOOP         108
 #define PM_LINKTYPE_LINUX_SLL    113
@@ -203,7 +204,7 @@ struct pm_decode_stats {
 	uint64_t sll, sll2, loopback, rawip;  /* frames per other link type family */
 	uint64_t ppp, chdlc, ieee80211;       /* PPP (9, 50), Cisco HDLC, 802.11 (105, 127, 192) */
 	uint64_t radiotap, ppi, nflog, pktap; /* frames with that pseudo-header */
-	uint64_t ipoib, fddi, arcnet;         /* frames per other link type family */
+	uint64_t ipoib, fddi, arcnet, frelay; /* frames per other link type family */
 	uint64_t llc_snap;                    /* frames whose LLC/SNAP header named an ethertype */
 	uint64_t tunnels[PM_TUN_COUNT];       /* tunnel headers entered, per enum pm_tunnel */
 	uint64_t tunnel_capped; /* frames with tunnels deeper than PM_MAX_TUNNEL_DEPTH */

@@ -4,7 +4,7 @@
  * step of a frame, naming the network layer that follows.
  *
  * Ethernet, Linux cooked v1/v2, BSD NULL/LOOP, PPP (RFC 1661, RFC 1662),
- * Cisco HDLC, 802.11 data frames (IEEE 802.11-2020 §9.2-§9.3) alone or under
+ * Cisco HDLC, Frame Relay (ITU-T Q.922, RFC 2427), 802.11 data frames (IEEE 802.11-2020 §9.2-§9.3) alone or under
  * radiotap (radiotap.org) or PPI (CACE PPI 1.0), NFLOG, PKTAP, Linux IPoIB
  * (RFC 4391), FDDI and Linux ARCNET (RFC 1201, RFC 1051, RFC 2497). Header
  * layouts per tcpdump.org/linktypes.html. Encrypted 802.11 bodies are
@@ -15,12 +15,13 @@
 #include "cursor.h"
 
 /* Address families in the NULL/LOOP header (tcpdump.org/linktypes.html). */
-#define AF_NULL_INET       2  /* every BSD, Linux, Windows */
-#define AF_NULL_INET6_LNX  10 /* Linux */
-#define AF_NULL_INET6_WIN  23 /* Windows (Npcap loopback) */
-#define AF_NULL_INET6_BSD  24 /* NetBSD, OpenBSD, BSD/OS */
-#define AF_NULL_INET6_FBSD 28 /* FreeBSD, DragonFly BSD */
-#define AF_NULL_INET6_DARW 30 /* Darwin */
+#define AF_NULL_INET       2    /* every BSD, Linux, Windows */
+#define AF_NULL_INET6_LNX  10   /* Linux */
+#define AF_NULL_INET6_WIN  23   /* Windows (Npcap loopback) */
+#define AF_NULL_INET6_BSD  24   /* NetBSD, OpenBSD, BSD/OS */
+#define AF_NULL_INET6_FBSD 28   /* FreeBSD, DragonFly BSD */
+#define AF_NULL_INET6_DARW 30   /* Darwin */
+#define NULL_MAX_FAMILY    1500 /* above: an ethertype (IEEE 802.3 §3.2.6 lengths end here) */
 
 #define SLL_HDR_LEN  16 /* LINKTYPE_LINUX_SLL; protocol at offset 14 */
 #define SLL2_HDR_LEN 20 /* LINKTYPE_LINUX_SLL2; protocol at offset 0 */
@@ -46,6 +47,13 @@
 #define NFLOG_MAX_TLVS 64 /* TLVs walked before giving up */
 
 #define FDDI_HDR_LEN     13   /* frame control 1, destination 6, source 6 */
+#define FR_EA            0x01 /* ITU-T Q.922 §3.3: address extension, set in the last byte */
+#define FR_MAX_ADDR      4    /* Q.922 addresses are 2 to 4 bytes */
+#define FR_UI            0x03 /* RFC 2427 §2: unnumbered information */
+#define FR_PAD           0x00 /* RFC 2427 §2: pad before the NLPID */
+#define FR_NLPID_IPV4    0xCC /* RFC 2427 §4 / ISO/IEC TR 9577 */
+#define FR_NLPID_IPV6    0x8E
+#define FR_NLPID_SNAP    0x80
 #define IPOIB_HDR_LEN    4    /* RFC 4391 §6: type 2, reserved 2 */
 #define ARC_TYPE_IP      212  /* RFC 1201 */
 #define ARC_TYPE_ARP     213  /* RFC 1201 */
@@ -96,7 +104,9 @@ family(struct pm_dec *d, uint32_t af)
 /*
  * NULL: a 4-byte address family in the capturing host's byte order. Families
  * are small, so a value with any of its high 16 bits set was written by a
- * host of the other byte order (Wireshark guesses the same way).
+ * host of the other byte order (Wireshark guesses the same way). A value
+ * still above any family carries an ethertype in its last two bytes (some
+ * writers put one there; Wireshark's null dissector reads it so).
  */
 static void
 null_link(struct pm_dec *d)
@@ -109,7 +119,12 @@ null_link(struct pm_dec *d)
 		pm_dec_stop(d, PM_L_LINK, false);
 		return;
 	}
-	family(d, af <= 0xFFFF ? af : af_be);
+	uint32_t fam = af <= 0xFFFF ? af : af_be;
+	if (fam > NULL_MAX_FAMILY) {
+		etype(d, (uint16_t)af_be);
+		return;
+	}
+	family(d, fam);
 }
 
 /* LOOP (OpenBSD): the same families, always big-endian. */
@@ -236,6 +251,64 @@ chdlc(struct pm_dec *d)
 	}
 	d->st->chdlc++;
 	etype(d, type);
+}
+
+/*
+ * Frame Relay: a Q.922 address of 2 to 4 bytes (the last has the EA bit),
+ * then either RFC 2427 (control 0x03, an optional pad 0x00, an NLPID: IPv4,
+ * IPv6, or SNAP with an ethertype) or Cisco's encapsulation, an ethertype.
+ */
+static void
+frelay(struct pm_dec *d)
+{
+	struct pm_cur *c = &d->c;
+	size_t n = 0;
+	uint8_t b;
+	do {
+		b = pm_cur_u8(c);
+	} while (pm_cur_ok(c) && (b & FR_EA) == 0 && ++n < FR_MAX_ADDR);
+	if (pm_cur_ok(c) && (b & FR_EA) == 0) {
+		pm_dec_stop(d, PM_L_LINK, true);
+		return;
+	}
+	d->st->frelay++;
+	if (pm_cur_peek(c, 0) != FR_UI) {
+		uint16_t type = pm_cur_be16(c);
+		if (!pm_cur_ok(c)) {
+			pm_dec_stop(d, PM_L_LINK, false);
+			return;
+		}
+		etype(d, type);
+		return;
+	}
+	pm_cur_skip(c, 1);
+	uint8_t nlpid = pm_cur_u8(c);
+	if (nlpid == FR_PAD) {
+		nlpid = pm_cur_u8(c);
+	}
+	uint16_t type = 0;
+	if (nlpid == FR_NLPID_SNAP) {
+		pm_cur_skip(c, 3); /* OUI */
+		type = pm_cur_be16(c);
+	}
+	if (!pm_cur_ok(c)) {
+		pm_dec_stop(d, PM_L_LINK, false);
+		return;
+	}
+	switch (nlpid) {
+	case FR_NLPID_IPV4:
+		ip_next(d, false);
+		break;
+	case FR_NLPID_IPV6:
+		ip_next(d, true);
+		break;
+	case FR_NLPID_SNAP:
+		etype(d, type);
+		break;
+	default:
+		d->st->other_l3++;
+		break;
+	}
 }
 
 /* PPP in HDLC framing (50): RFC 1662 frames, though some captures hold Cisco HDLC. */
@@ -539,6 +612,9 @@ pm_dec_link(struct pm_dec *d, uint32_t linktype)
 		break;
 	case PM_LINKTYPE_C_HDLC:
 		chdlc(d);
+		break;
+	case PM_LINKTYPE_FRELAY:
+		frelay(d);
 		break;
 	case PM_LINKTYPE_IEEE802_11:
 		pm_dec_wifi(d);

@@ -295,6 +295,7 @@ emit_layers(struct pm_json *w, const struct pm_decode_stats *d)
 	pm_json_ku64(w, "ipoib", d->ipoib);
 	pm_json_ku64(w, "fddi", d->fddi);
 	pm_json_ku64(w, "arcnet", d->arcnet);
+	pm_json_ku64(w, "frame_relay", d->frelay);
 	pm_json_ku64(w, "llc_snap", d->llc_snap);
 	pm_json_ku64(w, "encrypted", d->encrypted);
 	pm_json_ku64(w, "unknown_linktype", d->unknown_linktype);

@@ -95,6 +95,14 @@ static const char NFLOG[] = "0200000008000100000000002c0009004500002812340000400
 static const char PKTAP[] = "0c000000010000000100000000112233445566778899aabb0800450000281234"
                             "0000400600000a0000010a000002045700500000000100000000500204000000"
                             "0000";
+/* Frame Relay: Cisco encapsulation (arkime icmp-frame-relay.pcap) and RFC 2427 NLPID. */
+static const char FR_CISCO[] = "186108004500002812340000400600000a0000010a0000020457005000000001"
+                               "000000005002040000000000";
+static const char FR_NLPID[] = "186103cc4500002812340000400600000a0000010a0000020457005000000001"
+                               "000000005002040000000000";
+/* NULL with an ethertype where the family goes (pcapplusplus NullLoopback.pcap). */
+static const char NULL_ETYPE[] = "0f0008004500002812340000400600000a0000010a0000020457005000000001"
+                                 "000000005002040000000000";
 static const char IPOIB[] = "080000004500002812340000400600000a0000010a0000020457005000000001"
                             "000000005002040000000000";
 static const char FDDI[] = "00000000000000000000000000aaaa0300000008004500002812340000400600"
@@ -207,6 +215,9 @@ static const struct encap encaps[] = {
 	{ "ipoib", 242, IPOIB, PM_TUN_NONE, false },
 	{ "fddi", 10, FDDI, PM_TUN_NONE, false },
 	{ "arcnet", 129, ARCNET, PM_TUN_NONE, false },
+	{ "null_etype", 0, NULL_ETYPE, PM_TUN_NONE, false },
+	{ "fr_cisco", 107, FR_CISCO, PM_TUN_NONE, false },
+	{ "fr_nlpid", 107, FR_NLPID, PM_TUN_NONE, false },
 };
 
 /* Every encapsulation decodes to its inner packet, and says which tunnel it entered. */
