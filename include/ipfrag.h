@@ -62,14 +62,23 @@ struct pm_ipfrag {
 	struct pm_decode_stats scratch; /* counters of the re-decodes (not reported) */
 };
 
+/* What became of an offered fragment. */
+enum pm_ipfrag_result {
+	PM_IPFRAG_HELD = 0,    /* kept for its datagram: count the packet at IP level only */
+	PM_IPFRAG_DONE = 1,    /* it completed its datagram: *pkt is now the whole datagram */
+	PM_IPFRAG_SKIPPED = 2, /* unusable (cut by the capture, too big, inconsistent): as it is */
+};
+
 /*
  * Offer the fragment pkt (PM_PKT_FRAG set) and count it in st's frag_*
- * members. Returns true when it completed its datagram: *pkt then describes
- * the whole datagram (PM_PKT_REASSEMBLED), whose bytes stay valid until
- * PM_IPFRAG_RING more datagrams are reassembled. Returns false when the
- * fragment is held or unusable; *pkt is then unchanged.
+ * members. On PM_IPFRAG_DONE *pkt describes the whole datagram
+ * (PM_PKT_REASSEMBLED), whose bytes stay valid until PM_IPFRAG_RING more
+ * datagrams are reassembled; otherwise *pkt is unchanged. Like tshark, a
+ * fragment whose bytes were not all captured is not reassembled: a first
+ * fragment then keeps its own transport header.
  */
-bool pm_ipfrag_add(struct pm_ipfrag *f, struct pm_decode_stats *st, struct pm_pkt *pkt);
+enum pm_ipfrag_result pm_ipfrag_add(struct pm_ipfrag *f, struct pm_decode_stats *st,
+                                    struct pm_pkt *pkt);
 
 /* Count the datagrams still incomplete at the end of the pass (frag_incomplete). */
 void pm_ipfrag_finish(struct pm_ipfrag *f, struct pm_decode_stats *st);

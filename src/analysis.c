@@ -135,7 +135,13 @@ reassemble(struct pass *ps, struct pm_pkt *p)
 		ps->frag = calloc(1, sizeof(*ps->frag));
 		ps->frag_failed = ps->frag == NULL;
 	}
-	if (ps->frag != NULL && !pm_ipfrag_add(ps->frag, &ps->a->dec, p)) {
+	if (ps->frag == NULL) {
+		return;
+	}
+	enum pm_ipfrag_result r = pm_ipfrag_add(ps->frag, &ps->a->dec, p);
+	/* A held fragment, or one past the first that cannot be reassembled, has no flow. */
+	if (r == PM_IPFRAG_HELD ||
+	    (r == PM_IPFRAG_SKIPPED && (p->flags & PM_PKT_FRAG_FIRST) == 0)) {
 		p->flags = (p->flags & ~PM_PKT_HAS_L4) | PM_PKT_NO_L4;
 	}
 }

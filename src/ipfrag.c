@@ -253,7 +253,7 @@ complete(struct pm_ipfrag *f, struct pm_decode_stats *st, struct pm_ipfrag_dgram
 }
 
 /* see ipfrag.h */
-bool
+enum pm_ipfrag_result
 pm_ipfrag_add(struct pm_ipfrag *f, struct pm_decode_stats *st, struct pm_pkt *pkt)
 {
 	struct frag fr = { .ipver = pkt->ipver };
@@ -261,29 +261,29 @@ pm_ipfrag_add(struct pm_ipfrag *f, struct pm_decode_stats *st, struct pm_pkt *pk
 	          (pkt->ipver == 4 ? read_v4(pkt, &fr) : read_v6(pkt, &fr));
 	if (!ok || (fr.more && fr.len % BLOCK != 0) || (fr.len == 0 && fr.more)) {
 		st->frag_unusable++;
-		return false;
+		return PM_IPFRAG_SKIPPED;
 	}
 	uint32_t end = fr.off + fr.len;
 	if (end > PM_IPFRAG_MAX_DATAGRAM - fr.hlen) {
 		st->frag_too_big++;
-		return false;
+		return PM_IPFRAG_SKIPPED;
 	}
 	struct pm_ipfrag_dgram *g = find(f, st, pkt, &fr);
 	if (!fr.more) {
 		if (g->total != 0 && g->total != end) {
 			st->frag_unusable++; /* a second, different last fragment */
-			return false;
+			return PM_IPFRAG_SKIPPED;
 		}
 		g->total = end;
 	}
 	if (g->total != 0 && end > g->total) {
 		st->frag_unusable++;
-		return false;
+		return PM_IPFRAG_SKIPPED;
 	}
 	if (!reserve(f, st, g, end)) {
 		st->frag_evicted++;
 		drop(f, g);
-		return false;
+		return PM_IPFRAG_SKIPPED;
 	}
 	if (copy_in(g, &fr, end)) {
 		st->frag_overlaps++;
@@ -293,9 +293,9 @@ pm_ipfrag_add(struct pm_ipfrag *f, struct pm_decode_stats *st, struct pm_pkt *pk
 		g->hlen = (uint8_t)fr.hlen;
 	}
 	if (g->total == 0 || g->have != g->total || g->hlen == 0) {
-		return false;
+		return PM_IPFRAG_HELD;
 	}
-	return complete(f, st, g, pkt);
+	return complete(f, st, g, pkt) ? PM_IPFRAG_DONE : PM_IPFRAG_HELD;
 }
 
 /* see ipfrag.h */
