@@ -54,15 +54,17 @@
 #define FR_NLPID_IPV4    0xCC /* RFC 2427 §4 / ISO/IEC TR 9577 */
 #define FR_NLPID_IPV6    0x8E
 #define FR_NLPID_SNAP    0x80
-#define IPOIB_HDR_LEN    4    /* RFC 4391 §6: type 2, reserved 2 */
-#define ARC_TYPE_IP      212  /* RFC 1201 */
-#define ARC_TYPE_ARP     213  /* RFC 1201 */
-#define ARC_TYPE_INET6   0xC4 /* RFC 2497 */
-#define ARC_TYPE_IP_OLD  240  /* RFC 1051 */
-#define ARC_TYPE_ARP_OLD 241  /* RFC 1051 */
-#define ARC_TYPE_DIAG    0x80 /* ANSI/ATA 878.1 */
-#define ARC_HDR_LEN      5    /* source, destination, offset 2, type */
-#define ARC_HDR_NEW_LEN  8    /* plus split flag and sequence id (RFC 1201 §4) */
+#define IPOIB_HDR_LEN    4      /* RFC 4391 §6: type 2, reserved 2 */
+#define IPOIB_ADDR_LEN   40     /* Linux: destination and source hardware addresses, 20 each */
+#define IPOIB_MIN_TYPE   0x0600 /* IEEE 802.3: the smallest ethertype */
+#define ARC_TYPE_IP      212    /* RFC 1201 */
+#define ARC_TYPE_ARP     213    /* RFC 1201 */
+#define ARC_TYPE_INET6   0xC4   /* RFC 2497 */
+#define ARC_TYPE_IP_OLD  240    /* RFC 1051 */
+#define ARC_TYPE_ARP_OLD 241    /* RFC 1051 */
+#define ARC_TYPE_DIAG    0x80   /* ANSI/ATA 878.1 */
+#define ARC_HDR_LEN      5      /* source, destination, offset 2, type */
+#define ARC_HDR_NEW_LEN  8      /* plus split flag and sequence id (RFC 1201 §4) */
 
 /* The rest of the frame is an IPv4 (or, v6, IPv6) packet. */
 static void
@@ -484,11 +486,19 @@ pktap(struct pm_dec *d)
 	}
 }
 
-/* Linux IPoIB (RFC 4391 §6): an ethertype, then 2 reserved bytes. */
+/*
+ * Linux IPoIB (RFC 4391 §6): an ethertype, then 2 reserved bytes; Linux
+ * captures may put the 20-byte destination and source hardware addresses
+ * before it (44 bytes in all), which a first word below any ethertype shows.
+ */
 static void
 ipoib(struct pm_dec *d)
 {
 	struct pm_cur *c = &d->c;
+	if (pm_cur_left(c) >= IPOIB_ADDR_LEN + IPOIB_HDR_LEN &&
+	    (pm_cur_peek(c, 0) << 8 | pm_cur_peek(c, 1)) < IPOIB_MIN_TYPE) {
+		pm_cur_skip(c, IPOIB_ADDR_LEN);
+	}
 	uint16_t type = pm_cur_be16(c);
 	pm_cur_skip(c, IPOIB_HDR_LEN - 2);
 	if (!pm_cur_ok(c)) {

@@ -4,7 +4,8 @@
  * the tunnel (pm_dec_enter), naming the inner layer step.
  *
  * GRE (RFC 2784, RFC 2890 key and sequence, RFC 2637 enhanced GRE) with
- * ERSPAN types I, II and III (draft-foschiano-erspan-03), VXLAN (RFC 7348),
+ * ERSPAN types I, II and III (draft-foschiano-erspan-03), VXLAN (RFC 7348)
+ * and VXLAN-GPE (draft-ietf-nvo3-vxlan-gpe-12),
  * Geneve (RFC 8926), GTP-U (3GPP TS 29.281 §5), Teredo (RFC 4380 §5.1.1),
  * L2TPv2 data (RFC 2661 §3.1), MPLS (RFC 3032, control word RFC 4385),
  * PPPoE sessions (RFC 2516 §4), 802.1ah PBB, NSH (RFC 8300 §2) and MACsec
@@ -27,6 +28,7 @@
 #define ERSPAN3_SUB 8      /* the platform-specific subheader when O is set */
 
 #define UDP_VXLAN      4789 /* RFC 7348 §5 */
+#define UDP_VXLAN_GPE  4790 /* draft-ietf-nvo3-vxlan-gpe-12 §3.3 */
 #define UDP_GENEVE     6081 /* RFC 8926 §3.3 */
 #define UDP_GTPU       2152 /* 3GPP TS 29.281 §4.4.2.3 */
 #define UDP_TEREDO     3544 /* RFC 4380 §4 */
@@ -35,6 +37,12 @@
 
 #define VXLAN_I      0x08 /* RFC 7348 §5: VNI valid */
 #define VXLAN_HDR    8
+#define GPE_VER      0x30 /* VXLAN-GPE version bits: 0 */
+#define GPE_NP_IPV4  1    /* VXLAN-GPE next protocol */
+#define GPE_NP_IPV6  2
+#define GPE_NP_ETHER 3
+#define GPE_NP_NSH   4
+#define GPE_NP_MPLS  5
 #define GENEVE_HDR   8
 #define GTP_GPDU     0xFF /* 3GPP TS 29.281 §6.1: G-PDU */
 #define GTP_HDR      8
@@ -163,6 +171,30 @@ vxlan(struct pm_dec *d, struct pm_cur c, size_t wire)
 	return true;
 }
 
+/*
+ * VXLAN-GPE (draft-ietf-nvo3-vxlan-gpe-12 §3.1): flags 1 (ver 2, I, P, B,
+ * O), reserved 2, next protocol 1, VNI 3, reserved 1.
+ */
+static bool
+vxlan_gpe(struct pm_dec *d, struct pm_cur c, size_t wire)
+{
+	uint8_t fl = pm_cur_u8(&c);
+	pm_cur_skip(&c, 2);
+	uint8_t np = pm_cur_u8(&c);
+	pm_cur_skip(&c, 4);
+	enum pm_dec_next next = np == GPE_NP_IPV4    ? PM_NX_IPV4
+	                        : np == GPE_NP_IPV6  ? PM_NX_IPV6
+	                        : np == GPE_NP_ETHER ? PM_NX_ETHER
+	                        : np == GPE_NP_NSH   ? PM_NX_ETYPE
+	                        : np == GPE_NP_MPLS  ? PM_NX_MPLS
+	                                             : PM_NX_DONE;
+	if (!pm_cur_ok(&c) || (fl & GPE_VER) != 0 || next == PM_NX_DONE) {
+		return false;
+	}
+	enter_rest(d, PM_TUN_VXLAN, &c, wire - VXLAN_HDR, next, PM_ETH_NSH);
+	return true;
+}
+
 /* RFC 8926 §3.4: ver 2 | opt len 6 | O C rsvd | protocol 16 | VNI 24 | rsvd 8 | options. */
 static bool
 geneve(struct pm_dec *d, struct pm_cur c, size_t wire)
@@ -282,6 +314,8 @@ udp_port(struct pm_dec *d, const struct pm_cur *p, size_t wire, uint16_t port)
 	switch (port) {
 	case UDP_VXLAN:
 		return vxlan(d, *p, wire);
+	case UDP_VXLAN_GPE:
+		return vxlan_gpe(d, *p, wire);
 	case UDP_GENEVE:
 		return geneve(d, *p, wire);
 	case UDP_GTPU:

@@ -37,6 +37,11 @@ static const char VXLAN[] = "00112233445566778899aabb08004500005a123400004011000
                             "64029c4012b500460000080000000000010000112233445566778899aabb0800"
                             "4500002812340000400600000a0000010a000002045700500000000100000000"
                             "5002040000000000";
+/* VXLAN-GPE (UDP 4790) carrying NSH carrying IPv4. */
+static const char VXLAN_GPE[] = "00112233445566778899aabb0800450000641234000040110000c0000201c633"
+                                "64029c4012b6005000000c000004000001000006010100000000000000000000"
+                                "000000000000000000004500002812340000400600000a0000010a0000020457"
+                                "005000000001000000005002040000000000";
 static const char GENEVE[] = "00112233445566778899aabb08004500005e1234000040110000c0000201c633"
                              "64029c4017c1004a000001006558000001000000000000112233445566778899"
                              "aabb08004500002812340000400600000a0000010a0000020457005000000001"
@@ -183,41 +188,43 @@ struct encap {
 	const char *hex;
 	enum pm_tunnel kind;
 	bool v6;
+	uint8_t more; /* tunnels entered after the first */
 };
 
 static const struct encap encaps[] = {
-	{ "gre_ip", 1, GRE_IP, PM_TUN_GRE, false },
-	{ "gre_teb", 1, GRE_TEB, PM_TUN_GRE, false },
-	{ "erspan2", 1, ERSPAN2, PM_TUN_ERSPAN, false },
-	{ "erspan3", 1, ERSPAN3, PM_TUN_ERSPAN, false },
-	{ "vxlan", 1, VXLAN, PM_TUN_VXLAN, false },
-	{ "geneve", 1, GENEVE, PM_TUN_GENEVE, false },
-	{ "ipip", 1, IPIP, PM_TUN_IPIP, false },
-	{ "ip6ip", 1, IP6IP, PM_TUN_IP6IP, true },
-	{ "gtpu", 1, GTPU, PM_TUN_GTPU, false },
-	{ "teredo", 1, TEREDO, PM_TUN_TEREDO, true },
-	{ "l2tp", 1, L2TP, PM_TUN_L2TP, false },
-	{ "mpls", 1, MPLS, PM_TUN_MPLS, false },
-	{ "mpls_pw", 1, MPLS_PW, PM_TUN_MPLS, false },
-	{ "pppoe", 1, PPPOE, PM_TUN_PPPOE, false },
-	{ "pbb", 1, PBB, PM_TUN_PBB, false },
-	{ "nsh", 1, NSH, PM_TUN_NSH, false },
-	{ "macsec", 1, MACSEC, PM_TUN_MACSEC, false },
-	{ "snap", 1, SNAP, PM_TUN_NONE, false },
-	{ "ppp", 9, PPP, PM_TUN_NONE, false },
-	{ "ppp_hdlc", 50, PPP_HDLC, PM_TUN_NONE, true },
-	{ "chdlc", 104, CHDLC, PM_TUN_NONE, false },
-	{ "wifi", 105, WIFI, PM_TUN_NONE, false },
-	{ "radiotap", 127, RADIOTAP, PM_TUN_NONE, false },
-	{ "ppi", 192, PPI, PM_TUN_NONE, false },
-	{ "nflog", 239, NFLOG, PM_TUN_NONE, false },
-	{ "pktap", 258, PKTAP, PM_TUN_NONE, false },
-	{ "ipoib", 242, IPOIB, PM_TUN_NONE, false },
-	{ "fddi", 10, FDDI, PM_TUN_NONE, false },
-	{ "arcnet", 129, ARCNET, PM_TUN_NONE, false },
-	{ "null_etype", 0, NULL_ETYPE, PM_TUN_NONE, false },
-	{ "fr_cisco", 107, FR_CISCO, PM_TUN_NONE, false },
-	{ "fr_nlpid", 107, FR_NLPID, PM_TUN_NONE, false },
+	{ "gre_ip", 1, GRE_IP, PM_TUN_GRE, false, 0 },
+	{ "gre_teb", 1, GRE_TEB, PM_TUN_GRE, false, 0 },
+	{ "erspan2", 1, ERSPAN2, PM_TUN_ERSPAN, false, 0 },
+	{ "erspan3", 1, ERSPAN3, PM_TUN_ERSPAN, false, 0 },
+	{ "vxlan", 1, VXLAN, PM_TUN_VXLAN, false, 0 },
+	{ "geneve", 1, GENEVE, PM_TUN_GENEVE, false, 0 },
+	{ "vxlan_gpe", 1, VXLAN_GPE, PM_TUN_VXLAN, false, 1 }, /* then NSH */
+	{ "ipip", 1, IPIP, PM_TUN_IPIP, false, 0 },
+	{ "ip6ip", 1, IP6IP, PM_TUN_IP6IP, true, 0 },
+	{ "gtpu", 1, GTPU, PM_TUN_GTPU, false, 0 },
+	{ "teredo", 1, TEREDO, PM_TUN_TEREDO, true, 0 },
+	{ "l2tp", 1, L2TP, PM_TUN_L2TP, false, 0 },
+	{ "mpls", 1, MPLS, PM_TUN_MPLS, false, 0 },
+	{ "mpls_pw", 1, MPLS_PW, PM_TUN_MPLS, false, 0 },
+	{ "pppoe", 1, PPPOE, PM_TUN_PPPOE, false, 0 },
+	{ "pbb", 1, PBB, PM_TUN_PBB, false, 0 },
+	{ "nsh", 1, NSH, PM_TUN_NSH, false, 0 },
+	{ "macsec", 1, MACSEC, PM_TUN_MACSEC, false, 0 },
+	{ "snap", 1, SNAP, PM_TUN_NONE, false, 0 },
+	{ "ppp", 9, PPP, PM_TUN_NONE, false, 0 },
+	{ "ppp_hdlc", 50, PPP_HDLC, PM_TUN_NONE, true, 0 },
+	{ "chdlc", 104, CHDLC, PM_TUN_NONE, false, 0 },
+	{ "wifi", 105, WIFI, PM_TUN_NONE, false, 0 },
+	{ "radiotap", 127, RADIOTAP, PM_TUN_NONE, false, 0 },
+	{ "ppi", 192, PPI, PM_TUN_NONE, false, 0 },
+	{ "nflog", 239, NFLOG, PM_TUN_NONE, false, 0 },
+	{ "pktap", 258, PKTAP, PM_TUN_NONE, false, 0 },
+	{ "ipoib", 242, IPOIB, PM_TUN_NONE, false, 0 },
+	{ "fddi", 10, FDDI, PM_TUN_NONE, false, 0 },
+	{ "arcnet", 129, ARCNET, PM_TUN_NONE, false, 0 },
+	{ "null_etype", 0, NULL_ETYPE, PM_TUN_NONE, false, 0 },
+	{ "fr_cisco", 107, FR_CISCO, PM_TUN_NONE, false, 0 },
+	{ "fr_nlpid", 107, FR_NLPID, PM_TUN_NONE, false, 0 },
 };
 
 /* Every encapsulation decodes to its inner packet, and says which tunnel it entered. */
@@ -230,7 +237,7 @@ encapsulations(void)
 		run(e->linktype, e->hex);
 		bool ok = (pkt.flags & (PM_PKT_TRUNC | PM_PKT_MALFORMED)) == 0 &&
 		          (pkt.flags & PM_PKT_HAS_L4) != 0 && pkt.tun_kind == e->kind &&
-		          pkt.tun_depth == (e->kind != PM_TUN_NONE) &&
+		          pkt.tun_depth == (e->kind != PM_TUN_NONE) + e->more &&
 		          st.tunnels[e->kind] == (e->kind != PM_TUN_NONE) &&
 		          st.unknown_linktype == 0;
 		if (e->v6) {
