@@ -82,8 +82,9 @@
 #define PM_IPPROTO_IPIP     4 /* RFC 2003 */
 #define PM_IPPROTO_TCP      6
 #define PM_IPPROTO_UDP      17
-#define PM_IPPROTO_IPV6     41 /* RFC 4213 */
-#define PM_IPPROTO_GRE      47 /* RFC 2784 */
+#define PM_IPPROTO_IPV6     41  /* RFC 4213 */
+#define PM_IPPROTO_GRE      47  /* RFC 2784 */
+#define PM_IPPROTO_PIM      103 /* RFC 7761 */
 #define PM_IPPROTO_ROUTING  43
 #define PM_IPPROTO_FRAGMENT 44
 #define PM_IPPROTO_ESP      50
@@ -126,6 +127,7 @@ enum pm_tunnel {
 	PM_TUN_PBB,    /* IEEE 802.1ah */
 	PM_TUN_NSH,    /* RFC 8300 */
 	PM_TUN_MACSEC, /* IEEE 802.1AE, unencrypted */
+	PM_TUN_PIM,    /* RFC 7761 §4.9.3 PIM Register, IP protocol 103 */
 	PM_TUN_COUNT
 };
 

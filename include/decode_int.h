@@ -103,6 +103,7 @@ pm_dec_tunnel_port(uint16_t port)
 bool pm_dec_udp_tunnel(struct pm_dec *d, const struct pm_cur *payload, size_t wire, uint16_t sport,
                        uint16_t dport);
 void pm_dec_gre(struct pm_dec *d, struct pm_l4 *l);
+void pm_dec_pim(struct pm_dec *d, struct pm_l4 *l);
 void pm_dec_mpls(struct pm_dec *d);
 void pm_dec_pppoe(struct pm_dec *d);
 void pm_dec_pbb(struct pm_dec *d);

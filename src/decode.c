@@ -326,11 +326,14 @@ const char *
 pm_tunnel_name(enum pm_tunnel t)
 {
 	static const char *const names[PM_TUN_COUNT] = {
-		[PM_TUN_NONE] = "none",   [PM_TUN_GRE] = "gre",       [PM_TUN_ERSPAN] = "erspan",
-		[PM_TUN_VXLAN] = "vxlan", [PM_TUN_GENEVE] = "geneve", [PM_TUN_IPIP] = "ipip",
-		[PM_TUN_IP6IP] = "ip6ip", [PM_TUN_GTPU] = "gtpu",     [PM_TUN_TEREDO] = "teredo",
-		[PM_TUN_L2TP] = "l2tp",   [PM_TUN_MPLS] = "mpls",     [PM_TUN_PPPOE] = "pppoe",
-		[PM_TUN_PBB] = "pbb",     [PM_TUN_NSH] = "nsh",       [PM_TUN_MACSEC] = "macsec",
+		[PM_TUN_NONE] = "none",     [PM_TUN_GRE] = "gre",
+		[PM_TUN_ERSPAN] = "erspan", [PM_TUN_VXLAN] = "vxlan",
+		[PM_TUN_GENEVE] = "geneve", [PM_TUN_IPIP] = "ipip",
+		[PM_TUN_IP6IP] = "ip6ip",   [PM_TUN_GTPU] = "gtpu",
+		[PM_TUN_TEREDO] = "teredo", [PM_TUN_L2TP] = "l2tp",
+		[PM_TUN_MPLS] = "mpls",     [PM_TUN_PPPOE] = "pppoe",
+		[PM_TUN_PBB] = "pbb",       [PM_TUN_NSH] = "nsh",
+		[PM_TUN_MACSEC] = "macsec", [PM_TUN_PIM] = "pim_register",
 	};
 	if ((unsigned)t >= PM_TUN_COUNT) {
 		return "unknown";

@@ -221,10 +221,13 @@ pm_dec_transport(struct pm_dec *d, struct pm_l4 *l, uint8_t proto)
 		ip_in_ip(d, l, PM_TUN_IP6IP, PM_NX_IPV6);
 		break;
 	case PM_IPPROTO_GRE:
+	case PM_IPPROTO_PIM:
 		if ((d->pkt->flags & PM_PKT_FRAG) != 0) {
 			d->st->other_l4++;
-		} else {
+		} else if (proto == PM_IPPROTO_GRE) {
 			pm_dec_gre(d, l);
+		} else {
+			pm_dec_pim(d, l);
 		}
 		break;
 	case PM_IPPROTO_TCP:

@@ -8,7 +8,8 @@
  * and VXLAN-GPE (draft-ietf-nvo3-vxlan-gpe-12),
  * Geneve (RFC 8926), GTP-U (3GPP TS 29.281 §5), Teredo (RFC 4380 §5.1.1),
  * L2TPv2 data (RFC 2661 §3.1), MPLS (RFC 3032, control word RFC 4385),
- * PPPoE sessions (RFC 2516 §4), 802.1ah PBB, NSH (RFC 8300 §2) and MACsec
+ * PPPoE sessions (RFC 2516 §4), PIM Register (RFC 7761 §4.9.3), WCCP
+ * redirection in GRE, 802.1ah PBB, NSH (RFC 8300 §2) and MACsec
  * without encryption (IEEE 802.1AE-2018 §9). A UDP tunnel header that does
  * not parse leaves the packet an ordinary UDP packet. GRE source routing
  * (RFC 1701) is not followed.
@@ -17,15 +18,19 @@
 
 #include "cursor.h"
 
-#define GRE_C       0x8000 /* RFC 2784: checksum present */
-#define GRE_R       0x4000 /* RFC 1701: routing present */
-#define GRE_K       0x2000 /* RFC 2890: key present */
-#define GRE_S       0x1000 /* RFC 2890: sequence number present */
-#define GRE_A       0x0080 /* RFC 2637: acknowledgment present (version 1) */
-#define GRE_VER     0x0007 /* RFC 2784: version */
-#define ERSPAN2_HDR 8      /* draft-foschiano-erspan-03 §4.2 */
-#define ERSPAN3_HDR 12     /* draft-foschiano-erspan-03 §4.3 */
-#define ERSPAN3_SUB 8      /* the platform-specific subheader when O is set */
+#define GRE_C            0x8000 /* RFC 2784: checksum present */
+#define GRE_R            0x4000 /* RFC 1701: routing present */
+#define GRE_K            0x2000 /* RFC 2890: key present */
+#define GRE_S            0x1000 /* RFC 2890: sequence number present */
+#define GRE_A            0x0080 /* RFC 2637: acknowledgment present (version 1) */
+#define GRE_VER          0x0007 /* RFC 2784: version */
+#define ERSPAN2_HDR      8      /* draft-foschiano-erspan-03 §4.2 */
+#define ERSPAN3_HDR      12     /* draft-foschiano-erspan-03 §4.3 */
+#define ERSPAN3_SUB      8      /* the platform-specific subheader when O is set */
+#define GRE_WCCP         0x883E /* Cisco WCCP redirection (draft-mclaggan-wccp-v2rev1 §4.12) */
+#define WCCP_HDR         4      /* the WCCPv2 redirect header */
+#define PIM_V2_REGISTER  0x21   /* RFC 7761 §4.9: version 2, type 1 (Register) */
+#define PIM_REGISTER_HDR 8      /* RFC 7761 §4.9.3: PIM header 4, B N and reserved 4 */
 
 #define UDP_VXLAN      4789 /* RFC 7348 §5 */
 #define UDP_VXLAN_GPE  4790 /* draft-ietf-nvo3-vxlan-gpe-12 §3.3 */
@@ -126,6 +131,14 @@ pm_dec_gre(struct pm_dec *d, struct pm_l4 *l)
 	case PM_ETH_MPLS_MC:
 		enter_rest(d, kind, c, wire, PM_NX_MPLS, 0);
 		return;
+	case GRE_WCCP:
+		/* WCCPv2 puts a 4-byte redirect header before the IPv4 packet; v1 none. */
+		if (pm_cur_left(c) != 0 && pm_cur_peek(c, 0) >> 4 != 4) {
+			pm_cur_skip(c, WCCP_HDR);
+			wire = wire > WCCP_HDR ? wire - WCCP_HDR : 0;
+		}
+		enter_rest(d, kind, c, wire, PM_NX_IPV4, 0);
+		return;
 	case PM_ETH_ERSPAN2:
 		/* Type I has no sequence number and no ERSPAN header (§4.1). */
 		if ((fl & GRE_S) != 0) {
@@ -156,6 +169,21 @@ pm_dec_gre(struct pm_dec *d, struct pm_l4 *l)
 		return;
 	}
 	enter_rest(d, PM_TUN_ERSPAN, c, wire, PM_NX_ETHER, 0);
+}
+
+/* see decode_int.h. RFC 7761 §4.9.3: a PIM Register carries the multicast packet it registers. */
+void
+pm_dec_pim(struct pm_dec *d, struct pm_l4 *l)
+{
+	struct pm_cur *c = &l->c;
+	uint8_t vt = pm_cur_u8(c);
+	pm_cur_skip(c, PIM_REGISTER_HDR - 1);
+	if (!pm_cur_ok(c) || vt != PIM_V2_REGISTER || pm_cur_left(c) == 0) {
+		d->st->other_l4++; /* other PIM messages, or a null register */
+		return;
+	}
+	size_t wire = l->wire > PIM_REGISTER_HDR ? l->wire - PIM_REGISTER_HDR : 0;
+	enter_rest(d, PM_TUN_PIM, c, wire, PM_NX_IP, 0);
 }
 
 /* RFC 7348 §5: flags 1 (I), reserved 3, VNI 3, reserved 1; then an Ethernet frame. */
