@@ -18,6 +18,11 @@
 #define IPV4_HDR_MIN  20     /* RFC 791 §3.1: IHL of 5 words */
 #define IPV4_MF       0x2000 /* RFC 791 §3.1: more fragments */
 #define IPV4_OFF_MASK 0x1FFF /* RFC 791 §3.1: fragment offset, 8-octet units */
+#define IPV4_OPT_EOL  0      /* RFC 791 §3.1: end of option list */
+#define IPV4_OPT_NOP  1      /* RFC 791 §3.1: no operation */
+#define IPV4_OPT_LSRR 0x83   /* RFC 791 §3.1: loose source and record route */
+#define IPV4_OPT_SSRR 0x89   /* RFC 791 §3.1: strict source and record route */
+#define IPV4_MAX_OPTS 40     /* options walked: a 40-byte option area holds no more */
 #define IPV6_HDR_LEN  40     /* RFC 8200 §3 */
 #define IPV6_MF       0x0001 /* RFC 8200 §4.5: M flag */
 #define IPV6_RT_TYPE0 0      /* RFC 2460 §4.4 (deprecated by RFC 5095) */
@@ -271,6 +276,36 @@ fragment(struct pm_dec *d, bool more, size_t offset)
 }
 
 /*
+ * A loose or strict source route option (RFC 791 §3.1) names the final
+ * destination as its last address; tshark's conversations (and so the
+ * flows) use it as the destination. Options: type, length, data; EOL and
+ * NOP are single bytes.
+ */
+static void
+source_route(struct pm_pkt *pkt, struct pm_cur o)
+{
+	for (size_t i = 0; pm_cur_left(&o) != 0 && i < IPV4_MAX_OPTS; i++) {
+		uint8_t type = pm_cur_u8(&o);
+		if (type == IPV4_OPT_EOL) {
+			return;
+		}
+		if (type == IPV4_OPT_NOP) {
+			continue;
+		}
+		uint8_t len = pm_cur_u8(&o);
+		const uint8_t *v = pm_cur_bytes(&o, len >= 2 ? len - 2u : 0);
+		if (v == NULL || len < 2) {
+			return;
+		}
+		if ((type == IPV4_OPT_LSRR || type == IPV4_OPT_SSRR) && len >= 3 + 4) {
+			memcpy(pkt->dst, v + len - 2 - 4,
+			       4); /* route data is 4-byte addresses after the pointer */
+			return;
+		}
+	}
+}
+
+/*
  * RFC 791 §3.1:
  *  0                   1                   2                   3
  *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -339,10 +374,14 @@ pm_dec_ipv4(struct pm_dec *d)
 	pkt->l3_wire = (uint32_t)totlen;
 	struct pm_l4 l = { pm_cur_sub_clamp(c, totlen, &short_by), totlen - hlen, false, false };
 	pkt->l3_cap = (uint32_t)pm_cur_left(&l.c);
-	pm_cur_skip(&l.c, hlen);
+	struct pm_cur opts = pm_cur_sub(&l.c, hlen);
 	if (!pm_cur_ok(&l.c)) {
 		pm_dec_no_l4(d, PM_L_IPV4, false);
 		return;
+	}
+	if (PM_UNLIKELY(hlen > IPV4_HDR_MIN)) {
+		pm_cur_skip(&opts, IPV4_HDR_MIN);
+		source_route(pkt, opts);
 	}
 	size_t offset = frag & IPV4_OFF_MASK;
 	fragment(d, (frag & IPV4_MF) != 0, offset);

@@ -112,6 +112,10 @@ static const char FR_CISCO[] = "186108004500002812340000400600000a0000010a000002
                                "000000005002040000000000";
 static const char FR_NLPID[] = "186103cc4500002812340000400600000a0000010a0000020457005000000001"
                                "000000005002040000000000";
+/* IPv4 with a loose source route to 10.0.0.9 (RFC 791 §3.1): the final destination is the flow's. */
+static const char IPV4_LSRR[] = "00112233445566778899aabb08004800003412340000400600000a0000010a00"
+                                "0002018307040a00000900000000045700500000000100000000500204000000"
+                                "0000";
 /* NULL with an ethertype where the family goes (pcapplusplus NullLoopback.pcap). */
 static const char NULL_ETYPE[] = "0f0008004500002812340000400600000a0000010a0000020457005000000001"
                                  "000000005002040000000000";
@@ -302,6 +306,12 @@ encapsulations(void)
 	CHECK_EQ(st.encrypted, 1);
 	CHECK_EQ(pkt.ipver, 0);
 
+	static const uint8_t route_end[4] = { 10, 0, 0, 9 };
+	run(PM_LINKTYPE_ETHERNET, IPV4_LSRR);
+	check_clean();
+	CHECK_MEM(pkt.dst, route_end, 4);
+	CHECK_EQ(pkt.dport, 80);
+
 	/* IPv4 inside IPv6: the inner addresses do not keep the outer's last 12 bytes. */
 	run(PM_LINKTYPE_ETHERNET, IP4IN6);
 	CHECK_EQ(pkt.tun_kind, PM_TUN_IPIP);
@@ -374,6 +384,7 @@ sweep(void)
 		{ "ipv6_rh0", PM_LINKTYPE_IPV6, IPV6_RH0, 0 },
 		{ "ipv6_srh", PM_LINKTYPE_IPV6, IPV6_SRH, 0 },
 		{ "ipv6_hao", PM_LINKTYPE_IPV6, IPV6_HAO, 0 },
+		{ "ipv4_lsrr", PM_LINKTYPE_ETHERNET, IPV4_LSRR, 0 },
 	};
 	for (size_t i = 0; i < PM_ARRAY_LEN(more); i++) {
 		pm_test_decode_sweep(&more[i]);
