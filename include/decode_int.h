@@ -86,7 +86,7 @@ void pm_dec_ip(struct pm_dec *d);
 void pm_dec_transport(struct pm_dec *d, struct pm_l4 *l, uint8_t proto);
 
 /*
- * Is port one of the UDP tunnel ports (1701, 2152, 3544, 4789, 4790, 6081)? Their
+ * Is port one of the UDP tunnel ports (1701, 2152, 3544, 4754, 4789, 4790, 6081)? Their
  * low 6 bits differ, so one table load and compare answers (the per-packet
  * path stays branch-light for ordinary UDP).
  */
@@ -95,7 +95,8 @@ pm_dec_tunnel_port(uint16_t port)
 {
 	static const uint16_t tab[64] = { [1701 & 63] = 1701, [2152 & 63] = 2152,
 		                          [3544 & 63] = 3544, [4789 & 63] = 4789,
-		                          [4790 & 63] = 4790, [6081 & 63] = 6081 };
+		                          [4790 & 63] = 4790, [4754 & 63] = 4754,
+		                          [6081 & 63] = 6081 };
 	return tab[port & 63] == port && port != 0;
 }
 

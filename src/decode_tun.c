@@ -7,7 +7,7 @@
  * ERSPAN types I, II and III (draft-foschiano-erspan-03), VXLAN (RFC 7348)
  * and VXLAN-GPE (draft-ietf-nvo3-vxlan-gpe-12),
  * Geneve (RFC 8926), GTP-U (3GPP TS 29.281 §5), Teredo (RFC 4380 §5.1.1),
- * L2TPv2 data (RFC 2661 §3.1), MPLS (RFC 3032, control word RFC 4385),
+ * GRE-in-UDP (RFC 8086), L2TPv2 data (RFC 2661 §3.1), MPLS (RFC 3032, control word RFC 4385),
  * PPPoE sessions (RFC 2516 §4), PIM Register (RFC 7761 §4.9.3), WCCP
  * redirection in GRE, 802.1ah PBB, NSH (RFC 8300 §2) and MACsec
  * without encryption (IEEE 802.1AE-2018 §9). A UDP tunnel header that does
@@ -38,6 +38,7 @@
 #define UDP_GTPU       2152 /* 3GPP TS 29.281 §4.4.2.3 */
 #define UDP_TEREDO     3544 /* RFC 4380 §4 */
 #define UDP_L2TP       1701 /* RFC 2661 §8.1 */
+#define UDP_GRE        4754 /* RFC 8086 §3: GRE-in-UDP */
 #define UDP_WELL_KNOWN 1024 /* RFC 6335 §6: ports below are system ports */
 
 #define VXLAN_I      0x08 /* RFC 7348 §5: VNI valid */
@@ -352,6 +353,13 @@ udp_port(struct pm_dec *d, const struct pm_cur *p, size_t wire, uint16_t port)
 		return teredo(d, *p, wire);
 	case UDP_L2TP:
 		return l2tp(d, *p, wire);
+	case UDP_GRE: {
+		/* RFC 8086: the UDP payload is a GRE header and its payload. */
+		struct pm_l4 l = { *p, wire, false, false };
+		uint8_t depth = d->pkt->tun_depth;
+		pm_dec_gre(d, &l);
+		return d->pkt->tun_depth != depth;
+	}
 	default:
 		return false;
 	}
@@ -368,13 +376,13 @@ pm_dec_udp_tunnel(struct pm_dec *d, const struct pm_cur *payload, size_t wire, u
 	/*
 	 * As tshark does by default, the lower port decides first; the higher
 	 * one only when the lower is not a well-known service port (a DNS reply
-	 * from port 4789 is DNS, not VXLAN).
+	 * from port 4789 is DNS, not VXLAN; port 0 is no service).
 	 */
 	uint16_t lo = sport < dport ? sport : dport, hi = sport < dport ? dport : sport;
 	if (udp_port(d, &p, wire, lo)) {
 		return true;
 	}
-	return lo >= UDP_WELL_KNOWN && udp_port(d, &p, wire, hi);
+	return (lo >= UDP_WELL_KNOWN || lo == 0) && udp_port(d, &p, wire, hi);
 }
 
 /*

@@ -18,6 +18,7 @@ void test_info(void);
 void test_corpus(void);
 void test_views(void);
 void test_flows(void);
+void test_conform(void);
 void test_scan(void);
 void test_sandbox(void);
 void test_mcp(void);
@@ -27,10 +28,10 @@ static const struct {
 	void (*fn)(void);
 } suites[] = {
 	{ "cursor", test_cursor }, { "arena", test_arena },     { "json", test_json },
-	{ "table", test_table },   { "capture", test_capture }, { "decode", test_decode }, { "encap", test_encap },
-	{ "info", test_info },     { "corpus", test_corpus },   { "views", test_views },
-	{ "flows", test_flows },   { "scan", test_scan },       { "sandbox", test_sandbox },
-	{ "mcp", test_mcp },
+	{ "table", test_table },   { "capture", test_capture }, { "decode", test_decode },
+	{ "encap", test_encap },   { "info", test_info },       { "corpus", test_corpus },
+	{ "views", test_views },   { "flows", test_flows },     { "conform", test_conform },
+	{ "scan", test_scan },     { "sandbox", test_sandbox }, { "mcp", test_mcp },
 };
 
 int
