@@ -119,19 +119,28 @@ def layers_of(f):
     for j, t in enumerate(toks):
         if t in ("icmp", "icmpv6"):
             break  # quoted headers in ICMP errors make no conversation
+        # A header cut short lacks its fields: tshark makes no conversation of it.
         if t == "ip":
+            if i4 >= min(len(v4s), len(v4d)):
+                break
             cur = (v4s[i4], v4d[i4])
             i4 += 1
         elif t == "ipv6":
+            if i6 >= min(len(v6s), len(v6d)):
+                break
             cur = (v6s[i6], v6d[i6])
             i6 += 1
         elif t in ("tcp", "udp"):
             if cur is None:
                 raise ValueError("transport without IP")
             if t == "tcp":
+                if it >= min(len(ts), len(td)):
+                    break
                 sp, dp = ts[it], td[it]
                 it += 1
             else:
+                if iu >= min(len(us), len(ud)):
+                    break
                 sp, dp = us[iu], ud[iu]
                 iu += 1
             nxt = toks[j + 1] if j + 1 < len(toks) else ""
