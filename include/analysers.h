@@ -24,7 +24,8 @@
 	X(DNS, dns, pm_dns_stats)          /* DNS, mDNS, LLMNR messages */                         \
 	X(ICMP, icmp, pm_icmp_stats)       /* ICMP and ICMPv6 messages */                          \
 	X(DHCP, dhcp, pm_dhcp_stats)       /* DHCPv4 and DHCPv6 messages */                        \
-	X(SIP, sip, pm_sip_stats)          /* SIP requests and responses */
+	X(SIP, sip, pm_sip_stats)          /* SIP requests and responses */                        \
+	X(TUNNELS, tunnels, pm_tunnels)    /* tunnels by kind and outer endpoints */
 
 enum pm_an_id {
 #define PM_AN_ENUM(id, name, type) PM_AN_##id,

@@ -132,7 +132,10 @@ struct pm_flows {
 	uint64_t ip_packets;      /* packets with an IP header */
 	uint64_t ip_bytes;        /* their frame bytes on the wire */
 	uint64_t dropped_packets; /* packets whose new flow did not fit */
-	bool approximate;         /* the table was full: counts are lower bounds */
+	uint64_t
+	    ip_only_packets;    /* IP packets without a transport header (PM_PKT_NO_L4): no flow */
+	uint64_t ip_only_bytes; /* their frame bytes on the wire */
+	bool approximate;       /* the table was full: counts are lower bounds */
 };
 
 /* Set up an empty table whose slot array and records stay under max_bytes (0: default). */
@@ -169,6 +172,12 @@ void pm_flows_prefetch_record(const struct pm_flows *f, uint64_t tag);
  */
 struct pm_flow *pm_flows_account(struct pm_flows *f, const struct pm_pkt *p,
                                  const struct pm_flow_key *k, uint64_t tag, int kdir);
+
+/*
+ * Count an IP packet that has no flow because its transport header is
+ * missing (PM_PKT_NO_L4): in ip_packets and ip_only_packets, nowhere else.
+ */
+void pm_flows_account_ip(struct pm_flows *f, const struct pm_pkt *p);
 
 /* pm_flow_key_of, pm_flows_tag and pm_flows_account in one call (tests, tools). */
 struct pm_flow *pm_flows_observe(struct pm_flows *f, const struct pm_pkt *p);

@@ -365,6 +365,16 @@ pm_flows_account(struct pm_flows *f, const struct pm_pkt *p, const struct pm_flo
 }
 
 /* see flow.h */
+void
+pm_flows_account_ip(struct pm_flows *f, const struct pm_pkt *p)
+{
+	f->ip_packets++;
+	f->ip_bytes += p->wirelen;
+	f->ip_only_packets++;
+	f->ip_only_bytes += p->wirelen;
+}
+
+/* see flow.h */
 int
 pm_flow_key_of(const struct pm_pkt *p, struct pm_flow_key *k)
 {
@@ -397,6 +407,10 @@ struct pm_flow *
 pm_flows_observe(struct pm_flows *f, const struct pm_pkt *p)
 {
 	if (p->ipver == 0) {
+		return NULL;
+	}
+	if ((p->flags & PM_PKT_NO_L4) != 0) {
+		pm_flows_account_ip(f, p);
 		return NULL;
 	}
 	struct pm_flow_key k;

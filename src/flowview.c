@@ -333,6 +333,7 @@ parse_proto(const char *s, struct flow_filter *f, struct pm_error *err)
 		     { "UDP (other)", BY_UNLABELLED, PM_IPPROTO_UDP },
 		     { "other IP", BY_OTHER_IP, 0 },
 		     { "non-IP", BY_NOTHING, 0 },
+		     { "IP only (fragments, no transport header)", BY_NOTHING, 0 },
 		     { "untracked (table full)", BY_NOTHING, 0 } };
 	for (size_t i = 0; i < PM_ARRAY_LEN(ipp); i++) {
 		if (strcasecmp(s, ipp[i].name) == 0) {

@@ -119,8 +119,12 @@ pm_summary_protocols(const struct pm_analysis *a, struct pm_proto_share out[PM_S
 		n = add_share(out, n, other[i], op[i], ob[i]);
 	}
 	const struct pm_flows *f = pm_an_flows(a);
+	/* IP packets in no flow: fragments held for reassembly, headers without transport. */
+	n = add_share(out, n, "IP only (fragments, no transport header)", f->ip_only_packets,
+	              f->ip_only_bytes);
 	/* Packets whose new flow did not fit are in ip_packets but in no flow. */
-	n = add_share(out, n, "untracked (table full)", f->ip_packets - fp, f->ip_bytes - fb);
+	n = add_share(out, n, "untracked (table full)", f->ip_packets - fp - f->ip_only_packets,
+	              f->ip_bytes - fb - f->ip_only_bytes);
 	uint64_t np =
 	    pm_an_info(a)->packets > f->ip_packets ? pm_an_info(a)->packets - f->ip_packets : 0;
 	uint64_t nb =

@@ -97,7 +97,61 @@ static const struct pm_field link_members[] = {
 	{ .name = "linux_sll2", .type = PM_F_INT },
 	{ .name = "loopback", .type = PM_F_INT },
 	{ .name = "raw_ip", .type = PM_F_INT },
+	{ .name = "ppp", .type = PM_F_INT },
+	{ .name = "cisco_hdlc", .type = PM_F_INT },
+	{ .name = "ieee802_11", .type = PM_F_INT, .description = "802.11 data frames" },
+	{ .name = "radiotap", .type = PM_F_INT },
+	{ .name = "ppi", .type = PM_F_INT },
+	{ .name = "nflog", .type = PM_F_INT },
+	{ .name = "pktap", .type = PM_F_INT },
+	{ .name = "ipoib", .type = PM_F_INT },
+	{ .name = "fddi", .type = PM_F_INT },
+	{ .name = "arcnet", .type = PM_F_INT },
+	{ .name = "frame_relay", .type = PM_F_INT },
+	{ .name = "llc_snap", .type = PM_F_INT },
+	{ .name = "encrypted",
+	  .type = PM_F_INT,
+	  .description = "frames whose payload is encrypted (802.11 protected, MACsec with "
+	                 "encryption): not decoded further" },
 	{ .name = "unknown_linktype", .type = PM_F_INT },
+	{ 0 },
+};
+
+/* Packets decoded inside each kind of tunnel (the inner packet is the one flows count). */
+static const struct pm_field tunnel_members[] = {
+	{ .name = "gre", .type = PM_F_INT },
+	{ .name = "erspan", .type = PM_F_INT },
+	{ .name = "vxlan", .type = PM_F_INT },
+	{ .name = "geneve", .type = PM_F_INT },
+	{ .name = "ipip", .type = PM_F_INT },
+	{ .name = "ip6ip", .type = PM_F_INT },
+	{ .name = "gtpu", .type = PM_F_INT },
+	{ .name = "teredo", .type = PM_F_INT },
+	{ .name = "l2tp", .type = PM_F_INT },
+	{ .name = "mpls", .type = PM_F_INT },
+	{ .name = "pppoe", .type = PM_F_INT },
+	{ .name = "pbb", .type = PM_F_INT },
+	{ .name = "nsh", .type = PM_F_INT },
+	{ .name = "macsec", .type = PM_F_INT },
+	{ .name = "pim_register", .type = PM_F_INT },
+	{ .name = "depth_capped",
+	  .type = PM_F_INT,
+	  .description = "packets whose tunnels nested deeper than the decoder enters" },
+	{ 0 },
+};
+
+/* IP fragment reassembly. */
+static const struct pm_field reassembly_members[] = {
+	{ .name = "datagrams", .type = PM_F_INT, .description = "datagrams reassembled" },
+	{ .name = "overlapping_fragments",
+	  .type = PM_F_INT,
+	  .description = "fragments overlapping earlier ones (the first copy wins): an evasion "
+	                 "signal" },
+	{ .name = "timed_out", .type = PM_F_INT },
+	{ .name = "evicted", .type = PM_F_INT, .description = "dropped at the memory cap" },
+	{ .name = "too_big", .type = PM_F_INT },
+	{ .name = "unusable_fragments", .type = PM_F_INT },
+	{ .name = "incomplete", .type = PM_F_INT, .description = "datagrams never completed" },
 	{ 0 },
 };
 
@@ -121,7 +175,9 @@ static const struct pm_field unknown_lt_members[] = {
 
 static const struct pm_field layer_members[] = {
 	{ .name = "link", .type = PM_F_OBJ, .members = link_members },
+	{ .name = "tunnels", .type = PM_F_OBJ, .members = tunnel_members },
 	{ .name = "network", .type = PM_F_OBJ, .members = network_members },
+	{ .name = "reassembly", .type = PM_F_OBJ, .members = reassembly_members },
 	{ .name = "transport", .type = PM_F_OBJ, .members = transport_members },
 	{ .name = "unknown_linktypes",
 	  .type = PM_F_ARR,

@@ -13,11 +13,13 @@ void test_json(void);
 void test_table(void);
 void test_capture(void);
 void test_decode(void);
+void test_encap(void);
 void test_info(void);
 void test_corpus(void);
 void test_views(void);
 void test_flows(void);
 void test_analysis(void);
+void test_conform(void);
 void test_scan(void);
 void test_scancorpus(void);
 void test_tcp(void);
@@ -47,10 +49,12 @@ static const struct {
 	{ "table", test_table },
 	{ "capture", test_capture },
 	{ "decode", test_decode },
+	{ "encap", test_encap },
 	{ "info", test_info },
 	{ "corpus", test_corpus },
 	{ "views", test_views },
 	{ "flows", test_flows },
+	{ "conform", test_conform },
 	{ "analysis", test_analysis },
 	{ "scan", test_scan },
 	{ "scancorpus", test_scancorpus },

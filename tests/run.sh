@@ -123,9 +123,10 @@ for t in ("scan_overview", "list_suspects", "first_scan_event"):
 sys.exit(0 if json.load(open(f"{d}/scan.json")) == want else 1)
 EOF
 fi
-# The table lists a source's techniques in the detector's order, whatever their counts.
+# The table lists a source's techniques in the detector's order, whatever their counts (the
+# first fragments of datagrams never completed are IP-level only, as tshark counts them).
 "$prog" scan --min-ports 3 --min-rate 1 captures/lt-raw12.pcap >"$tmp/out" 2>/dev/null
-grep -q ' syn:1,udp:4,icmp_sweep:1$' "$tmp/out" && ok || bad "scan table: techniques out of order"
+grep -q ' syn:1,udp:3,icmp_sweep:1$' "$tmp/out" && ok || bad "scan table: techniques out of order"
 # A pipe on stdin works for every verb, including scan's three calls.
 "$prog" scan captures/scan-syn.pcap >"$tmp/f" 2>/dev/null
 "$prog" scan - <captures/scan-syn.pcap >"$tmp/p" 2>/dev/null

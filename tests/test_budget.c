@@ -194,7 +194,8 @@ round_trip(struct pm_tool_ctx *ctx, const char *path, const struct pm_jv *summar
 			          0);
 			continue;
 		}
-		if (strcmp(name, "non-IP") == 0 || strncmp(name, "untracked", 9) == 0) {
+		if (strcmp(name, "non-IP") == 0 || strncmp(name, "untracked", 9) == 0 ||
+		    strncmp(name, "IP only", 7) == 0) {
 			want = 0; /* packets in no flow */
 		}
 		for (int upper = 0; upper < 2; upper++) {
