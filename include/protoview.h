@@ -28,13 +28,14 @@ struct pm_json;
 
 /* Paging and size arguments every protocol view takes. */
 struct pm_pv_page {
-	int64_t limit;  /* packets per page: 0..PM_PV_MAX_LIMIT (larger is clamped); default 20 */
-	int64_t offset; /* packets skipped before the page, >= 0; default 0 */
-	int64_t top;    /* entries per top list: 1..PM_PV_MAX_TOP (clamped); default 10 */
-	size_t budget;  /* bytes the packets page may take; 0: no cap; default 7000 */
+	int64_t limit;    /* packets per page: 0..PM_PV_MAX_LIMIT (larger is clamped); default 20 */
+	int64_t offset;   /* packets skipped before the page, >= 0; default 0 */
+	int64_t top;      /* entries per top list: 1..PM_PV_MAX_TOP (clamped); default 10 */
+	size_t budget;    /* bytes the packets page may take; 0: no cap; default 7000 */
+	size_t max_bytes; /* the page stops once the result holds this many bytes; 0: no cap */
 };
 
-/* Defaults: limit 20, offset 0, top 10, budget PM_PV_PACKETS_BUDGET. */
+/* Defaults: limit 20, offset 0, top 10, budget PM_PV_PACKETS_BUDGET, max_bytes 0. */
 void pm_pv_page_init(struct pm_pv_page *pg);
 
 /*

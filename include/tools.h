@@ -11,7 +11,7 @@
  * JSON Schema and, with the arguments, the tool reference (docs/TOOLS.md).
  *
  * Tools live in one file per group (tools_capture.c, tools_flows.c,
- * tools_scans.c, tools_server.c), each exporting its rows; toolcall.c puts
+ * tools_scans.c, tools_protocols.c, tools_server.c), each exporting its rows; toolcall.c puts
  * them together in a fixed order and holds the one call path (token,
  * sandbox, cache, argument checks, error contract of DESIGN.md);
  * toolschema.c writes the schemas and the reference. The registry knows
@@ -205,12 +205,15 @@ extern const struct pm_tool pm_tools_flows[];
 extern const size_t pm_tools_flows_n;
 extern const struct pm_tool pm_tools_scans[];
 extern const size_t pm_tools_scans_n;
+extern const struct pm_tool pm_tools_protocols[];
+extern const size_t pm_tools_protocols_n;
 extern const struct pm_tool pm_tools_enrichment[];
 extern const size_t pm_tools_enrichment_n;
 extern const struct pm_tool pm_tools_server[];
 extern const size_t pm_tools_server_n;
 
-/* The registry: n tools in a fixed, deterministic order (capture, flows, scans, server). */
+/* The registry: n tools in a fixed, deterministic order (capture, flows, scans, protocols,
+ * server). */
 const struct pm_tool *pm_tools(size_t *n);
 
 /* The tool called name, or NULL. */

@@ -74,6 +74,18 @@ static const struct choice tcp_rows[] = {
 static const struct choice scan_rows[] = {
 	{ NULL, NULL, { "scan_overview", "list_suspects", "first_scan_event" }, pm_cli_print_scan },
 };
+static const struct choice dns_rows[] = {
+	{ NULL, NULL, { "analyze_dns_packets" }, pm_cli_print_proto },
+};
+static const struct choice dhcp_rows[] = {
+	{ NULL, NULL, { "analyze_dhcp_packets" }, pm_cli_print_proto },
+};
+static const struct choice icmp_rows[] = {
+	{ NULL, NULL, { "analyze_icmp_packets" }, pm_cli_print_proto },
+};
+static const struct choice sip_rows[] = {
+	{ NULL, NULL, { "analyze_sip_packets" }, pm_cli_print_proto },
+};
 
 static const struct verb verbs[] = {
 	{ "info", true, info_rows, PM_ARRAY_LEN(info_rows), NULL },
@@ -83,6 +95,10 @@ static const struct verb verbs[] = {
 	{ "tcp", false, tcp_rows, PM_ARRAY_LEN(tcp_rows),
 	  "--view takes connections, anomalies, retransmissions or flow" },
 	{ "scan", false, scan_rows, PM_ARRAY_LEN(scan_rows), NULL },
+	{ "dns", false, dns_rows, PM_ARRAY_LEN(dns_rows), NULL },
+	{ "dhcp", false, dhcp_rows, PM_ARRAY_LEN(dhcp_rows), NULL },
+	{ "icmp", false, icmp_rows, PM_ARRAY_LEN(icmp_rows), NULL },
+	{ "sip", false, sip_rows, PM_ARRAY_LEN(sip_rows), NULL },
 };
 
 /* CLI option names that differ from the tool argument they set. */
@@ -129,6 +145,14 @@ usage(FILE *f)
 	    "                                       TCP connections and their health\n"
 	    "  scan FILE [--window S] [--min-ports N] [--min-rate R] [--top K] [--json]\n"
 	    "                                       port scanners, suspects, first probe\n"
+	    "  dns FILE [--name S] [--client IP] [--server IP] [--rcode NAME] [--type NAME]\n"
+	    "        [--limit N] [--offset N] [--top N] [--json]   DNS (analyze_dns_packets)\n"
+	    "  dhcp FILE [--client MAC] [--type NAME] [--limit N] [--offset N] [--top N]\n"
+	    "        [--json]                       DHCPv4/v6 (analyze_dhcp_packets)\n"
+	    "  icmp FILE [--host IP] [--type N] [--version 4|6] [--limit N] [--offset N]\n"
+	    "        [--top N] [--json]             ICMP/ICMPv6 (analyze_icmp_packets)\n"
+	    "  sip FILE [--method M] [--status N] [--call-id S] [--limit N] [--offset N]\n"
+	    "        [--top N] [--json]             SIP (analyze_sip_packets)\n"
 	    "  serve [--tools LIST]                 MCP server over stdio (see README)\n"
 	    "  enrich [--offline] IP... | --capture FILE [--top N]\n"
 	    "                                       who an address is (ASN, country, threat\n"

@@ -498,3 +498,58 @@ pm_cli_print_scan(const struct pm_jv *r, const char *file)
 		printf("approximate: the flow table was full; counts are lower bounds\n");
 	}
 }
+
+/* One scalar or map of counters as "  key: value" or "  key: a=1 b=2"; nested objects skipped. */
+static void
+print_stat(const char *key, const struct pm_jv *v)
+{
+	if (pm_jv_is(v, PM_JV_NUM)) {
+		printf("  %-32s %s\n", key, v->s);
+	} else if (pm_jv_is(v, PM_JV_BOOL)) {
+		printf("  %-32s %s\n", key, v->b ? "yes" : "no");
+	} else if (pm_jv_is(v, PM_JV_STR)) {
+		printf("  %-32s %s\n", key, v->s);
+	} else if (pm_jv_is(v, PM_JV_OBJ)) {
+		bool counters = v->len > 0;
+		for (size_t i = 0; i < v->len; i++) {
+			counters = counters && pm_jv_is(&v->members[i].value, PM_JV_NUM);
+		}
+		if (!counters) {
+			return;
+		}
+		printf("  %-32s", key);
+		for (size_t i = 0; i < v->len; i++) {
+			printf(" %s=%s", v->members[i].key, v->members[i].value.s);
+		}
+		printf("\n");
+	}
+}
+
+/* see cli_print.h */
+void
+pm_cli_print_proto(const struct pm_jv *r, const char *file)
+{
+	(void)file;
+	for (size_t i = 0; pm_jv_is(r, PM_JV_OBJ) && i < r->len; i++) {
+		const char *k = r->members[i].key;
+		size_t n = strlen(k);
+		if (n > 6 &&
+		    (strcmp(k + n - 6, "_found") == 0 || strcmp(k + n - 9, "_analyzed") == 0 ||
+		     strncmp(k, "total_packets", 13) == 0)) {
+			printf("%-34s %s\n", k, r->members[i].value.s);
+		}
+	}
+	const struct pm_jv *st = pm_jv_get(r, "statistics");
+	printf("\nstatistics\n");
+	for (size_t i = 0; pm_jv_is(st, PM_JV_OBJ) && i < st->len; i++) {
+		print_stat(st->members[i].key, &st->members[i].value);
+	}
+	const struct pm_jv *f;
+	size_t nf = arr_of(r, "findings", &f);
+	printf("\nfindings (%zu)\n", nf);
+	for (size_t i = 0; i < nf; i++) {
+		printf("  %-6s %-28s %s\n", str_of(&f[i], "severity", "-"),
+		       str_of(&f[i], "type", "-"), str_of(&f[i], "summary", ""));
+	}
+	printf("\npackets: %llu in the sample (--json lists them)\n", page_total(r, "packets"));
+}

@@ -434,7 +434,8 @@ message(struct pm_dns_stats *s, const struct pm_pass_pkt *pp, const uint8_t *b, 
 		s->ecs += m.edns.has_ecs;
 	}
 	unsigned rcode = pm_dns_rcode(m.flags);
-	char lc[PM_DNS_MAX_NAME + 1] = "";
+	char lc[PM_DNS_MAX_NAME + 1];
+	lc[0] = '\0'; /* lower() writes the rest; no 256-byte clear per message */
 	size_t ln = 0;
 	struct pm_dns_name *nm = NULL;
 	if (m.nq != 0) {

@@ -249,15 +249,19 @@ icmp_observe(void *st, const struct pm_pass_pkt *pp)
 	struct pm_icmp_stats *s = st;
 	const struct pm_pkt *p = pp->pkt;
 	bool v6 = p->proto == PM_IPPROTO_ICMPV6;
-	/* The decoder consumed the 8-byte header: rebuild it in front of the body. */
-	uint8_t buf[8 + PM_ICMP_MAX_BODY] = { p->icmp_type,
-		                              p->icmp_code,
-		                              0,
-		                              0,
-		                              (uint8_t)(p->icmp_rest >> 24),
-		                              (uint8_t)(p->icmp_rest >> 16),
-		                              (uint8_t)(p->icmp_rest >> 8),
-		                              (uint8_t)p->icmp_rest };
+	/*
+	 * The decoder consumed the 8-byte header: rebuild it in front of the body.
+	 * Only the 8 + body bytes the parser reads are written (no 1 KiB clear per packet).
+	 */
+	uint8_t buf[8 + PM_ICMP_MAX_BODY];
+	buf[0] = p->icmp_type;
+	buf[1] = p->icmp_code;
+	buf[2] = 0;
+	buf[3] = 0;
+	buf[4] = (uint8_t)(p->icmp_rest >> 24);
+	buf[5] = (uint8_t)(p->icmp_rest >> 16);
+	buf[6] = (uint8_t)(p->icmp_rest >> 8);
+	buf[7] = (uint8_t)p->icmp_rest;
 	size_t body = p->payload_len < PM_ICMP_MAX_BODY ? p->payload_len : PM_ICMP_MAX_BODY;
 	if (body != 0) {
 		struct pm_cur c = pm_cur_init(p->payload, p->payload_len);

@@ -26,6 +26,7 @@ pm_pv_page_init(struct pm_pv_page *pg)
 	pg->offset = 0;
 	pg->top = PM_PV_DEFAULT_TOP;
 	pg->budget = PM_PV_PACKETS_BUDGET;
+	pg->max_bytes = 0;
 }
 
 /* see protoview.h */
@@ -186,7 +187,8 @@ pm_pv_packets(struct pm_json *w, const struct pm_pv_sample *smp, const struct pm
 		if (!smp->match(item, smp->ctx) || total++ < (uint64_t)pg->offset || full) {
 			continue;
 		}
-		if (shown == (uint64_t)pg->limit || !pm_pv_fits(w, start, pg->budget, shown)) {
+		if (shown == (uint64_t)pg->limit || !pm_pv_fits(w, start, pg->budget, shown) ||
+		    (pg->max_bytes != 0 && w->len >= pg->max_bytes)) {
 			full = true;
 			continue;
 		}

@@ -121,6 +121,7 @@ registry_build(void)
 		{ pm_tools_capture, &pm_tools_capture_n },
 		{ pm_tools_flows, &pm_tools_flows_n },
 		{ pm_tools_scans, &pm_tools_scans_n },
+		{ pm_tools_protocols, &pm_tools_protocols_n },
 		{ pm_tools_enrichment, &pm_tools_enrichment_n },
 		{ pm_tools_server, &pm_tools_server_n },
 	};

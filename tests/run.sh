@@ -94,6 +94,21 @@ same_as_call "tcp --view retransmissions" analyze_tcp_retransmissions \
 	"$prog" tcp --json --view retransmissions --server-ip 127.0.0.1 --threshold 0.5 "$mixed"
 same_as_call "flows --proto" analyze_protocol_flows "{\"path\":\"$mixed\",\"protocol\":\"udp\"}" -- \
 	"$prog" flows --json --proto udp "$mixed"
+udp=$PWD/captures/scan-udp.pcap amixed=$PWD/$mixed # absolute: `call` reports the path resolved
+same_as_call "dns --type --limit" analyze_dns_packets "{\"path\":\"$udp\",\"type\":\"PTR\",\"limit\":2}" -- \
+	"$prog" dns --json --type PTR --limit 2 "$udp"
+same_as_call "dhcp --type" analyze_dhcp_packets "{\"path\":\"$udp\",\"type\":\"INFORM\"}" -- \
+	"$prog" dhcp --json --type INFORM "$udp"
+same_as_call "icmp --version --offset" analyze_icmp_packets "{\"path\":\"$udp\",\"version\":4,\"offset\":3}" -- \
+	"$prog" icmp --json --version 4 --offset 3 "$udp"
+same_as_call "sip --call-id" analyze_sip_packets "{\"path\":\"$amixed\",\"call_id\":\"x\"}" -- \
+	"$prog" sip --json --call-id x "$amixed"
+"$prog" dns "$udp" >"$tmp/out" 2>/dev/null
+grep -q '^dns_packets_found  *10$' "$tmp/out" && grep -q '^  query_types  *TXT=3 PTR=4$' "$tmp/out" &&
+	grep -q '^findings (1)$' "$tmp/out" && ok || bad "dns table: $(head -c 300 "$tmp/out")"
+expect_exit 2 "dns unknown rcode" -- "$prog" dns --rcode BOGUS "$udp"
+grep -q "rcode 'BOGUS' is not a known name or number" "$tmp/err" && ok || bad "dns rcode: $(cat "$tmp/err")"
+expect_exit 2 "icmp version 5" -- "$prog" icmp --version 5 "$udp"
 expect_exit 2 "port out of range" -- "$prog" flows --port 70000 "$mixed"
 grep -q 'port must be an integer from 0 to 65535' "$tmp/err" && ok || bad "port range: $(cat "$tmp/err")"
 expect_exit 2 "port not a number" -- "$prog" flows --port=abc "$mixed"

@@ -144,6 +144,9 @@ note(size_t idx, bool at_max, size_t len)
 static void
 continues(struct pm_tool_ctx *ctx, const struct pm_tool *t, const char *args, const struct pm_jv *r)
 {
+	/* A top list (the protocol tools' unanswered, unreachable, ...) holds `top` items at most. */
+	const struct pm_tool_arg *top = pm_tool_arg_find(t, "top");
+	int64_t top_max = top != NULL && top->has_max ? (int64_t)top->max : -1;
 	for (size_t i = 0; i < r->len; i++) {
 		const char *k = r->members[i].key;
 		size_t kn = strlen(k);
@@ -152,8 +155,8 @@ continues(struct pm_tool_ctx *ctx, const struct pm_tool *t, const char *args, co
 		if (kn < 6 || strcmp(k + kn - 5, "_page") != 0 || !pm_jv_is(tr, PM_JV_BOOL) ||
 		    !tr->b || !pm_jv_int(pm_jv_get(pg, "limit"), &lim) ||
 		    !pm_jv_int(pm_jv_get(pg, "total"), &total) || lim >= PM_VIEW_MAX_LIMIT_TEST ||
-		    lim >= total) {
-			continue; /* not cut by size */
+		    lim >= total || lim == top_max) {
+			continue; /* not cut by size (a top list cut at the top asked for) */
 		}
 		if (lim == 0) {
 			fail_once("a list cut to nothing", t->name, args, 0);

@@ -140,6 +140,10 @@ test_registry(void)
 		"scan_overview",
 		"list_suspects",
 		"first_scan_event",
+		"analyze_dns_packets",
+		"analyze_dhcp_packets",
+		"analyze_icmp_packets",
+		"analyze_sip_packets",
 		"enrich_ip",
 		"correlate",
 		"enrich_capture",
@@ -148,7 +152,7 @@ test_registry(void)
 	size_t n;
 	const struct pm_tool *t = pm_tools(&n);
 	CHECK_EQ(n, pm_tools_capture_n + pm_tools_flows_n + pm_tools_scans_n +
-	                pm_tools_enrichment_n + pm_tools_server_n);
+	                pm_tools_protocols_n + pm_tools_enrichment_n + pm_tools_server_n);
 	CHECK_EQ(n, sizeof(order) / sizeof(order[0]));
 	for (size_t i = 0; i < n && i < sizeof(order) / sizeof(order[0]); i++) {
 		CHECK_STR(t[i].name, order[i]);
@@ -282,7 +286,16 @@ has_type_array(const struct pm_jv *v)
 			return true;
 		}
 		for (size_t i = 0; i < v->len; i++) {
-			if (has_type_array(&v->members[i].value)) {
+			const struct pm_jv *m = &v->members[i].value;
+			if (strcmp(v->members[i].key, "properties") == 0 &&
+			    pm_jv_is(m, PM_JV_OBJ)) {
+				/* Member schemas: a member may be called "type" itself. */
+				for (size_t j = 0; j < m->len; j++) {
+					if (has_type_array(&m->members[j].value)) {
+						return true;
+					}
+				}
+			} else if (has_type_array(m)) {
 				return true;
 			}
 		}

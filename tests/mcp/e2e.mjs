@@ -267,6 +267,33 @@ await section('default server', async () => {
 		const none = await ok('first_scan_event loopback-http.pcapng (no scan)', 'first_scan_event', { path: 'loopback-http.pcapng' });
 		check('first_scan_event: null without a scanner', none.first_event === null, none);
 	});
+	await section('protocol analysers (captures/)', async () => {
+		// scan-udp.pcap (captures/gen_scans.c): UDP probes, 10 of them DNS queries
+		// (mDNS and version.bind) that nobody answered, ICMP port unreachables, one DHCP INFORM.
+		const d = await ok('analyze_dns_packets scan-udp.pcap', 'analyze_dns_packets', { path: 'scan-udp.pcap', limit: 2 });
+		check('analyze_dns_packets: mcpcap\'s keys, 10 queries, no responses',
+			d.total_packets_in_file === 62 && d.dns_packets_found === 10 && d.statistics?.queries === 10 &&
+			d.statistics?.responses === 0 && Array.isArray(d.statistics?.unique_domains), short(d.statistics));
+		check('analyze_dns_packets: a page of 2 packets with mcpcap\'s flags',
+			d.packets?.length === 2 && d.packets_page?.total === 10 && d.packets[0].flags?.is_response === false, short(d.packets));
+		const m = await ok('analyze_dns_packets pcap_file, type PTR', 'analyze_dns_packets', { pcap_file: 'scan-udp.pcap', type: 'PTR' });
+		check('analyze_dns_packets type PTR: only PTR questions in the sample',
+			m.packets?.length > 0 && m.packets.every((p) => p.questions?.[0]?.type === 12), short(m.packets_page));
+		await call(client, 'analyze_dns_packets rcode BOGUS', 'analyze_dns_packets', { path: 'scan-udp.pcap', rcode: 'BOGUS' },
+			{ wantError: 'invalid_argument' });
+		await call(client, 'analyze_dns_packets client not an address', 'analyze_dns_packets', { path: 'scan-udp.pcap', client: 'nope' },
+			{ wantError: 'invalid_ip' });
+		const h = await ok('analyze_dhcp_packets scan-udp.pcap', 'analyze_dhcp_packets', { path: 'scan-udp.pcap' });
+		check('analyze_dhcp_packets: one INFORM probe', h.dhcp_packets_found === 1 && h.statistics?.message_type_counts?.INFORM === 1,
+			short(h.statistics));
+		const i = await ok('analyze_icmp_packets scan-udp.pcap', 'analyze_icmp_packets', { path: 'scan-udp.pcap', limit: 1 });
+		check('analyze_icmp_packets: 27 port unreachables with the embedded UDP header',
+			i.statistics?.icmp_type_counts?.['Destination Unreachable'] === 27 && i.packets?.[0]?.original_protocol === 'UDP' &&
+			i.unreachable?.some((u) => u.protocol === 'UDP' && u.port === 53), short(i.unreachable));
+		const s = await ok('analyze_sip_packets loopback-mixed.pcap (no SIP)', 'analyze_sip_packets', { path: 'loopback-mixed.pcap' });
+		check('analyze_sip_packets: no SIP, empty sample and findings',
+			s.sip_packets_found === 0 && s.packets?.length === 0 && s.findings?.length === 0, short(s));
+	});
 	await section('load_pcap_file', async () => {
 		const sc = await ok('load_pcap_file loopback-mixed.pcap', 'load_pcap_file', { path: 'loopback-mixed.pcap' });
 		check('load_pcap_file: loaded path and packet_count 16',
@@ -503,6 +530,68 @@ await section('sandbox', async () => {
 		const out = JSON.stringify(await client.listResources(undefined, T));
 		check('sandbox resources: nothing outside is named', !out.includes('allowed2') && !out.includes('out.pcap'));
 		check('sandbox: no transport/protocol errors', s.errors.length === 0, s.errors);
+		await client.close();
+	} finally {
+		rmSync(tmp, { recursive: true, force: true });
+	}
+});
+
+// ---------------------------------------------------------------------------
+// The protocol analysers on real captures of ../shared/corpus (skipped when
+// absent), copied into a temporary allowed directory. Expected values from
+// tshark 4.x (tests/mk_{dns,dhcp,icmp,sip}_expected.sh use the same fields):
+//   tshark -r dns-wiresharkrepo.pcap -Y dns -T fields -e dns.flags.response -e dns.flags.rcode
+//     -> 19 queries, 19 responses: 13 rcode 0, 6 rcode 3
+//   tshark -r wireshark-dhcp.pcap -Y dhcp -T fields -e dhcp.id -e dhcp.option.dhcp
+//     -> 0x3d1d: 1 2, 0x3d1e: 3 5 (DISCOVER OFFER, REQUEST ACK)
+//   tshark -r icmp.pcap -Y icmp -T fields -e icmp.type -> 8 type 8, 8 type 0
+//   tshark -r sip_resp.pcap -Y sip -T fields -e sip.Status-Code -> 100 180 200 401 401 503 504
+
+const corpus = resolve(root, '..', 'shared', 'corpus');
+const realCaptures = {
+	'dns.pcap': 'arkime/pcap/dns-wiresharkrepo.pcap',
+	'dhcp.pcap': 'arkime/pcap/wireshark-dhcp.pcap',
+	'icmp.pcap': 'markofu-pcaps/PracticalPacketAnalysis/icmp.pcap',
+	'sip.pcap': 'pcapplusplus/Packet++Test/PacketExamples/sip_resp.pcap',
+};
+await section('protocol analysers (corpus)', async () => {
+	if (!Object.values(realCaptures).every((p) => existsSync(resolve(corpus, p)))) {
+		console.log('# protocol analysers (corpus): skipped (no ../shared/corpus)');
+		return;
+	}
+	const tmp = mkdtempSync(resolve(tmpdir(), 'pcapmcp-e2e-proto-'));
+	try {
+		for (const [name, p] of Object.entries(realCaptures)) copyFileSync(resolve(corpus, p), resolve(tmp, name));
+		const s = await connect({ PCAPMCP_ALLOWED_DIR: tmp });
+		const { client } = s;
+		const d = (await call(client, 'analyze_dns_packets dns-wiresharkrepo', 'analyze_dns_packets', { path: 'dns.pcap' })).structuredContent;
+		check('dns: tshark\'s 19 queries, 19 responses, 13 NOERROR, 6 NXDOMAIN',
+			d.statistics?.queries === 19 && d.statistics?.responses === 19 && d.statistics?.rcodes?.NOERROR === 13 &&
+			d.statistics?.rcodes?.NXDOMAIN === 6 && d.statistics?.nxdomain === 6, short(d.statistics));
+		check('dns: every query answered (19 transactions, none unanswered)',
+			d.statistics?.transactions === 19 && d.statistics?.unanswered_queries === 0, short(d.statistics));
+		const nx = (await call(client, 'analyze_dns_packets rcode NXDOMAIN', 'analyze_dns_packets', { path: 'dns.pcap', rcode: 'NXDOMAIN' })).structuredContent;
+		check('dns rcode NXDOMAIN: the 6 NXDOMAIN responses', nx.packets_page?.total === 6 && nx.packets?.every((p) => p.rcode === 'NXDOMAIN'),
+			short(nx.packets_page));
+		const h = (await call(client, 'analyze_dhcp_packets wireshark-dhcp', 'analyze_dhcp_packets', { path: 'dhcp.pcap' })).structuredContent;
+		check('dhcp: tshark\'s DISCOVER, OFFER, REQUEST, ACK in 2 transactions',
+			isDeepStrictEqual(h.statistics?.message_type_counts, { DISCOVER: 1, OFFER: 1, REQUEST: 1, ACK: 1 }) &&
+			h.statistics?.transaction_count === 2 &&
+			isDeepStrictEqual(h.transactions?.map((t) => t.messages), [['DISCOVER', 'OFFER'], ['REQUEST', 'ACK']]), short(h.transactions));
+		check('dhcp: one client 00:0b:82:01:fc:42', isDeepStrictEqual(h.statistics?.unique_clients, ['00:0b:82:01:fc:42']), short(h.statistics));
+		const i = (await call(client, 'analyze_icmp_packets icmp.pcap', 'analyze_icmp_packets', { path: 'icmp.pcap' })).structuredContent;
+		check('icmp: tshark\'s 8 echo requests and 8 replies, all answered',
+			i.statistics?.icmp_type_counts?.['Echo Request'] === 8 && i.statistics?.icmp_type_counts?.['Echo Reply'] === 8 &&
+			i.statistics?.echo_unanswered === 0 && i.echo_hosts?.reduce((n, e) => n + e.answered, 0) === 8, short(i.echo_hosts));
+		check('icmp: round-trip times min <= avg <= max',
+			i.echo_hosts?.every((e) => e.rtt_ms && e.rtt_ms.min <= e.rtt_ms.avg && e.rtt_ms.avg <= e.rtt_ms.max), short(i.echo_hosts));
+		const p = (await call(client, 'analyze_sip_packets sip_resp', 'analyze_sip_packets', { path: 'sip.pcap', status: 401 })).structuredContent;
+		check('sip: tshark\'s 7 responses, 100 180 200 401 401 503 504',
+			p.statistics?.responses === 7 && p.statistics?.requests === 0 &&
+			isDeepStrictEqual(p.statistics?.status_codes, { 100: 1, 180: 1, 200: 1, 401: 2, 503: 1, 504: 1 }), short(p.statistics));
+		check('sip status 401: the two 401 responses', p.packets_page?.total === 2 && p.packets?.every((x) => x.status_code === 401),
+			short(p.packets_page));
+		check('protocol analysers (corpus): no transport/protocol errors', s.errors.length === 0, s.errors);
 		await client.close();
 	} finally {
 		rmSync(tmp, { recursive: true, force: true });
