@@ -20,6 +20,7 @@
 #include "isotime.h"
 #include "json.h"
 #include "timeline.h"
+#include "tunnels.h"
 
 /* see summary.h */
 void
@@ -399,6 +400,64 @@ emit_tcp_health(struct pm_json *w, const struct pm_analysis *a)
 	pm_json_obj_end(w);
 }
 
+struct tunnel_ref {
+	const struct pm_tunnel_key *key; /* into the analysis */
+	const struct pm_tunnel_row *row;
+};
+
+static int
+by_tunnel_packets(const void *p, const void *q)
+{
+	const struct tunnel_ref *x = p, *y = q;
+	if (x->row->packets != y->row->packets) {
+		return x->row->packets < y->row->packets ? 1 : -1;
+	}
+	return memcmp(x->key, y->key, sizeof(*x->key));
+}
+
+/* The tunnels: kind and outer endpoints, most packets first, top of them. */
+static int
+emit_tunnels(struct pm_json *w, const struct pm_analysis *a, uint64_t top,
+             const struct pm_view_args *lv)
+{
+	const struct pm_tunnels *t = pm_an_tunnels(a);
+	size_t cap = t != NULL ? t->rows.count : 0, n = 0, pos = 0;
+	struct tunnel_ref *r = malloc((cap != 0 ? cap : 1) * sizeof(*r));
+	if (r == NULL) {
+		return PM_E_NOMEM;
+	}
+	const struct pm_tunnel_key *k;
+	void *v;
+	while (t != NULL && (k = pm_table_next(&t->rows, &pos, &v)) != NULL && n < cap) {
+		r[n].key = k;
+		r[n++].row = v;
+	}
+	qsort(r, n, sizeof(*r), by_tunnel_packets);
+	pm_json_ku64(w, "tunnelled_packets", t != NULL ? t->packets : 0);
+	pm_json_key(w, "tunnels");
+	pm_json_arr_begin(w);
+	size_t i = 0;
+	for (size_t start = w->len; i < n && i < top && pm_view_fits(w, start, lv); i++) {
+		const struct pm_tunnel_key *tk = r[i].key;
+		char src[48], dst[48];
+		pm_addr_str(tk->src, tk->ipver, src);
+		pm_addr_str(tk->dst, tk->ipver, dst);
+		pm_json_obj_begin(w);
+		pm_json_kstr(w, "kind", pm_tunnel_name((enum pm_tunnel)tk->kind));
+		/* A tunnel not over IP (MPLS, PPPoE, ...) has no outer addresses. */
+		pm_json_kstr(w, "outer_src", tk->ipver != 0 ? src : NULL);
+		pm_json_kstr(w, "outer_dst", tk->ipver != 0 ? dst : NULL);
+		pm_json_ku64(w, "packets", r[i].row->packets);
+		pm_json_ku64(w, "bytes", r[i].row->bytes);
+		pm_json_ku64(w, "inner_flows", r[i].row->inner_flows);
+		pm_json_obj_end(w);
+	}
+	pm_json_arr_end(w);
+	pm_json_page(w, "tunnels", n, i < n && i < top ? i : top, 0);
+	free(r);
+	return 0;
+}
+
 /* The slots regrouped k at a time so at most PM_SUMMARY_MAX_BUCKETS remain. */
 static void
 emit_series(struct pm_json *w, const char *name, const uint64_t *slot, size_t used, size_t k)
@@ -460,17 +519,20 @@ pm_summary_emit(const struct pm_analysis *a, const struct pm_view_args *args, st
 	pm_json_kbool(w, "approximate", pm_summary_approximate(a));
 	pm_json_ku64(w, "dropped_packets", pm_an_flows(a)->dropped_packets);
 	emit_protocols(w, a);
-	/* Under a hard budget the three top lists share what is left of it. */
+	/* Under a hard budget the four top lists share what is left of it. */
 	struct pm_view_args lv = *args;
 	lv.budget = 0;
 	if (args->max_bytes != 0) {
-		lv.budget = args->max_bytes > w->len ? (args->max_bytes - w->len) / 3 : 1;
+		lv.budget = args->max_bytes > w->len ? (args->max_bytes - w->len) / 4 : 1;
 	}
 	if (emit_talkers(w, a, top, &lv) != 0 || emit_ports(w, a, top, &lv) != 0 ||
 	    emit_flows(w, a, top, &lv) != 0) {
 		return pm_error_set(err, PM_E_NOMEM, 0, "out of memory");
 	}
 	emit_tcp_health(w, a);
+	if (emit_tunnels(w, a, top, &lv) != 0) {
+		return pm_error_setc(err, PM_E_NOMEM, PM_EC_INTERNAL_ERROR, 0, "out of memory");
+	}
 	emit_timeline(w, pm_an_timeline(a));
 	return 0;
 }

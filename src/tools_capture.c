@@ -140,6 +140,24 @@ static const struct pm_field tunnel_members[] = {
 	{ 0 },
 };
 
+/* One tunnel of the summary: kind, outer endpoints and what went through it. */
+static const struct pm_field tunnel_row_members[] = {
+	{ .name = "kind",
+	  .type = PM_F_STR,
+	  .description = "gre, erspan, vxlan, geneve, ipip, ..." },
+	{ .name = "outer_src",
+	  .type = PM_F_STR,
+	  .nullable = true,
+	  .description = "outer source address; null for a tunnel not over IP (MPLS, PPPoE)" },
+	{ .name = "outer_dst", .type = PM_F_STR, .nullable = true },
+	{ .name = "packets", .type = PM_F_INT },
+	{ .name = "bytes", .type = PM_F_INT, .description = "frame bytes on the wire" },
+	{ .name = "inner_flows",
+	  .type = PM_F_INT,
+	  .description = "flows whose first packet came through this tunnel" },
+	{ 0 },
+};
+
 /* IP fragment reassembly. */
 static const struct pm_field reassembly_members[] = {
 	{ .name = "datagrams", .type = PM_F_INT, .description = "datagrams reassembled" },
@@ -406,6 +424,14 @@ static const struct pm_field summary_result[] = {
 	  .description = "by bytes" },
 	{ .name = "top_flows_page", .type = PM_F_OBJ, .members = pm_field_page },
 	{ .name = "tcp_health", .type = PM_F_OBJ, .members = health_members },
+	{ .name = "tunnelled_packets",
+	  .type = PM_F_INT,
+	  .description = "frames decoded inside a tunnel (their inner packets are the flows')" },
+	{ .name = "tunnels",
+	  .type = PM_F_ARR,
+	  .item = &(const struct pm_field){ .type = PM_F_OBJ, .members = tunnel_row_members },
+	  .description = "tunnels by kind and outer endpoints, most packets first (top of them)" },
+	{ .name = "tunnels_page", .type = PM_F_OBJ, .members = pm_field_page },
 	{ .name = "timeline", .type = PM_F_OBJ, .members = timeline_members },
 	{ 0 },
 };

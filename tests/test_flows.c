@@ -616,6 +616,20 @@ crafted_tunnels(void)
 	}
 	CHECK_EQ(flows, 3);
 	CHECK_EQ(pkts, 4);
+	/* get_pcap_summary lists them: kind and outer endpoints, most packets first. */
+	struct pm_json w;
+	struct pm_view_args va;
+	struct pm_error err = { 0 };
+	pm_view_args_init(&va);
+	pm_json_init(&w, 0);
+	pm_json_obj_begin(&w);
+	CHECK_EQ(pm_summary_emit(&a, &va, &w, &err), 0);
+	pm_json_obj_end(&w);
+	CHECK_EQ(pm_json_finish(&w), 0);
+	CHECK(w.buf != NULL && strstr(w.buf, "\"tunnelled_packets\":4,") != NULL);
+	CHECK(w.buf != NULL && strstr(w.buf, "\"tunnels\":[{\"kind\":\"vxlan\",") != NULL);
+	CHECK(w.buf != NULL && strstr(w.buf, "\"tunnels_page\":{\"total\":2,") != NULL);
+	pm_json_free(&w);
 	pm_analysis_free(&a);
 }
 
