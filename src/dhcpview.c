@@ -17,6 +17,7 @@
 #include "analysis.h"
 #include "dhcp.h"
 #include "dhcpstats.h"
+#include "isotime.h"
 #include "json.h"
 
 /* see dhcpview.h */
@@ -220,7 +221,7 @@ transactions(struct pm_json *w, const struct pm_pv_entry *v, size_t n, size_t to
 			}
 		}
 		pm_pv_ktime(w, "first", t->first);
-		pm_json_kdbl(w, "duration_s", (double)(t->last - t->first) / 1e9, 6);
+		pm_json_kdbl(w, "duration_s", pm_time_span_s(t->first, t->last), 6);
 		pm_json_obj_end(w);
 	}
 	pm_json_arr_end(w);

@@ -241,7 +241,7 @@ flow_members(struct pm_json *w, const struct pm_flow_key *k, const struct pm_flo
 	pm_json_kstr(w, "first_seen", t);
 	pm_time_iso(fl->last, t);
 	pm_json_kstr(w, "last_seen", t);
-	double dur = (double)(fl->last - fl->first) / 1e9;
+	double dur = pm_time_span_s(fl->first, fl->last);
 	pm_json_kdbl(w, "duration_seconds", dur, 6);
 	pm_json_ku64(w, "packets_c2s", e.c2s->packets);
 	pm_json_ku64(w, "packets_s2c", e.s2c->packets);

@@ -586,7 +586,7 @@ pm_scan_kind(const struct pm_scan_src *src)
 double
 pm_scan_rate(const struct pm_scan_src *src)
 {
-	double span = (double)(src->last - src->first) / 1e9;
+	double span = pm_time_span_s(src->first, src->last);
 	return span > 0 ? (double)src->pkts / span : (double)src->pkts;
 }
 
@@ -615,7 +615,9 @@ pm_scan_window_max(const struct pm_scan *s, const struct pm_scan_src *src, int64
 	uint64_t count = 0, best = 0;
 	size_t l = src->lo;
 	for (size_t r = src->lo; r < src->hi; r++) {
-		while (s->probes[r].ts - s->probes[l].ts > window_ns) {
+		/* Sorted by time: r's probe is not before l's, so the unsigned difference is exact. */
+		while ((uint64_t)s->probes[r].ts - (uint64_t)s->probes[l].ts >
+		       (uint64_t)window_ns) {
 			count--;
 			uint32_t nx = s->probes[l].next;
 			l++;

@@ -8,6 +8,7 @@
 
 #include "analysis.h"
 #include "info.h"
+#include "isotime.h"
 #include "scan.h"
 #include "scanview.h"
 #include "view.h"
@@ -277,7 +278,7 @@ tool_scan_overview(struct pm_tool_ctx *ctx, const struct pm_analysis *a,
 		.max_bytes = pm_tool_result_cap(ctx),
 	};
 	if (pm_an_info(a)->packets != 0 && pm_an_info(a)->ts_max > pm_an_info(a)->ts_min) {
-		fi.interval_s = (double)(pm_an_info(a)->ts_max - pm_an_info(a)->ts_min) / 1e9;
+		fi.interval_s = pm_time_span_s(pm_an_info(a)->ts_min, pm_an_info(a)->ts_max);
 	}
 	int rc = pm_scan_overview(pm_an_scan(a), &fi, pm_arg_num(args, "time_window_s"),
 	                          (uint64_t)pm_arg_int(args, "top_k"), w);

@@ -13,6 +13,7 @@
 #include "flow.h"
 #include "hosts.h"
 #include "info.h"
+#include "isotime.h"
 #include "json.h"
 #include "pcapbuild.h"
 #include "summary.h"
@@ -722,6 +723,10 @@ timeline_span(void)
 	CHECK_EQ(tl->pkts[0], 1);
 	/* The last slot in use holds the INT64_MAX packet: span / width < slots. */
 	CHECK_EQ(tl->pkts[tl->used - 1], 1);
+	/* The same span in seconds, as the views compute it: no signed overflow. */
+	CHECK(pm_time_span_s(pm_an_info(&a)->ts_min, INT64_MAX) > 9.2e9);
+	CHECK(pm_time_span_s(INT64_MAX, pm_an_info(&a)->ts_min) < -9.2e9);
+	CHECK(pm_time_span_s(1000000000, 3500000000) == 2.5);
 	CHECK((uint64_t)INT64_MAX - (uint64_t)tl->base >= (uint64_t)tl->width * (tl->used - 1));
 	pm_analysis_free(&a);
 }
