@@ -1,14 +1,16 @@
 # Makefile - the only build file. Override anything: make CC=clang CFLAGS='-O0 -g'
 #
 #   make            build build/pcapmcp
-#   make demo       build, then run `pcapmcp info` on a bundled capture
+#   make demo       build, triage a bundled capture, print the MCP config line
 #   make test       unit tests, golden CLI tests, corpus conformance, fuzz corpora
 #   make asan       the same under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make static     fully static binary with musl (build/static/pcapmcp)
+#   make static-check  the static build's HTTPS suite against the loopback test server
 #   make fuzz       every fuzz target as a replay program over its corpus
 #   make fuzz-libfuzzer [SECS=30]   real libFuzzer builds; SECS>0 also runs each
 #   make fuzz-afl   AFL++ builds (afl-clang-fast); see fuzz/README.md to run them
 #   make bench      benchmarks (bench/README.md)
+#   make test-big [BIG_SIZE=3G]   MCP server responsiveness on a generated 3 GB capture (~1 min)
 PROG     := pcapmcp
 BUILD    ?= build
 CC       ?= cc
@@ -18,7 +20,9 @@ DEPFLAGS  = -MMD -MP
 WARN     := -std=c11 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wold-style-definition -Wvla -Wcast-qual -Wformat=2 \
             -Wimplicit-fallthrough -Wundef -Wwrite-strings -Wpointer-arith
-LDLIBS   += -lm -lbearssl
+LDLIBS   += -lbearssl -lm
+# The MCP server's worker threads: on every compile and link, in every flavour.
+PTHREAD  := -pthread
 SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 SECS     ?= 0
 
@@ -52,23 +56,32 @@ deps-afl:    ; $(call need,/usr/bin/afl-clang-fast,afl++)
 deps-bench:  ; $(call need,/usr/include/pcap/pcap.h,libpcap-dev)
 
 $(BUILD)/$(PROG): $(BUILD)/src/main.o $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(PTHREAD) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(LIB): $(LIBOBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(DEPFLAGS) $(WARN) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(DEPFLAGS) $(WARN) $(PTHREAD) $(CFLAGS) -c -o $@ $<
 $(BUILD)/tests/%.o: CPPFLAGS += -Itests
 $(UNIT): $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/*.c)) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(PTHREAD) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(FUZZERS): $(BUILD)/fuzz/%: $(BUILD)/fuzz/%.o $(BUILD)/fuzz/replay.o $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(PTHREAD) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BENCHES): $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lpcap
+	$(CC) $(PTHREAD) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lpcap
 
 test: $(UNIT) $(BUILD)/$(PROG) $(FUZZERS)
 	@tests/run.sh $(BUILD)
+
+# Generates a BIG_SIZE capture under /tmp, checks ping, cached calls and stdin EOF
+# while `serve` analyses it (tests/mcp/big.mjs), deletes it. Too slow for `make test`.
+BIG_SIZE ?= 3G
+test-big: $(BUILD)/$(PROG) $(BUILD)/bench/gen_big
+	@tests/mcp/big.sh $(BUILD) $(BIG_SIZE)
+$(BUILD)/bench/gen_big: bench/gen_big.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -std=c11 -Wall -Wextra -o $@ $<
 
 golden-update: $(UNIT) $(BUILD)/$(PROG) $(FUZZERS)
 	@GOLDEN_UPDATE=1 tests/run.sh $(BUILD) >/dev/null 2>&1 || true
@@ -80,36 +93,73 @@ fuzz: $(FUZZERS)
 asan:
 	$(MAKE) BUILD=build/asan CFLAGS='-O1 -g $(SAN)' LDFLAGS='$(SAN)' test
 
+# A triage of a bundled capture in the CLI's tables (each later analyser adds
+# its headline verb here), then the one MCP config line that serves the same
+# answers to an assistant.
+DEMO_CAP := captures/scan-mixed-benign.pcap
 demo: $(BUILD)/$(PROG)
-	$(BUILD)/$(PROG) info captures/loopback-http.pcapng
+	@echo '== pcapmcp summary $(DEMO_CAP)   (totals, protocols, talkers, ports, flows, TCP health)'
+	@$(BUILD)/$(PROG) summary $(DEMO_CAP)
+	@echo
+	@echo '== pcapmcp scan $(DEMO_CAP)   (scanners, suspects, first probe)'
+	@$(BUILD)/$(PROG) scan $(DEMO_CAP)
+	@echo
+	@echo '== the same answers over MCP: add this server to claude_desktop_config.json (or .vscode/mcp.json "servers"):'
+	@echo '"pcapmcp": {"command": "$(abspath $(BUILD)/$(PROG))", "args": ["serve"], "env": {"PCAPMCP_ALLOWED_DIR": "$(abspath captures)"}}'
+	@echo '   then ask: "triage scan-mixed-benign.pcap" (get_pcap_summary, scan_overview, list_suspects)'
 
 STATIC_LIBS := $(wildcard /usr/lib/x86_64-linux-gnu/libbearssl.a)
 static: deps-static
 	$(MAKE) BUILD=build/static CC=musl-gcc CFLAGS='-O2 -DNDEBUG -DPM_STATIC -isystem /usr/include/bearssl' \
-	  LDFLAGS=-static LDLIBS='-lm $(STATIC_LIBS) build/static/lib$(PROG).a' all
+	  LDFLAGS=-static LDLIBS='$(STATIC_LIBS) -lm' all
 	@strip -o build/static/$(PROG).stripped build/static/$(PROG)
 	@file build/static/$(PROG)
 	@echo "size: $$(stat -c %s build/static/$(PROG)) bytes ($$(stat -c %s build/static/$(PROG).stripped) stripped)"
 
-FUZZ_SRC := $(SRC)
-fuzz-libfuzzer: deps-clang
-	@mkdir -p build/libfuzzer
-	@set -e; for t in $(TARGETS); do \
-	  echo "libFuzzer: fuzz_$$t"; \
-	  clang $(CPPFLAGS) $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined \
-	    -o build/libfuzzer/fuzz_$$t fuzz/fuzz_$$t.c $(FUZZ_SRC) $(LDLIBS); \
-	  if [ "$(SECS)" -gt 0 ]; then mkdir -p build/libfuzzer/corpus-$$t; \
-	    build/libfuzzer/fuzz_$$t -max_total_time=$(SECS) -rss_limit_mb=2048 -max_len=65536 \
-	      -print_final_stats=1 build/libfuzzer/corpus-$$t fuzz/corpus/$$t 2>&1 | tail -n 12; fi; \
-	done
+# The static build's unit runner, for its HTTPS suite: a musl-static binary
+# fetching from the loopback test server (tests/test_https.c).
+static-check: static
+	$(MAKE) BUILD=build/static CC=musl-gcc CFLAGS='-O2 -DNDEBUG -DPM_STATIC -isystem /usr/include/bearssl' \
+	  LDFLAGS=-static LDLIBS='$(STATIC_LIBS) -lm' build/static/tests/unit
+	@file build/static/tests/unit | grep -q 'statically linked'
+	build/static/tests/unit https
 
-fuzz-afl: deps-afl
-	@mkdir -p build/afl
-	@set -e; for t in $(TARGETS); do \
-	  echo "AFL++: fuzz_$$t"; \
-	  AFL_QUIET=1 afl-clang-fast $(CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer \
-	    -o build/afl/fuzz_$$t fuzz/fuzz_$$t.c $(FUZZ_SRC) $(LDLIBS); \
+# Fuzz builds: the library and each target compiled once per engine into
+# $(BUILD)/libfuzzer or $(BUILD)/afl, with ASan and UBSan that halt on the
+# first report (-fno-sanitize-recover=all), so a finding is a crash.
+# SECS>0 runs each libFuzzer target that long; the first crash, sanitizer
+# report or leak stops the loop and make fails (log in build/libfuzzer/).
+# The capture targets also get up to 200 small public captures from
+# ../shared/corpus (fuzz/seeds.sh) as extra seeds, read in place.
+LF_BINS   := $(patsubst %,$(BUILD)/fuzz_%,$(TARGETS))
+FUZZ_SAN  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_OPTS := -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1
+SEEDED    := capture analysis
+fuzz-libfuzzer: deps-clang
+	$(MAKE) BUILD=build/libfuzzer CC=clang CFLAGS='-g -O1 -fsanitize=fuzzer-no-link $(FUZZ_SAN)' \
+	  LDFLAGS='-fsanitize=fuzzer $(FUZZ_SAN)' fuzz-engine-bins
+	@set -e; fuzz/seeds.sh | paste -sd, >build/libfuzzer/seeds.lst; \
+	echo "libFuzzer: $$(tr , '\n' <build/libfuzzer/seeds.lst | grep -c .) seeds from ../shared/corpus"; \
+	for t in $(TARGETS); do \
+	  [ "$(SECS)" -gt 0 ] || continue; \
+	  seeds=; case " $(SEEDED) " in *" $$t "*) [ -s build/libfuzzer/seeds.lst ] && \
+	    seeds=-seed_inputs=@build/libfuzzer/seeds.lst;; esac; \
+	  mkdir -p build/libfuzzer/corpus-$$t; log=build/libfuzzer/fuzz_$$t.log; \
+	  echo "libFuzzer: fuzz_$$t for $(SECS) s (log $$log)"; \
+	  if build/libfuzzer/fuzz_$$t -max_total_time=$(SECS) $(FUZZ_OPTS) $$seeds \
+	      -artifact_prefix=build/libfuzzer/fuzz_$$t- build/libfuzzer/corpus-$$t fuzz/corpus/$$t \
+	      >$$log 2>&1; then grep -E '^INFO: seed corpus|^#[0-9]+.*(INITED|DONE)|^stat::' $$log; \
+	  else tail -n 60 $$log; echo "libFuzzer: fuzz_$$t FAILED (see $$log)"; exit 1; fi; \
 	done
+fuzz-engine-bins: $(LF_BINS)
+$(LF_BINS): $(BUILD)/fuzz_%: $(BUILD)/fuzz/fuzz_%.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# AFL++ builds the same targets (afl-clang-fast links its own driver for
+# LLVMFuzzerTestOneInput) with the same halting ASan and UBSan.
+fuzz-afl: deps-afl
+	AFL_QUIET=1 $(MAKE) BUILD=build/afl CC=afl-clang-fast CFLAGS='-g -O1 $(FUZZ_SAN)' \
+	  LDFLAGS='-fsanitize=fuzzer $(FUZZ_SAN)' fuzz-engine-bins
 	@echo "run one: afl-fuzz -i fuzz/corpus/capture -o build/afl/out-capture -- build/afl/fuzz_capture"
 
 bench: deps-bench
@@ -129,11 +179,12 @@ lint:
 	clang-tidy --quiet src/*.c -- $(CPPFLAGS) -std=c11
 headers:
 	@for h in include/*.h; do echo "#include \"$${h#include/}\"" | \
-	  $(CC) $(CPPFLAGS) $(WARN) -fsyntax-only -x c - || exit 1; done; echo "headers: ok"
+	  $(CC) $(CPPFLAGS) $(WARN) $(PTHREAD) -fsyntax-only -x c - || exit 1; done; echo "headers: ok"
 FMT_FILES = src/*.c include/*.h tests/*.[ch] fuzz/*.c bench/*.c captures/*.c
 format:       ; clang-format -i $(wildcard $(FMT_FILES))
 format-check: ; clang-format --dry-run --Werror $(wildcard $(FMT_FILES))
 clean: ; rm -rf build
-.PHONY: all test golden-update fuzz asan demo static fuzz-libfuzzer fuzz-afl bench bench-run captures lint \
-	headers format format-check clean deps-static deps-clang deps-afl deps-bench
+.PHONY: all test test-big golden-update fuzz asan demo static static-check fuzz-libfuzzer \
+	fuzz-engine-bins fuzz-afl bench bench-run captures lint headers format format-check clean \
+	deps-static deps-clang deps-afl deps-bench
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -43,11 +43,27 @@
 #define FLOOR_BUF (4u << 20) /* same size as PM_READ_BUF; -DFLOOR_BUF=... to compare */
 #endif
 
-enum method { M_FLOOR, M_LIBPCAP, M_READ, M_MMAP, M_DEC_READ, M_DEC_MMAP, M_ANALYSIS, M_COUNT };
+enum method {
+	M_FLOOR,
+	M_LIBPCAP,
+	M_READ,
+	M_MMAP,
+	M_DEC_READ,
+	M_DEC_MMAP,
+	M_ANALYSIS,
+	M_ANALYSIS_CORE,
+	M_COUNT
+};
 
 static const char *const method_name[M_COUNT] = {
-	"floor", "libpcap", "read", "mmap", "decode-read", "decode-mmap", "analysis",
+	"floor",       "libpcap",     "read",     "mmap",
+	"decode-read", "decode-mmap", "analysis", "analysis-core",
 };
+
+/* analysis-core: the whole pass without the protocol analysers (DNS, ICMP, DHCP, SIP). */
+#define CORE_ANALYSERS                                                                             \
+	(PM_AN_BIT(INFO) | PM_AN_BIT(FLOWS) | PM_AN_BIT(TIMELINE) | PM_AN_BIT(HOSTS) |             \
+	 PM_AN_BIT(SCAN))
 
 /* What one method's child sends back through the pipe. */
 struct result {
@@ -236,13 +252,17 @@ walk_ours(const char *path, enum pm_io io, bool decode, struct walk *w, char *er
 	return 0;
 }
 
-/* The whole pass as `pcapmcp summary` runs it: reader, decoder, every analyser. */
+/*
+ * The whole pass as `pcapmcp summary` runs it: reader, decoder, every
+ * analyser (analysers 0), or only the ones in the mask.
+ */
 static int
-walk_analysis(const char *path, struct walk *w, char *err, size_t errlen)
+walk_analysis(const char *path, uint32_t analysers, struct walk *w, char *err, size_t errlen)
 {
 	static struct pm_analysis a;
+	struct pm_analysis_opts o = { .analysers = analysers };
 	struct pm_error e;
-	if (pm_analysis_run(&a, path, NULL, &e) != 0) {
+	if (pm_analysis_run(&a, path, &o, &e) != 0) {
 		snprintf(err, errlen, "pm_analysis_run: %s", e.msg);
 		return -1;
 	}
@@ -271,9 +291,11 @@ walk_once(enum method m, const char *path, struct walk *w, char *err, size_t err
 		return walk_ours(path, PM_IO_READ, true, w, err, errlen);
 	case M_DEC_MMAP:
 		return walk_ours(path, PM_IO_MMAP, true, w, err, errlen);
+	case M_ANALYSIS_CORE:
+		return walk_analysis(path, CORE_ANALYSERS, w, err, errlen);
 	case M_ANALYSIS:
 	default:
-		return walk_analysis(path, w, err, errlen);
+		return walk_analysis(path, 0, w, err, errlen);
 	}
 }
 
@@ -413,7 +435,8 @@ usage(void)
 	fprintf(
 	    stderr,
 	    "usage: bench_walk [-r RUNS] [-m METHOD[,METHOD...]] [-F] FILE\n"
-	    "  methods: floor libpcap read mmap decode-read decode-mmap analysis (default: all)\n");
+	    "  methods: floor libpcap read mmap decode-read decode-mmap analysis analysis-core\n"
+	    "           (default: all)\n");
 	return 2;
 }
 
@@ -516,6 +539,11 @@ main(int argc, char **argv)
 		       "flow\n",
 		       (unsigned long long)an->check, used,
 		       an->check != 0 ? (double)used * 1024.0 / (double)an->check : 0.0);
+	}
+	if (want[M_ANALYSIS] && want[M_ANALYSIS_CORE] && res[M_ANALYSIS].ok &&
+	    res[M_ANALYSIS_CORE].ok) {
+		printf("protocol analysers: analysis / analysis-core = %.3f (median wall)\n",
+		       median(&res[M_ANALYSIS]) / median(&res[M_ANALYSIS_CORE]));
 	}
 	if (want[M_DEC_READ] && want[M_DEC_MMAP] && res[M_DEC_READ].ok && res[M_DEC_MMAP].ok &&
 	    res[M_DEC_READ].check != res[M_DEC_MMAP].check) {

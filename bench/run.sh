@@ -10,10 +10,16 @@
 # 4. times capinfos and `pcapmcp info` once each on the same file, for reference;
 # 5. with valgrind installed, counts instructions per packet (callgrind) on a
 #    small generated capture of $BENCH_SMALL packets (default 20000);
-# 6. with BENCH_BASE=<git revision>, builds that revision in a temporary
+# 6. the whole analysis with and without the protocol analysers (DNS, ICMP,
+#    DHCP, SIP: bench_walk's analysis and analysis-core methods) on the same
+#    file in the same run, alternating, with the ratio of the medians, and
+#    with valgrind the ratio of their instructions inside the analysis on
+#    $BENCH_VS_PACKETS packets (BENCH_ONLY=protocols runs only this part);
+# 7. with BENCH_BASE=<git revision>, builds that revision in a temporary
 #    worktree and times its whole analysis (`pcapmcp summary --json`) against
 #    this tree's, alternating runs on the same file, and compares both
-#    binaries' instruction counts on the small capture: "after / before".
+#    binaries' instruction counts inside the analysis: "after / before"
+#    (BENCH_ONLY=versus runs only this part).
 # Everything printed is also written to $BUILD/bench/results.txt.
 set -euo pipefail
 
@@ -22,6 +28,7 @@ BASE=${BENCH_BASE:-}
 BIG=${BENCH_FILE:-bench/data/big.pcap}
 SIZE=${BENCH_SIZE:-1.1G}
 SMALL_N=${BENCH_SMALL:-20000}
+VS_N=${BENCH_VS_PACKETS:-200000}
 RUNS=${BENCH_RUNS:-5}
 OUT=$BUILD/bench
 GEN=$OUT/gen_big
@@ -139,13 +146,49 @@ main() {
 
 # Seconds of user+system CPU and of wall time for one run of "$@", as "cpu wall".
 cpu_wall() {
-	local t0 t1 u0 u1
+	local t0 t1 u0 u1 me=$BASHPID
 	t0=$(date +%s.%N)
-	u0=$(awk '{ print $14 + $15 + $16 + $17 }' /proc/$BASHPID/stat)
+	u0=$(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$me/stat")
 	"$@" >/dev/null
 	t1=$(date +%s.%N)
-	u1=$(awk '{ print $14 + $15 + $16 + $17 }' /proc/$BASHPID/stat)
+	u1=$(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$me/stat")
 	echo "$(echo "($u1 - $u0) / $(getconf CLK_TCK)" | bc -l) $(echo "$t1 - $t0" | bc -l)"
+}
+
+# The whole analysis with and without the protocol analysers, same file, same run.
+with_without() {
+	echo
+	echo "== protocol analysers: whole analysis with (analysis) and without (analysis-core), $RUNS alternating runs, medians"
+	if [ ! -f "$BIG" ]; then
+		echo "no $BIG (run make bench once, or set BENCH_FILE); skipped"
+		return
+	fi
+	if [ ! -x "$GEN" ]; then
+		${CC:-cc} -O2 -std=c11 -Wall -Wextra -o "$GEN" bench/gen_big.c
+	fi
+	: >"$OUT/ww.txt"
+	for _ in $(seq "$RUNS"); do
+		w=$("$WALK" -r 1 -m analysis "$BIG" | awk '$1 == "analysis" { print $2 }')
+		c=$("$WALK" -r 1 -m analysis-core "$BIG" | awk '$1 == "analysis-core" { print $2 }')
+		echo "$w $c" >>"$OUT/ww.txt"
+	done
+	printf '%-10s %10s %10s %10s\n' "" with without "with/without (median of pairs)"
+	printf '%-10s %10.3f %10.3f %10.3f\n' "wall s" \
+		"$(awk '{ print $1 }' "$OUT/ww.txt" | median)" "$(awk '{ print $2 }' "$OUT/ww.txt" | median)" \
+		"$(awk '{ print $1 / $2 }' "$OUT/ww.txt" | median)"
+	if command -v valgrind >/dev/null; then
+		local vs=$OUT/vs.pcap iw ic
+		[ -f "$vs" ] || "$GEN" -n "$VS_N" "$vs" 2>/dev/null
+		ir_walk() {
+			valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+				--toggle-collect=pm_analysis_run "$WALK" -F -r 1 -m "$1" "$vs" 2>&1 >/dev/null |
+				awk '/Collected/ { print $4 }'
+		}
+		iw=$(ir_walk analysis)
+		ic=$(ir_walk analysis-core)
+		printf '%-10s %10s %10s %10.4f   (callgrind, inside the analysis, %s packets)\n' "Ir" \
+			"$iw" "$ic" "$(echo "$iw / $ic" | bc -l)" "$VS_N"
+	fi
 }
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -174,21 +217,27 @@ versus_base() {
 		"$(awk '{ print $2 }' "$OUT/vs.txt" | median)" "$(awk '{ print $4 }' "$OUT/vs.txt" | median)" \
 		"$(awk '{ print $4 / $2 }' "$OUT/vs.txt" | median)"
 	if command -v valgrind >/dev/null; then
-		local small=$OUT/small.pcap ib ia
-		[ -f "$small" ] || "$GEN" -n "$SMALL_N" "$small" 2>/dev/null
-		ib=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$before" summary --json \
-			"$small" 2>&1 >/dev/null | awk '/Collected/ { print $4 }')
-		ia=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$after" summary --json \
-			"$small" 2>&1 >/dev/null | awk '/Collected/ { print $4 }')
-		printf '%-10s %10s %10s %10.4f   (callgrind, whole process, %s packets)\n' "Ir" "$ib" "$ia" \
-			"$(echo "$ia / $ib" | bc -l)" "$SMALL_N"
+		# Instructions inside the analysis only (the pass and every finish), on
+		# enough packets that per-process start-up does not count.
+		local vs=$OUT/vs.pcap ib ia
+		[ -f "$vs" ] || "$GEN" -n "$VS_N" "$vs" 2>/dev/null
+		ir_in() {
+			valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+				--toggle-collect=pm_analysis_run --toggle-collect=pm_analysis_run_fd \
+				"$1" summary --json "$vs" 2>&1 >/dev/null | awk '/Collected/ { print $4 }'
+		}
+		ib=$(ir_in "$before")
+		ia=$(ir_in "$after")
+		printf '%-10s %10s %10s %10.4f   (callgrind, inside the analysis, %s packets)\n' "Ir" \
+			"$ib" "$ia" "$(echo "$ia / $ib" | bc -l)" "$VS_N"
 	fi
 	git worktree remove --force "$wt"
 }
 
 mkdir -p "$OUT" "$(dirname "$BIG")"
 {
-	main
+	if [ -z "${BENCH_ONLY:-}" ]; then main; fi
+	if [ -z "${BENCH_ONLY:-}" ] || [ "${BENCH_ONLY:-}" = protocols ]; then with_without; fi
 	if [ -n "$BASE" ]; then versus_base; fi
 } 2>&1 | tee "$RESULTS"
 echo "results written to $RESULTS"

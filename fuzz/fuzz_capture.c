@@ -16,8 +16,9 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct pm_analysis a;
+	static const struct pm_analysis_opts o = FUZZ_SMALL_CAPS;
 	struct pm_error err;
-	if (pm_analysis_run_mem(&a, data, size, NULL, &err) != 0) {
+	if (pm_analysis_run_mem(&a, data, size, &o, &err) != 0) {
 		FUZZ_ASSERT(err.code < 0 && err.msg[0] != '\0');
 		return 0;
 	}

@@ -26,6 +26,18 @@ static const uint32_t linktypes[] = {
 	PM_LINKTYPE_NULL,
 	PM_LINKTYPE_LOOP,
 	147, /* LINKTYPE_USER0: not decoded */
+	PM_LINKTYPE_PPP,
+	PM_LINKTYPE_PPP_HDLC,
+	PM_LINKTYPE_C_HDLC,
+	PM_LINKTYPE_IEEE802_11,
+	PM_LINKTYPE_RADIOTAP,
+	PM_LINKTYPE_PPI,
+	PM_LINKTYPE_NFLOG,
+	PM_LINKTYPE_PKTAP,
+	PM_LINKTYPE_IPOIB,
+	PM_LINKTYPE_FDDI,
+	PM_LINKTYPE_ARCNET_LINUX,
+	PM_LINKTYPE_FRELAY,
 };
 
 /* Offset of a view [p, p + n) in the frame, or abort if it leaves the frame. */
@@ -72,6 +84,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_ASSERT((pkt.ipver != 0) == ((pkt.flags & PM_PKT_HAS_L3) != 0));
 	FUZZ_ASSERT(pkt.ipver != 0 || (pkt.flags & PM_PKT_HAS_L4) == 0);
 	FUZZ_ASSERT(pkt.vlan_depth <= PM_MAX_VLAN_DEPTH);
+	FUZZ_ASSERT(pkt.tun_depth <= PM_MAX_TUNNEL_DEPTH);
+	FUZZ_ASSERT((pkt.tun_kind != PM_TUN_NONE) == (pkt.tun_depth != 0));
+	FUZZ_ASSERT(pkt.tun_kind < PM_TUN_COUNT);
 	check_view(frame, len, pkt.l3, 0);
 	check_view(frame, len, pkt.payload, pkt.payload_len);
 	FUZZ_ASSERT(pkt.payload_len <= pkt.payload_wire);

@@ -39,8 +39,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct pm_mcp m;
 	FUZZ_ASSERT(pm_mcp_init(&m, &cfg, NULL, null_fd) == 0);
 	pm_mcp_handle_line(&m, (const char *)data, size);
-	FUZZ_ASSERT(!m.out_failed);
-	FUZZ_ASSERT(m.running == NULL && m.cache.opts.progress == NULL);
+	FUZZ_ASSERT(!atomic_load(&m.io.out_failed));
+	FUZZ_ASSERT(m.io.calls == NULL && m.io.head == NULL); /* every call answered, none queued */
 	pm_mcp_free(&m);
 	return 0;
 }

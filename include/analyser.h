@@ -6,8 +6,9 @@
  * The pass reads each record once, decodes it, computes the canonical flow
  * key, its hash tag and the direction, lets the flow table account the
  * packet, and then offers the packet to every analyser whose want mask
- * covers it: one predictable branch per analyser for a packet it does not
- * want. After the last packet every analyser finishes, in table order, with
+ * covers it, through a table from (packet class, flow label) to those
+ * analysers built once per pass: an analyser costs nothing for a packet it
+ * does not want. After the last packet every analyser finishes, in table order, with
  * read access to the analysers it declared it runs after. An analyser owns
  * its state (state_size bytes, zeroed, allocated by the analysis) and
  * whatever it allocates; free releases the latter, and mem reports both for
@@ -34,16 +35,18 @@ struct pm_pkt;
 
 /*
  * Packet classes for want masks: exactly one bit per packet, from its
- * transport protocol (a fragment other than the first is PM_WANT_OTHER_IP).
+ * transport protocol (a fragment other than the first is PM_WANT_OTHER_IP),
+ * plus PM_WANT_TUNNELLED for packets that came through a tunnel.
  */
-#define PM_WANT_NON_IP   (1u << 0) /* no IPv4/IPv6 header (ARP, unknown link types, ...) */
-#define PM_WANT_TCP      (1u << 1) /* a TCP header was decoded */
-#define PM_WANT_UDP      (1u << 2) /* a UDP header was decoded */
-#define PM_WANT_ICMP     (1u << 3) /* an ICMP or ICMPv6 header was decoded */
-#define PM_WANT_OTHER_IP (1u << 4) /* IP without one of the above */
-#define PM_WANT_IP       (PM_WANT_TCP | PM_WANT_UDP | PM_WANT_ICMP | PM_WANT_OTHER_IP)
-#define PM_WANT_ALL      (PM_WANT_NON_IP | PM_WANT_IP)
-#define PM_WANT_ANY_APP  UINT64_MAX /* every flow label */
+#define PM_WANT_NON_IP    (1u << 0) /* no IPv4/IPv6 header (ARP, unknown link types, ...) */
+#define PM_WANT_TCP       (1u << 1) /* a TCP header was decoded */
+#define PM_WANT_UDP       (1u << 2) /* a UDP header was decoded */
+#define PM_WANT_ICMP      (1u << 3) /* an ICMP or ICMPv6 header was decoded */
+#define PM_WANT_OTHER_IP  (1u << 4) /* IP without one of the above */
+#define PM_WANT_TUNNELLED (1u << 5) /* added to the class of a packet decoded inside a tunnel */
+#define PM_WANT_IP        (PM_WANT_TCP | PM_WANT_UDP | PM_WANT_ICMP | PM_WANT_OTHER_IP)
+#define PM_WANT_ALL       (PM_WANT_NON_IP | PM_WANT_IP)
+#define PM_WANT_ANY_APP   UINT64_MAX /* every flow label */
 
 /*
  * Which packets an analyser observes: those whose class bit is in classes

@@ -21,6 +21,11 @@
 	X(TIMELINE, timeline, pm_timeline) /* IP packets and bytes over time */                    \
 	X(HOSTS, hosts, pm_hosts)          /* hosts, server ports, labels: from the flows */       \
 	X(SCAN, scan, pm_scan)             /* port scans: from the flows */                        \
+	X(DNS, dns, pm_dns_stats)          /* DNS, mDNS, LLMNR messages */                         \
+	X(ICMP, icmp, pm_icmp_stats)       /* ICMP and ICMPv6 messages */                          \
+	X(DHCP, dhcp, pm_dhcp_stats)       /* DHCPv4 and DHCPv6 messages */                        \
+	X(SIP, sip, pm_sip_stats)          /* SIP requests and responses */                        \
+	X(TUNNELS, tunnels, pm_tunnels)    /* tunnels by kind and outer endpoints */ \
 	X(TLS, tls, pm_tls)                /* TLS handshakes over reassembled TCP */               \
 	X(HTTP, http, pm_http)             /* HTTP/1.x exchanges over reassembled TCP */
 

@@ -23,13 +23,14 @@ struct pm_analysis_opts {
 	size_t max_table_bytes; /* cap per hash table; 0 = PM_DEFAULT_MAX_TABLE_BYTES */
 	bool info_only;         /* capinfos facts and decoder counters only: PM_AN_BIT(INFO) */
 	uint32_t analysers;     /* PM_AN_BIT(...) set to run; 0 = all (their `after` are added) */
+	size_t timeline_slots;  /* fine timeline buckets; 0 = PM_TIMELINE_SLOTS (fewer: fuzzing) */
 	/* Called every PM_PROGRESS_EVERY records with bytes read and the file size (0 if unknown). */
 	void (*progress)(void *opaque, uint64_t done, uint64_t total);
 	void *opaque;         /* passed to progress */
 	volatile int *cancel; /* non-zero: stop the pass and fail with PM_E_LIMIT */
 };
 
-#define PM_PROGRESS_EVERY 65536 /* records between progress calls and cancel checks */
+#define PM_PROGRESS_EVERY 8192 /* records between progress calls and cancel checks (a few ms) */
 
 /*
  * The result of one pass: the reader's metadata, the decoder's counters and

@@ -31,6 +31,7 @@ struct pm_iface {
 	uint32_t linktype;        /* LINKTYPE_* number (pcap: low 16 bits of the header field) */
 	uint32_t snaplen;         /* bytes; 0 = no limit */
 	uint8_t tsresol;          /* pcapng if_tsresol byte: bit 7 = power of 2, else power of 10 */
+	uint8_t tsresol_bad;      /* unusable if_tsresol byte, replaced by the default; 0 none */
 	int64_t tsoffset_s;       /* if_tsoffset, seconds added to every timestamp */
 	int fcslen;               /* FCS bytes at the end of each frame; -1 unknown */
 	uint32_t section;         /* index into pm_capture.sections */
@@ -92,9 +93,25 @@ void pm_capmeta_add_nrb(struct pm_capture *c, uint8_t family, const uint8_t *add
                         const char *name, size_t len);
 
 /*
- * Nanoseconds per tick for a pcapng if_tsresol byte, as the conversion of a
- * 64-bit timestamp to ns: returns ts_ns for `units` ticks (saturating).
+ * A pcapng if_tsresol byte: bit 7 set means ticks of 2^-e seconds, clear
+ * 10^-e seconds, with e the low 7 bits (0..127). Returns the time of `units`
+ * ticks in nanoseconds, exactly floor(units * 10^9 * resolution), saturating
+ * at INT64_MAX; defined for every byte and every count.
  */
 int64_t pm_tsresol_to_ns(uint64_t units, uint8_t tsresol);
+
+/*
+ * Whether a resolution can express a time at all: false when even the
+ * largest 64-bit count is under one nanosecond, that is binary exponents
+ * 94..127 (2^64 ticks of 2^-94 s = 0.93 ns) and decimal exponents 29..127
+ * (1.8e19 ticks of 1e-29 s = 0.18 ns). The pcapng reader treats such an
+ * if_tsresol as a malformed option: the interface keeps PM_TSRESOL_DEFAULT
+ * (what pcapng specifies when the option is absent), the byte is kept in
+ * pm_iface.tsresol_bad, the interface is counted in pm_capture.bad_tsresol,
+ * and `info` warns (code bad_tsresol).
+ */
+bool pm_tsresol_usable(uint8_t tsresol);
+
+#define PM_TSRESOL_DEFAULT 6 /* microseconds: pcapng's if_tsresol when absent */
 
 #endif /* PM_CAPMETA_H */

@@ -65,6 +65,7 @@ struct pm_capture {
 	struct pm_nrb_entry *nrb; /* n_nrb entries; arena-owned */
 	size_t n_nrb;
 	uint64_t nrb_dropped; /* records past PM_MAX_NRB */
+	uint64_t bad_tsresol; /* interfaces whose if_tsresol was unusable (pm_tsresol_usable) */
 	struct pm_block_counts blocks;
 	bool damaged;           /* the walk ended early; see damage */
 	struct pm_error damage; /* code, file offset and reason when damaged */

@@ -31,4 +31,11 @@ void pm_cli_print_connections(const struct pm_jv *r, const char *file);
 /* scan_overview, list_suspects and first_scan_event merged into one object. */
 void pm_cli_print_scan(const struct pm_jv *r, const char *file);
 
+/*
+ * analyze_dns_packets, analyze_dhcp_packets, analyze_icmp_packets,
+ * analyze_sip_packets: mcpcap's counts, the scalar and counter members of
+ * statistics, the findings and the size of the packet sample.
+ */
+void pm_cli_print_proto(const struct pm_jv *r, const char *file);
+
 #endif /* PM_CLI_PRINT_H */

@@ -45,13 +45,21 @@ _Static_assert(sizeof(struct pm_flow_key) == 40, "flow key is hashed as 40 bytes
 /* TCP state at the end of the capture. */
 enum pm_tcp_state {
 	PM_TCP_NA = 0,      /* not TCP */
-	PM_TCP_ESTABLISHED, /* handshake completed, still open */
+	PM_TCP_ESTABLISHED, /* handshake completed (or joined mid-handshake), still open */
 	PM_TCP_CLOSED,      /* FIN from both sides */
 	PM_TCP_RESET,       /* ended by RST after it was established (or mid-stream) */
 	PM_TCP_FAILED,      /* SYN never answered by SYN-ACK, or answered by RST */
 	PM_TCP_HALF_OPEN,   /* handshake incomplete, or only one side sent FIN */
 	PM_TCP_ACTIVE,      /* no handshake seen (started before the capture), still open */
 };
+
+/*
+ * The states are exclusive: a connection whose handshake completed is never
+ * failed, whatever RST came before the SYN-ACK (an injected RST, RFC 5961
+ * §3), and one joined mid-handshake (SYN-ACK and ACK without the client's
+ * SYN in the capture) is not counted as a completed handshake (fl->joined,
+ * not fl->handshake), though its state is established, closed or reset.
+ */
 
 /* One direction of a flow: 0 = a to b, 1 = b to a. */
 struct pm_flow_dir {
@@ -62,7 +70,9 @@ struct pm_flow_dir {
 	uint32_t syn, fin, rst; /* TCP segments with that flag */
 	uint32_t data;          /* TCP segments carrying payload */
 	uint16_t first_flags;   /* PM_TCP_* of this direction's first TCP segment */
-	uint32_t retrans;       /* payload segments whose range was seen before */
+	uint8_t first_ttl;      /* IPv4 TTL or IPv6 hop limit of this direction's first packet */
+	uint32_t segs;          /* TCP segments that occupy sequence space (payload, SYN or FIN) */
+	uint32_t retrans;       /* of those, segments whose sequence range was seen before */
 	uint32_t ooo;           /* segments that arrived beyond a gap */
 	uint32_t zero_win;      /* zero-window advertisements (not on RST) */
 	uint32_t next_seq;      /* one past the highest sequence number sent */
@@ -80,36 +90,52 @@ struct pm_flow {
 	uint8_t client;      /* endpoint that opened it: 0 = a, 1 = b */
 	bool client_by_syn;  /* client decided by who sent the SYN */
 	bool synack;         /* SYN-ACK seen from the server */
-	bool handshake;      /* the client ACKed the SYN-ACK */
-	bool rst_answer;     /* the SYN was answered by RST */
+	bool handshake;      /* the client sent SYN and ACKed the SYN-ACK */
+	bool joined;         /* the client ACKed a SYN-ACK without its SYN in the capture */
+	bool rst_answer;     /* the SYN was answered by RST (and never by SYN-ACK) */
 	uint8_t unreach;     /* enum pm_unreach: an ICMP/ICMPv6 error named this flow */
 	uint8_t app;         /* enum pm_app */
 	uint8_t app_src;     /* enum pm_label_src */
 };
 
 /*
- * An ICMP destination unreachable (RFC 792 type 3) or ICMPv6 destination
- * unreachable (RFC 4443 §3.1, type 1) quoting a packet of the flow: port
- * unreachable (ICMP code 3, ICMPv6 code 4) says the port is closed, any
- * other code that something filters it.
+ * An ICMP error quoting a packet of the flow (the quote is the offending
+ * packet's IP header and at least 8 bytes after it): destination unreachable
+ * (RFC 792 type 3, RFC 4443 §3.1 type 1) with port unreachable (ICMP code 3,
+ * ICMPv6 code 4) says the port is closed, protocol unreachable (ICMP code 2,
+ * RFC 1122 §3.2.2.1; ICMPv6 unrecognized next header, RFC 4443 §3.4 type 4
+ * code 1) that the IP protocol is not spoken, any other code that something
+ * filters it; time exceeded in transit (RFC 792 type 11 code 0, RFC 4443
+ * §3.3 type 3 code 0) that its TTL ran out on the way (traceroute). Quotes
+ * of TCP, UDP, ICMP echo and other IP protocols are attributed.
  */
 enum pm_unreach {
 	PM_UNREACH_NONE = 0,
 	PM_UNREACH_PORT,  /* port unreachable */
 	PM_UNREACH_OTHER, /* host, network, administratively prohibited, ... */
+	PM_UNREACH_PROTO, /* protocol unreachable */
+	PM_UNREACH_TTL,   /* time exceeded in transit */
 };
 
-#define PM_ICMP_UNREACH        3 /* RFC 792 */
-#define PM_ICMP_UNREACH_PORT   3 /* RFC 792 */
-#define PM_ICMPV6_UNREACH      1 /* RFC 4443 §3.1 */
-#define PM_ICMPV6_UNREACH_PORT 4 /* RFC 4443 §3.1 */
+#define PM_ICMP_UNREACH         3  /* RFC 792 */
+#define PM_ICMP_UNREACH_PROTO   2  /* RFC 792 */
+#define PM_ICMP_UNREACH_PORT    3  /* RFC 792 */
+#define PM_ICMP_TIME_EXCEEDED   11 /* RFC 792 */
+#define PM_ICMPV6_UNREACH       1  /* RFC 4443 §3.1 */
+#define PM_ICMPV6_UNREACH_PORT  4  /* RFC 4443 §3.1 */
+#define PM_ICMPV6_TIME_EXCEEDED 3  /* RFC 4443 §3.3 */
+#define PM_ICMPV6_PARAM_PROBLEM 4  /* RFC 4443 §3.4 */
+#define PM_ICMPV6_PARAM_NEXTHDR 1  /* RFC 4443 §3.4: unrecognized next header */
 
 struct pm_flows {
 	struct pm_table flows;    /* pm_flow_key -> pm_flow */
 	uint64_t ip_packets;      /* packets with an IP header */
 	uint64_t ip_bytes;        /* their frame bytes on the wire */
 	uint64_t dropped_packets; /* packets whose new flow did not fit */
-	bool approximate;         /* the table was full: counts are lower bounds */
+	uint64_t
+	    ip_only_packets;    /* IP packets without a transport header (PM_PKT_NO_L4): no flow */
+	uint64_t ip_only_bytes; /* their frame bytes on the wire */
+	bool approximate;       /* the table was full: counts are lower bounds */
 };
 
 /* Set up an empty table whose slot array and records stay under max_bytes (0: default). */
@@ -146,6 +172,12 @@ void pm_flows_prefetch_record(const struct pm_flows *f, uint64_t tag);
  */
 struct pm_flow *pm_flows_account(struct pm_flows *f, const struct pm_pkt *p,
                                  const struct pm_flow_key *k, uint64_t tag, int kdir);
+
+/*
+ * Count an IP packet that has no flow because its transport header is
+ * missing (PM_PKT_NO_L4): in ip_packets and ip_only_packets, nowhere else.
+ */
+void pm_flows_account_ip(struct pm_flows *f, const struct pm_pkt *p);
 
 /* pm_flow_key_of, pm_flows_tag and pm_flows_account in one call (tests, tools). */
 struct pm_flow *pm_flows_observe(struct pm_flows *f, const struct pm_pkt *p);

@@ -110,4 +110,14 @@ uint64_t pm_view_flow_packets(const struct pm_flow *fl);
 /* Retransmitted segments of a flow, both directions. */
 uint64_t pm_view_flow_retrans(const struct pm_flow *fl);
 
+/*
+ * Retransmissions over the segments that occupy sequence space (payload,
+ * SYN or FIN), both directions: at most 1, the definition summary's
+ * tcp_health uses (pm_summary_retrans_rate).
+ */
+double pm_view_flow_retrans_rate(const struct pm_flow *fl);
+
+/* The sequence-space segments of both directions (the rate's denominator). */
+uint64_t pm_view_flow_segs(const struct pm_flow *fl);
+
 #endif /* PM_FLOWVIEW_H */

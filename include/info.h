@@ -54,6 +54,13 @@ const char *pm_info_encapsulation(const struct pm_capture *c);
 /* Write an interface's timestamp resolution ("microseconds", "2^-20 s", ...) into out. */
 void pm_info_tsresol(uint8_t tsresol, char *out, size_t n);
 
+/*
+ * The bad_tsresol warning's message ("1 interface (first: 0) with
+ * if_tsresol 0xff, ...") into out when c has interfaces with an unusable if_tsresol
+ * (see pm_tsresol_usable); returns false, writing nothing, when it has none.
+ */
+bool pm_info_tsresol_warning(const struct pm_capture *c, char *out, size_t n);
+
 /* Count one record. */
 void pm_info_observe(struct pm_info *st, const struct pm_rec *r);
 

@@ -19,4 +19,19 @@
  */
 void pm_time_iso(int64_t ts_ns, char out[40]);
 
+/*
+ * Seconds from first to last (both ns since the epoch). The difference is
+ * taken in uint64_t, so a pre-1970 first time and a saturated last one
+ * (INT64_MAX) give their true span instead of a signed overflow; otherwise
+ * the value equals (double)(last - first) / 1e9.
+ */
+static inline double
+pm_time_span_s(int64_t first, int64_t last)
+{
+	if (last >= first) {
+		return (double)((uint64_t)last - (uint64_t)first) / 1e9;
+	}
+	return -(double)((uint64_t)first - (uint64_t)last) / 1e9;
+}
+
 #endif /* PM_ISOTIME_H */

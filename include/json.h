@@ -91,6 +91,14 @@ void pm_json_page(struct pm_json *w, const char *name, uint64_t total, uint64_t 
 void pm_json_num_text(struct pm_json *w, const char *s, size_t n);
 
 /*
+ * A complete value given as its JSON text: the n bytes at s are written
+ * verbatim as one value. For text a pm_json writer produced and finished
+ * (pm_json_finish returned 0), so it is valid JSON; nothing here checks it.
+ * Lets a result be written once and embedded without parsing it back.
+ */
+void pm_json_raw(struct pm_json *w, const char *s, size_t n);
+
+/*
  * Length of the valid UTF-8 sequence at p (1..4), or 0 when invalid (RFC 3629
  * §4: overlongs, surrogates and anything above U+10FFFF are invalid). Reads at
  * most n bytes; n must be at least 1.

@@ -3,8 +3,9 @@
  * label.h - application labels for flows: by well-known port (the IANA
  * service registry's common entries) and by the first payload bytes of a
  * direction (request lines, TLS record headers, banners, the BOOTP cookie,
- * QUIC long headers). A label is a guess an analyser may confirm; nothing
- * here parses a protocol beyond its first bytes.
+ * QUIC long headers, a DNS header and question on a port the table does
+ * not name). A label is a guess an analyser may confirm; nothing here
+ * parses a protocol beyond its first message's header.
  */
 #ifndef PM_LABEL_H
 #define PM_LABEL_H

@@ -12,6 +12,7 @@
 #ifndef PM_RESOURCES_H
 #define PM_RESOURCES_H
 
+#include <limits.h> /* PATH_MAX */
 #include <stddef.h>
 
 #include "pm.h" /* enum pm_err, PM_MUST_CHECK */
@@ -19,7 +20,8 @@
 struct pm_arena;
 struct pm_json;
 
-#define PM_RESOURCES_MAX 200 /* captures listed by resources/list */
+#define PM_RESOURCES_MAX        200            /* captures listed by resources/list, per page */
+#define PM_RESOURCES_CURSOR_MAX (PATH_MAX + 8) /* bytes of a nextCursor, NUL included */
 
 /*
  * Write to w the "resources" array of a resources/list result: one object
@@ -28,7 +30,7 @@ struct pm_json;
  * "file://" plus root/name, percent-encoded except unreserved characters and
  * '/' (RFC 3986 §2.3).
  *
- * The walk visits root and two levels below it, looks at no more than 10000
+ * The walk visits root and seven levels below it, looks at no more than 10000
  * directory entries and keeps the first 2000 captures it finds before
  * sorting, so a huge tree yields a bounded, possibly partial list. It skips
  * names starting with '.', follows no symlinks, and counts as a capture a
@@ -41,6 +43,36 @@ struct pm_json;
  * written to w when a cannot hold the table.
  */
 PM_MUST_CHECK int pm_resources_list(struct pm_json *w, const char *root, struct pm_arena *a);
+
+/*
+ * One page of resources/list (MCP pagination): the "resources" array as
+ * pm_resources_list writes it, but starting after cursor, the opaque text a
+ * previous page handed out (NULL or "" for the first page). When captures
+ * remain after the page, writes the cursor of the next one to next
+ * (PM_RESOURCES_CURSOR_MAX bytes; the result's nextCursor), else makes it "".
+ * The cursor is "after:" and the name of the page's last capture, so a
+ * capture added or removed between calls neither repeats nor shifts others.
+ *
+ * Returns 0; PM_E_MALFORMED, with nothing written, for a cursor this
+ * function never hands out (the dispatcher answers -32602 Invalid params);
+ * or PM_E_NOMEM as pm_resources_list.
+ *
+ * The dispatcher's resources/list: read params.cursor (a string, else
+ * absent), call this with m->cfg->allowed_dir, and after the array write
+ * "nextCursor": next when next[0] != '\0'.
+ */
+PM_MUST_CHECK int pm_resources_list_page(struct pm_json *w, const char *root, struct pm_arena *a,
+                                         const char *cursor, char next[PM_RESOURCES_CURSOR_MAX]);
+
+/*
+ * Write to w the value of resources/templates/list's "resourceTemplates": an
+ * array with one template for a capture by its path relative to root,
+ * {uriTemplate: "file://" + root percent-encoded + "/{+path}" (RFC 6570
+ * reserved expansion, so '/' stays), name "capture", title, description,
+ * mimeType}. A URI expanded from it is what resources/read and every
+ * tool's path accept.
+ */
+void pm_resources_templates(struct pm_json *w, const char *root);
 
 /*
  * Percent-decode the path of the file:// URI uri (empty authority, so

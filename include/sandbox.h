@@ -42,18 +42,33 @@ struct pm_config {
 	char geoip_db[PATH_MAX];    /* .mmdb path or "" */
 	char asn_db[PATH_MAX];      /* .mmdb path or "" */
 	char tools[PATH_MAX];       /* tool names/groups for serve; default "all" */
+	uint64_t
+	    max_file_bytes; /* exact limit when set (PORT_HUNTER_MAX_PCAP_MB=0.5); 0: max_file_mb */
+	size_t max_result_chars; /* PCAPMCP_MAX_RESULT_CHARS: hard budget of one result; 0: none */
+	/* The variables actually read, for messages ("PORT_HUNTER_MAX_PCAP_MB"); NULL: PCAPMCP_ names. */
+	const char *dir_var, *max_mb_var, *token_var, *require_var;
 };
+
+#define PM_CONFIG_DEFAULT_RESULT_CHARS 100000u /* PCAPMCP_MAX_RESULT_CHARS when unset */
+#define PM_CONFIG_MIN_RESULT_CHARS     20000u  /* smallest accepted: a default result fits */
 
 /*
  * Fill *c from the environment: envp ("NAME=value" strings, NULL-terminated)
  * when non-NULL, else getenv(). Reads PCAPMCP_ALLOWED_DIR, _MAX_FILE_MB,
  * _TOKEN, _REQUIRE_TOKEN, _OFFLINE, _ALLOW_PRIVATE, _CACHE_DIR, _CA_FILE,
- * _GEOIP_DB, _ASN_DB and _TOOLS; when a PCAPMCP_ name is unset, its PortHunter
- * alias is read (PORT_HUNTER_ALLOWED_DIR, _MAX_PCAP_MB, _TOKEN,
- * _REQUIRE_TOKEN). An empty value counts as unset.
+ * _GEOIP_DB, _ASN_DB, _TOOLS and _MAX_RESULT_CHARS; when a PCAPMCP_ name is
+ * unset, its PortHunter alias is read (PORT_HUNTER_ALLOWED_DIR, _MAX_PCAP_MB,
+ * _TOKEN, _REQUIRE_TOKEN, _ALLOW_PRIVATE). An empty value counts as unset.
+ * As in PortHunter, a PORT_HUNTER_TOKEN makes the token required unless
+ * PCAPMCP_REQUIRE_TOKEN or PORT_HUNTER_REQUIRE_TOKEN says otherwise. The
+ * *_var members name the variables read, and every message about a setting
+ * names the one the user set.
  *
  * Booleans are true/false/1/0/yes/no in any case; MAX_FILE_MB is a positive
- * decimal integer with nothing around it. The allowed directory (default: the
+ * decimal integer with nothing around it; PORT_HUNTER_MAX_PCAP_MB may also
+ * have a fraction ("0.5", as PortHunter takes it): max_file_bytes is then the
+ * exact limit and max_file_mb its MiB rounded up. MAX_RESULT_CHARS is a whole
+ * number of at least PM_CONFIG_MIN_RESULT_CHARS (default 100000). The allowed directory (default: the
  * working directory) must exist and be a directory; it is stored resolved.
  * The cache directory defaults to $XDG_CACHE_HOME/pcapmcp (when absolute),
  * else $HOME/.cache/pcapmcp. Requiring a token without setting one is an

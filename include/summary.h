@@ -41,12 +41,14 @@ struct pm_flow_count {
 /* TCP connection health over every TCP flow. */
 struct pm_tcp_health {
 	uint64_t connections;
-	uint64_t handshakes_completed;
+	uint64_t handshakes_completed;     /* the client's SYN, the SYN-ACK and the client's ACK */
+	uint64_t joined_mid_handshake;     /* SYN-ACK and ACK without the client's SYN */
 	uint64_t state[PM_TCP_ACTIVE + 1]; /* by enum pm_tcp_state */
 	uint64_t syn_without_answer;       /* the client sent SYN, the server sent nothing */
 	uint64_t rst_packets;
-	uint64_t retransmissions;
-	uint64_t data_segments;
+	uint64_t retransmissions; /* sequence segments whose range was seen before */
+	uint64_t data_segments;   /* segments carrying payload */
+	uint64_t seq_segments;    /* segments that occupy sequence space (payload, SYN, FIN) */
 	uint64_t out_of_order;
 	uint64_t zero_window;
 };
@@ -75,6 +77,13 @@ size_t pm_summary_protocols(const struct pm_analysis *a,
                             struct pm_proto_share out[PM_SUMMARY_MAX_PROTOS]);
 
 void pm_summary_tcp_health(const struct pm_analysis *a, struct pm_tcp_health *out);
+
+/*
+ * retransmissions / seq_segments: both count segments that occupy sequence
+ * space (a retransmitted SYN is one, a bare ACK is neither), so the rate
+ * is at most 1. The TCP views use the same definition.
+ */
+double pm_summary_retrans_rate(const struct pm_tcp_health *h);
 
 /*
  * Every host by bytes sent plus received, descending; every port by

@@ -64,6 +64,13 @@ void *pm_table_find(const struct pm_table *t, const void *key);
 void *pm_table_upsert(struct pm_table *t, const void *key, bool *is_new);
 
 /*
+ * pm_table_upsert, but a key that is absent once max_count keys are present
+ * is refused (counted in dropped, NULL returned): an entry-count cap on top
+ * of the byte cap, for tables an analyser bounds by name.
+ */
+void *pm_table_upsert_max(struct pm_table *t, const void *key, size_t max_count, bool *is_new);
+
+/*
  * Iterate in insertion order: start with *pos = 0; returns the next key and
  * sets *val, or NULL at the end.
  */

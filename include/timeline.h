@@ -10,6 +10,7 @@
 #define PM_TIMELINE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define PM_TIMELINE_SLOTS 4096 /* fine buckets kept while streaming */
@@ -20,6 +21,8 @@ struct pm_timeline {
 	int64_t width; /* ns per slot */
 	bool started;
 	uint64_t before; /* packets older than base (out of order at the start) */
+	size_t used;     /* slots from here on are all zero */
+	size_t slots;    /* slots to fill, at most and by default (0) PM_TIMELINE_SLOTS */
 	uint64_t pkts[PM_TIMELINE_SLOTS];
 	uint64_t bytes[PM_TIMELINE_SLOTS];
 };

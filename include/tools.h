@@ -11,7 +11,7 @@
  * JSON Schema and, with the arguments, the tool reference (docs/TOOLS.md).
  *
  * Tools live in one file per group (tools_capture.c, tools_flows.c,
- * tools_scans.c, tools_server.c), each exporting its rows; toolcall.c puts
+ * tools_scans.c, tools_protocols.c, tools_server.c), each exporting its rows; toolcall.c puts
  * them together in a fixed order and holds the one call path (token,
  * sandbox, cache, argument checks, error contract of DESIGN.md);
  * toolschema.c writes the schemas and the reference. The registry knows
@@ -40,6 +40,8 @@ enum pm_tool_group {
 	PM_GROUP_PROTOCOLS,   /* DNS, DHCP, ICMP, HTTP, TLS, QUIC, SIP */
 	PM_GROUP_ENRICHMENT,  /* IP reputation */
 	PM_GROUP_SERVER,      /* get_info */
+	PM_GROUP_HUNTING,     /* hunt, export (DESIGN.md; no tools yet) */
+	PM_GROUP_PACKETS,     /* packet queries, stream follow (DESIGN.md; no tools yet) */
 	PM_GROUP_COUNT
 };
 
@@ -122,6 +124,7 @@ struct pm_tool {
 	bool reads_capture; /* takes `path` (or the loaded capture) and gets an analysis */
 	bool info_only;     /* needs only capinfos facts (pm_analysis_opts.info_only suffices) */
 	bool open_world;    /* calls the network (enrichment) */
+	bool no_token;      /* answers without auth_token when one is required; a wrong one fails */
 	pm_tool_fn fn;
 };
 
@@ -130,20 +133,33 @@ struct pm_tool {
  * NUL-terminated) into a descriptor, when it does not use the sandbox.
  * Returns an open descriptor at offset 0 (the caller closes it) and writes
  * the name the analysis is known by to out (cap bytes), or returns -1 with
- * err filled, its message starting with an error-contract code.
+ * err filled (err->ecode: the error-contract code).
  */
 typedef int (*pm_tool_open_fn)(const char *path, size_t len, char *out, size_t cap,
                                struct pm_error *err);
 
-/* Settings and state a call runs with; the server keeps one for its lifetime. */
+#define PM_TOOL_PATH_MAX 4096 /* bytes of the path load_pcap_file remembers, NUL included */
+
+/*
+ * Settings and state a call runs with. A server keeps one and hands each
+ * call a copy with that call's hooks set; the copies share the cache and the
+ * loaded path, so calls may run on several threads at once.
+ */
 struct pm_tool_ctx {
 	const struct pm_config *cfg; /* sandbox, token, limits */
-	struct pm_cache *cache;      /* recent analyses; progress and cancel live in its opts */
-	char loaded[4096];           /* path remembered by load_pcap_file, "" when none */
-	bool enabled[64];            /* per registry index: offered by this server */
-	bool lean;                   /* one-shot caller (the CLI): info_only tools skip the cache */
-	int io;                      /* enum pm_io (source.h) of new analyses; 0 = default */
-	pm_tool_open_fn open;        /* NULL: paths go through the sandbox of cfg (MCP) */
+	struct pm_cache *cache;      /* recent analyses (cache.h), thread-safe */
+	/* This call's hooks, handed to the pass it runs or waits for; NULL: none. */
+	void (*progress)(void *opaque, uint64_t done, uint64_t total); /* bytes read, file size */
+	bool (*cancelled)(void *opaque); /* true: the call is abandoned, stop its pass */
+	void *opaque;                    /* passed to progress and cancelled */
+	char *loaded;         /* PM_TOOL_PATH_MAX bytes shared by the copies, read and written
+	                         under a lock in toolcall.c: the path load_pcap_file remembered,
+	                         "" when none; NULL: nothing is remembered */
+	bool enabled[64];     /* per registry index: offered by this server */
+	bool lean;            /* one-shot caller (the CLI): info_only tools skip the cache */
+	int io;               /* enum pm_io (source.h) of new analyses; 0 = default */
+	pm_tool_open_fn open; /* NULL: paths go through the sandbox of cfg (MCP) */
+	bool owns_cache;      /* pm_tool_ctx_init made the cache; pm_tool_ctx_free frees it */
 };
 
 /*
@@ -155,9 +171,16 @@ PM_MUST_CHECK int pm_tool_ctx_init(struct pm_tool_ctx *ctx, const struct pm_conf
                                    struct pm_error *err);
 void pm_tool_ctx_free(struct pm_tool_ctx *ctx);
 
+/* Copy the path load_pcap_file remembered into out ("" when none); returns its length. */
+size_t pm_tool_loaded(const struct pm_tool_ctx *ctx, char out[PM_TOOL_PATH_MAX]);
+
+/* Remember path for later calls (nothing when ctx->loaded is NULL). */
+void pm_tool_set_loaded(struct pm_tool_ctx *ctx, const char *path);
+
 /* Argument rows several tools share (toolcall.c). */
 extern const struct pm_tool_arg pm_arg_path;          /* capture path, optional */
 extern const struct pm_tool_arg pm_arg_path_required; /* capture path, required */
+extern const struct pm_tool_arg pm_arg_pcap_file;     /* mcpcap's name for path */
 extern const struct pm_tool_arg pm_arg_auth_token;
 extern const struct pm_tool_arg pm_arg_limit;
 extern const struct pm_tool_arg pm_arg_offset;
@@ -182,12 +205,17 @@ extern const struct pm_tool pm_tools_flows[];
 extern const size_t pm_tools_flows_n;
 extern const struct pm_tool pm_tools_scans[];
 extern const size_t pm_tools_scans_n;
+extern const struct pm_tool pm_tools_protocols[];
+extern const size_t pm_tools_protocols_n;
+extern const struct pm_tool pm_tools_enrichment[];
+extern const size_t pm_tools_enrichment_n;
 extern const struct pm_tool pm_tools_web[]; /* analyze_tls, analyze_http_packets */
 extern const size_t pm_tools_web_n;
 extern const struct pm_tool pm_tools_server[];
 extern const size_t pm_tools_server_n;
 
-/* The registry: n tools in a fixed, deterministic order (capture, flows, scans, server). */
+/* The registry: n tools in a fixed, deterministic order (capture, flows, scans, protocols,
+ * server). */
 const struct pm_tool *pm_tools(size_t *n);
 
 /* The tool called name, or NULL. */
@@ -226,13 +254,14 @@ const struct pm_jv *pm_tool_input_schema_jv(const struct pm_tool *t);
  */
 PM_MUST_CHECK int pm_tools_markdown(FILE *out);
 
-/* "capture", "flows", "scans", "protocols", "enrichment", "server". */
+/* "capture", "flows", "scans", "protocols", "enrichment", "server", "hunting", "packets". */
 const char *pm_tool_group_name(enum pm_tool_group g);
 
 /*
  * Enable the tools named in spec: "all", or a comma-separated list of tool
- * names and group names. Returns 0, or PM_E_MALFORMED with err naming the
- * unknown entry.
+ * names and group names. Every group name is accepted, also one whose tools
+ * have not landed yet (it then enables nothing). Returns 0, or
+ * PM_E_MALFORMED with err naming the unknown entry.
  */
 PM_MUST_CHECK int pm_tools_select(struct pm_tool_ctx *ctx, const char *spec, struct pm_error *err);
 
@@ -266,6 +295,16 @@ int64_t pm_arg_int(const struct pm_tool_args *a, const char *name);
 double pm_arg_num(const struct pm_tool_args *a, const char *name);
 const char *pm_arg_str(const struct pm_tool_args *a, const char *name);
 bool pm_arg_bool(const struct pm_tool_args *a, const char *name);
+
+/*
+ * Bytes a handler's lists may fill before they stop taking items, so the
+ * whole result stays within the configured budget (PCAPMCP_MAX_RESULT_CHARS)
+ * whatever limit or top asks: the budget less PM_TOOL_RESULT_RESERVE for the
+ * item being written and the members after the lists. 0 (no cap) when the
+ * configuration sets no budget (the CLI's tables).
+ */
+#define PM_TOOL_RESULT_RESERVE 8192
+size_t pm_tool_result_cap(const struct pm_tool_ctx *ctx);
 
 /* Write "YYYY-MM-DDTHH:MM:SSZ" for now (SOURCE_DATE_EPOCH when set, for tests). */
 void pm_tools_now(char out[32]);

@@ -9,7 +9,9 @@
  * list stops early once it has taken args->budget bytes of output (default
  * PM_VIEW_LIST_BUDGET). Its page member then reports the items returned as
  * "limit" and "truncated": true, so the next call can use offset + limit.
- * Callers that pass an explicit limit set budget to 0 to get all of it.
+ * Callers that pass an explicit limit set budget to 0 to get all of it; the
+ * hard budget max_bytes (the result as a whole, PCAPMCP_MAX_RESULT_CHARS)
+ * still cuts the list the same way, so no limit can overflow a client.
  *
  * Errors: a view returns 0, PM_E_NOMEM, or PM_E_MALFORMED for an invalid
  * argument. On PM_E_MALFORMED err->ecode is the error code of the tool
@@ -54,6 +56,7 @@ struct pm_view_args {
 	int64_t offset;         /* items skipped before the page, >= 0 */
 	int64_t top;            /* summary top-N lists: 1..PM_VIEW_MAX_LIMIT (larger is clamped) */
 	size_t budget;          /* bytes of JSON a paged list may take; 0: no cap (see below) */
+	size_t max_bytes; /* lists stop once the whole result holds this many bytes; 0: none */
 };
 
 /*
@@ -75,7 +78,7 @@ PM_MUST_CHECK int pm_view_bad_arg(struct pm_error *err, enum pm_ecode code, cons
 PM_MUST_CHECK int pm_view_check_paging(const struct pm_view_args *v, uint64_t *limit,
                                        struct pm_error *err);
 
-/* Whether a list begun at byte start of w may take another item. */
+/* Whether a list begun at byte start of w may take another item (budget and max_bytes). */
 bool pm_view_fits(const struct pm_json *w, size_t start, const struct pm_view_args *v);
 
 /* The index one past the last item of the page over n items. */

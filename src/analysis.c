@@ -18,8 +18,17 @@
 #include <string.h>
 
 #include "flow.h"
+#include "ipfrag.h"
 
-#define PASS_QUEUE 16 /* packets between a flow's prefetch and its update */
+#define PASS_QUEUE   16 /* packets between a flow's prefetch and its update */
+#define PASS_CLASSES 5  /* PM_WANT_NON_IP .. PM_WANT_OTHER_IP, one bit each */
+#define PASS_APPS    64 /* flow labels a want mask can name */
+
+_Static_assert(PM_WANT_OTHER_IP == 1u << (PASS_CLASSES - 1), "one route row per class bit");
+_Static_assert(PM_APP_COUNT <= PASS_APPS, "labels fit the route table");
+
+/* A reassembled datagram's bytes must outlive its wait in the queue. */
+_Static_assert(PM_IPFRAG_RING > PASS_QUEUE, "reassembly ring shorter than the pass queue");
 
 /* One decoded packet waiting for the flow table. */
 struct slot {
@@ -37,8 +46,13 @@ struct pass {
 	const struct pm_analyser *obs[PM_AN_COUNT]; /* rows that observe, in table order */
 	void *obs_state[PM_AN_COUNT];
 	size_t n_obs;
+	/* Per packet class (bit index) and flow label: the bits of obs[] whose want covers it. */
+	uint32_t route[PASS_CLASSES][PASS_APPS];
+	uint32_t route_tun[PASS_APPS]; /* analysers that want PM_WANT_TUNNELLED, by label */
 	struct slot q[PASS_QUEUE];
-	size_t head, n; /* oldest slot, slots in use */
+	size_t head, n;         /* oldest slot, slots in use */
+	struct pm_ipfrag *frag; /* fragment reassembly, allocated at the first fragment */
+	bool frag_failed;       /* it could not be allocated: fragments pass as they are */
 };
 
 /* see analysis.h */
@@ -84,7 +98,9 @@ class_of(const struct pm_pkt *p)
 static void
 process(struct pass *ps, const struct slot *s)
 {
-	struct pm_pass_pkt pp = { .pkt = &s->pkt, .cls = class_of(&s->pkt) };
+	struct pm_pass_pkt pp = { .pkt = &s->pkt,
+		                  .cls = class_of(&s->pkt) |
+		                         (s->pkt.tun_depth != 0 ? PM_WANT_TUNNELLED : 0) };
 	if (s->has_key) {
 		pp.key = &s->key;
 		pp.tag = s->tag;
@@ -94,13 +110,18 @@ process(struct pass *ps, const struct slot *s)
 			pp.dir = s->kdir == pp.flow->client ? PM_DIR_C2S : PM_DIR_S2C;
 			pp.app = pp.flow->app;
 		}
+	} else if (PM_UNLIKELY((s->pkt.flags & PM_PKT_NO_L4) != 0) && ps->flows != NULL) {
+		pm_flows_account_ip(ps->flows, &s->pkt);
 	}
-	uint64_t app = UINT64_C(1) << pp.app;
-	for (size_t i = 0; i < ps->n_obs; i++) {
-		const struct pm_want *w = &ps->obs[i]->want;
-		if (((w->classes & pp.cls) != 0) & ((w->apps & app) != 0)) {
-			ps->obs[i]->observe(ps->obs_state[i], &pp);
-		}
+	/* Only the analysers that want this class and label: no test per analyser. */
+	uint32_t m = ps->route[__builtin_ctz(pp.cls)][pp.app % PASS_APPS];
+	if (PM_UNLIKELY((pp.cls & PM_WANT_TUNNELLED) != 0)) {
+		m |= ps->route_tun[pp.app % PASS_APPS];
+	}
+	while (m != 0) {
+		unsigned i = (unsigned)__builtin_ctz(m);
+		m &= m - 1;
+		ps->obs[i]->observe(ps->obs_state[i], &pp);
 	}
 }
 
@@ -111,6 +132,28 @@ drain(struct pass *ps)
 		process(ps, &ps->q[ps->head]);
 		ps->head = (ps->head + 1) % PASS_QUEUE;
 		ps->n--;
+	}
+}
+
+/*
+ * A fragment: held for its datagram (IP-level only, no flow), or, when it
+ * completes the datagram, replaced by the whole datagram (ipfrag.h).
+ */
+static void
+reassemble(struct pass *ps, struct pm_pkt *p)
+{
+	if (ps->frag == NULL && !ps->frag_failed) {
+		ps->frag = calloc(1, sizeof(*ps->frag));
+		ps->frag_failed = ps->frag == NULL;
+	}
+	if (ps->frag == NULL) {
+		return;
+	}
+	enum pm_ipfrag_result r = pm_ipfrag_add(ps->frag, &ps->a->dec, p);
+	/* A held fragment, or one past the first that cannot be reassembled, has no flow. */
+	if (r == PM_IPFRAG_HELD ||
+	    (r == PM_IPFRAG_SKIPPED && (p->flags & PM_PKT_FRAG_FIRST) == 0)) {
+		p->flags = (p->flags & ~PM_PKT_HAS_L4) | PM_PKT_NO_L4;
 	}
 }
 
@@ -126,7 +169,11 @@ enqueue(struct pass *ps, const struct pm_rec *r)
 	struct slot *s = &ps->q[(ps->head + ps->n) % PASS_QUEUE];
 	pm_decode(&ps->a->dec, r->linktype, r->data, r->caplen, r->len, r->ts_ns, &s->pkt);
 	s->pkt.has_ts = r->has_ts;
-	s->has_key = ps->flows != NULL && s->pkt.ipver != 0;
+	if (PM_UNLIKELY((s->pkt.flags & PM_PKT_FRAG) != 0)) {
+		reassemble(ps, &s->pkt);
+	}
+	/* IP without its transport header counts at IP level only (pm_flows_account_ip). */
+	s->has_key = ps->flows != NULL && s->pkt.ipver != 0 && (s->pkt.flags & PM_PKT_NO_L4) == 0;
 	if (s->has_key) {
 		s->kdir = (uint8_t)pm_flow_key_of(&s->pkt, &s->key);
 		s->tag = pm_flows_tag(ps->flows, &s->key);
@@ -177,6 +224,21 @@ pass(struct pm_analysis *a, const struct pm_analysis_opts *o, struct pm_error *e
 			ps->obs_state[ps->n_obs++] = a->state[i];
 		}
 	}
+	for (size_t cl = 0; cl < PASS_CLASSES; cl++) {
+		for (size_t app = 0; app < PASS_APPS; app++) {
+			for (size_t i = 0; i < ps->n_obs; i++) {
+				const struct pm_want *w = &ps->obs[i]->want;
+				if ((w->classes & (1u << cl)) != 0 &&
+				    (w->apps & (UINT64_C(1) << app)) != 0) {
+					ps->route[cl][app] |= 1u << i;
+				}
+				if (cl == 0 && (w->classes & PM_WANT_TUNNELLED) != 0 &&
+				    (w->apps & (UINT64_C(1) << app)) != 0) {
+					ps->route_tun[app] |= 1u << i;
+				}
+			}
+		}
+	}
 	struct pm_rec r;
 	int rc;
 	uint64_t count = 0;
@@ -200,6 +262,11 @@ pass(struct pm_analysis *a, const struct pm_analysis_opts *o, struct pm_error *e
 	}
 	if (rc >= 0) {
 		drain(ps);
+	}
+	if (ps->frag != NULL) {
+		pm_ipfrag_finish(ps->frag, &a->dec);
+		pm_ipfrag_free(ps->frag);
+		free(ps->frag);
 	}
 	free(ps);
 	pm_capture_release_source(&a->cap);

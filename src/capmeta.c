@@ -112,27 +112,34 @@ pm_tsresol_to_ns(uint64_t units, uint8_t tsresol)
 {
 	unsigned exp = tsresol & 0x7F;
 	if ((tsresol & 0x80) != 0) {
-		/* 2^-exp seconds per unit. Beyond 2^-32 the extra bits are below 1 ns. */
-		if (exp > 32) {
-			units >>= exp - 32;
-			exp = 32;
+		/* units * 10^9 as a 128-bit hi:lo (each product < 2^62), then >> exp. */
+		uint64_t a = (units >> 32) * 1000000000u, b = (units & 0xFFFFFFFFu) * 1000000000u;
+		uint64_t lo = (a << 32) + b;
+		uint64_t hi = (a >> 32) + (lo < b);
+		uint64_t v;
+		if (exp >= 64) {
+			v = hi >> (exp - 64);
+		} else if (hi >> exp != 0) {
+			v = UINT64_MAX; /* saturates below */
+		} else {
+			v = exp == 0 ? lo : lo >> exp | hi << (64 - exp);
 		}
-		uint64_t frac = units & ((UINT64_C(1) << exp) - 1);
-		return sat_mul_add(units >> exp, 1000000000u, (frac * 1000000000u) >> exp);
+		return v > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)v;
 	}
-	if (exp <= 9) {
-		uint64_t mul = 1;
-		for (unsigned i = exp; i < 9; i++) {
-			mul *= 10;
-		}
-		return sat_mul_add(units, mul, 0);
+	unsigned d = exp <= 9 ? 9 - exp : exp - 9; /* 10^d ns per unit, or units per ns */
+	if (exp > 9 && d >= 20) {
+		return 0; /* 10^20 units per ns: more than any 64-bit count */
 	}
-	uint64_t div = 1;
-	for (unsigned i = 9; i < exp && i < 28; i++) {
-		div *= 10;
+	uint64_t pow = 1;
+	for (unsigned i = 0; i < d; i++) {
+		pow *= 10; /* at most 10^19, which fits */
 	}
-	if (exp >= 28) {
-		return 0; /* 10^-28 s units: no 64-bit count reaches a nanosecond */
-	}
-	return (int64_t)(units / div);
+	return exp <= 9 ? sat_mul_add(units, pow, 0) : (int64_t)(units / pow);
+}
+
+/* see capmeta.h */
+bool
+pm_tsresol_usable(uint8_t tsresol)
+{
+	return pm_tsresol_to_ns(UINT64_MAX, tsresol) != 0;
 }

@@ -74,6 +74,18 @@ static const struct choice tcp_rows[] = {
 static const struct choice scan_rows[] = {
 	{ NULL, NULL, { "scan_overview", "list_suspects", "first_scan_event" }, pm_cli_print_scan },
 };
+static const struct choice dns_rows[] = {
+	{ NULL, NULL, { "analyze_dns_packets" }, pm_cli_print_proto },
+};
+static const struct choice dhcp_rows[] = {
+	{ NULL, NULL, { "analyze_dhcp_packets" }, pm_cli_print_proto },
+};
+static const struct choice icmp_rows[] = {
+	{ NULL, NULL, { "analyze_icmp_packets" }, pm_cli_print_proto },
+};
+static const struct choice sip_rows[] = {
+	{ NULL, NULL, { "analyze_sip_packets" }, pm_cli_print_proto },
+};
 
 static const struct verb verbs[] = {
 	{ "info", true, info_rows, PM_ARRAY_LEN(info_rows), NULL },
@@ -83,6 +95,10 @@ static const struct verb verbs[] = {
 	{ "tcp", false, tcp_rows, PM_ARRAY_LEN(tcp_rows),
 	  "--view takes connections, anomalies, retransmissions or flow" },
 	{ "scan", false, scan_rows, PM_ARRAY_LEN(scan_rows), NULL },
+	{ "dns", false, dns_rows, PM_ARRAY_LEN(dns_rows), NULL },
+	{ "dhcp", false, dhcp_rows, PM_ARRAY_LEN(dhcp_rows), NULL },
+	{ "icmp", false, icmp_rows, PM_ARRAY_LEN(icmp_rows), NULL },
+	{ "sip", false, sip_rows, PM_ARRAY_LEN(sip_rows), NULL },
 	{ "tls", false, (const struct choice[]){ { NULL, NULL, { "analyze_tls" }, NULL } }, 1,
 	  NULL },
 	{ "http", false,
@@ -117,33 +133,45 @@ struct cmdline {
 static void
 usage(FILE *f)
 {
-	fprintf(f,
-	        "usage: pcapmcp <verb> [options]\n"
-	        "\n"
-	        "verbs:\n"
-	        "  info FILE [--json] [--io=mmap|read]   capture facts (capinfos-style);\n"
-	        "                                       FILE may be - for stdin\n"
-	        "  summary FILE [--json] [--top N]      totals, protocols, top talkers, ports,\n"
-	        "                                       flows, TCP health, timeline\n"
-	        "  flows FILE (--port N | --ip ADDR | --proto NAME) [--sort bytes|packets|start]\n"
-	        "        [--limit N] [--offset N] [--json]   matching flows\n"
-	        "  tcp FILE [--view connections|anomalies|retransmissions|flow] [--server-ip IP]\n"
-	        "        [--server-port N] [--threshold F] [--limit N] [--offset N] [--json]\n"
-	        "                                       TCP connections and their health\n"
-	        "  scan FILE [--window S] [--min-ports N] [--min-rate R] [--top K] [--json]\n"
-	        "                                       port scanners, suspects, first probe\n"
-	        "  serve [--tools LIST]                 MCP server over stdio (see README)\n"
-	        "  call TOOL [JSON]                     run any MCP tool with JSON arguments and\n"
-	        "                                       print its result (see pcapmcp tools)\n"
-	        "  tools                                list the tools\n"
-	        "  version                              print the version\n"
-	        "  help                                 this text\n"
-	        "\n"
-	        "Options of a verb are its tools' arguments (pcapmcp tools; --server-ip sets\n"
-	        "server_ip); FILE is the path argument.\n"
-	        "\n"
-	        "exit codes: 0 ok (warnings included), 1 internal failure, 2 usage or unreadable "
-	        "file\n");
+	fprintf(
+	    f,
+	    "usage: pcapmcp <verb> [options]\n"
+	    "\n"
+	    "verbs:\n"
+	    "  info FILE [--json] [--io=mmap|read]   capture facts (capinfos-style);\n"
+	    "                                       FILE may be - for stdin\n"
+	    "  summary FILE [--json] [--top N]      totals, protocols, top talkers, ports,\n"
+	    "                                       flows, TCP health, timeline\n"
+	    "  flows FILE (--port N | --ip ADDR | --proto NAME) [--sort bytes|packets|start]\n"
+	    "        [--limit N] [--offset N] [--json]   matching flows\n"
+	    "  tcp FILE [--view connections|anomalies|retransmissions|flow] [--server-ip IP]\n"
+	    "        [--server-port N] [--threshold F] [--limit N] [--offset N] [--json]\n"
+	    "                                       TCP connections and their health\n"
+	    "  scan FILE [--window S] [--min-ports N] [--min-rate R] [--top K] [--json]\n"
+	    "                                       port scanners, suspects, first probe\n"
+	    "  dns FILE [--name S] [--client IP] [--server IP] [--rcode NAME] [--type NAME]\n"
+	    "        [--limit N] [--offset N] [--top N] [--json]   DNS (analyze_dns_packets)\n"
+	    "  dhcp FILE [--client MAC] [--type NAME] [--limit N] [--offset N] [--top N]\n"
+	    "        [--json]                       DHCPv4/v6 (analyze_dhcp_packets)\n"
+	    "  icmp FILE [--host IP] [--type N] [--version 4|6] [--limit N] [--offset N]\n"
+	    "        [--top N] [--json]             ICMP/ICMPv6 (analyze_icmp_packets)\n"
+	    "  sip FILE [--method M] [--status N] [--call-id S] [--limit N] [--offset N]\n"
+	    "        [--top N] [--json]             SIP (analyze_sip_packets)\n"
+	    "  serve [--tools LIST]                 MCP server over stdio (see README)\n"
+	    "  enrich [--offline] IP... | --capture FILE [--top N]\n"
+	    "                                       who an address is (ASN, country, threat\n"
+	    "                                       intel); a capture's top talkers and scanners\n"
+	    "  call TOOL [JSON]                     run any MCP tool with JSON arguments and\n"
+	    "                                       print its result (see pcapmcp tools)\n"
+	    "  tools                                list the tools\n"
+	    "  version                              print the version\n"
+	    "  help                                 this text\n"
+	    "\n"
+	    "Options of a verb are its tools' arguments (pcapmcp tools; --server-ip sets\n"
+	    "server_ip); FILE is the path argument.\n"
+	    "\n"
+	    "exit codes: 0 ok (warnings included), 1 internal failure, 2 usage or unreadable "
+	    "file\n");
 }
 
 static int
@@ -405,6 +433,10 @@ print_warnings(const char *file, const struct pm_jv *r)
 			const char *msg = pm_jv_str(pm_jv_get(&w->items[i], "message"));
 			fprintf(stderr, "pcapmcp: warning: %s: capture_damaged at byte %lld: %s\n",
 			        file, (long long)off, msg != NULL ? msg : "");
+		} else if (code != NULL && strcmp(code, "bad_tsresol") == 0) {
+			const char *msg = pm_jv_str(pm_jv_get(&w->items[i], "message"));
+			fprintf(stderr, "pcapmcp: warning: %s: bad_tsresol: %s\n", file,
+			        msg != NULL ? msg : "");
 		}
 	}
 	bool full = false;
@@ -585,6 +617,47 @@ verb_tool(const struct verb *v, int argc, char **argv)
 	return rc;
 }
 
+/*
+ * Run tool t with the JSON arguments in text under cfg and print its
+ * result; open, when not NULL, replaces the sandbox for capture paths.
+ * Returns an exit code.
+ */
+static int
+call_print(const struct pm_config *cfg, const struct pm_tool *t, const char *text,
+           pm_tool_open_fn open)
+{
+	struct pm_error err = { 0 };
+	struct pm_arena arena;
+	pm_arena_init(&arena, 64u << 20);
+	const struct pm_jv *args = NULL;
+	if (pm_json_parse((const uint8_t *)text, strlen(text), &arena, &args, &err) != 0) {
+		fprintf(stderr, "pcapmcp: arguments are not valid JSON (byte %zu): %s\n",
+		        err.offset, err.msg);
+		pm_arena_free(&arena);
+		return PM_EXIT_USAGE;
+	}
+	struct pm_tool_ctx ctx;
+	int rc = pm_tool_ctx_init(&ctx, cfg, &err);
+	ctx.open = open;
+	struct pm_json w;
+	pm_json_init(&w, 0);
+	w.pretty = true;
+	bool is_error = false;
+	if (rc == 0) {
+		rc = pm_tools_call(&ctx, t, args, &w, &is_error);
+	}
+	if (rc == 0) {
+		fwrite(w.buf, 1, w.len, stdout);
+		fputc('\n', stdout);
+	} else {
+		fprintf(stderr, "pcapmcp: %s: the result could not be produced\n", t->name);
+	}
+	pm_json_free(&w);
+	pm_tool_ctx_free(&ctx);
+	pm_arena_free(&arena);
+	return rc != 0 ? PM_EXIT_FAIL : is_error ? PM_EXIT_USAGE : PM_EXIT_OK;
+}
+
 /* `pcapmcp call TOOL 'JSON'`: any registered tool, exactly as MCP runs it. */
 static int
 verb_call(int argc, char **argv)
@@ -604,35 +677,71 @@ verb_call(int argc, char **argv)
 		fprintf(stderr, "pcapmcp: configuration: %s\n", err.msg);
 		return PM_EXIT_USAGE;
 	}
-	struct pm_arena arena;
-	pm_arena_init(&arena, 64u << 20);
-	const struct pm_jv *args = NULL;
-	const char *text = argc == 4 ? argv[3] : "{}";
-	if (pm_json_parse((const uint8_t *)text, strlen(text), &arena, &args, &err) != 0) {
-		fprintf(stderr, "pcapmcp: arguments are not valid JSON (byte %zu): %s\n",
-		        err.offset, err.msg);
-		pm_arena_free(&arena);
+	return call_print(&cfg, t, argc == 4 ? argv[3] : "{}", NULL);
+}
+
+/*
+ * `pcapmcp enrich [--offline] IP...` and `enrich [--offline] --capture FILE
+ * [--top N]`: enrich_ip for one address, correlate for several,
+ * enrich_capture for a capture (opened as the other verbs do, without the
+ * sandbox). Not a row of the verb table: its positional arguments are
+ * addresses, and it reads the databases and keys from the environment.
+ */
+static int
+verb_enrich(int argc, char **argv)
+{
+	static struct pm_config cfg;
+	struct pm_error err = { 0 };
+	const char *capture = NULL, *top = NULL, *first = NULL;
+	char ips[4096] = "";
+	int n = 0;
+	if (pm_config_load(&cfg, NULL, &err) != 0) {
+		fprintf(stderr, "pcapmcp: configuration: %s\n", err.msg);
 		return PM_EXIT_USAGE;
 	}
-	struct pm_tool_ctx ctx;
-	int rc = pm_tool_ctx_init(&ctx, &cfg, &err);
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--offline") == 0) {
+			cfg.offline = true;
+		} else if (strcmp(argv[i], "--json") == 0) {
+			continue; /* the result is JSON either way */
+		} else if (strcmp(argv[i], "--capture") == 0 && i + 1 < argc) {
+			capture = argv[++i];
+		} else if (strcmp(argv[i], "--top") == 0 && i + 1 < argc) {
+			top = argv[++i];
+		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+			fprintf(stderr, "pcapmcp: enrich: unknown option '%s'\n", argv[i]);
+			return PM_EXIT_USAGE;
+		} else {
+			first = first != NULL ? first : argv[i];
+			size_t len = strlen(ips);
+			snprintf(ips + len, sizeof(ips) - len, "%s%s", len > 0 ? " " : "", argv[i]);
+			n++;
+		}
+	}
+	char *end = NULL;
+	long long top_n = top != NULL ? strtoll(top, &end, 10) : 0;
+	if ((capture == NULL) == (n == 0) || (top != NULL && (capture == NULL || *end != '\0'))) {
+		fprintf(stderr, "pcapmcp: usage: pcapmcp enrich [--offline] IP... | "
+		                "enrich [--offline] --capture FILE [--top N]\n");
+		return PM_EXIT_USAGE;
+	}
 	struct pm_json w;
+	const char *name = capture != NULL ? "enrich_capture" : n == 1 ? "enrich_ip" : "correlate";
 	pm_json_init(&w, 0);
-	w.pretty = true;
-	bool is_error = false;
-	if (rc == 0) {
-		rc = pm_tools_call(&ctx, t, args, &w, &is_error);
-	}
-	if (rc == 0) {
-		fwrite(w.buf, 1, w.len, stdout);
-		fputc('\n', stdout);
+	pm_json_obj_begin(&w);
+	if (capture != NULL) {
+		pm_json_kstr(&w, "path", capture);
+		if (top != NULL) {
+			pm_json_ki64(&w, "top_n", top_n);
+		}
 	} else {
-		fprintf(stderr, "pcapmcp: %s: the result could not be produced\n", t->name);
+		pm_json_kstr(&w, n == 1 ? "ip" : "ips", n == 1 ? first : ips);
 	}
+	pm_json_obj_end(&w);
+	int rc = pm_json_finish(&w) == 0 ? call_print(&cfg, pm_tool_find(name), w.buf, cli_open)
+	                                 : PM_EXIT_FAIL;
 	pm_json_free(&w);
-	pm_tool_ctx_free(&ctx);
-	pm_arena_free(&arena);
-	return rc != 0 ? PM_EXIT_FAIL : is_error ? PM_EXIT_USAGE : PM_EXIT_OK;
+	return rc;
 }
 
 /* `pcapmcp serve [--tools LIST]`: the MCP server on stdin/stdout. */
@@ -691,6 +800,9 @@ pm_cli_main(int argc, char **argv)
 	}
 	if (strcmp(verb, "call") == 0) {
 		return verb_call(argc, argv);
+	}
+	if (strcmp(verb, "enrich") == 0) {
+		return verb_enrich(argc, argv);
 	}
 	if (strcmp(verb, "tools") == 0) {
 		if (argc > 2 && strcmp(argv[2], "--markdown") == 0) {

@@ -146,6 +146,8 @@ print_info_warnings(const struct pm_jv *r)
 		} else if (strcmp(code, "out_of_order") == 0) {
 			printf("%-22s%llu packets are out of time order\n",
 			       "Warning:", u64_of(&w[i], "packets"));
+		} else if (strcmp(code, "bad_tsresol") == 0) {
+			printf("%-22sbad_tsresol: %s\n", "Warning:", str_of(&w[i], "message", ""));
 		}
 	}
 }
@@ -304,12 +306,13 @@ print_tcp_health(const struct pm_jv *h)
 		printf(" %s %llu%s", states[s], u64_of(h, states[s]),
 		       s + 1 < PM_ARRAY_LEN(states) ? "," : "\n");
 	}
-	unsigned long long re = u64_of(h, "retransmissions"), data = u64_of(h, "data_segments");
-	double rate = data != 0 ? 100.0 * (double)re / (double)data : 0;
-	printf("  RST packets %llu, retransmissions %llu of %llu data segments (%.2f%%), "
-	       "out of order %llu, zero window %llu\n",
-	       u64_of(h, "rst_packets"), re, data, rate, u64_of(h, "out_of_order"),
-	       u64_of(h, "zero_window"));
+	/* The rate the result gives: over segments that occupy sequence space. */
+	printf("  RST packets %llu, retransmissions %llu of %llu segments (%.2f%%), "
+	       "out of order %llu, zero window %llu, joined mid-handshake %llu\n",
+	       u64_of(h, "rst_packets"), u64_of(h, "retransmissions"),
+	       u64_of(h, "sequence_segments"), 100.0 * dbl_of(h, "retransmission_rate"),
+	       u64_of(h, "out_of_order"), u64_of(h, "zero_window"),
+	       u64_of(h, "joined_mid_handshake"));
 }
 
 /* see cli_print.h */
@@ -452,9 +455,13 @@ print_first_event(const struct pm_jv *p)
 		printf("first scan event: none\n");
 		return;
 	}
-	printf("first scan event: %s %s -> %s port %llu %s (%s)\n", str_of(p, "ts", "-"),
-	       str_of(p, "src", "-"), str_of(p, "dst", "-"), u64_of(p, "port"),
-	       str_of(p, "flags", "-"), str_of(p, "technique", "-"));
+	char port[24] = "-"; /* null for ICMP and IP-protocol probes */
+	if (pm_jv_is(pm_jv_get(p, "port"), PM_JV_NUM)) {
+		snprintf(port, sizeof(port), "%llu", u64_of(p, "port"));
+	}
+	printf("first scan event: %s %s -> %s port %s %s (%s)\n", str_of(p, "time", "-"),
+	       str_of(p, "src", "-"), str_of(p, "dst", "-"), port, str_of(p, "tcp_flags", "-"),
+	       str_of(p, "technique", "-"));
 }
 
 /* see cli_print.h */
@@ -490,4 +497,59 @@ pm_cli_print_scan(const struct pm_jv *r, const char *file)
 	if (bool_of(ov, "approximate")) {
 		printf("approximate: the flow table was full; counts are lower bounds\n");
 	}
+}
+
+/* One scalar or map of counters as "  key: value" or "  key: a=1 b=2"; nested objects skipped. */
+static void
+print_stat(const char *key, const struct pm_jv *v)
+{
+	if (pm_jv_is(v, PM_JV_NUM)) {
+		printf("  %-32s %s\n", key, v->s);
+	} else if (pm_jv_is(v, PM_JV_BOOL)) {
+		printf("  %-32s %s\n", key, v->b ? "yes" : "no");
+	} else if (pm_jv_is(v, PM_JV_STR)) {
+		printf("  %-32s %s\n", key, v->s);
+	} else if (pm_jv_is(v, PM_JV_OBJ)) {
+		bool counters = v->len > 0;
+		for (size_t i = 0; i < v->len; i++) {
+			counters = counters && pm_jv_is(&v->members[i].value, PM_JV_NUM);
+		}
+		if (!counters) {
+			return;
+		}
+		printf("  %-32s", key);
+		for (size_t i = 0; i < v->len; i++) {
+			printf(" %s=%s", v->members[i].key, v->members[i].value.s);
+		}
+		printf("\n");
+	}
+}
+
+/* see cli_print.h */
+void
+pm_cli_print_proto(const struct pm_jv *r, const char *file)
+{
+	(void)file;
+	for (size_t i = 0; pm_jv_is(r, PM_JV_OBJ) && i < r->len; i++) {
+		const char *k = r->members[i].key;
+		size_t n = strlen(k);
+		if (n > 6 &&
+		    (strcmp(k + n - 6, "_found") == 0 || strcmp(k + n - 9, "_analyzed") == 0 ||
+		     strncmp(k, "total_packets", 13) == 0)) {
+			printf("%-34s %s\n", k, r->members[i].value.s);
+		}
+	}
+	const struct pm_jv *st = pm_jv_get(r, "statistics");
+	printf("\nstatistics\n");
+	for (size_t i = 0; pm_jv_is(st, PM_JV_OBJ) && i < st->len; i++) {
+		print_stat(st->members[i].key, &st->members[i].value);
+	}
+	const struct pm_jv *f;
+	size_t nf = arr_of(r, "findings", &f);
+	printf("\nfindings (%zu)\n", nf);
+	for (size_t i = 0; i < nf; i++) {
+		printf("  %-6s %-28s %s\n", str_of(&f[i], "severity", "-"),
+		       str_of(&f[i], "type", "-"), str_of(&f[i], "summary", ""));
+	}
+	printf("\npackets: %llu in the sample (--json lists them)\n", page_total(r, "packets"));
 }

@@ -77,24 +77,55 @@ make_key(const struct pm_pkt *p, struct pm_flow_key *k)
 	return key_of(k, p->src, p->dst, sp, dp);
 }
 
+/* The class of an ICMP/ICMPv6 error that quotes a packet, or PM_UNREACH_NONE. */
+static uint8_t
+error_class(const struct pm_pkt *p)
+{
+	if (p->proto == PM_IPPROTO_ICMPV6) {
+		switch (p->icmp_type) {
+		case PM_ICMPV6_UNREACH:
+			return p->icmp_code == PM_ICMPV6_UNREACH_PORT ? PM_UNREACH_PORT
+			                                              : PM_UNREACH_OTHER;
+		case PM_ICMPV6_TIME_EXCEEDED:
+			return p->icmp_code == 0 ? PM_UNREACH_TTL : PM_UNREACH_NONE;
+		case PM_ICMPV6_PARAM_PROBLEM:
+			return p->icmp_code == PM_ICMPV6_PARAM_NEXTHDR ? PM_UNREACH_PROTO
+			                                               : PM_UNREACH_NONE;
+		default:
+			return PM_UNREACH_NONE;
+		}
+	}
+	if (p->icmp_type == PM_ICMP_TIME_EXCEEDED) {
+		return p->icmp_code == 0 ? PM_UNREACH_TTL : PM_UNREACH_NONE;
+	}
+	if (p->icmp_type != PM_ICMP_UNREACH) {
+		return PM_UNREACH_NONE;
+	}
+	return p->icmp_code == PM_ICMP_UNREACH_PORT    ? PM_UNREACH_PORT
+	       : p->icmp_code == PM_ICMP_UNREACH_PROTO ? PM_UNREACH_PROTO
+	                                               : PM_UNREACH_OTHER;
+}
+
 /*
- * The flow a destination unreachable error quotes. The error's payload is
- * the offending packet's IP header and at least its first 8 transport bytes
- * (RFC 792 p.4; RFC 4443 §3.1 quotes as much as fits), so the TCP or UDP
- * ports are there. IPv6 extension headers in the quote are not walked: such
- * quotes are left unattributed. Returns the pm_unreach class, or
- * PM_UNREACH_NONE when pkt is no such error or the quote is unusable.
+ * The flow an ICMP error quotes (see enum pm_unreach). The error's payload
+ * is the offending packet's IP header and at least its first 8 bytes after
+ * it (RFC 792 p.4; RFC 4443 quotes as much as fits), so TCP and UDP ports
+ * and an echo request's identifier are there; other IP protocols are keyed
+ * without ports, as make_key keys them. IPv6 extension headers in the quote
+ * are not walked: such quotes are left unattributed. Returns the pm_unreach
+ * class, or PM_UNREACH_NONE when p is no such error or the quote is unusable.
  *
- *   IPv4 quote: 0 ver/ihl ... 9 protocol ... 12 src 16 dst, ports at ihl*4
- *   IPv6 quote: 0 ver ... 6 next header, 8 src, 24 dst, ports at 40
+ *   IPv4 quote: 0 ver/ihl ... 9 protocol ... 12 src 16 dst, transport at ihl*4
+ *   IPv6 quote: 0 ver ... 6 next header, 8 src, 24 dst, transport at 40
+ *   transport:  TCP/UDP 0 sport 2 dport; ICMP echo 0 type ... 4 identifier
  */
 static uint8_t
 quoted_flow(const struct pm_pkt *p, struct pm_flow_key *k)
 {
 	bool v6 = p->proto == PM_IPPROTO_ICMPV6;
-	if ((p->flags & PM_PKT_HAS_L4) == 0 || p->payload == NULL ||
-	    (v6 ? p->icmp_type != PM_ICMPV6_UNREACH
-	        : p->proto != PM_IPPROTO_ICMP || p->icmp_type != PM_ICMP_UNREACH)) {
+	uint8_t cls = (p->flags & PM_PKT_HAS_L4) != 0 && p->payload != NULL ? error_class(p)
+	                                                                    : PM_UNREACH_NONE;
+	if (cls == PM_UNREACH_NONE) {
 		return PM_UNREACH_NONE;
 	}
 	struct pm_cur c = pm_cur_init(p->payload, p->payload_len);
@@ -123,16 +154,29 @@ quoted_flow(const struct pm_pkt *p, struct pm_flow_key *k)
 		memcpy(src, s, 4);
 		memcpy(dst, d, 4);
 	}
-	uint16_t sp = pm_cur_be16(&c), dp = pm_cur_be16(&c);
-	if (!pm_cur_ok(&c) || (proto != PM_IPPROTO_TCP && proto != PM_IPPROTO_UDP)) {
+	memset(k, 0, sizeof(*k));
+	uint16_t sp = 0, dp = 0;
+	if (proto == PM_IPPROTO_TCP || proto == PM_IPPROTO_UDP) {
+		sp = pm_cur_be16(&c);
+		dp = pm_cur_be16(&c);
+	} else if (proto == (v6 ? PM_IPPROTO_ICMPV6 : PM_IPPROTO_ICMP)) {
+		uint8_t type = pm_cur_u8(&c);
+		pm_cur_skip(&c, 3);
+		sp = dp = pm_cur_be16(&c);
+		if (type != (v6 ? 128 : 8)) { /* only echo requests are quoted probes */
+			return PM_UNREACH_NONE;
+		}
+		k->icmp_echo = 1;
+	} else if (proto == PM_IPPROTO_ICMP || proto == PM_IPPROTO_ICMPV6) {
 		return PM_UNREACH_NONE;
 	}
-	memset(k, 0, sizeof(*k));
+	if (!pm_cur_ok(&c)) {
+		return PM_UNREACH_NONE;
+	}
 	k->proto = proto;
 	k->ipver = v6 ? 6 : 4;
 	key_of(k, src, dst, sp, dp);
-	uint8_t port_code = v6 ? PM_ICMPV6_UNREACH_PORT : PM_ICMP_UNREACH_PORT;
-	return p->icmp_code == port_code ? PM_UNREACH_PORT : PM_UNREACH_OTHER;
+	return cls;
 }
 
 /* Serial-number "a before b" (RFC 1982). */
@@ -154,11 +198,13 @@ tcp_seq(struct pm_flow_dir *d, const struct pm_pkt *p)
 	if (!d->seq_valid) {
 		d->seq_valid = true;
 		d->next_seq = end;
+		d->segs += len != 0;
 		return;
 	}
 	if (len == 0) {
 		return;
 	}
+	d->segs++;
 	/* A keep-alive repeats the byte before next_seq with at most one byte. */
 	bool keepalive = (fl & (PM_TCP_SYN | PM_TCP_FIN)) == 0 && p->payload_wire <= 1 &&
 	                 p->seq == d->next_seq - 1;
@@ -201,16 +247,23 @@ tcp_observe(struct pm_flow *fl, int dir, const struct pm_pkt *p)
 		}
 		if (ack && dir != fl->client) {
 			fl->synack = true;
+			fl->rst_answer = false; /* a RST before the SYN-ACK was not the answer */
 		}
-	} else if (ack && fl->synack && dir == fl->client) {
-		fl->handshake = true;
+	} else if (ack && fl->synack && dir == fl->client && !fl->handshake) {
+		/*
+		 * Any ACK after the SYN-ACK completes it, whatever it acknowledges
+		 * (as tshark's tcp.completeness); without the client's SYN the
+		 * capture joined mid-handshake.
+		 */
+		fl->handshake = d->syn != 0;
+		fl->joined = d->syn == 0;
 	}
 	if ((f & PM_TCP_FIN) != 0) {
 		d->fin++;
 	}
 	if ((f & PM_TCP_RST) != 0) {
 		d->rst++;
-		if (!fl->handshake && dir != fl->client && fl->d[fl->client].syn != 0) {
+		if (!fl->synack && dir != fl->client && fl->d[fl->client].syn != 0) {
 			fl->rst_answer = true;
 		}
 	}
@@ -253,7 +306,8 @@ mark_unreach(struct pm_flows *f, const struct pm_pkt *p)
 		return;
 	}
 	struct pm_flow *q = pm_table_find(&f->flows, &qk);
-	if (q != NULL && q->unreach != PM_UNREACH_PORT) {
+	/* A closed port or protocol outranks the errors that may precede it. */
+	if (q != NULL && q->unreach != PM_UNREACH_PORT && q->unreach != PM_UNREACH_PROTO) {
 		q->unreach = unreach;
 	}
 }
@@ -279,6 +333,7 @@ pm_flows_account(struct pm_flows *f, const struct pm_pkt *p, const struct pm_flo
 		if (d->packets++ == 0) {
 			d->first = p->ts_ns;
 			d->first_flags = p->tcp_flags;
+			d->first_ttl = p->ttl;
 		}
 		d->last = p->ts_ns;
 		d->bytes += p->wirelen;
@@ -307,6 +362,16 @@ pm_flows_account(struct pm_flows *f, const struct pm_pkt *p, const struct pm_flo
 		mark_unreach(f, p);
 	}
 	return fl;
+}
+
+/* see flow.h */
+void
+pm_flows_account_ip(struct pm_flows *f, const struct pm_pkt *p)
+{
+	f->ip_packets++;
+	f->ip_bytes += p->wirelen;
+	f->ip_only_packets++;
+	f->ip_only_bytes += p->wirelen;
 }
 
 /* see flow.h */
@@ -344,6 +409,10 @@ pm_flows_observe(struct pm_flows *f, const struct pm_pkt *p)
 	if (p->ipver == 0) {
 		return NULL;
 	}
+	if ((p->flags & PM_PKT_NO_L4) != 0) {
+		pm_flows_account_ip(f, p);
+		return NULL;
+	}
 	struct pm_flow_key k;
 	int kdir = pm_flow_key_of(p, &k);
 	return pm_flows_account(f, p, &k, pm_flows_tag(f, &k), kdir);
@@ -357,7 +426,7 @@ pm_flow_tcp_state(const struct pm_flow_key *k, const struct pm_flow *fl)
 		return PM_TCP_NA;
 	}
 	const struct pm_flow_dir *c = &fl->d[fl->client], *s = &fl->d[!fl->client];
-	if (fl->rst_answer || (c->syn != 0 && !fl->synack && s->packets == 0)) {
+	if (!fl->synack && (fl->rst_answer || (c->syn != 0 && s->packets == 0))) {
 		return PM_TCP_FAILED;
 	}
 	if (c->rst + s->rst != 0) {
@@ -366,13 +435,13 @@ pm_flow_tcp_state(const struct pm_flow_key *k, const struct pm_flow *fl)
 	if (c->fin != 0 && s->fin != 0) {
 		return PM_TCP_CLOSED;
 	}
-	if (c->fin + s->fin != 0 || (fl->synack && !fl->handshake)) {
+	if (c->fin + s->fin != 0 || (fl->synack && !fl->handshake && !fl->joined)) {
 		return PM_TCP_HALF_OPEN;
 	}
 	if (c->syn != 0 && !fl->synack) {
 		return PM_TCP_FAILED;
 	}
-	return fl->handshake ? PM_TCP_ESTABLISHED : PM_TCP_ACTIVE;
+	return fl->handshake || fl->joined ? PM_TCP_ESTABLISHED : PM_TCP_ACTIVE;
 }
 
 /* see flow.h */

@@ -96,6 +96,20 @@ pm_view_flow_retrans(const struct pm_flow *fl)
 	return (uint64_t)fl->d[0].retrans + fl->d[1].retrans;
 }
 
+/* see flowview.h */
+uint64_t
+pm_view_flow_segs(const struct pm_flow *fl)
+{
+	return (uint64_t)fl->d[0].segs + fl->d[1].segs;
+}
+
+/* see flowview.h */
+double
+pm_view_flow_retrans_rate(const struct pm_flow *fl)
+{
+	return pm_view_ratio(pm_view_flow_retrans(fl), pm_view_flow_segs(fl));
+}
+
 static int
 desc_u64(uint64_t x, uint64_t y)
 {
@@ -138,8 +152,8 @@ static int
 by_retrans(const void *p, const void *q)
 {
 	const struct pm_flow_ref *x = p, *y = q;
-	double rx = pm_view_ratio(pm_view_flow_retrans(x->flow), pm_view_flow_packets(x->flow));
-	double ry = pm_view_ratio(pm_view_flow_retrans(y->flow), pm_view_flow_packets(y->flow));
+	double rx = pm_view_flow_retrans_rate(x->flow);
+	double ry = pm_view_flow_retrans_rate(y->flow);
 	if (rx != ry) {
 		return rx < ry ? 1 : -1;
 	}
@@ -227,7 +241,7 @@ flow_members(struct pm_json *w, const struct pm_flow_key *k, const struct pm_flo
 	pm_json_kstr(w, "first_seen", t);
 	pm_time_iso(fl->last, t);
 	pm_json_kstr(w, "last_seen", t);
-	double dur = (double)(fl->last - fl->first) / 1e9;
+	double dur = pm_time_span_s(fl->first, fl->last);
 	pm_json_kdbl(w, "duration_seconds", dur, 6);
 	pm_json_ku64(w, "packets_c2s", e.c2s->packets);
 	pm_json_ku64(w, "packets_s2c", e.s2c->packets);
@@ -252,7 +266,8 @@ pm_view_flow_obj(struct pm_json *w, const struct pm_flow_key *k, const struct pm
 
 /* What a flow listing selects. */
 struct flow_filter {
-	enum { BY_PORT, BY_IP, BY_PROTO, BY_APP } kind;
+	enum { BY_PORT, BY_IP, BY_PROTO, BY_APP, BY_UNLABELLED, BY_OTHER_IP, BY_NOTHING } kind;
+	const char *name; /* BY_UNLABELLED, BY_OTHER_IP, BY_NOTHING: the summary's row name */
 	uint16_t port;
 	uint8_t addr[16]; /* network order */
 	uint8_t ipver;
@@ -274,6 +289,14 @@ match_flow(const struct pm_flow_key *k, const struct pm_flow *fl, const void *ct
 		return k->proto == f->proto;
 	case BY_APP:
 		return fl->app == f->app;
+	case BY_UNLABELLED:
+		return fl->app == PM_APP_UNKNOWN && k->proto == f->proto;
+	case BY_OTHER_IP:
+		return fl->app == PM_APP_UNKNOWN && k->proto != PM_IPPROTO_TCP &&
+		       k->proto != PM_IPPROTO_UDP && k->proto != PM_IPPROTO_ICMP &&
+		       k->proto != PM_IPPROTO_ICMPV6;
+	case BY_NOTHING:
+		return false;
 	}
 	return false;
 }
@@ -301,10 +324,29 @@ parse_proto(const char *s, struct flow_filter *f, struct pm_error *err)
 		    { "udp", PM_IPPROTO_UDP },
 		    { "icmp", PM_IPPROTO_ICMP },
 		    { "icmpv6", PM_IPPROTO_ICMPV6 } };
+	/* The other rows of get_pcap_summary.protocols, so every name it reports selects its flows. */
+	static const struct {
+		const char *name;
+		int kind;
+		uint8_t proto;
+	} rows[] = { { "TCP (other)", BY_UNLABELLED, PM_IPPROTO_TCP },
+		     { "UDP (other)", BY_UNLABELLED, PM_IPPROTO_UDP },
+		     { "other IP", BY_OTHER_IP, 0 },
+		     { "non-IP", BY_NOTHING, 0 },
+		     { "IP only (fragments, no transport header)", BY_NOTHING, 0 },
+		     { "untracked (table full)", BY_NOTHING, 0 } };
 	for (size_t i = 0; i < PM_ARRAY_LEN(ipp); i++) {
 		if (strcasecmp(s, ipp[i].name) == 0) {
 			f->kind = BY_PROTO;
 			f->proto = ipp[i].proto;
+			return 0;
+		}
+	}
+	for (size_t i = 0; i < PM_ARRAY_LEN(rows); i++) {
+		if (strcasecmp(s, rows[i].name) == 0) {
+			f->kind = rows[i].kind;
+			f->proto = rows[i].proto;
+			f->name = rows[i].name;
 			return 0;
 		}
 	}
@@ -318,8 +360,8 @@ parse_proto(const char *s, struct flow_filter *f, struct pm_error *err)
 		}
 	}
 	return pm_error_setc(err, PM_E_MALFORMED, PM_EC_INVALID_ARGUMENT, 0,
-	                     "unknown protocol '%.40s'; use tcp, udp, icmp, icmpv6 or a label "
-	                     "such as http, tls, dns, quic, ssh",
+	                     "unknown protocol '%.40s'; use tcp, udp, icmp, icmpv6, a label "
+	                     "such as http, tls, dns, quic, ssh, or a get_pcap_summary name",
 	                     s);
 }
 
@@ -398,6 +440,8 @@ filter_obj(struct pm_json *w, const struct pm_view_args *v, const struct flow_fi
 		pm_json_kstr(w, "ip", ip);
 	} else if (f->kind == BY_PROTO) {
 		pm_json_kstr(w, "protocol", pm_view_proto_name(f->proto, ip));
+	} else if (f->name != NULL) {
+		pm_json_kstr(w, "protocol", f->name);
 	} else {
 		pm_json_kstr(w, "protocol", pm_app_name((enum pm_app)f->app));
 	}

@@ -71,10 +71,28 @@ fact(struct distincts *d, uint64_t *counter, uint8_t kind, uint8_t ipver, const 
 	d->n++;
 }
 
-/* LSD radix sort on the fingerprint, 16 bits a pass. */
+static int
+cmp_distinct(const void *a, const void *b)
+{
+	uint64_t x = ((const struct distinct *)a)->fp, y = ((const struct distinct *)b)->fp;
+	return (x > y) - (x < y);
+}
+
+/*
+ * LSD radix sort on the fingerprint, 16 bits a pass; below RADIX_MIN facts
+ * qsort is cheaper than the four passes over 65536 buckets.
+ */
+#define RADIX_MIN 4096
+
 static bool
 sort_distincts(struct distincts *d)
 {
+	if (d->n < RADIX_MIN) {
+		if (d->n > 1) {
+			qsort(d->v, d->n, sizeof(*d->v), cmp_distinct);
+		}
+		return true;
+	}
 	struct distinct *tmp = malloc(d->n * sizeof(*tmp) + 1);
 	size_t *count = malloc(65536 * sizeof(*count));
 	if (tmp == NULL || count == NULL) {

@@ -88,6 +88,24 @@ pm_info_encapsulation(const struct pm_capture *c)
 }
 
 /* see info.h */
+bool
+pm_info_tsresol_warning(const struct pm_capture *c, char *out, size_t n)
+{
+	for (size_t i = 0; i < c->n_ifaces && c->bad_tsresol != 0; i++) {
+		if (c->ifaces[i].tsresol_bad != 0) {
+			snprintf(
+			    out, n,
+			    "%llu interface%s (first: %zu) with if_tsresol 0x%02x, too fine for "
+			    "a 64-bit count to reach 1 ns; timestamps read as microseconds",
+			    (unsigned long long)c->bad_tsresol, c->bad_tsresol == 1 ? "" : "s", i,
+			    c->ifaces[i].tsresol_bad);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* see info.h */
 void
 pm_info_tsresol(uint8_t tsresol, char *out, size_t n)
 {
@@ -293,7 +311,27 @@ emit_layers(struct pm_json *w, const struct pm_decode_stats *d)
 	pm_json_ku64(w, "linux_sll2", d->sll2);
 	pm_json_ku64(w, "loopback", d->loopback);
 	pm_json_ku64(w, "raw_ip", d->rawip);
+	pm_json_ku64(w, "ppp", d->ppp);
+	pm_json_ku64(w, "cisco_hdlc", d->chdlc);
+	pm_json_ku64(w, "ieee802_11", d->ieee80211);
+	pm_json_ku64(w, "radiotap", d->radiotap);
+	pm_json_ku64(w, "ppi", d->ppi);
+	pm_json_ku64(w, "nflog", d->nflog);
+	pm_json_ku64(w, "pktap", d->pktap);
+	pm_json_ku64(w, "ipoib", d->ipoib);
+	pm_json_ku64(w, "fddi", d->fddi);
+	pm_json_ku64(w, "arcnet", d->arcnet);
+	pm_json_ku64(w, "frame_relay", d->frelay);
+	pm_json_ku64(w, "llc_snap", d->llc_snap);
+	pm_json_ku64(w, "encrypted", d->encrypted);
 	pm_json_ku64(w, "unknown_linktype", d->unknown_linktype);
+	pm_json_obj_end(w);
+	pm_json_key(w, "tunnels");
+	pm_json_obj_begin(w);
+	for (int t = PM_TUN_NONE + 1; t < PM_TUN_COUNT; t++) {
+		pm_json_ku64(w, pm_tunnel_name((enum pm_tunnel)t), d->tunnels[t]);
+	}
+	pm_json_ku64(w, "depth_capped", d->tunnel_capped);
 	pm_json_obj_end(w);
 	pm_json_key(w, "network");
 	pm_json_obj_begin(w);
@@ -302,6 +340,16 @@ emit_layers(struct pm_json *w, const struct pm_decode_stats *d)
 	pm_json_ku64(w, "fragments", d->fragments);
 	pm_json_ku64(w, "arp", d->arp);
 	pm_json_ku64(w, "other", d->other_l3);
+	pm_json_obj_end(w);
+	pm_json_key(w, "reassembly");
+	pm_json_obj_begin(w);
+	pm_json_ku64(w, "datagrams", d->frag_datagrams);
+	pm_json_ku64(w, "overlapping_fragments", d->frag_overlaps);
+	pm_json_ku64(w, "timed_out", d->frag_timeouts);
+	pm_json_ku64(w, "evicted", d->frag_evicted);
+	pm_json_ku64(w, "too_big", d->frag_too_big);
+	pm_json_ku64(w, "unusable_fragments", d->frag_unusable);
+	pm_json_ku64(w, "incomplete", d->frag_incomplete);
 	pm_json_obj_end(w);
 	pm_json_key(w, "transport");
 	pm_json_obj_begin(w);
@@ -343,6 +391,14 @@ emit_warnings(struct pm_json *w, const struct pm_info *st, const struct pm_captu
 		pm_json_kstr(w, "code", "out_of_order");
 		pm_json_ku64(w, "packets", st->out_of_order);
 		pm_json_kstr(w, "message", "some packets are older than the packet before them");
+		pm_json_obj_end(w);
+	}
+	char msg[160];
+	if (pm_info_tsresol_warning(c, msg, sizeof(msg))) {
+		pm_json_obj_begin(w);
+		pm_json_kstr(w, "code", "bad_tsresol");
+		pm_json_ku64(w, "interfaces", c->bad_tsresol);
+		pm_json_kstr(w, "message", msg);
 		pm_json_obj_end(w);
 	}
 	if (c->nrb_dropped != 0) {

@@ -206,15 +206,43 @@ pm_json_utf8_len(const unsigned char *p, size_t n)
 	return len;
 }
 
+/* ASCII bytes written as they are: printable, not '"', not '\\'. */
+#define PLAIN1(c)  ((c) >= 0x20 && (c) < 0x80 && (c) != '"' && (c) != '\\')
+#define PLAIN4(c)  PLAIN1(c), PLAIN1((c) + 1), PLAIN1((c) + 2), PLAIN1((c) + 3)
+#define PLAIN16(c) PLAIN4(c), PLAIN4((c) + 4), PLAIN4((c) + 8), PLAIN4((c) + 12)
+#define PLAIN64(c) PLAIN16(c), PLAIN16((c) + 16), PLAIN16((c) + 32), PLAIN16((c) + 48)
+static const bool plain[256] = { PLAIN64(0), PLAIN64(64), PLAIN64(128), PLAIN64(192) };
+
 static void
 escaped(struct pm_json *w, const unsigned char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
+	size_t i = 0;
+	while (i < n && plain[s[i]]) {
+		i++;
+	}
+	/* Nothing to escape, the common case: one copy (near the limit, the
+	 * piecewise path below fails where it always did). */
+	if (i == n && !w->err && w->len <= w->limit && n + 2 <= w->limit - w->len &&
+	    reserve(w, n + 2)) {
+		w->buf[w->len] = '"';
+		memcpy(w->buf + w->len + 1, s, n);
+		w->buf[w->len + n + 1] = '"';
+		w->len += n + 2;
+		w->buf[w->len] = '\0';
+		return;
+	}
 	putc_(w, '"');
 	size_t run = 0; /* start of the pending run of bytes that need no escape */
-	for (size_t i = 0; i < n;) {
+	while (i < n) {
+		while (i < n && plain[s[i]]) {
+			i++; /* the common case, one table load a byte */
+		}
+		if (i == n) {
+			break;
+		}
 		unsigned char c = s[i];
-		size_t l = c >= 0x20 && c != '"' && c != '\\' && c < 0x80 ? 1 : 0;
+		size_t l = 0;
 		if (c >= 0x80) {
 			l = pm_json_utf8_len(s + i, n - i);
 		}
@@ -309,6 +337,13 @@ scalar(struct pm_json *w, const char *s, size_t n)
 /* see json.h */
 void
 pm_json_num_text(struct pm_json *w, const char *s, size_t n)
+{
+	scalar(w, s, n);
+}
+
+/* see json.h */
+void
+pm_json_raw(struct pm_json *w, const char *s, size_t n)
 {
 	scalar(w, s, n);
 }

@@ -11,6 +11,7 @@
 
 #include "cursor.h"
 #include "decode.h"
+#include "dns.h"
 
 static const char *const app_names[PM_APP_COUNT] = {
 	[PM_APP_UNKNOWN] = "unknown", [PM_APP_HTTP] = "HTTP",
@@ -155,6 +156,11 @@ pm_app_by_payload(uint8_t proto, uint16_t sport, uint16_t dport, const uint8_t *
 	if (starts(&c, "SIP/2.0 ") || starts(&c, "INVITE sip:") || starts(&c, "REGISTER sip:") ||
 	    starts(&c, "OPTIONS sip:")) {
 		return PM_APP_SIP;
+	}
+	/* DNS on a port the table does not know (NetBIOS name service looks alike). */
+	if (pm_app_by_port(proto, sport) == PM_APP_UNKNOWN &&
+	    pm_app_by_port(proto, dport) == PM_APP_UNKNOWN && pm_dns_looks_like(p, n)) {
+		return PM_APP_DNS;
 	}
 	return PM_APP_UNKNOWN;
 }

@@ -170,7 +170,10 @@ idb_option(struct pm_capture *c, void *ctx, uint16_t code, struct pm_cur val)
 		break;
 	case OPT_IF_TSRESOL:
 		if (pm_cur_left(&val) >= 1) {
-			i->tsresol = pm_cur_u8(&val);
+			uint8_t r = pm_cur_u8(&val);
+			bool ok = pm_tsresol_usable(r);
+			i->tsresol = ok ? r : PM_TSRESOL_DEFAULT;
+			i->tsresol_bad = ok ? 0 : r; /* the last if_tsresol option counts */
 		}
 		break;
 	case OPT_IF_FCSLEN:
@@ -210,6 +213,9 @@ idb(struct pm_capture *c, struct pm_cur *body)
 	i->snaplen = snaplen;
 	i->section = (uint32_t)(c->n_sections - 1);
 	walk_options(c, body, idb_option, i);
+	if (i->tsresol_bad != 0) {
+		c->bad_tsresol++;
+	}
 	c->sections[c->n_sections - 1].n_ifaces++;
 	c->blocks.idb++;
 	return 1;

@@ -24,7 +24,7 @@
 #include "arena.h"
 #include "json.h"
 
-#define WALK_MAX_DEPTH 3     /* directory levels resources/list visits */
+#define WALK_MAX_DEPTH 8     /* directory levels resources/list visits */
 #define WALK_MAX_SEEN  10000 /* directory entries it looks at */
 #define WALK_MAX_KEPT  2000  /* captures sorted before the first 200 */
 
@@ -120,13 +120,20 @@ by_name(const void *a, const void *b)
 	              ((const struct capture_file *)b)->name);
 }
 
-/* "file://" plus the path, percent-encoded except unreserved characters and '/' (RFC 3986). */
+/*
+ * "file://" plus root/name (name NULL: root alone), percent-encoded except
+ * unreserved characters and '/' (RFC 3986), into uri.
+ */
 static void
-write_uri(struct pm_json *w, const char *root, const char *name)
+encode_uri(const char *root, const char *name, char uri[3 * PATH_MAX + 8])
 {
-	char path[PATH_MAX], uri[3 * PATH_MAX + 8];
+	char path[PATH_MAX];
 	size_t n = 7;
-	join(path, sizeof(path), root, name);
+	if (name != NULL) {
+		join(path, sizeof(path), root, name);
+	} else {
+		snprintf(path, sizeof(path), "%s", root);
+	}
 	memcpy(uri, "file://", 7);
 	for (const char *p = path; *p != '\0'; p++) {
 		unsigned char c = (unsigned char)*p;
@@ -138,13 +145,30 @@ write_uri(struct pm_json *w, const char *root, const char *name)
 		}
 	}
 	uri[n] = '\0';
-	pm_json_kstr(w, "uri", uri);
 }
 
 /* see resources.h */
 int
 pm_resources_list(struct pm_json *w, const char *root, struct pm_arena *a)
 {
+	char next[PM_RESOURCES_CURSOR_MAX];
+	return pm_resources_list_page(w, root, a, NULL, next);
+}
+
+/* see resources.h */
+int
+pm_resources_list_page(struct pm_json *w, const char *root, struct pm_arena *a, const char *cursor,
+                       char next[PM_RESOURCES_CURSOR_MAX])
+{
+	char uri[3 * PATH_MAX + 8];
+	const char *after = NULL;
+	next[0] = '\0';
+	if (cursor != NULL && cursor[0] != '\0') {
+		if (strncmp(cursor, "after:", 6) != 0 || cursor[6] == '\0') {
+			return PM_E_MALFORMED;
+		}
+		after = cursor + 6;
+	}
 	struct walk wk = { .a = a, .root = root };
 	wk.files =
 	    pm_arena_array(a, WALK_MAX_KEPT, sizeof(*wk.files), _Alignof(struct capture_file));
@@ -153,17 +177,47 @@ pm_resources_list(struct pm_json *w, const char *root, struct pm_arena *a)
 	}
 	walk_dir(&wk, "", 1);
 	qsort(wk.files, wk.n, sizeof(*wk.files), by_name);
+	size_t i = 0;
+	while (after != NULL && i < wk.n && strcmp(wk.files[i].name, after) <= 0) {
+		i++;
+	}
+	size_t end = wk.n - i > PM_RESOURCES_MAX ? i + PM_RESOURCES_MAX : wk.n;
 	pm_json_arr_begin(w);
-	for (size_t i = 0; i < wk.n && i < PM_RESOURCES_MAX; i++) {
+	for (; i < end; i++) {
 		pm_json_obj_begin(w);
-		write_uri(w, wk.root, wk.files[i].name);
+		encode_uri(wk.root, wk.files[i].name, uri);
+		pm_json_kstr(w, "uri", uri);
 		pm_json_kstr(w, "name", wk.files[i].name);
 		pm_json_kstr(w, "mimeType", "application/vnd.tcpdump.pcap");
 		pm_json_ku64(w, "size", wk.files[i].size);
 		pm_json_obj_end(w);
 	}
 	pm_json_arr_end(w);
+	if (end < wk.n) {
+		/* Names come from join() into PATH_MAX bytes, so the cursor fits. */
+		snprintf(next, PM_RESOURCES_CURSOR_MAX, "after:%s", wk.files[end - 1].name);
+	}
 	return 0;
+}
+
+/* see resources.h */
+void
+pm_resources_templates(struct pm_json *w, const char *root)
+{
+	char uri[3 * PATH_MAX + 8], tmpl[3 * PATH_MAX + 24];
+	encode_uri(root, NULL, uri);
+	snprintf(tmpl, sizeof(tmpl), "%s%s{+path}", uri, strcmp(root, "/") == 0 ? "" : "/");
+	pm_json_arr_begin(w);
+	pm_json_obj_begin(w);
+	pm_json_kstr(w, "uriTemplate", tmpl);
+	pm_json_kstr(w, "name", "capture");
+	pm_json_kstr(w, "title", "A capture by its relative path");
+	pm_json_kstr(w, "description",
+	             "A pcap or pcapng file below the allowed directory, by its path relative to "
+	             "it (e.g. dir/trace.pcapng). The URI is also accepted as any tool's path.");
+	pm_json_kstr(w, "mimeType", "application/vnd.tcpdump.pcap");
+	pm_json_obj_end(w);
+	pm_json_arr_end(w);
 }
 
 static int

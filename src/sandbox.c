@@ -128,18 +128,65 @@ parse_mb(const char *s, uint64_t *out)
 	return v != 0;
 }
 
+/*
+ * PortHunter's "0.5": digits, '.', up to 6 digits, as exact bytes (rounded
+ * up) and MiB (rounded up). Whole numbers go through parse_mb.
+ */
+static bool
+parse_mb_fraction(const char *s, uint64_t *mb, uint64_t *bytes)
+{
+	const char *dot = strchr(s, '.');
+	char whole[32];
+	size_t wn = dot != NULL ? (size_t)(dot - s) : strlen(s);
+	if (dot == NULL || wn >= sizeof(whole) || dot[1] == '\0' || strlen(dot + 1) > 6 ||
+	    strspn(dot + 1, "0123456789") != strlen(dot + 1)) {
+		return false;
+	}
+	memcpy(whole, s, wn);
+	whole[wn] = '\0';
+	uint64_t w = 0, frac = 0, scale = 1;
+	if ((wn != 0 && !parse_mb(whole, &w) && strspn(whole, "0") != wn) || w > (1ull << 40)) {
+		return false;
+	}
+	for (const char *p = dot + 1; *p != '\0'; p++) {
+		frac = frac * 10 + (uint64_t)(*p - '0');
+		scale *= 10;
+	}
+	*bytes = (w << 20) + ((frac << 20) + scale - 1) / scale;
+	*mb = (*bytes + (1u << 20) - 1) >> 20;
+	return *bytes != 0;
+}
+
 static int
 load_max_mb(struct pm_config *c, char *const *envp, struct pm_error *err)
 {
 	const char *used;
 	const char *v = env_pick(envp, "PCAPMCP_MAX_FILE_MB", "PORT_HUNTER_MAX_PCAP_MB", &used);
 	c->max_file_mb = PM_CONFIG_DEFAULT_MAX_MB;
-	if (v != NULL && !parse_mb(v, &c->max_file_mb)) {
-		return pm_error_set(
-		    err, PM_E_MALFORMED, 0,
-		    "%s=\"%.24s\" is not a positive whole number of MiB; use e.g. %u", used, v,
-		    PM_CONFIG_DEFAULT_MAX_MB);
+	c->max_mb_var = v != NULL ? used : "PCAPMCP_MAX_FILE_MB";
+	bool ph = strcmp(c->max_mb_var, "PORT_HUNTER_MAX_PCAP_MB") == 0;
+	if (v != NULL && !parse_mb(v, &c->max_file_mb) &&
+	    !(ph && parse_mb_fraction(v, &c->max_file_mb, &c->max_file_bytes))) {
+		return pm_error_set(err, PM_E_MALFORMED, 0,
+		                    "%s=\"%.24s\" is not a positive %s of MiB; use e.g. %s", used,
+		                    v, ph ? "number" : "whole number", ph ? "50 or 0.5" : "4096");
 	}
+	return 0;
+}
+
+static int
+load_result_chars(struct pm_config *c, char *const *envp, struct pm_error *err)
+{
+	const char *v = env_get(envp, "PCAPMCP_MAX_RESULT_CHARS");
+	uint64_t n = PM_CONFIG_DEFAULT_RESULT_CHARS;
+	if (v != NULL && (!parse_mb(v, &n) || n < PM_CONFIG_MIN_RESULT_CHARS || n > (1u << 30))) {
+		return pm_error_set(err, PM_E_MALFORMED, 0,
+		                    "PCAPMCP_MAX_RESULT_CHARS=\"%.24s\" is not a whole number from "
+		                    "%u to %u; use e.g. %u",
+		                    v, PM_CONFIG_MIN_RESULT_CHARS, 1u << 30,
+		                    PM_CONFIG_DEFAULT_RESULT_CHARS);
+	}
+	c->max_result_chars = (size_t)n;
 	return 0;
 }
 
@@ -149,6 +196,7 @@ load_dir(struct pm_config *c, char *const *envp, struct pm_error *err)
 	const char *used;
 	const char *v = env_pick(envp, "PCAPMCP_ALLOWED_DIR", "PORT_HUNTER_ALLOWED_DIR", &used);
 	struct stat st;
+	c->dir_var = v != NULL ? used : "PCAPMCP_ALLOWED_DIR";
 	if (v == NULL) {
 		v = "."; /* the working directory at start */
 	}
@@ -170,20 +218,31 @@ load_dir(struct pm_config *c, char *const *envp, struct pm_error *err)
 static int
 load_token(struct pm_config *c, char *const *envp, struct pm_error *err)
 {
-	const char *used;
+	const char *used, *req_used;
 	const char *v = env_pick(envp, "PCAPMCP_TOKEN", "PORT_HUNTER_TOKEN", &used);
 	int rc = v != NULL ? copy_value(c->token, used, v, err) : 0;
 	if (rc != 0) {
 		return rc;
 	}
 	c->token_set = c->token[0] != '\0';
+	c->token_var = v != NULL ? used : "PCAPMCP_TOKEN";
+	const char *req =
+	    env_pick(envp, "PCAPMCP_REQUIRE_TOKEN", "PORT_HUNTER_REQUIRE_TOKEN", &req_used);
+	c->require_var = req != NULL ? req_used : "PCAPMCP_REQUIRE_TOKEN";
 	rc = load_bool(envp, "PCAPMCP_REQUIRE_TOKEN", "PORT_HUNTER_REQUIRE_TOKEN",
 	               &c->require_token, err);
+	/* PortHunter requires its token unless told otherwise. */
+	if (rc == 0 && req == NULL && env_get(envp, "PORT_HUNTER_TOKEN") != NULL) {
+		c->require_token = true;
+		c->require_var = "PORT_HUNTER_TOKEN";
+	}
 	if (rc == 0 && c->require_token && !c->token_set) {
 		/* Failing open (no check) or closed (refuse all) would both surprise. */
+		bool ph = strcmp(req_used, "PORT_HUNTER_REQUIRE_TOKEN") == 0;
 		return pm_error_set(err, PM_E_MALFORMED, 0,
-		                    "PCAPMCP_REQUIRE_TOKEN is true but no token is set; "
-		                    "set PCAPMCP_TOKEN or turn the requirement off");
+		                    "%s is true but no token is set; set %s or turn the "
+		                    "requirement off",
+		                    req_used, ph ? "PORT_HUNTER_TOKEN" : "PCAPMCP_TOKEN");
 	}
 	return rc;
 }
@@ -253,7 +312,11 @@ pm_config_load(struct pm_config *c, char *const *envp, struct pm_error *err)
 		rc = load_bool(envp, "PCAPMCP_OFFLINE", NULL, &c->offline, err);
 	}
 	if (rc == 0) {
-		rc = load_bool(envp, "PCAPMCP_ALLOW_PRIVATE", NULL, &c->allow_private, err);
+		rc = load_bool(envp, "PCAPMCP_ALLOW_PRIVATE", "PORT_HUNTER_ALLOW_PRIVATE",
+		               &c->allow_private, err);
+	}
+	if (rc == 0) {
+		rc = load_result_chars(c, envp, err);
 	}
 	if (rc == 0) {
 		rc = load_strings(c, envp, err);
@@ -383,8 +446,11 @@ make_abs(const struct pm_config *c, const char *path, size_t len, char given[PAT
 static int
 fail_outside(const struct pm_config *c, const char *given, struct pm_error *err)
 {
+	char hint[64];
+	snprintf(hint, sizeof(hint), "; use a path below it or set %s",
+	         c->dir_var != NULL ? c->dir_var : "PCAPMCP_ALLOWED_DIR");
 	return fail(err, PM_E_LIMIT, PM_EC_PATH_OUTSIDE_ALLOWED_DIR, given, " is outside ",
-	            c->allowed_dir, "; use a path below it or set PCAPMCP_ALLOWED_DIR");
+	            c->allowed_dir, hint);
 }
 
 static int
@@ -444,13 +510,21 @@ check_stat(const struct pm_config *c, const char *given, const char *real, struc
 		return fail(err, PM_E_UNSUPPORTED, PM_EC_NOT_A_REGULAR_FILE, given, " is ",
 		            kind_of(st->st_mode), "; give a capture file");
 	}
-	if ((uint64_t)st->st_size > c->max_file_mb << 20) {
-		char size[64];
-		snprintf(size, sizeof(size), "%llu MiB, over the %llu MiB limit",
-		         (unsigned long long)(((uint64_t)st->st_size + (1u << 20) - 1) >> 20),
-		         (unsigned long long)c->max_file_mb);
-		return fail(err, PM_E_LIMIT, PM_EC_FILE_TOO_LARGE, given, " is ", size,
-		            "; raise PCAPMCP_MAX_FILE_MB or split it (editcap -c)");
+	uint64_t max = c->max_file_bytes != 0 ? c->max_file_bytes : c->max_file_mb << 20;
+	if ((uint64_t)st->st_size > max) {
+		char size[96], hint[64];
+		if ((max & ((1u << 20) - 1)) != 0) { /* a fraction of a MiB: say bytes */
+			snprintf(size, sizeof(size), "%llu bytes, over the %llu-byte limit",
+			         (unsigned long long)st->st_size, (unsigned long long)max);
+		} else {
+			snprintf(
+			    size, sizeof(size), "%llu MiB, over the %llu MiB limit",
+			    (unsigned long long)(((uint64_t)st->st_size + (1u << 20) - 1) >> 20),
+			    (unsigned long long)(max >> 20));
+		}
+		snprintf(hint, sizeof(hint), "; raise %s or split it (editcap -c)",
+		         c->max_mb_var != NULL ? c->max_mb_var : "PCAPMCP_MAX_FILE_MB");
+		return fail(err, PM_E_LIMIT, PM_EC_FILE_TOO_LARGE, given, " is ", size, hint);
 	}
 	return 0;
 }

@@ -41,7 +41,8 @@ pm_scan_free(struct pm_scan *s)
 }
 
 static const char *const tech_names[PM_SCAN_TECH_COUNT] = {
-	"syn", "fin", "null", "xmas", "ack", "maimon", "connect", "udp", "icmp_sweep",
+	"syn",     "fin", "null",       "xmas",        "ack",        "maimon",
+	"connect", "udp", "icmp_sweep", "ip_protocol", "traceroute",
 };
 
 /* see scan.h */
@@ -81,7 +82,38 @@ tcp_tech(const struct pm_flow *fl, const struct pm_flow_dir *c)
 static uint8_t
 unreach_state(const struct pm_flow *fl)
 {
-	return fl->unreach == PM_UNREACH_PORT ? PM_SCAN_CLOSED : PM_SCAN_FILTERED;
+	return fl->unreach == PM_UNREACH_PORT || fl->unreach == PM_UNREACH_PROTO ? PM_SCAN_CLOSED
+	                                                                         : PM_SCAN_FILTERED;
+}
+
+/* IPv4 multicast (224/4) and broadcast, IPv6 multicast (ff00::/8): no protocol scan goes there. */
+static bool
+is_group(const uint8_t *a, uint8_t ipver)
+{
+	if (ipver == 6) {
+		return a[0] == 0xff;
+	}
+	return (a[0] & 0xF0) == 0xE0 ||
+	       (a[0] == 0xff && a[1] == 0xff && a[2] == 0xff && a[3] == 0xff);
+}
+
+/* The technique and answer of a TCP flow, or -1 when it is no probe. */
+static int
+tcp_probe(const struct pm_flow *fl, const struct pm_flow_dir *c, const struct pm_flow_dir *s,
+          uint8_t *state)
+{
+	int tech = c->data + s->data == 0 ? tcp_tech(fl, c) : -1;
+	if (tech == PM_SCAN_ACK) {
+		/* nmap -sA: a RST says the port is reachable (unfiltered), silence or ICMP filtered */
+		*state = s->rst != 0 ? PM_SCAN_UNFILTERED : PM_SCAN_FILTERED;
+	} else if (fl->synack) {
+		*state = PM_SCAN_OPEN;
+	} else if (s->rst != 0) {
+		*state = PM_SCAN_CLOSED;
+	} else {
+		*state = unreach_state(fl);
+	}
+	return tech;
 }
 
 /* Classify one flow; false when it is no probe. */
@@ -92,17 +124,11 @@ classify(const struct pm_flow_key *k, const struct pm_flow *fl, struct pm_scan_p
 	if (c->packets == 0) {
 		return false;
 	}
+	bool ca = fl->client == 0;
 	int tech;
 	uint8_t state = PM_SCAN_FILTERED;
 	if (k->proto == PM_IPPROTO_TCP) {
-		tech = c->data + s->data == 0 ? tcp_tech(fl, c) : -1;
-		if (fl->synack) {
-			state = PM_SCAN_OPEN;
-		} else if (s->rst != 0) {
-			state = PM_SCAN_CLOSED;
-		} else {
-			state = unreach_state(fl);
-		}
+		tech = tcp_probe(fl, c, s, &state);
 	} else if (k->proto == PM_IPPROTO_UDP) {
 		/*
 		 * An answered query is a conversation, not a probe; an empty
@@ -112,19 +138,28 @@ classify(const struct pm_flow_key *k, const struct pm_flow *fl, struct pm_scan_p
 		bool answered = s->packets != 0 && fl->unreach == PM_UNREACH_NONE;
 		tech = c->payload == 0 || (!answered && s->payload == 0) ? PM_SCAN_UDP : -1;
 		state = answered ? PM_SCAN_OPEN : unreach_state(fl);
+		if (tech >= 0 && fl->unreach == PM_UNREACH_TTL) {
+			tech = PM_SCAN_TRACEROUTE;
+		}
 	} else if (k->icmp_echo != 0) {
-		tech = PM_SCAN_ICMP;
+		tech = fl->unreach == PM_UNREACH_TTL ? PM_SCAN_TRACEROUTE : PM_SCAN_ICMP;
 		state = s->packets != 0 ? PM_SCAN_OPEN : PM_SCAN_FILTERED;
+	} else if (k->proto != PM_IPPROTO_ICMP && k->proto != PM_IPPROTO_ICMPV6 &&
+	           s->packets == 0 && !is_group(ca ? k->b : k->a, k->ipver)) {
+		tech = PM_SCAN_IP_PROTOCOL;
+		state = unreach_state(fl);
 	} else {
 		tech = -1;
 	}
 	if (tech < 0) {
 		return false;
 	}
-	bool ca = fl->client == 0;
 	memcpy(p->src, ca ? k->a : k->b, 16);
 	memcpy(p->dst, ca ? k->b : k->a, 16);
-	p->port = tech == PM_SCAN_ICMP ? 0 : ca ? k->pb : k->pa;
+	p->port = k->icmp_echo != 0             ? 0
+	          : tech == PM_SCAN_IP_PROTOCOL ? k->proto
+	          : ca                          ? k->pb
+	                                        : k->pa;
 	p->ts = c->first;
 	p->last = c->last;
 	p->pkts = c->packets > UINT32_MAX ? UINT32_MAX : (uint32_t)c->packets;
@@ -134,6 +169,9 @@ classify(const struct pm_flow_key *k, const struct pm_flow *fl, struct pm_scan_p
 	p->proto = k->proto;
 	p->tech = (uint8_t)tech;
 	p->state = state;
+	p->ttl = c->first_ttl;
+	p->aside = false;
+	p->fin_close = c->fin != 0 && c->rst == 0;
 	return true;
 }
 
@@ -172,8 +210,10 @@ pm_scan_cmp_target(const struct pm_scan_probe *a, const struct pm_scan_probe *b)
 	if (c != 0) {
 		return c;
 	}
-	if (pm_scan_probe_is_icmp(a) != pm_scan_probe_is_icmp(b)) {
-		return pm_scan_probe_is_icmp(a) ? 1 : -1;
+	int ka = pm_scan_probe_is_icmp(a) ? 2 : !pm_scan_probe_has_port(a);
+	int kb = pm_scan_probe_is_icmp(b) ? 2 : !pm_scan_probe_has_port(b);
+	if (ka != kb) {
+		return ka < kb ? -1 : 1;
 	}
 	return (a->port > b->port) - (a->port < b->port);
 }
@@ -195,23 +235,29 @@ cmp_u16(const void *x, const void *y)
 
 /*
  * nmap -sT completes the handshake only where a port is open; elsewhere its
- * probes look like SYN probes. A source whose SYN-ACK-answered probes all
- * completed the handshake (and that has at least one) is running a connect
- * scan, so its unanswered and refused SYNs are connect probes too.
+ * probes are refused or unanswered SYNs. Each probe is judged on its own
+ * evidence: a handshake the source completed and tore down without data
+ * is a connect probe (tcp_tech); a bare SYN is a connect probe when the
+ * source's connect probes were sent with the same TTL (the operating
+ * system's stack sent it, as connect() does, not a raw SYN scanner, whose
+ * TTLs nmap randomises).
  */
 static void
 connect_scan(struct pm_scan *s, size_t lo, size_t hi)
 {
-	bool connect = false;
+	uint64_t ttl[4] = { 0 };
+	bool any = false;
 	for (size_t i = lo; i < hi; i++) {
-		if (s->probes[i].tech == PM_SCAN_SYN && s->probes[i].state == PM_SCAN_OPEN) {
-			return;
+		const struct pm_scan_probe *p = &s->probes[i];
+		if (p->tech == PM_SCAN_CONNECT) {
+			ttl[p->ttl >> 6] |= 1ULL << (p->ttl & 63);
+			any = true;
 		}
-		connect |= s->probes[i].tech == PM_SCAN_CONNECT;
 	}
-	for (size_t i = lo; connect && i < hi; i++) {
-		if (s->probes[i].tech == PM_SCAN_SYN) {
-			s->probes[i].tech = PM_SCAN_CONNECT;
+	for (size_t i = lo; any && i < hi; i++) {
+		struct pm_scan_probe *p = &s->probes[i];
+		if (p->tech == PM_SCAN_SYN && (ttl[p->ttl >> 6] >> (p->ttl & 63) & 1) != 0) {
+			p->tech = PM_SCAN_CONNECT;
 		}
 	}
 }
@@ -221,10 +267,17 @@ static bool
 count_source(struct pm_scan *s, struct pm_scan_src *src, uint32_t *idx, uint16_t *ports)
 {
 	size_t n = src->hi - src->lo, np = 0;
+	for (size_t i = src->hi; i < src->aside_hi; i++) {
+		src->tech[PM_SCAN_TRACEROUTE] += s->probes[i].tech == PM_SCAN_TRACEROUTE;
+	}
+	if (n == 0) {
+		src->first = src->last = s->probes[src->hi].ts;
+		return true;
+	}
 	for (size_t i = 0; i < n; i++) {
 		const struct pm_scan_probe *p = &s->probes[src->lo + i];
 		idx[i] = (uint32_t)(src->lo + i);
-		if (!pm_scan_probe_is_icmp(p)) {
+		if (pm_scan_probe_has_port(p)) {
 			ports[np++] = p->port;
 		}
 		src->pkts += p->pkts;
@@ -263,10 +316,189 @@ count_source(struct pm_scan *s, struct pm_scan_src *src, uint32_t *idx, uint16_t
 	return true;
 }
 
+/*
+ * Probes that make no targets move, in time order, behind the others:
+ * [lo, hi) stays the scan, [hi, aside_hi) the rest. A traceroute's last
+ * probes reach the host and draw port unreachable, not time exceeded, so a
+ * source's UDP probes to a host it traced are the trace's too; ip_protocol
+ * probes count only at a host where the source tried at least
+ * PM_SCAN_MIN_PROTOCOLS protocols. idx and tmp hold n.
+ */
+static void
+set_aside(struct pm_scan *s, struct pm_scan_src *src, uint32_t *idx, struct pm_scan_probe *tmp)
+{
+	size_t n = src->hi - src->lo, lo = src->lo;
+	bool any = false;
+	for (size_t i = 0; i < n; i++) {
+		idx[i] = (uint32_t)(lo + i);
+		any |= s->probes[lo + i].tech == PM_SCAN_TRACEROUTE ||
+		       s->probes[lo + i].tech == PM_SCAN_IP_PROTOCOL;
+	}
+	src->aside_hi = src->hi;
+	if (!any) {
+		return; /* the common case: nothing to set aside, no sort */
+	}
+	sort_base = s->probes;
+	qsort(idx, n, sizeof(*idx), cmp_idx_target);
+	size_t aside = 0;
+	for (size_t i = 0, j; i < n; i = j) {
+		bool trace = false;
+		size_t protos = 0;
+		for (j = i; j < n && memcmp(s->probes[idx[j]].dst, s->probes[idx[i]].dst, 16) == 0;
+		     j++) {
+			trace |= s->probes[idx[j]].tech == PM_SCAN_TRACEROUTE;
+			protos += s->probes[idx[j]].tech == PM_SCAN_IP_PROTOCOL;
+		}
+		for (size_t m = i; m < j; m++) {
+			struct pm_scan_probe *p = &s->probes[idx[m]];
+			if (trace && p->tech == PM_SCAN_UDP) {
+				p->tech = PM_SCAN_TRACEROUTE;
+			}
+			p->aside =
+			    p->tech == PM_SCAN_TRACEROUTE ||
+			    (p->tech == PM_SCAN_IP_PROTOCOL && protos < PM_SCAN_MIN_PROTOCOLS);
+			aside += p->aside;
+		}
+	}
+	if (aside == 0) {
+		return;
+	}
+	size_t a = 0, b = n - aside;
+	for (size_t i = 0; i < n; i++) {
+		const struct pm_scan_probe *p = &s->probes[lo + i];
+		tmp[p->aside ? b++ : a++] = *p;
+	}
+	memcpy(&s->probes[lo], tmp, n * sizeof(*tmp));
+	src->hi = lo + n - aside;
+}
+
+/* A TCP client and the server end of one of its connections that carried data. */
+struct data_pair {
+	uint8_t c[16], s[16]; /* client, server address */
+	uint16_t port;        /* server port */
+	uint8_t ipver;
+};
+
+static int
+cmp_pair(const void *x, const void *y)
+{
+	const struct data_pair *a = x, *b = y;
+	if (a->ipver != b->ipver) {
+		return a->ipver < b->ipver ? -1 : 1;
+	}
+	int c = memcmp(a->c, b->c, 16);
+	return c != 0 ? c : memcmp(a->s, b->s, 16);
+}
+
+static int
+cmp_pair_port(const void *x, const void *y)
+{
+	const struct data_pair *a = x, *b = y;
+	if (a->ipver != b->ipver) {
+		return a->ipver < b->ipver ? -1 : 1;
+	}
+	int c = memcmp(a->c, b->c, 16);
+	return c != 0 ? c : (a->port > b->port) - (a->port < b->port);
+}
+
+/* The client ends of TCP connections that carried data, twice: by server, by server port. */
+struct data_pairs {
+	struct data_pair *by_server, *by_port; /* malloc'd, n each */
+	size_t n;
+};
+
+static bool
+data_pairs(const struct pm_flows *f, struct data_pairs *d)
+{
+	size_t cap = 0, pos = 0;
+	void *v;
+	const struct pm_flow_key *k;
+	memset(d, 0, sizeof(*d));
+	while ((k = pm_table_next(&f->flows, &pos, &v)) != NULL) {
+		const struct pm_flow *fl = v;
+		if (k->proto != PM_IPPROTO_TCP || fl->d[0].data + fl->d[1].data == 0) {
+			continue;
+		}
+		if (d->n == cap) {
+			size_t ncap = cap != 0 ? cap * 2 : 64;
+			struct data_pair *np = realloc(d->by_server, ncap * sizeof(*np));
+			if (np == NULL) {
+				return false;
+			}
+			d->by_server = np;
+			cap = ncap;
+		}
+		struct data_pair *e = &d->by_server[d->n++];
+		bool ca = fl->client == 0;
+		memcpy(e->c, ca ? k->a : k->b, 16);
+		memcpy(e->s, ca ? k->b : k->a, 16);
+		e->port = ca ? k->pb : k->pa;
+		e->ipver = k->ipver;
+	}
+	d->by_port = malloc(d->n * sizeof(*d->by_port) + 1);
+	if (d->by_port == NULL) {
+		return false;
+	}
+	if (d->n != 0) {
+		memcpy(d->by_port, d->by_server, d->n * sizeof(*d->by_port));
+		qsort(d->by_server, d->n, sizeof(*d->by_server), cmp_pair);
+		qsort(d->by_port, d->n, sizeof(*d->by_port), cmp_pair_port);
+	}
+	return true;
+}
+
+/*
+ * A browser opens spare connections (SYN, SYN-ACK, ACK, then FIN, no data)
+ * to the servers it fetches from, or to their neighbours behind the same
+ * name: a connect probe whose client has a connection that carried data to
+ * the same server, or that it closed with FIN (nmap -sT closes with RST)
+ * while its connections to the same server port elsewhere carry data, is
+ * one of those.
+ */
+static bool
+is_preconnect(const struct pm_scan_probe *p, const struct data_pairs *d)
+{
+	if (p->tech != PM_SCAN_CONNECT || d->n == 0) {
+		return false;
+	}
+	struct data_pair key;
+	memcpy(key.c, p->src, 16);
+	memcpy(key.s, p->dst, 16);
+	key.port = p->port;
+	key.ipver = p->ipver;
+	if (bsearch(&key, d->by_server, d->n, sizeof(key), cmp_pair) != NULL) {
+		return true;
+	}
+	return p->fin_close && bsearch(&key, d->by_port, d->n, sizeof(key), cmp_pair_port) != NULL;
+}
+
+/* Drop the connect probes that are pre-connects; the pairs are built only when there are any. */
+static bool
+drop_preconnects(struct pm_scan *s, const struct pm_flows *f, size_t connects)
+{
+	if (connects == 0) {
+		return true;
+	}
+	struct data_pairs pairs;
+	bool ok = data_pairs(f, &pairs);
+	size_t m = 0;
+	for (size_t i = 0; ok && i < s->n_probes; i++) {
+		if (!is_preconnect(&s->probes[i], &pairs)) {
+			s->probes[m++] = s->probes[i];
+		}
+	}
+	if (ok) {
+		s->n_probes = m;
+	}
+	free(pairs.by_server);
+	free(pairs.by_port);
+	return ok;
+}
+
 static bool
 gather(struct pm_scan *s, const struct pm_flows *f)
 {
-	size_t cap = 0, pos = 0;
+	size_t cap = 0, pos = 0, connects = 0;
 	void *v;
 	const struct pm_flow_key *k;
 	while ((k = pm_table_next(&f->flows, &pos, &v)) != NULL) {
@@ -284,9 +516,10 @@ gather(struct pm_scan *s, const struct pm_flows *f)
 			s->probes = np;
 			cap = ncap;
 		}
+		connects += p.tech == PM_SCAN_CONNECT;
 		s->probes[s->n_probes++] = p;
 	}
-	return true;
+	return drop_preconnects(s, f, connects);
 }
 
 /* see scan.h */
@@ -302,8 +535,10 @@ pm_scan_finish(struct pm_scan *s, const struct pm_flows *f)
 	}
 	uint32_t *idx = malloc(s->n_probes * sizeof(*idx) + 1);
 	uint16_t *ports = malloc(s->n_probes * sizeof(*ports) + 1);
+	struct pm_scan_probe *tmp = malloc(s->n_probes * sizeof(*tmp) + 1);
 	size_t cap = 0;
-	for (size_t lo = 0, hi; idx != NULL && ports != NULL && lo < s->n_probes; lo = hi) {
+	for (size_t lo = 0, hi; idx != NULL && ports != NULL && tmp != NULL && lo < s->n_probes;
+	     lo = hi) {
 		const struct pm_scan_probe *p = &s->probes[lo];
 		for (hi = lo + 1; hi < s->n_probes && s->probes[hi].ipver == p->ipver &&
 		                  memcmp(s->probes[hi].src, p->src, 16) == 0;
@@ -324,15 +559,17 @@ pm_scan_finish(struct pm_scan *s, const struct pm_flows *f)
 		src->ipver = p->ipver;
 		src->lo = lo;
 		src->hi = hi;
-		connect_scan(s, lo, hi);
+		set_aside(s, src, idx, tmp);
+		connect_scan(s, lo, src->hi);
 		count_source(s, src, idx, ports);
 	}
-	if (idx == NULL || ports == NULL) {
+	if (idx == NULL || ports == NULL || tmp == NULL) {
 		s->approximate = true;
 		s->n_srcs = 0;
 	}
 	free(idx);
 	free(ports);
+	free(tmp);
 }
 
 /* see scan.h */
@@ -349,7 +586,7 @@ pm_scan_kind(const struct pm_scan_src *src)
 double
 pm_scan_rate(const struct pm_scan_src *src)
 {
-	double span = (double)(src->last - src->first) / 1e9;
+	double span = pm_time_span_s(src->first, src->last);
 	return span > 0 ? (double)src->pkts / span : (double)src->pkts;
 }
 
@@ -378,7 +615,9 @@ pm_scan_window_max(const struct pm_scan *s, const struct pm_scan_src *src, int64
 	uint64_t count = 0, best = 0;
 	size_t l = src->lo;
 	for (size_t r = src->lo; r < src->hi; r++) {
-		while (s->probes[r].ts - s->probes[l].ts > window_ns) {
+		/* Sorted by time: r's probe is not before l's, so the unsigned difference is exact. */
+		while ((uint64_t)s->probes[r].ts - (uint64_t)s->probes[l].ts >
+		       (uint64_t)window_ns) {
 			count--;
 			uint32_t nx = s->probes[l].next;
 			l++;

@@ -20,6 +20,7 @@
 #include "isotime.h"
 #include "json.h"
 #include "timeline.h"
+#include "tunnels.h"
 
 /* see summary.h */
 void
@@ -119,8 +120,12 @@ pm_summary_protocols(const struct pm_analysis *a, struct pm_proto_share out[PM_S
 		n = add_share(out, n, other[i], op[i], ob[i]);
 	}
 	const struct pm_flows *f = pm_an_flows(a);
+	/* IP packets in no flow: fragments held for reassembly, headers without transport. */
+	n = add_share(out, n, "IP only (fragments, no transport header)", f->ip_only_packets,
+	              f->ip_only_bytes);
 	/* Packets whose new flow did not fit are in ip_packets but in no flow. */
-	n = add_share(out, n, "untracked (table full)", f->ip_packets - fp, f->ip_bytes - fb);
+	n = add_share(out, n, "untracked (table full)", f->ip_packets - fp - f->ip_only_packets,
+	              f->ip_bytes - fb - f->ip_only_bytes);
 	uint64_t np =
 	    pm_an_info(a)->packets > f->ip_packets ? pm_an_info(a)->packets - f->ip_packets : 0;
 	uint64_t nb =
@@ -146,14 +151,23 @@ pm_summary_tcp_health(const struct pm_analysis *a, struct pm_tcp_health *out)
 		const struct pm_flow_dir *c = &fl->d[fl->client], *s = &fl->d[!fl->client];
 		out->connections++;
 		out->handshakes_completed += fl->handshake;
+		out->joined_mid_handshake += fl->joined;
 		out->state[pm_flow_tcp_state(k, fl)]++;
 		out->syn_without_answer += c->syn != 0 && s->packets == 0;
 		out->rst_packets += (uint64_t)c->rst + s->rst;
 		out->retransmissions += (uint64_t)c->retrans + s->retrans;
 		out->data_segments += (uint64_t)c->data + s->data;
+		out->seq_segments += (uint64_t)c->segs + s->segs;
 		out->out_of_order += (uint64_t)c->ooo + s->ooo;
 		out->zero_window += (uint64_t)c->zero_win + s->zero_win;
 	}
+}
+
+/* see summary.h */
+double
+pm_summary_retrans_rate(const struct pm_tcp_health *h)
+{
+	return h->seq_segments != 0 ? (double)h->retransmissions / (double)h->seq_segments : 0;
 }
 
 static int
@@ -285,7 +299,8 @@ host_obj(struct pm_json *w, const struct pm_host_ref *r)
 }
 
 static int
-emit_talkers(struct pm_json *w, const struct pm_analysis *a, uint64_t top)
+emit_talkers(struct pm_json *w, const struct pm_analysis *a, uint64_t top,
+             const struct pm_view_args *lv)
 {
 	struct pm_host_ref *r;
 	size_t n;
@@ -294,11 +309,12 @@ emit_talkers(struct pm_json *w, const struct pm_analysis *a, uint64_t top)
 	}
 	pm_json_key(w, "top_talkers");
 	pm_json_arr_begin(w);
-	for (size_t i = 0; i < n && i < top; i++) {
+	size_t i = 0;
+	for (size_t start = w->len; i < n && i < top && pm_view_fits(w, start, lv); i++) {
 		host_obj(w, &r[i]);
 	}
 	pm_json_arr_end(w);
-	pm_json_page(w, "top_talkers", n, top, 0);
+	pm_json_page(w, "top_talkers", n, i < n && i < top ? i : top, 0);
 	free(r);
 	return 0;
 }
@@ -319,7 +335,8 @@ port_obj(struct pm_json *w, const struct pm_port_ref *r)
 }
 
 static int
-emit_ports(struct pm_json *w, const struct pm_analysis *a, uint64_t top)
+emit_ports(struct pm_json *w, const struct pm_analysis *a, uint64_t top,
+           const struct pm_view_args *lv)
 {
 	struct pm_port_ref *r;
 	size_t n;
@@ -328,17 +345,19 @@ emit_ports(struct pm_json *w, const struct pm_analysis *a, uint64_t top)
 	}
 	pm_json_key(w, "top_ports");
 	pm_json_arr_begin(w);
-	for (size_t i = 0; i < n && i < top; i++) {
+	size_t i = 0;
+	for (size_t start = w->len; i < n && i < top && pm_view_fits(w, start, lv); i++) {
 		port_obj(w, &r[i]);
 	}
 	pm_json_arr_end(w);
-	pm_json_page(w, "top_ports", n, top, 0);
+	pm_json_page(w, "top_ports", n, i < n && i < top ? i : top, 0);
 	free(r);
 	return 0;
 }
 
 static int
-emit_flows(struct pm_json *w, const struct pm_analysis *a, uint64_t top)
+emit_flows(struct pm_json *w, const struct pm_analysis *a, uint64_t top,
+           const struct pm_view_args *lv)
 {
 	struct pm_flow_ref *r;
 	size_t n;
@@ -347,11 +366,12 @@ emit_flows(struct pm_json *w, const struct pm_analysis *a, uint64_t top)
 	}
 	pm_json_key(w, "top_flows");
 	pm_json_arr_begin(w);
-	for (size_t i = 0; i < n && i < top; i++) {
+	size_t i = 0;
+	for (size_t start = w->len; i < n && i < top && pm_view_fits(w, start, lv); i++) {
 		pm_view_flow_obj(w, r[i].key, r[i].flow);
 	}
 	pm_json_arr_end(w);
-	pm_json_page(w, "top_flows", n, top, 0);
+	pm_json_page(w, "top_flows", n, i < n && i < top ? i : top, 0);
 	free(r);
 	return 0;
 }
@@ -372,12 +392,70 @@ emit_tcp_health(struct pm_json *w, const struct pm_analysis *a)
 	pm_json_ku64(w, "rst_packets", h.rst_packets);
 	pm_json_ku64(w, "retransmissions", h.retransmissions);
 	pm_json_ku64(w, "data_segments", h.data_segments);
-	double rate =
-	    h.data_segments != 0 ? (double)h.retransmissions / (double)h.data_segments : 0;
-	pm_json_kdbl(w, "retransmission_rate", rate, 4);
+	pm_json_ku64(w, "sequence_segments", h.seq_segments);
+	pm_json_kdbl(w, "retransmission_rate", pm_summary_retrans_rate(&h), 4);
+	pm_json_ku64(w, "joined_mid_handshake", h.joined_mid_handshake);
 	pm_json_ku64(w, "out_of_order", h.out_of_order);
 	pm_json_ku64(w, "zero_window", h.zero_window);
 	pm_json_obj_end(w);
+}
+
+struct tunnel_ref {
+	const struct pm_tunnel_key *key; /* into the analysis */
+	const struct pm_tunnel_row *row;
+};
+
+static int
+by_tunnel_packets(const void *p, const void *q)
+{
+	const struct tunnel_ref *x = p, *y = q;
+	if (x->row->packets != y->row->packets) {
+		return x->row->packets < y->row->packets ? 1 : -1;
+	}
+	return memcmp(x->key, y->key, sizeof(*x->key));
+}
+
+/* The tunnels: kind and outer endpoints, most packets first, top of them. */
+static int
+emit_tunnels(struct pm_json *w, const struct pm_analysis *a, uint64_t top,
+             const struct pm_view_args *lv)
+{
+	const struct pm_tunnels *t = pm_an_tunnels(a);
+	size_t cap = t != NULL ? t->rows.count : 0, n = 0, pos = 0;
+	struct tunnel_ref *r = malloc((cap != 0 ? cap : 1) * sizeof(*r));
+	if (r == NULL) {
+		return PM_E_NOMEM;
+	}
+	const struct pm_tunnel_key *k;
+	void *v;
+	while (t != NULL && (k = pm_table_next(&t->rows, &pos, &v)) != NULL && n < cap) {
+		r[n].key = k;
+		r[n++].row = v;
+	}
+	qsort(r, n, sizeof(*r), by_tunnel_packets);
+	pm_json_ku64(w, "tunnelled_packets", t != NULL ? t->packets : 0);
+	pm_json_key(w, "tunnels");
+	pm_json_arr_begin(w);
+	size_t i = 0;
+	for (size_t start = w->len; i < n && i < top && pm_view_fits(w, start, lv); i++) {
+		const struct pm_tunnel_key *tk = r[i].key;
+		char src[48], dst[48];
+		pm_addr_str(tk->src, tk->ipver, src);
+		pm_addr_str(tk->dst, tk->ipver, dst);
+		pm_json_obj_begin(w);
+		pm_json_kstr(w, "kind", pm_tunnel_name((enum pm_tunnel)tk->kind));
+		/* A tunnel not over IP (MPLS, PPPoE, ...) has no outer addresses. */
+		pm_json_kstr(w, "outer_src", tk->ipver != 0 ? src : NULL);
+		pm_json_kstr(w, "outer_dst", tk->ipver != 0 ? dst : NULL);
+		pm_json_ku64(w, "packets", r[i].row->packets);
+		pm_json_ku64(w, "bytes", r[i].row->bytes);
+		pm_json_ku64(w, "inner_flows", r[i].row->inner_flows);
+		pm_json_obj_end(w);
+	}
+	pm_json_arr_end(w);
+	pm_json_page(w, "tunnels", n, i < n && i < top ? i : top, 0);
+	free(r);
+	return 0;
 }
 
 /* The slots regrouped k at a time so at most PM_SUMMARY_MAX_BUCKETS remain. */
@@ -400,7 +478,7 @@ static void
 emit_timeline(struct pm_json *w, const struct pm_timeline *tl)
 {
 	size_t used = 0;
-	for (size_t i = 0; tl->started && i < PM_TIMELINE_SLOTS; i++) {
+	for (size_t i = 0; tl->started && i < tl->used; i++) { /* slots from used on are 0 */
 		if (tl->pkts[i] != 0) {
 			used = i + 1;
 		}
@@ -441,11 +519,20 @@ pm_summary_emit(const struct pm_analysis *a, const struct pm_view_args *args, st
 	pm_json_kbool(w, "approximate", pm_summary_approximate(a));
 	pm_json_ku64(w, "dropped_packets", pm_an_flows(a)->dropped_packets);
 	emit_protocols(w, a);
-	if (emit_talkers(w, a, top) != 0 || emit_ports(w, a, top) != 0 ||
-	    emit_flows(w, a, top) != 0) {
+	/* Under a hard budget the four top lists share what is left of it. */
+	struct pm_view_args lv = *args;
+	lv.budget = 0;
+	if (args->max_bytes != 0) {
+		lv.budget = args->max_bytes > w->len ? (args->max_bytes - w->len) / 4 : 1;
+	}
+	if (emit_talkers(w, a, top, &lv) != 0 || emit_ports(w, a, top, &lv) != 0 ||
+	    emit_flows(w, a, top, &lv) != 0) {
 		return pm_error_set(err, PM_E_NOMEM, 0, "out of memory");
 	}
 	emit_tcp_health(w, a);
+	if (emit_tunnels(w, a, top, &lv) != 0) {
+		return pm_error_setc(err, PM_E_NOMEM, PM_EC_INTERNAL_ERROR, 0, "out of memory");
+	}
 	emit_timeline(w, pm_an_timeline(a));
 	return 0;
 }

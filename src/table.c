@@ -354,6 +354,21 @@ pm_table_upsert(struct pm_table *t, const void *key, bool *is_new)
 
 /* see table.h */
 void *
+pm_table_upsert_max(struct pm_table *t, const void *key, size_t max_count, bool *is_new)
+{
+	if (t->count < max_count) {
+		return pm_table_upsert(t, key, is_new);
+	}
+	*is_new = false;
+	void *v = pm_table_find(t, key);
+	if (v == NULL) {
+		t->dropped++;
+	}
+	return v;
+}
+
+/* see table.h */
+void *
 pm_table_upsert_tag(struct pm_table *t, const void *key, uint64_t tag, bool *is_new)
 {
 	*is_new = false;

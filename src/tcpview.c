@@ -125,7 +125,9 @@ struct tcp_tally {
 	uint64_t c_syn, s_syn; /* SYN segments from clients, from servers (SYN-ACKs) */
 	uint64_t c_rst, s_rst;
 	uint64_t fin;
-	uint64_t retrans;
+	uint64_t retrans;   /* sequence segments seen again */
+	uint64_t segs;      /* segments that occupy sequence space (the rate's denominator) */
+	uint64_t joined;    /* joined mid-handshake (SYN-ACK and ACK, no SYN) */
 	uint64_t conns_rst; /* connections with at least one RST */
 	uint64_t attempts;  /* connections whose client sent a SYN */
 };
@@ -147,6 +149,8 @@ tally(const struct pm_flow_ref *r, size_t n, struct tcp_tally *t)
 		t->s_rst += e.s2c->rst;
 		t->fin += (uint64_t)e.c2s->fin + e.s2c->fin;
 		t->retrans += pm_view_flow_retrans(r[i].flow);
+		t->segs += pm_view_flow_segs(r[i].flow);
+		t->joined += r[i].flow->joined;
 		t->conns_rst += e.c2s->rst + e.s2c->rst != 0;
 		t->attempts += e.c2s->syn != 0;
 	}
@@ -183,6 +187,7 @@ connection_obj(struct pm_json *w, const struct pm_flow_key *k, const struct pm_f
 	pm_json_kstr(w, "server", hp);
 	pm_json_kstr(w, "state", pm_tcp_state_name(st));
 	pm_json_kbool(w, "handshake_completed", fl->handshake);
+	pm_json_kbool(w, "joined_mid_handshake", fl->joined);
 	pm_json_ku64(w, "syn_count", e.c2s->syn);
 	pm_json_ku64(w, "syn_ack_count", e.s2c->syn);
 	pm_json_ku64(w, "rst_count", (uint64_t)e.c2s->rst + e.s2c->rst);
@@ -210,6 +215,7 @@ conn_summary(struct pm_json *w, const struct tcp_tally *t)
 	pm_json_ku64(w, "reset_connections", t->state[PM_TCP_RESET]);
 	pm_json_ku64(w, "normal_close", t->state[PM_TCP_CLOSED]);
 	pm_json_ku64(w, "active_connections", t->state[PM_TCP_ACTIVE]);
+	pm_json_ku64(w, "joined_mid_handshake", t->joined);
 	pm_json_obj_end(w);
 }
 
@@ -262,8 +268,9 @@ conn_issues(struct pm_json *w, const struct tcp_tally *t)
 		     (unsigned long long)t->state[PM_TCP_HALF_OPEN]);
 	}
 	if (t->retrans != 0) {
-		note(&ns, "%llu retransmitted segments (%.2f%% of TCP packets)",
-		     (unsigned long long)t->retrans, 100 * pm_view_ratio(t->retrans, t->packets));
+		note(&ns,
+		     "%llu retransmitted segments (%.2f%% of segments that occupy sequence space)",
+		     (unsigned long long)t->retrans, 100 * pm_view_ratio(t->retrans, t->segs));
 	}
 	notes_list(w, "issues", &ns);
 }
@@ -314,7 +321,9 @@ anomaly_stats(struct pm_json *w, const struct tcp_tally *t)
 	pm_json_obj_begin(w);
 	pm_json_ku64(w, "successful", t->handshakes);
 	pm_json_ku64(w, "failed", t->state[PM_TCP_FAILED]);
+	/* States are exclusive (flow.h): completed and failed never overlap. */
 	pm_json_ku64(w, "incomplete", t->conns - t->handshakes - t->state[PM_TCP_FAILED]);
+	pm_json_ku64(w, "joined_mid_handshake", t->joined);
 	pm_json_obj_end(w);
 	pm_json_key(w, "flags");
 	pm_json_obj_begin(w);
@@ -332,7 +341,8 @@ anomaly_stats(struct pm_json *w, const struct tcp_tally *t)
 	pm_json_key(w, "retransmissions");
 	pm_json_obj_begin(w);
 	pm_json_ku64(w, "total", t->retrans);
-	pm_json_kdbl(w, "rate", pm_view_ratio(t->retrans, t->packets), 4);
+	pm_json_ku64(w, "sequence_segments", t->segs);
+	pm_json_kdbl(w, "rate", pm_view_ratio(t->retrans, t->segs), 4);
 	pm_json_obj_end(w);
 	pm_json_key(w, "connection_states");
 	pm_json_obj_begin(w);
@@ -383,7 +393,7 @@ rst_pattern(struct pm_json *w, const struct tcp_tally *t, struct notes *ns)
 static bool
 retrans_pattern(struct pm_json *w, const struct tcp_tally *t, double threshold, struct notes *ns)
 {
-	double rate = pm_view_ratio(t->retrans, t->packets);
+	double rate = pm_view_ratio(t->retrans, t->segs);
 	if (t->retrans == 0 || rate <= threshold) {
 		return false;
 	}
@@ -515,9 +525,7 @@ retrans_item(struct pm_json *w, const struct pm_flow_ref *r)
 	pm_json_kstr(w, "connection", both);
 	pm_json_ku64(w, "retrans_count", pm_view_flow_retrans(r->flow));
 	pm_json_ku64(w, "total_packets", pm_view_flow_packets(r->flow));
-	pm_json_kdbl(w, "retrans_rate",
-	             pm_view_ratio(pm_view_flow_retrans(r->flow), pm_view_flow_packets(r->flow)),
-	             4);
+	pm_json_kdbl(w, "retrans_rate", pm_view_flow_retrans_rate(r->flow), 4);
 	pm_json_ku64(w, "retrans_c2s", e.c2s->retrans);
 	pm_json_ku64(w, "retrans_s2c", e.s2c->retrans);
 	pm_json_obj_end(w);
@@ -528,8 +536,7 @@ retrans_summary(struct pm_json *w, const struct pm_flow_ref *r, size_t m, double
 {
 	uint64_t above = 0;
 	for (size_t i = 0; i < m; i++) {
-		above += pm_view_ratio(pm_view_flow_retrans(r[i].flow),
-		                       pm_view_flow_packets(r[i].flow)) > threshold;
+		above += pm_view_flow_retrans_rate(r[i].flow) > threshold;
 	}
 	pm_json_key(w, "summary");
 	pm_json_obj_begin(w);
@@ -546,10 +553,7 @@ retrans_summary(struct pm_json *w, const struct pm_flow_ref *r, size_t m, double
 		pm_view_hostport(e.saddr, r[0].key->ipver, e.sport, s);
 		snprintf(both, sizeof(both), "%s <-> %s", c, s);
 		pm_json_str(w, both);
-		pm_json_kdbl(
-		    w, "worst_retrans_rate",
-		    pm_view_ratio(pm_view_flow_retrans(r[0].flow), pm_view_flow_packets(r[0].flow)),
-		    4);
+		pm_json_kdbl(w, "worst_retrans_rate", pm_view_flow_retrans_rate(r[0].flow), 4);
 	}
 	pm_json_ku64(w, "connections_above_threshold", above);
 	pm_json_obj_end(w);
@@ -576,7 +580,7 @@ pm_view_tcp_retransmissions(const struct pm_analysis *a, const struct pm_view_ar
 	while (m < n && pm_view_flow_retrans(r[m].flow) != 0) {
 		m++;
 	}
-	double rate = pm_view_ratio(t.retrans, t.packets);
+	double rate = pm_view_ratio(t.retrans, t.segs);
 	server_filter_obj(w, args);
 	pm_json_ku64(w, "total_packets", t.packets);
 	pm_json_ku64(w, "total_retransmissions", t.retrans);

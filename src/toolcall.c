@@ -18,6 +18,7 @@
 #include "cache.h"
 #include "json.h"
 #include "jsonparse.h"
+#include "resources.h"
 #include "sandbox.h"
 #include "view.h"
 
@@ -37,13 +38,22 @@
 		.description = "Only connections to this server address (IPv4 or IPv6).",          \
 	}
 const struct pm_tool_arg pm_arg_path = PATH_ROW(false);
+const struct pm_tool_arg pm_arg_pcap_file = {
+	.name = "pcap_file",
+	.type = PM_ARG_STR,
+	.min_length = 1,
+	.description = "mcpcap's name for path: the same capture file. Give one of the two "
+	               "(both only with the same value).",
+};
 const struct pm_tool_arg pm_arg_path_required = PATH_ROW(true);
 const struct pm_tool_arg pm_arg_server_ip = SERVER_IP_ROW(false);
 const struct pm_tool_arg pm_arg_server_ip_required = SERVER_IP_ROW(true);
 const struct pm_tool_arg pm_arg_auth_token = {
 	.name = "auth_token",
 	.type = PM_ARG_STR,
-	.description = "Required when the server is started with PCAPMCP_REQUIRE_TOKEN.",
+	.description = "The server's token (PCAPMCP_TOKEN or PORT_HUNTER_TOKEN), when it "
+	               "requires one (PCAPMCP_REQUIRE_TOKEN, or PortHunter's default when "
+	               "PORT_HUNTER_TOKEN is set).",
 };
 const struct pm_tool_arg pm_arg_limit = {
 	.name = "limit",
@@ -108,8 +118,12 @@ registry_build(void)
 		const struct pm_tool *rows;
 		const size_t *n;
 	} groups[] = {
-		{ pm_tools_capture, &pm_tools_capture_n }, { pm_tools_flows, &pm_tools_flows_n },
-		{ pm_tools_scans, &pm_tools_scans_n },     { pm_tools_web, &pm_tools_web_n },
+		{ pm_tools_capture, &pm_tools_capture_n },
+		{ pm_tools_flows, &pm_tools_flows_n },
+		{ pm_tools_scans, &pm_tools_scans_n },
+		{ pm_tools_protocols, &pm_tools_protocols_n },
+		{ pm_tools_enrichment, &pm_tools_enrichment_n },
+		{ pm_tools_web, &pm_tools_web_n },
 		{ pm_tools_server, &pm_tools_server_n },
 	};
 	for (size_t g = 0; g < PM_ARRAY_LEN(groups); g++) {
@@ -128,6 +142,30 @@ pm_tools(size_t *n)
 	return registry;
 }
 
+/* Guards what every ctx->loaded points at: calls run on several threads. */
+static pthread_mutex_t loaded_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* see tools.h */
+size_t
+pm_tool_loaded(const struct pm_tool_ctx *ctx, char out[PM_TOOL_PATH_MAX])
+{
+	pthread_mutex_lock(&loaded_lock);
+	snprintf(out, PM_TOOL_PATH_MAX, "%s", ctx->loaded != NULL ? ctx->loaded : "");
+	pthread_mutex_unlock(&loaded_lock);
+	return strlen(out);
+}
+
+/* see tools.h */
+void
+pm_tool_set_loaded(struct pm_tool_ctx *ctx, const char *path)
+{
+	pthread_mutex_lock(&loaded_lock);
+	if (ctx->loaded != NULL) {
+		snprintf(ctx->loaded, PM_TOOL_PATH_MAX, "%s", path);
+	}
+	pthread_mutex_unlock(&loaded_lock);
+}
+
 /* see tools.h */
 int
 pm_tool_ctx_init(struct pm_tool_ctx *ctx, const struct pm_config *cfg, struct pm_error *err)
@@ -139,6 +177,7 @@ pm_tool_ctx_init(struct pm_tool_ctx *ctx, const struct pm_config *cfg, struct pm
 		return pm_error_setc(err, PM_E_NOMEM, PM_EC_INTERNAL_ERROR, 0, "out of memory");
 	}
 	pm_cache_init(ctx->cache, 0);
+	ctx->owns_cache = true;
 	size_t n;
 	pm_tools(&n);
 	for (size_t i = 0; i < n && i < PM_ARRAY_LEN(ctx->enabled); i++) {
@@ -151,11 +190,12 @@ pm_tool_ctx_init(struct pm_tool_ctx *ctx, const struct pm_config *cfg, struct pm
 void
 pm_tool_ctx_free(struct pm_tool_ctx *ctx)
 {
-	if (ctx->cache != NULL) {
+	if (ctx->owns_cache && ctx->cache != NULL) {
 		pm_cache_free(ctx->cache);
 		free(ctx->cache);
-		ctx->cache = NULL;
 	}
+	ctx->cache = NULL;
+	ctx->owns_cache = false;
 }
 
 /* see tools.h */
@@ -188,8 +228,10 @@ pm_tool_arg_find(const struct pm_tool *t, const char *name)
 const char *
 pm_tool_group_name(enum pm_tool_group g)
 {
-	static const char *const names[PM_GROUP_COUNT] = { "capture",   "flows",      "scans",
-		                                           "protocols", "enrichment", "server" };
+	static const char *const names[PM_GROUP_COUNT] = {
+		"capture",    "flows",  "scans",   "protocols",
+		"enrichment", "server", "hunting", "packets",
+	};
 	return (size_t)g < PM_GROUP_COUNT ? names[g] : "unknown";
 }
 
@@ -199,6 +241,10 @@ select_one(struct pm_tool_ctx *ctx, const char *item)
 	size_t n;
 	const struct pm_tool *t = pm_tools(&n);
 	bool found = false;
+	/* A documented group is a valid name even before its tools land. */
+	for (int g = 0; g < PM_GROUP_COUNT && !found; g++) {
+		found = strcmp(item, pm_tool_group_name((enum pm_tool_group)g)) == 0;
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (strcmp(item, "all") == 0 || strcmp(item, t[i].name) == 0 ||
 		    strcmp(item, pm_tool_group_name(t[i].group)) == 0) {
@@ -222,13 +268,25 @@ pm_tools_select(struct pm_tool_ctx *ctx, const char *spec, struct pm_error *err)
 	for (char *item = strtok_r(buf, ", ", &save); item != NULL;
 	     item = strtok_r(NULL, ", ", &save)) {
 		if (!select_one(ctx, item)) {
-			return pm_error_set(err, PM_E_MALFORMED, 0,
-			                    "unknown tool or group '%s' (groups: capture, flows, "
-			                    "scans, protocols, enrichment, server)",
-			                    item);
+			return pm_error_set(
+			    err, PM_E_MALFORMED, 0,
+			    "unknown tool or group '%s' (groups: capture, flows, "
+			    "scans, protocols, enrichment, hunting, packets, server)",
+			    item);
 		}
 	}
 	return 0;
+}
+
+/* see tools.h */
+size_t
+pm_tool_result_cap(const struct pm_tool_ctx *ctx)
+{
+	size_t max = ctx->cfg != NULL ? ctx->cfg->max_result_chars : 0;
+	if (max == 0) {
+		return 0;
+	}
+	return max > 2 * PM_TOOL_RESULT_RESERVE ? max - PM_TOOL_RESULT_RESERVE : max / 2;
 }
 
 /* see tools.h */
@@ -264,12 +322,66 @@ check_names(const struct pm_tool *t, const struct pm_jv *args, struct pm_error *
 			return BAD_ARG(err, "%s does not take the argument '%.80s'", t->name, k);
 		}
 	}
+	const struct pm_jv *path = pm_jv_get(args, "path"), *alias = pm_jv_get(args, "pcap_file");
 	for (size_t i = 0; t->args[i] != NULL; i++) {
-		if (t->args[i]->required && pm_jv_get(args, t->args[i]->name) == NULL) {
-			return BAD_ARG(err, "%s needs '%s'", t->name, t->args[i]->name);
+		const char *name = t->args[i]->name;
+		bool aliased = strcmp(name, "path") == 0 && alias != NULL;
+		if (t->args[i]->required && !aliased && pm_jv_get(args, name) == NULL) {
+			return BAD_ARG(err, "%s needs '%s'", t->name, name);
 		}
 	}
+	if (path != NULL && alias != NULL &&
+	    (!pm_jv_is(path, PM_JV_STR) || !pm_jv_is(alias, PM_JV_STR) || path->len != alias->len ||
+	     memcmp(path->s, alias->s, path->len) != 0)) {
+		return BAD_ARG(err, "path and pcap_file name different captures; give one of them");
+	}
 	return 0;
+}
+
+/*
+ * A number argument as given: a JSON number, or a string holding one ("60",
+ * "0.5"), as PortHunter's Python framework coerces them. The string must be
+ * a plain decimal: optional '-', digits, optionally '.' and digits and an
+ * exponent; no spaces, signs elsewhere, hex, inf or nan.
+ */
+static bool
+lax_number(const struct pm_jv *v, double *d, bool *integral, int64_t *i)
+{
+	if (pm_jv_is(v, PM_JV_NUM)) {
+		*integral = v->is_int;
+		*i = v->i;
+		return pm_jv_num(v, d);
+	}
+	if (!pm_jv_is(v, PM_JV_STR) || v->len == 0 || v->len > 40 || strlen(v->s) != v->len) {
+		return false;
+	}
+	const char *p = v->s + (v->s[0] == '-');
+	size_t digits = strspn(p, "0123456789");
+	const char *q = p + digits;
+	bool frac = *q == '.';
+	if (digits == 0 || strspn(q, "0123456789.eE+-") != strlen(q)) {
+		return false;
+	}
+	char *end;
+	*d = strtod(v->s, &end);
+	if (*end != '\0' || !isfinite(*d)) {
+		return false;
+	}
+	*integral = !frac && q[0] == '\0' && *d >= -9.2e18 && *d <= 9.2e18;
+	*i = *integral ? strtoll(v->s, NULL, 10) : 0;
+	return true;
+}
+
+/* An integer argument, lax as above; false when it is not one. */
+static bool
+lax_int(const struct pm_jv *v, int64_t *out)
+{
+	double d;
+	bool integral;
+	if (!lax_number(v, &d, &integral, out)) {
+		return false;
+	}
+	return integral || pm_jv_int(v, out);
 }
 
 /* "bytes, packets or start" into out. */
@@ -295,7 +407,7 @@ check_number(const struct pm_tool_arg *r, const struct pm_jv *v, struct pm_error
 		int64_t x;
 		long long lo = r->has_min ? (long long)r->min : INT64_MIN;
 		long long hi = r->has_max ? (long long)r->max : INT64_MAX;
-		if (!pm_jv_int(v, &x) || x < lo || x > hi) {
+		if (!lax_int(v, &x) || x < lo || x > hi) {
 			return pm_error_setc(err, PM_E_MALFORMED, PM_EC_INVALID_ARGUMENT, 0,
 			                     "%s must be an integer from %lld to %lld", r->name, lo,
 			                     hi);
@@ -303,8 +415,11 @@ check_number(const struct pm_tool_arg *r, const struct pm_jv *v, struct pm_error
 		return 0;
 	}
 	double x;
+	bool integral;
+	int64_t ix;
 	double lo = r->has_min ? r->min : -HUGE_VAL, hi = r->has_max ? r->max : HUGE_VAL;
-	if (!pm_jv_num(v, &x) || !(r->exclusive_min ? x > lo : x >= lo) || !(x <= hi)) {
+	if (!lax_number(v, &x, &integral, &ix) || !(r->exclusive_min ? x > lo : x >= lo) ||
+	    !(x <= hi)) {
 		return pm_error_setc(err, PM_E_MALFORMED, PM_EC_INVALID_ARGUMENT, 0,
 		                     "%s must be a number from %g to %g", r->name, lo, hi);
 	}
@@ -380,7 +495,7 @@ int64_t
 pm_arg_int(const struct pm_tool_args *a, const char *name)
 {
 	int64_t x;
-	if (pm_jv_int(pm_jv_get(a->v, name), &x)) {
+	if (lax_int(pm_jv_get(a->v, name), &x)) {
 		return x;
 	}
 	const struct pm_tool_arg *r = pm_tool_arg_find(a->tool, name);
@@ -392,7 +507,9 @@ double
 pm_arg_num(const struct pm_tool_args *a, const char *name)
 {
 	double x;
-	if (pm_jv_num(pm_jv_get(a->v, name), &x)) {
+	bool integral;
+	int64_t ix;
+	if (lax_number(pm_jv_get(a->v, name), &x, &integral, &ix)) {
 		return x;
 	}
 	const struct pm_tool_arg *r = pm_tool_arg_find(a->tool, name);
@@ -457,8 +574,13 @@ capture_open(struct pm_tool_ctx *ctx, const struct pm_jv *args, char out[PATH_MA
              struct pm_error *err)
 {
 	const struct pm_jv *v = pm_jv_get(args, "path");
-	const char *path = ctx->loaded;
-	size_t len = strlen(ctx->loaded);
+	char loaded[PM_TOOL_PATH_MAX];
+	const char *path = loaded;
+	size_t len = pm_tool_loaded(ctx, loaded);
+	char uri_path[PATH_MAX];
+	if (v == NULL) {
+		v = pm_jv_get(args, "pcap_file"); /* the same value when both are given */
+	}
 	if (v != NULL) {
 		path = v->s; /* a string: check_values saw to it */
 		len = v->len;
@@ -466,6 +588,17 @@ capture_open(struct pm_tool_ctx *ctx, const struct pm_jv *args, char out[PATH_MA
 		pm_error_setc(err, PM_E_MALFORMED, PM_EC_INVALID_ARGUMENT, 0,
 		              "path is required (or call load_pcap_file first)");
 		return -1;
+	}
+	/* A resource URI from resources/list names the same file. */
+	if (len > 7 && strncmp(path, "file://", 7) == 0 && strlen(path) == len) {
+		if (pm_resources_uri_path(path, uri_path, sizeof(uri_path)) != 0) {
+			pm_error_setc(err, PM_E_MALFORMED, PM_EC_INVALID_ARGUMENT, 0,
+			              "path is a file:// URI that does not decode to a path "
+			              "(file:///absolute/path, %%XX escapes)");
+			return -1;
+		}
+		path = uri_path;
+		len = strlen(uri_path);
 	}
 	if (ctx->open != NULL) {
 		return ctx->open(path, len, out, PATH_MAX, err);
@@ -515,10 +648,13 @@ pm_tools_call(struct pm_tool_ctx *ctx, const struct pm_tool *t, const struct pm_
 		return fail(w, &err, is_error);
 	}
 	const struct pm_jv *token = pm_jv_get(args, "auth_token");
-	if ((token != NULL && !pm_jv_is(token, PM_JV_STR)) ||
-	    !pm_sandbox_token_ok(ctx->cfg, pm_jv_str(token))) {
+	/* A tool that needs no token still refuses a wrong one. */
+	bool exempt = t->no_token && token == NULL;
+	if (!exempt && ((token != NULL && !pm_jv_is(token, PM_JV_STR)) ||
+	                !pm_sandbox_token_ok(ctx->cfg, pm_jv_str(token)))) {
 		pm_error_setc(&err, PM_E_MALFORMED, PM_EC_UNAUTHORIZED, 0,
-		              "this server requires auth_token with the configured token");
+		              "this server requires auth_token equal to the token in %s",
+		              ctx->cfg->token_var != NULL ? ctx->cfg->token_var : "PCAPMCP_TOKEN");
 		return fail(w, &err, is_error);
 	}
 	if (check_values(t, args, &err) != 0) {
@@ -535,8 +671,13 @@ pm_tools_call(struct pm_tool_ctx *ctx, const struct pm_tool *t, const struct pm_
 		if (ctx->lean && t->info_only) {
 			a = own = lean_run(ctx, fd, path, &err);
 		} else {
-			ctx->cache->opts.io = (enum pm_io)ctx->io;
-			a = pm_cache_get(ctx->cache, fd, path, &err);
+			if (ctx->io != 0) {
+				ctx->cache->opts.io =
+				    (enum pm_io)ctx->io; /* one-shot CLI: no other call */
+			}
+			const struct pm_cache_hooks h = { ctx->progress, ctx->cancelled,
+				                          ctx->opaque };
+			a = pm_cache_get(ctx->cache, fd, path, &h, &err);
 		}
 		close(fd);
 		if (a == NULL) {
@@ -550,6 +691,8 @@ pm_tools_call(struct pm_tool_ctx *ctx, const struct pm_tool *t, const struct pm_
 	if (own != NULL) {
 		pm_analysis_free(own);
 		free(own);
+	} else if (a != NULL) {
+		pm_cache_put(ctx->cache, a);
 	}
 	if (rc != 0) {
 		bool pretty = w->pretty;

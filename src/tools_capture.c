@@ -97,7 +97,79 @@ static const struct pm_field link_members[] = {
 	{ .name = "linux_sll2", .type = PM_F_INT },
 	{ .name = "loopback", .type = PM_F_INT },
 	{ .name = "raw_ip", .type = PM_F_INT },
+	{ .name = "ppp", .type = PM_F_INT },
+	{ .name = "cisco_hdlc", .type = PM_F_INT },
+	{ .name = "ieee802_11", .type = PM_F_INT, .description = "802.11 data frames" },
+	{ .name = "radiotap", .type = PM_F_INT },
+	{ .name = "ppi", .type = PM_F_INT },
+	{ .name = "nflog", .type = PM_F_INT },
+	{ .name = "pktap", .type = PM_F_INT },
+	{ .name = "ipoib", .type = PM_F_INT },
+	{ .name = "fddi", .type = PM_F_INT },
+	{ .name = "arcnet", .type = PM_F_INT },
+	{ .name = "frame_relay", .type = PM_F_INT },
+	{ .name = "llc_snap", .type = PM_F_INT },
+	{ .name = "encrypted",
+	  .type = PM_F_INT,
+	  .description = "frames whose payload is encrypted (802.11 protected, MACsec with "
+	                 "encryption): not decoded further" },
 	{ .name = "unknown_linktype", .type = PM_F_INT },
+	{ 0 },
+};
+
+/* Packets decoded inside each kind of tunnel (the inner packet is the one flows count). */
+static const struct pm_field tunnel_members[] = {
+	{ .name = "gre", .type = PM_F_INT },
+	{ .name = "erspan", .type = PM_F_INT },
+	{ .name = "vxlan", .type = PM_F_INT },
+	{ .name = "geneve", .type = PM_F_INT },
+	{ .name = "ipip", .type = PM_F_INT },
+	{ .name = "ip6ip", .type = PM_F_INT },
+	{ .name = "gtpu", .type = PM_F_INT },
+	{ .name = "teredo", .type = PM_F_INT },
+	{ .name = "l2tp", .type = PM_F_INT },
+	{ .name = "mpls", .type = PM_F_INT },
+	{ .name = "pppoe", .type = PM_F_INT },
+	{ .name = "pbb", .type = PM_F_INT },
+	{ .name = "nsh", .type = PM_F_INT },
+	{ .name = "macsec", .type = PM_F_INT },
+	{ .name = "pim_register", .type = PM_F_INT },
+	{ .name = "depth_capped",
+	  .type = PM_F_INT,
+	  .description = "packets whose tunnels nested deeper than the decoder enters" },
+	{ 0 },
+};
+
+/* One tunnel of the summary: kind, outer endpoints and what went through it. */
+static const struct pm_field tunnel_row_members[] = {
+	{ .name = "kind",
+	  .type = PM_F_STR,
+	  .description = "gre, erspan, vxlan, geneve, ipip, ..." },
+	{ .name = "outer_src",
+	  .type = PM_F_STR,
+	  .nullable = true,
+	  .description = "outer source address; null for a tunnel not over IP (MPLS, PPPoE)" },
+	{ .name = "outer_dst", .type = PM_F_STR, .nullable = true },
+	{ .name = "packets", .type = PM_F_INT },
+	{ .name = "bytes", .type = PM_F_INT, .description = "frame bytes on the wire" },
+	{ .name = "inner_flows",
+	  .type = PM_F_INT,
+	  .description = "flows whose first packet came through this tunnel" },
+	{ 0 },
+};
+
+/* IP fragment reassembly. */
+static const struct pm_field reassembly_members[] = {
+	{ .name = "datagrams", .type = PM_F_INT, .description = "datagrams reassembled" },
+	{ .name = "overlapping_fragments",
+	  .type = PM_F_INT,
+	  .description = "fragments overlapping earlier ones (the first copy wins): an evasion "
+	                 "signal" },
+	{ .name = "timed_out", .type = PM_F_INT },
+	{ .name = "evicted", .type = PM_F_INT, .description = "dropped at the memory cap" },
+	{ .name = "too_big", .type = PM_F_INT },
+	{ .name = "unusable_fragments", .type = PM_F_INT },
+	{ .name = "incomplete", .type = PM_F_INT, .description = "datagrams never completed" },
 	{ 0 },
 };
 
@@ -121,7 +193,9 @@ static const struct pm_field unknown_lt_members[] = {
 
 static const struct pm_field layer_members[] = {
 	{ .name = "link", .type = PM_F_OBJ, .members = link_members },
+	{ .name = "tunnels", .type = PM_F_OBJ, .members = tunnel_members },
 	{ .name = "network", .type = PM_F_OBJ, .members = network_members },
+	{ .name = "reassembly", .type = PM_F_OBJ, .members = reassembly_members },
 	{ .name = "transport", .type = PM_F_OBJ, .members = transport_members },
 	{ .name = "unknown_linktypes",
 	  .type = PM_F_ARR,
@@ -140,7 +214,7 @@ static const struct pm_field layer_members[] = {
 static const struct pm_field warning_members[] = {
 	{ .name = "code",
 	  .type = PM_F_STR,
-	  .description = "capture_damaged, out_of_order or name_records_dropped" },
+	  .description = "capture_damaged, out_of_order, name_records_dropped or bad_tsresol" },
 	{ .name = "message", .type = PM_F_STR },
 	{ .name = "offset",
 	  .type = PM_F_INT,
@@ -158,6 +232,11 @@ static const struct pm_field warning_members[] = {
 	  .type = PM_F_INT,
 	  .optional = true,
 	  .description = "name_records_dropped: records" },
+	{ .name = "interfaces",
+	  .type = PM_F_INT,
+	  .optional = true,
+	  .description = "bad_tsresol: interfaces whose if_tsresol no 64-bit count can use (read "
+	                 "as microseconds)" },
 	{ 0 },
 };
 
@@ -286,8 +365,17 @@ static const struct pm_field health_members[] = {
 	{ .name = "syn_without_answer", .type = PM_F_INT },
 	{ .name = "rst_packets", .type = PM_F_INT },
 	{ .name = "data_segments", .type = PM_F_INT },
+	{ .name = "sequence_segments",
+	  .type = PM_F_INT,
+	  .description = "segments occupying sequence space (payload, SYN or FIN): the rate's "
+	                 "denominator" },
 	{ .name = "retransmissions", .type = PM_F_INT },
-	{ .name = "retransmission_rate", .type = PM_F_NUM },
+	{ .name = "retransmission_rate",
+	  .type = PM_F_NUM,
+	  .description = "retransmissions / sequence_segments, at most 1" },
+	{ .name = "joined_mid_handshake",
+	  .type = PM_F_INT,
+	  .description = "connections whose SYN-ACK and ACK were seen without the client's SYN" },
 	{ .name = "out_of_order", .type = PM_F_INT },
 	{ .name = "zero_window", .type = PM_F_INT },
 	{ 0 },
@@ -336,6 +424,14 @@ static const struct pm_field summary_result[] = {
 	  .description = "by bytes" },
 	{ .name = "top_flows_page", .type = PM_F_OBJ, .members = pm_field_page },
 	{ .name = "tcp_health", .type = PM_F_OBJ, .members = health_members },
+	{ .name = "tunnelled_packets",
+	  .type = PM_F_INT,
+	  .description = "frames decoded inside a tunnel (their inner packets are the flows')" },
+	{ .name = "tunnels",
+	  .type = PM_F_ARR,
+	  .item = &(const struct pm_field){ .type = PM_F_OBJ, .members = tunnel_row_members },
+	  .description = "tunnels by kind and outer endpoints, most packets first (top of them)" },
+	{ .name = "tunnels_page", .type = PM_F_OBJ, .members = pm_field_page },
 	{ .name = "timeline", .type = PM_F_OBJ, .members = timeline_members },
 	{ 0 },
 };
@@ -356,11 +452,12 @@ static const struct pm_tool_arg arg_top = {
 	.def = PM_VIEW_DEFAULT_TOP,
 };
 
-static const struct pm_tool_arg *const capinfos_args[] = { &pm_arg_path, &pm_arg_auth_token, NULL };
-static const struct pm_tool_arg *const load_args[] = { &pm_arg_path_required, &pm_arg_auth_token,
-	                                               NULL };
-static const struct pm_tool_arg *const summary_args[] = { &pm_arg_path, &pm_arg_auth_token,
-	                                                  &arg_top, NULL };
+static const struct pm_tool_arg *const capinfos_args[] = { &pm_arg_path, &pm_arg_pcap_file,
+	                                                   &pm_arg_auth_token, NULL };
+static const struct pm_tool_arg *const load_args[] = { &pm_arg_path_required, &pm_arg_pcap_file,
+	                                               &pm_arg_auth_token, NULL };
+static const struct pm_tool_arg *const summary_args[] = { &pm_arg_path, &pm_arg_pcap_file,
+	                                                  &pm_arg_auth_token, &arg_top, NULL };
 
 /*
  * Handlers.
@@ -383,7 +480,7 @@ tool_load(struct pm_tool_ctx *ctx, const struct pm_analysis *a, const struct pm_
 {
 	(void)args;
 	(void)err;
-	snprintf(ctx->loaded, sizeof(ctx->loaded), "%s", a->path);
+	pm_tool_set_loaded(ctx, a->path);
 	pm_json_kstr(w, "loaded", a->path);
 	pm_json_kstr(w, "message",
 	             "Capture analysed and remembered: later tool calls may omit path.");
@@ -395,10 +492,10 @@ static int
 tool_summary(struct pm_tool_ctx *ctx, const struct pm_analysis *a, const struct pm_tool_args *args,
              struct pm_json *w, struct pm_error *err)
 {
-	(void)ctx;
 	struct pm_view_args v;
 	pm_view_args_init(&v);
 	v.top = pm_arg_int(args, "top");
+	v.max_bytes = pm_tool_result_cap(ctx);
 	return pm_summary_emit(a, &v, w, err);
 }
 
@@ -407,7 +504,8 @@ const struct pm_tool pm_tools_capture[] = {
 	    .name = "analyze_capinfos",
 	    .title = "Capture file facts",
 	    .description =
-	        "Facts about a capture file, like Wireshark's capinfos: format, interfaces "
+	        "Metadata of a capture file, like Wireshark's capinfos (mcpcap's "
+	        "analyze_capinfos): file size, name and encapsulation, format, interfaces "
 	        "and link types, packet count, sizes, first and last packet time, duration, "
 	        "data and packet rates, truncated packets, interface statistics and "
 	        "layer counts (Ethernet, VLAN, IPv4, IPv6, TCP, UDP, ICMP). Use it first to "

@@ -91,7 +91,7 @@ static const struct pm_field ip_filter[] = {
 static const struct pm_field protocol_filter[] = {
 	{ .name = "protocol",
 	  .type = PM_F_STR,
-	  .description = "as matched: TCP, UDP, ICMP, ICMPv6 or a label" },
+	  .description = "as matched: TCP, UDP, ICMP, ICMPv6, a label or a summary row name" },
 	{ .name = "sort", .type = PM_F_STR },
 	{ 0 },
 };
@@ -135,6 +135,9 @@ static const struct pm_field conn_summary[] = {
 	{ .name = "normal_close", .type = PM_F_INT },
 	{ .name = "active_connections", .type = PM_F_INT },
 	{ .name = "established_connections", .type = PM_F_INT },
+	{ .name = "joined_mid_handshake",
+	  .type = PM_F_INT,
+	  .description = "connections seen from the SYN-ACK on, without the client's SYN" },
 	{ 0 },
 };
 
@@ -145,6 +148,10 @@ static const struct pm_field conn_members[] = {
 	  .type = PM_F_STR,
 	  .description = "established, closed, reset, failed, half_open, active" },
 	{ .name = "handshake_completed", .type = PM_F_BOOL },
+	{ .name = "joined_mid_handshake",
+	  .type = PM_F_BOOL,
+	  .description =
+	      "SYN-ACK and ACK seen without the client's SYN: not counted as a handshake" },
 	{ .name = "syn_count", .type = PM_F_INT },
 	{ .name = "syn_ack_count", .type = PM_F_INT },
 	{ .name = "fin_count", .type = PM_F_INT },
@@ -188,6 +195,7 @@ static const struct pm_field handshake_members[] = {
 	{ .name = "successful", .type = PM_F_INT },
 	{ .name = "failed", .type = PM_F_INT },
 	{ .name = "incomplete", .type = PM_F_INT },
+	{ .name = "joined_mid_handshake", .type = PM_F_INT },
 	{ 0 },
 };
 static const struct pm_field flags_members[] = {
@@ -205,7 +213,8 @@ static const struct pm_field rst_members[] = {
 };
 static const struct pm_field retrans_members[] = {
 	{ .name = "total", .type = PM_F_INT },
-	{ .name = "rate", .type = PM_F_NUM },
+	{ .name = "sequence_segments", .type = PM_F_INT },
+	{ .name = "rate", .type = PM_F_NUM, .description = "total / sequence_segments" },
 	{ 0 },
 };
 static const struct pm_field stats_members[] = {
@@ -351,7 +360,9 @@ static const struct pm_tool_arg arg_ip = {
 static const struct pm_tool_arg arg_protocol = {
 	.name = "protocol",
 	.type = PM_ARG_STR,
-	.description = "tcp, udp, icmp, icmpv6 or an application label (http, tls, dns, ...).",
+	.description = "tcp, udp, icmp, icmpv6, an application label (http, tls, dns, ...) or "
+	               "any name get_pcap_summary.protocols reports (TCP (other), UDP (other), "
+	               "other IP, non-IP), any case.",
 	.required = true,
 	.min_length = 1,
 };
@@ -366,7 +377,7 @@ static const struct pm_tool_arg arg_threshold = {
 	.def = PM_VIEW_DEFAULT_THRESHOLD,
 };
 
-#define P0 &pm_arg_path, &pm_arg_auth_token
+#define P0 &pm_arg_path, &pm_arg_pcap_file, &pm_arg_auth_token
 static const struct pm_tool_arg *const port_args[] = {
 	P0, &arg_port, &pm_arg_sort, &pm_arg_limit, &pm_arg_offset, NULL
 };
@@ -376,8 +387,16 @@ static const struct pm_tool_arg *const ip_args[] = {
 static const struct pm_tool_arg *const protocol_args[] = {
 	P0, &arg_protocol, &pm_arg_sort, &pm_arg_limit, &pm_arg_offset, NULL
 };
+static const struct pm_tool_arg arg_detailed = {
+	.name = "detailed",
+	.type = PM_ARG_BOOL,
+	.description = "mcpcap's switch: false lists the first 10 connections, true all of them "
+	               "(paged: up to 1000 per call, within the result budget, continued with "
+	               "offset). An explicit limit wins.",
+};
 static const struct pm_tool_arg *const connections_args[] = {
-	P0, &pm_arg_server_ip, &pm_arg_server_port, &pm_arg_limit, &pm_arg_offset, NULL
+	P0,  &pm_arg_server_ip, &pm_arg_server_port, &pm_arg_limit, &pm_arg_offset, &arg_detailed,
+	NULL
 };
 static const struct pm_tool_arg *const anomalies_args[] = { P0, &pm_arg_server_ip,
 	                                                    &pm_arg_server_port, NULL };
@@ -393,9 +412,10 @@ static const struct pm_tool_arg *const traffic_args[] = { P0, &pm_arg_server_ip_
  */
 
 static void
-view_args(const struct pm_tool_args *a, struct pm_view_args *v)
+view_args(const struct pm_tool_ctx *ctx, const struct pm_tool_args *a, struct pm_view_args *v)
 {
 	pm_view_args_init(v);
+	v->max_bytes = pm_tool_result_cap(ctx);
 	if (pm_arg_given(a, "port")) {
 		v->port = (int32_t)pm_arg_int(a, "port");
 	}
@@ -413,9 +433,15 @@ view_args(const struct pm_tool_args *a, struct pm_view_args *v)
 		v->threshold = pm_arg_num(a, "threshold");
 	}
 	v->offset = pm_arg_int(a, "offset");
+	if (pm_arg_given(a, "detailed")) {
+		/* mcpcap: the first 10, or all of them. */
+		v->limit = pm_arg_bool(a, "detailed") ? PM_VIEW_MAX_LIMIT : 10;
+		v->budget = 0;
+	}
 	if (pm_arg_given(a, "limit")) {
 		v->limit = pm_arg_int(a, "limit");
-		v->budget = 0; /* an explicit limit is the caller's choice of size */
+		v->budget =
+		    0; /* an explicit limit is the caller's choice of size, up to max_bytes */
 	}
 }
 
@@ -423,9 +449,8 @@ view_args(const struct pm_tool_args *a, struct pm_view_args *v)
 	static int fname(struct pm_tool_ctx *ctx, const struct pm_analysis *a,                     \
 	                 const struct pm_tool_args *args, struct pm_json *w, struct pm_error *err) \
 	{                                                                                          \
-		(void)ctx;                                                                         \
 		struct pm_view_args v;                                                             \
-		view_args(args, &v);                                                               \
+		view_args(ctx, args, &v);                                                          \
 		return view(a, &v, w, err);                                                        \
 	}
 
@@ -469,9 +494,13 @@ const struct pm_tool pm_tools_flows[] = {
 	    .name = "analyze_protocol_flows",
 	    .title = "Flows of a protocol",
 	    .description =
-	        "Flows of one protocol: an IP protocol (tcp, udp, icmp, icmpv6) or an "
-	        "application label (http, tls, dns, quic, ssh, smtp, dhcp, ntp, sip, ...), "
-	        "any case. Labels come from the first payload bytes or a well-known port.",
+	        "Flows of one protocol: an IP protocol (tcp, udp, icmp, icmpv6), an "
+	        "application label (http, tls, dns, quic, ssh, smtp, dhcp, ntp, sip, ...) or "
+	        "any name get_pcap_summary.protocols reports (TCP (other) and UDP (other) "
+	        "are the unlabelled TCP and UDP flows, other IP the unlabelled flows of other "
+	        "IP protocols; non-IP has no flows), any case: the flows returned are exactly "
+	        "those the summary counts under that name. Labels come from the first payload "
+	        "bytes or a well-known port.",
 	    .args = protocol_args,
 	    .result = protocol_result,
 	    .group = PM_GROUP_FLOWS,
@@ -481,10 +510,14 @@ const struct pm_tool pm_tools_flows[] = {
 	{
 	    .name = "analyze_tcp_connections",
 	    .title = "TCP connections",
-	    .description = "TCP connections with their state (established, closed, reset, failed, "
-	                   "half_open, active), handshake, SYN/FIN/RST counts, data segments, "
-	                   "retransmissions and close reason, plus a summary and a list of issues. "
-	                   "Optional server_ip/server_port filter.",
+	    .description =
+	        "TCP connection states and lifecycle (mcpcap's analyze_tcp_connections, its core "
+	        "tool for most TCP questions): a summary of connection statistics (handshakes "
+	        "completed and failed, resets, normal closes, active), the connections with "
+	        "their state (established, closed, reset, failed, half_open, active), "
+	        "handshake, SYN/FIN/RST counts, data segments, retransmissions and close "
+	        "reason, and the issues detected. Optional server_ip/server_port filter; "
+	        "detailed=false lists the first 10 connections, true all of them (paged).",
 	    .args = connections_args,
 	    .result = connections_result,
 	    .group = PM_GROUP_FLOWS,
@@ -495,9 +528,14 @@ const struct pm_tool pm_tools_flows[] = {
 	    .name = "analyze_tcp_anomalies",
 	    .title = "TCP anomalies",
 	    .description =
-	        "Observable TCP patterns, without guessing causes: RST direction asymmetry, "
-	        "retransmission rate, handshake completion, abnormal terminations and "
-	        "unanswered SYNs, with the statistics behind each.",
+	        "TCP traffic patterns from statistical analysis (mcpcap's analyze_tcp_anomalies), "
+	        "purely observational, without guessing causes such as a firewall or "
+	        "congestion: statistics (handshakes, flags, RST distribution, retransmissions, "
+	        "connection states), the patterns detected by category "
+	        "(connection_establishment: handshake success and SYN response ratios; "
+	        "connection_termination: RST distribution, abnormal closes; reliability: "
+	        "retransmission rate; connection_lifecycle) with the statistics behind each, "
+	        "and a summary. Optional server_ip/server_port filter.",
 	    .args = anomalies_args,
 	    .result = anomalies_result,
 	    .group = PM_GROUP_FLOWS,
@@ -508,9 +546,12 @@ const struct pm_tool pm_tools_flows[] = {
 	    .name = "analyze_tcp_retransmissions",
 	    .title = "TCP retransmissions",
 	    .description =
-	        "Retransmission rate overall and per connection against `threshold` "
-	        "(default 0.02 = 2%), worst connections first. Retransmissions are payload "
-	        "segments whose sequence range was seen before.",
+	        "TCP retransmission patterns (mcpcap's analyze_tcp_retransmissions): "
+	        "total_retransmissions, retransmission_rate overall and per connection "
+	        "(by_connection, worst first) against `threshold` (default 0.02 = 2%), and a "
+	        "summary of the worst connection and the threshold violations. "
+	        "Retransmissions are payload segments whose sequence range was seen before. "
+	        "Optional server_ip/server_port filter.",
 	    .args = retransmissions_args,
 	    .result = retransmissions_result,
 	    .group = PM_GROUP_FLOWS,
@@ -521,9 +562,12 @@ const struct pm_tool pm_tools_flows[] = {
 	    .name = "analyze_traffic_flow",
 	    .title = "Client/server traffic balance",
 	    .description =
-	        "Client-to-server against server-to-client traffic for one server address "
-	        "(and optionally port): packets, bytes, SYN/FIN/RST, data segments, "
-	        "retransmissions, asymmetry ratio and which side sends the RSTs.",
+	        "Bidirectional traffic flow characteristics for one server (mcpcap's "
+	        "analyze_traffic_flow): traffic direction, asymmetry, RST sources and data "
+	        "transfer patterns as client_to_server and server_to_client statistics "
+	        "(packets, bytes, SYN/FIN/RST, data segments, retransmissions) and an analysis "
+	        "(asymmetry ratio, data flow direction, primary RST source, interpretation). "
+	        "server_ip is required, server_port optional.",
 	    .args = traffic_args,
 	    .result = traffic_result,
 	    .group = PM_GROUP_FLOWS,

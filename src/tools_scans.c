@@ -8,6 +8,7 @@
 
 #include "analysis.h"
 #include "info.h"
+#include "isotime.h"
 #include "scan.h"
 #include "scanview.h"
 #include "view.h"
@@ -47,12 +48,28 @@ static const struct pm_field technique_members[] = {
 		.description = "probes answered with SYN-ACK"                                      \
 	}
 
+static const struct pm_field tcp_flag_members[] = {
+	{ .name = "SYN", .type = PM_F_INT },
+	{ .name = "FIN", .type = PM_F_INT },
+	{ .name = "PSH", .type = PM_F_INT },
+	{ .name = "URG", .type = PM_F_INT },
+	{ .name = "RST", .type = PM_F_INT },
+	{ .name = "ACK", .type = PM_F_INT },
+	{ 0 },
+};
+
 static const struct pm_field scanner_members[] = {
 	SOURCE_FIELDS,
 	{ .name = "flag_stats",
+	  .type = PM_F_OBJ,
+	  .members = tcp_flag_members,
+	  .description = "TCP probes by the flags of their first segment, as PortHunter counts "
+	                 "them" },
+	{ .name = "technique_stats",
 	  .type = PM_F_MAP,
 	  .item = &pm_field_int,
-	  .description = "probes by technique" },
+	  .description = "probes by technique (SYN, FIN, NULL, XMAS, ACK, MAIMON, CONNECT, UDP, "
+	                 "ICMP)" },
 	{ .name = "max_targets_in_window",
 	  .type = PM_F_INT,
 	  .description = "most distinct targets probed within any time_window_s" },
@@ -61,7 +78,10 @@ static const struct pm_field scanner_members[] = {
 
 static const struct pm_field suspect_members[] = {
 	SOURCE_FIELDS,
-	{ .name = "flags_seen", .type = PM_F_ARR, .item = &pm_field_str },
+	{ .name = "flags_seen",
+	  .type = PM_F_ARR,
+	  .item = &pm_field_str,
+	  .description = "TCP flags of its probes: SYN, FIN, PSH, URG, RST, ACK" },
 	{ .name = "score", .type = PM_F_NUM },
 	{ 0 },
 };
@@ -69,7 +89,20 @@ static const struct pm_field suspect_members[] = {
 static const struct pm_field target_members[] = {
 	{ .name = "ip", .type = PM_F_STR },
 	{ .name = "pkts", .type = PM_F_INT },
-	{ .name = "ports_hit", .type = PM_F_INT },
+	{ .name = "ports_hit",
+	  .type = PM_F_ARR,
+	  .item = &pm_field_int,
+	  .description = "the probed TCP/UDP ports, ascending, at most 32" },
+	{ .name = "ports_hit_count", .type = PM_F_INT, .description = "distinct ports probed" },
+	{ 0 },
+};
+
+static const struct pm_field traceroute_members[] = {
+	{ .name = "ip", .type = PM_F_STR, .description = "the tracing source" },
+	{ .name = "probes", .type = PM_F_INT },
+	{ .name = "max_ttl", .type = PM_F_INT, .description = "the highest TTL or hop limit sent" },
+	{ .name = "first_seen", .type = PM_F_STR },
+	{ .name = "last_seen", .type = PM_F_STR },
 	{ 0 },
 };
 
@@ -87,7 +120,8 @@ static const struct pm_field overview_thresholds[] = {
 };
 
 static const struct pm_field overview_members[] = {
-	{ .name = "file", .type = PM_F_STR },
+	{ .name = "file", .type = PM_F_STR, .description = "the path as given" },
+	{ .name = "path", .type = PM_F_STR, .description = "the resolved path" },
 	{ .name = "total_pkts", .type = PM_F_INT },
 	{ .name = "interval_s", .type = PM_F_NUM, .description = "first to last packet" },
 	{ .name = "scanners",
@@ -105,6 +139,11 @@ static const struct pm_field overview_members[] = {
 	  .description = "the most probed ports" },
 	{ .name = "port_distribution_page", .type = PM_F_OBJ, .members = pm_field_page },
 	{ .name = "suspected_patterns", .type = PM_F_ARR, .item = &pm_field_str },
+	{ .name = "traceroutes",
+	  .type = PM_F_ARR,
+	  .item = &(const struct pm_field){ .type = PM_F_OBJ, .members = traceroute_members },
+	  .description = "sources that sent UDP or ICMP with increasing TTLs answered by time "
+	                 "exceeded: traceroute, not a scan" },
 	{ .name = "thresholds", .type = PM_F_OBJ, .members = overview_thresholds },
 	{ .name = "approximate",
 	  .type = PM_F_BOOL,
@@ -136,14 +175,23 @@ static const struct pm_field suspects_result[] = {
 };
 
 static const struct pm_field event_members[] = {
-	{ .name = "ts", .type = PM_F_STR },
+	{ .name = "ts",
+	  .type = PM_F_STR,
+	  .description = "ISO-8601 UTC as PortHunter writes it: seconds, microseconds when the "
+	                 "capture has them" },
 	{ .name = "src", .type = PM_F_STR },
 	{ .name = "dst", .type = PM_F_STR },
 	{ .name = "port", .type = PM_F_INT, .nullable = true, .description = "null for ICMP echo" },
 	{ .name = "flags",
 	  .type = PM_F_STR,
 	  .nullable = true,
-	  .description = "TCP flags; null for UDP and ICMP" },
+	  .description = "TCP flags as tcpdump letters (S, F, FPU, A, FA; \"\" for none); null "
+	                 "for UDP and ICMP" },
+	{ .name = "time", .type = PM_F_STR, .description = "ISO-8601 UTC with nanoseconds" },
+	{ .name = "tcp_flags",
+	  .type = PM_F_STR,
+	  .nullable = true,
+	  .description = "TCP flag names (SYN, FIN,PSH,URG, none); null for UDP and ICMP" },
 	{ .name = "technique", .type = PM_F_STR },
 	{ .name = "protocol", .type = PM_F_STR },
 	{ .name = "state", .type = PM_F_STR },
@@ -207,11 +255,11 @@ static const struct pm_tool_arg arg_min_rate = {
 	.def = PM_SCAN_DEFAULT_MIN_RATE,
 };
 
-static const struct pm_tool_arg *const overview_args[] = { &pm_arg_path, &pm_arg_auth_token,
-	                                                   &arg_window, &arg_top_k, NULL };
-static const struct pm_tool_arg *const suspects_args[] = { &pm_arg_path, &pm_arg_auth_token,
-	                                                   &arg_min_ports, &arg_min_rate, NULL };
-static const struct pm_tool_arg *const first_args[] = { &pm_arg_path, &pm_arg_auth_token, NULL };
+#define P0 &pm_arg_path, &pm_arg_pcap_file, &pm_arg_auth_token
+static const struct pm_tool_arg *const overview_args[] = { P0, &arg_window, &arg_top_k, NULL };
+static const struct pm_tool_arg *const suspects_args[] = { P0, &arg_min_ports, &arg_min_rate,
+	                                                   NULL };
+static const struct pm_tool_arg *const first_args[] = { P0, NULL };
 
 /*
  * Handlers.
@@ -221,10 +269,16 @@ static int
 tool_scan_overview(struct pm_tool_ctx *ctx, const struct pm_analysis *a,
                    const struct pm_tool_args *args, struct pm_json *w, struct pm_error *err)
 {
-	(void)ctx;
-	struct pm_scan_file fi = { .file = a->path, .total_pkts = pm_an_info(a)->packets };
+	const char *given = pm_arg_str(args, "path");
+	given = given != NULL ? given : pm_arg_str(args, "pcap_file");
+	struct pm_scan_file fi = {
+		.file = given != NULL ? given : a->path,
+		.path = a->path,
+		.total_pkts = pm_an_info(a)->packets,
+		.max_bytes = pm_tool_result_cap(ctx),
+	};
 	if (pm_an_info(a)->packets != 0 && pm_an_info(a)->ts_max > pm_an_info(a)->ts_min) {
-		fi.interval_s = (double)(pm_an_info(a)->ts_max - pm_an_info(a)->ts_min) / 1e9;
+		fi.interval_s = pm_time_span_s(pm_an_info(a)->ts_min, pm_an_info(a)->ts_max);
 	}
 	int rc = pm_scan_overview(pm_an_scan(a), &fi, pm_arg_num(args, "time_window_s"),
 	                          (uint64_t)pm_arg_int(args, "top_k"), w);
@@ -238,9 +292,9 @@ static int
 tool_list_suspects(struct pm_tool_ctx *ctx, const struct pm_analysis *a,
                    const struct pm_tool_args *args, struct pm_json *w, struct pm_error *err)
 {
-	(void)ctx;
-	int rc = pm_scan_suspects(pm_an_scan(a), (uint64_t)pm_arg_int(args, "min_ports"),
-	                          pm_arg_num(args, "min_rate_pps"), w);
+	int rc =
+	    pm_scan_suspects_capped(pm_an_scan(a), (uint64_t)pm_arg_int(args, "min_ports"),
+	                            pm_arg_num(args, "min_rate_pps"), pm_tool_result_cap(ctx), w);
 	if (rc != 0) {
 		return pm_error_setc(err, rc, PM_EC_INTERNAL_ERROR, 0, "out of memory");
 	}
@@ -270,12 +324,14 @@ const struct pm_tool pm_tools_scans[] = {
 	        "(connect), UDP without a reply or answered by ICMP unreachable (udp), ICMP "
 	        "echo requests (icmp_sweep). A scanner probed at least 10 distinct targets "
 	        "(host, port; an ICMP-swept host counts as one). Per scanner: probe packets "
-	        "(pkts), distinct ports, hosts and targets, flag_stats (probes by technique), "
+	        "(pkts), distinct ports, hosts and targets, flag_stats (TCP probes by flag: "
+	        "SYN, FIN, PSH, URG, RST, ACK), technique_stats (probes by technique), "
 	        "kind (vertical: <=3 hosts; horizontal: <=3 ports; block: more of both), "
 	        "techniques, first/last probe, rate, open_ports_found (answered SYN-ACK) and "
 	        "max_targets_in_window: the most distinct targets probed within any "
 	        "time_window_s seconds (default 60), which tells bursts from slow scans. "
-	        "Also the most probed hosts (targets), ports (port_distribution) and "
+	        "Also the most probed hosts (targets, each with ports_hit, its probed "
+	        "ports, and ports_hit_count), ports (port_distribution) and "
 	        "suspected_patterns. Lists hold top_k items (default 20). Servers "
 	        "answering, clients whose connections carry data and answered UDP queries "
 	        "are never probes.",
@@ -295,7 +351,8 @@ const struct pm_tool pm_tools_scans[] = {
 	        "PortHunter's but it counts targets, so a horizontal scan of one port over "
 	        "many hosts is not missed) at a rate of at least min_rate_pps probe "
 	        "packets per second over its active span (default 5). Probes and kinds "
-	        "as in scan_overview. score = log2(1 + distinct_targets) * (1 + "
+	        "as in scan_overview; flags_seen names the TCP flags of its probes (SYN, "
+	        "FIN, PSH, URG, RST, ACK). score = log2(1 + distinct_targets) * (1 + "
 	        "open_ports_found / distinct_targets) * 1.5 if any stealth probe "
 	        "(FIN, NULL, XMAS, ACK, Maimon) was sent, else 1. Slow scans below the "
 	        "rate stay visible in scan_overview.",
@@ -311,9 +368,11 @@ const struct pm_tool pm_tools_scans[] = {
 	    .description =
 	        "When reconnaissance began (PortHunter's first_scan_event): the earliest "
 	        "probe sent by any source scan_overview reports as a scanner, whatever its "
-	        "rate, as {ts, src, dst, port, flags, technique, protocol, state}; null "
-	        "when there is no scanner. port is null for ICMP echo, flags (the TCP "
-	        "flags of the probe, e.g. SYN or FIN,PSH,URG) null for UDP and ICMP.",
+	        "rate, in PortHunter's shape {ts, src, dst, port, flags} (ts ISO-8601 UTC, "
+	        "flags tcpdump letters: S, F, FPU, \"\" for a null scan, A) plus time "
+	        "(nanoseconds), tcp_flags (SYN, FIN,PSH,URG), technique, protocol and state; "
+	        "null when there is no scanner. port is null for ICMP echo, flags null for "
+	        "UDP and ICMP.",
 	    .args = first_args,
 	    .result = first_result,
 	    .group = PM_GROUP_SCANS,

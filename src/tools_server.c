@@ -30,7 +30,29 @@ static const struct pm_field limits_members[] = {
 	{ 0 },
 };
 
+static const struct pm_field server_info_members[] = {
+	{ .name = "name", .type = PM_F_STR },
+	{ .name = "version", .type = PM_F_STR },
+	{ 0 },
+};
+
 static const struct pm_field info_result[] = {
+	{ .name = "serverInfo",
+	  .type = PM_F_OBJ,
+	  .members = server_info_members,
+	  .description = "PortHunter's key: name and version" },
+	{ .name = "protocolVersion",
+	  .type = PM_F_STR,
+	  .description = "PortHunter's key: the newest MCP version with the initialize handshake" },
+	{ .name = "secure_mode",
+	  .type = PM_F_BOOL,
+	  .description = "PortHunter's key: whether a token is required" },
+	{ .name = "allow_private",
+	  .type = PM_F_BOOL,
+	  .description = "PortHunter's key: private addresses are enriched too" },
+	{ .name = "allowed_dir",
+	  .type = PM_F_STR,
+	  .description = "PortHunter's key: captures are read below it" },
 	{ .name = "name", .type = PM_F_STR },
 	{ .name = "version", .type = PM_F_STR },
 	{ .name = "protocol_versions",
@@ -61,6 +83,15 @@ tool_get_info(struct pm_tool_ctx *ctx, const struct pm_analysis *a, const struct
 	(void)err;
 	size_t n;
 	const struct pm_tool *t = pm_tools(&n);
+	pm_json_key(w, "serverInfo");
+	pm_json_obj_begin(w);
+	pm_json_kstr(w, "name", "pcapmcp");
+	pm_json_kstr(w, "version", PM_VERSION);
+	pm_json_obj_end(w);
+	pm_json_kstr(w, "protocolVersion", "2025-11-25");
+	pm_json_kbool(w, "secure_mode", ctx->cfg->require_token);
+	pm_json_kbool(w, "allow_private", ctx->cfg->allow_private);
+	pm_json_kstr(w, "allowed_dir", ctx->cfg->allowed_dir);
 	pm_json_kstr(w, "name", "pcapmcp");
 	pm_json_kstr(w, "version", PM_VERSION);
 	pm_json_key(w, "protocol_versions");
@@ -81,7 +112,8 @@ tool_get_info(struct pm_tool_ctx *ctx, const struct pm_analysis *a, const struct
 	pm_json_ku64(w, "max_list_limit", PM_VIEW_MAX_LIMIT);
 	pm_json_ku64(w, "max_table_bytes", PM_DEFAULT_MAX_TABLE_BYTES);
 	pm_json_obj_end(w);
-	pm_json_kstr(w, "loaded_capture", ctx->loaded[0] != '\0' ? ctx->loaded : NULL);
+	char loaded[PM_TOOL_PATH_MAX];
+	pm_json_kstr(w, "loaded_capture", pm_tool_loaded(ctx, loaded) != 0 ? loaded : NULL);
 	pm_json_key(w, "tools");
 	pm_json_arr_begin(w);
 	for (size_t i = 0; i < n; i++) {
@@ -99,8 +131,11 @@ const struct pm_tool pm_tools_server[] = {
 	    .title = "Server information",
 	    .description = "This server's name, version, supported MCP protocol versions, sandbox "
 	                   "settings (allowed directory, size limit, whether a token is required), "
-	                   "limits, the loaded capture and the tools it offers.",
+	                   "limits, the loaded capture and the tools it offers; also PortHunter's "
+	                   "keys (serverInfo, protocolVersion, secure_mode, allow_private, "
+	                   "allowed_dir). Needs no auth_token.",
 	    .args = info_args,
+	    .no_token = true,
 	    .result = info_result,
 	    .group = PM_GROUP_SERVER,
 	    .fn = tool_get_info,

@@ -60,7 +60,8 @@ pm_view_check_paging(const struct pm_view_args *v, uint64_t *limit, struct pm_er
 bool
 pm_view_fits(const struct pm_json *w, size_t start, const struct pm_view_args *v)
 {
-	return v->budget == 0 || w->len - start < v->budget;
+	return (v->budget == 0 || w->len - start < v->budget) &&
+	       (v->max_bytes == 0 || w->len < v->max_bytes);
 }
 
 /* see view.h */

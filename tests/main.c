@@ -13,15 +13,31 @@ void test_json(void);
 void test_table(void);
 void test_capture(void);
 void test_decode(void);
+void test_encap(void);
 void test_info(void);
 void test_corpus(void);
 void test_views(void);
 void test_flows(void);
 void test_analysis(void);
+void test_conform(void);
 void test_scan(void);
+void test_scancorpus(void);
+void test_tcp(void);
 void test_sandbox(void);
+void test_cache(void);
 void test_mcp(void);
 void test_tools(void);
+void test_dns(void);
+void test_icmp(void);
+void test_dhcp(void);
+void test_sip(void);
+void test_budget(void);
+void test_resources(void);
+void test_mmdb(void);
+void test_enrich(void);
+void test_httpresp(void);
+void test_https(void);
+void test_enrichcache(void);
 void test_reasm(void);
 void test_tls(void);
 void test_http(void);
@@ -30,12 +46,40 @@ static const struct {
 	const char *name;
 	void (*fn)(void);
 } suites[] = {
-	{ "cursor", test_cursor },   { "arena", test_arena },       { "json", test_json },
-	{ "table", test_table },     { "capture", test_capture },   { "decode", test_decode },
-	{ "info", test_info },       { "corpus", test_corpus },     { "views", test_views },
-	{ "flows", test_flows },     { "analysis", test_analysis }, { "scan", test_scan },
-	{ "sandbox", test_sandbox }, { "mcp", test_mcp },           { "tools", test_tools },
-	{ "reasm", test_reasm },     { "tls", test_tls },           { "http", test_http },
+	{ "cursor", test_cursor },
+	{ "arena", test_arena },
+	{ "json", test_json },
+	{ "table", test_table },
+	{ "capture", test_capture },
+	{ "decode", test_decode },
+	{ "encap", test_encap },
+	{ "info", test_info },
+	{ "corpus", test_corpus },
+	{ "views", test_views },
+	{ "flows", test_flows },
+	{ "conform", test_conform },
+	{ "analysis", test_analysis },
+	{ "scan", test_scan },
+	{ "scancorpus", test_scancorpus },
+	{ "tcp", test_tcp },
+	{ "dns", test_dns },
+	{ "icmp", test_icmp },
+	{ "dhcp", test_dhcp },
+	{ "sip", test_sip },
+	{ "sandbox", test_sandbox },
+	{ "cache", test_cache },
+	{ "mcp", test_mcp },
+	{ "tools", test_tools },
+	{ "budget", test_budget },
+	{ "resources", test_resources },
+	{ "mmdb", test_mmdb },
+	{ "enrich", test_enrich },
+	{ "httpresp", test_httpresp },
+	{ "https", test_https },
+	{ "enrichcache", test_enrichcache },
+	{ "reasm", test_reasm },
+	{ "tls", test_tls },
+	{ "http", test_http },
 };
 
 int

@@ -80,25 +80,13 @@ void
 pb_frame(struct pcapbuf *b, uint8_t proto, uint32_t src, uint32_t dst, const uint8_t *l4,
          size_t l4len, size_t len)
 {
-	uint8_t f[14 + 20 + PB_MAX_L4 + PB_MAX_PAYLOAD] = { 0 };
+	uint8_t d[PB_MAX_L4 + PB_MAX_PAYLOAD];
 	if (l4len > PB_MAX_L4 || len > PB_MAX_PAYLOAD) {
 		abort();
 	}
-	size_t n = 14 + 20 + l4len + len;
-	f[0] = 0x02; /* locally administered MACs */
-	f[6] = 0x02;
-	f[11] = 1;
-	pb_be16(f + 12, PM_ETH_IPV4);
-	uint8_t *ip = f + 14;
-	ip[0] = 0x45;
-	pb_be16(ip + 2, (uint32_t)(20 + l4len + len));
-	ip[8] = 64;
-	ip[9] = proto;
-	pb_be32(ip + 12, src);
-	pb_be32(ip + 16, dst);
-	memcpy(ip + 20, l4, l4len);
-	memset(ip + 20 + l4len, 'x', len);
-	pb_record(b, f, n);
+	memcpy(d, l4, l4len);
+	memset(d + l4len, 'x', len);
+	pb_frame_data(b, proto, src, dst, d, l4len + len);
 }
 
 void
@@ -124,4 +112,66 @@ pb_udp(struct pcapbuf *b, uint32_t src, uint32_t dst, uint16_t sport, uint16_t d
 	pb_be16(h + 2, dport);
 	pb_be16(h + 4, (uint32_t)(8 + len));
 	pb_frame(b, PM_IPPROTO_UDP, src, dst, h, sizeof(h), len);
+}
+
+void
+pb_frame_data(struct pcapbuf *b, uint8_t proto, uint32_t src, uint32_t dst, const uint8_t *l4,
+              size_t n)
+{
+	uint8_t f[14 + 20 + PB_MAX_L4 + PB_MAX_PAYLOAD] = { 0 };
+	if (n > PB_MAX_L4 + PB_MAX_PAYLOAD) {
+		abort();
+	}
+	f[0] = 0x02;
+	f[6] = 0x02;
+	f[11] = 1;
+	pb_be16(f + 12, PM_ETH_IPV4);
+	uint8_t *ip = f + 14;
+	ip[0] = 0x45;
+	pb_be16(ip + 2, (uint32_t)(20 + n));
+	ip[8] = b->ttl != 0 ? b->ttl : 64;
+	ip[9] = proto;
+	pb_be32(ip + 12, src);
+	pb_be32(ip + 16, dst);
+	memcpy(ip + 20, l4, n);
+	pb_record(b, f, 14 + 20 + n);
+}
+
+void
+pb_frame6(struct pcapbuf *b, uint8_t proto, const uint8_t src[16], const uint8_t dst[16],
+          const uint8_t *l4, size_t n)
+{
+	uint8_t f[14 + 40 + PB_MAX_L4 + PB_MAX_PAYLOAD] = { 0 };
+	if (n > PB_MAX_L4 + PB_MAX_PAYLOAD) {
+		abort();
+	}
+	f[0] = 0x33;
+	f[1] = 0x33;
+	f[6] = 0x02;
+	f[11] = src[15];
+	pb_be16(f + 12, PM_ETH_IPV6);
+	uint8_t *ip = f + 14;
+	ip[0] = 0x60;
+	pb_be16(ip + 4, (uint32_t)n);
+	ip[6] = proto;
+	ip[7] = 255;
+	memcpy(ip + 8, src, 16);
+	memcpy(ip + 24, dst, 16);
+	memcpy(ip + 40, l4, n);
+	pb_record(b, f, 14 + 40 + n);
+}
+
+void
+pb_udp_data(struct pcapbuf *b, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
+            const uint8_t *data, size_t n)
+{
+	uint8_t d[8 + PB_MAX_PAYLOAD] = { 0 };
+	if (n > PB_MAX_PAYLOAD) {
+		abort();
+	}
+	pb_be16(d, sport);
+	pb_be16(d + 2, dport);
+	pb_be16(d + 4, (uint32_t)(8 + n));
+	memcpy(d + 8, data, n);
+	pb_frame_data(b, PM_IPPROTO_UDP, src, dst, d, 8 + n);
 }

@@ -16,6 +16,7 @@ struct pcapbuf {
 	size_t n;       /* bytes written */
 	size_t cap;     /* bytes allocated */
 	uint64_t ts_us; /* time of the next frame, µs after the epoch */
+	uint8_t ttl;    /* IPv4 TTL of the frames pb_frame writes; 0 means 64 */
 };
 
 #define PB_MAX_L4      80   /* transport header bytes pb_frame accepts */
@@ -39,6 +40,19 @@ void pb_record(struct pcapbuf *b, const uint8_t *f, size_t n);
  */
 void pb_frame(struct pcapbuf *b, uint8_t proto, uint32_t src, uint32_t dst, const uint8_t *l4,
               size_t l4len, size_t len);
+
+/*
+ * Append Ethernet + IPv4 (or IPv6, with 16-byte addresses in network order)
+ * carrying the n bytes at l4: a transport header and its payload, as given.
+ */
+void pb_frame_data(struct pcapbuf *b, uint8_t proto, uint32_t src, uint32_t dst, const uint8_t *l4,
+                   size_t n);
+void pb_frame6(struct pcapbuf *b, uint8_t proto, const uint8_t src[16], const uint8_t dst[16],
+               const uint8_t *l4, size_t n);
+
+/* A UDP datagram carrying the n bytes at data. */
+void pb_udp_data(struct pcapbuf *b, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
+                 const uint8_t *data, size_t n);
 
 /* A TCP segment (20-byte header, no options) with len payload bytes. */
 void pb_tcp(struct pcapbuf *b, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,

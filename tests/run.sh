@@ -94,6 +94,21 @@ same_as_call "tcp --view retransmissions" analyze_tcp_retransmissions \
 	"$prog" tcp --json --view retransmissions --server-ip 127.0.0.1 --threshold 0.5 "$mixed"
 same_as_call "flows --proto" analyze_protocol_flows "{\"path\":\"$mixed\",\"protocol\":\"udp\"}" -- \
 	"$prog" flows --json --proto udp "$mixed"
+udp=$PWD/captures/scan-udp.pcap amixed=$PWD/$mixed # absolute: `call` reports the path resolved
+same_as_call "dns --type --limit" analyze_dns_packets "{\"path\":\"$udp\",\"type\":\"PTR\",\"limit\":2}" -- \
+	"$prog" dns --json --type PTR --limit 2 "$udp"
+same_as_call "dhcp --type" analyze_dhcp_packets "{\"path\":\"$udp\",\"type\":\"INFORM\"}" -- \
+	"$prog" dhcp --json --type INFORM "$udp"
+same_as_call "icmp --version --offset" analyze_icmp_packets "{\"path\":\"$udp\",\"version\":4,\"offset\":3}" -- \
+	"$prog" icmp --json --version 4 --offset 3 "$udp"
+same_as_call "sip --call-id" analyze_sip_packets "{\"path\":\"$amixed\",\"call_id\":\"x\"}" -- \
+	"$prog" sip --json --call-id x "$amixed"
+"$prog" dns "$udp" >"$tmp/out" 2>/dev/null
+grep -q '^dns_packets_found  *10$' "$tmp/out" && grep -q '^  query_types  *TXT=3 PTR=4$' "$tmp/out" &&
+	grep -q '^findings (1)$' "$tmp/out" && ok || bad "dns table: $(head -c 300 "$tmp/out")"
+expect_exit 2 "dns unknown rcode" -- "$prog" dns --rcode BOGUS "$udp"
+grep -q "rcode 'BOGUS' is not a known name or number" "$tmp/err" && ok || bad "dns rcode: $(cat "$tmp/err")"
+expect_exit 2 "icmp version 5" -- "$prog" icmp --version 5 "$udp"
 expect_exit 2 "port out of range" -- "$prog" flows --port 70000 "$mixed"
 grep -q 'port must be an integer from 0 to 65535' "$tmp/err" && ok || bad "port range: $(cat "$tmp/err")"
 expect_exit 2 "port not a number" -- "$prog" flows --port=abc "$mixed"
@@ -123,9 +138,10 @@ for t in ("scan_overview", "list_suspects", "first_scan_event"):
 sys.exit(0 if json.load(open(f"{d}/scan.json")) == want else 1)
 EOF
 fi
-# The table lists a source's techniques in the detector's order, whatever their counts.
+# The table lists a source's techniques in the detector's order, whatever their counts (the
+# first fragments of datagrams never completed are IP-level only, as tshark counts them).
 "$prog" scan --min-ports 3 --min-rate 1 captures/lt-raw12.pcap >"$tmp/out" 2>/dev/null
-grep -q ' syn:1,udp:4,icmp_sweep:1$' "$tmp/out" && ok || bad "scan table: techniques out of order"
+grep -q ' syn:1,udp:3,icmp_sweep:1$' "$tmp/out" && ok || bad "scan table: techniques out of order"
 # A pipe on stdin works for every verb, including scan's three calls.
 "$prog" scan captures/scan-syn.pcap >"$tmp/f" 2>/dev/null
 "$prog" scan - <captures/scan-syn.pcap >"$tmp/p" 2>/dev/null
@@ -148,10 +164,63 @@ for f in captures/*.pcap captures/*.pcapng; do
 	if cmp -s "$tmp/s" "$tmp/r2"; then ok; else bad "stdin differs from file on $f"; fi
 done
 
-# 4. fuzz corpora replayed through the plain builds
+# Enrichment from the command line: one address is enrich_ip, several are
+# correlate, --capture is enrich_capture; the MaxMind test databases give
+# geo and ASN (values as mmdblookup gives them).
+expect_exit 0 "enrich one address" -- "$prog" enrich 8.8.8.8
+grep -q '"kind": "public"' "$tmp/out" && ok || bad "enrich: $(head -c 300 "$tmp/out")"
+expect_exit 2 "enrich without an address" -- "$prog" enrich
+expect_exit 2 "enrich an invalid address" -- "$prog" enrich 300.1.1.1
+grep -q '"error": "invalid_ip"' "$tmp/out" && ok || bad "enrich invalid: $(cat "$tmp/out")"
+same_as_call "enrich IP" enrich_ip '{"ip":"8.8.8.8"}' -- "$prog" enrich 8.8.8.8
+same_as_call "enrich IP IP" correlate '{"ips":"8.8.8.8 10.0.0.1"}' -- "$prog" enrich 8.8.8.8 10.0.0.1
+same_as_call "enrich --capture" enrich_capture "{\"path\":\"$syn\",\"top_n\":3}" -- \
+	"$prog" enrich --capture "$syn" --top 3
+mmdb_dir=${PCAPMCP_CORPUS:-../shared/corpus}/mmdb/test-data
+if [ -f "$mmdb_dir/GeoLite2-City-Test.mmdb" ]; then
+	PCAPMCP_GEOIP_DB=$mmdb_dir/GeoLite2-City-Test.mmdb PCAPMCP_ASN_DB=$mmdb_dir/GeoLite2-ASN-Test.mmdb \
+		"$prog" enrich 81.2.69.142 ::ffff:1.128.0.0 >"$tmp/out" 2>&1
+	grep -q '"city": "London"' "$tmp/out" && grep -q '"asn": 1221' "$tmp/out" &&
+		grep -q '"org": "Telstra Pty Ltd"' "$tmp/out" && ok || bad "enrich with databases: $(head -c 400 "$tmp/out")"
+fi
+# Offline (PCAPMCP_OFFLINE=1 or --offline) opens no socket: strace sees every
+# socket() and connect() (checked first on a program that does open one).
+if command -v strace >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1 &&
+	strace -f -qq -e trace=socket -o "$tmp/st0" python3 -c 'import socket; socket.socket()' 2>/dev/null &&
+	grep -q 'socket(' "$tmp/st0"; then
+	ok
+	no_socket() { # no_socket DESCRIPTION -- command...
+		local what=$1; shift 2
+		# LeakSanitizer cannot run under ptrace: the ASan build skips leak checks here.
+		ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+			strace -f -qq -e trace=socket,connect -o "$tmp/st" "$@" >"$tmp/out" 2>&1
+		if grep -q '"ok": true' "$tmp/out" && ! grep -q -E '(socket|connect)\(' "$tmp/st"; then ok
+		else bad "$what: a socket was opened or the call failed: $(head -n 3 "$tmp/st")"; fi
+	}
+	no_socket "PCAPMCP_OFFLINE enrich" -- env PCAPMCP_OFFLINE=1 "$prog" enrich 8.8.8.8 1.1.1.1
+	no_socket "enrich --offline" -- "$prog" enrich --offline 9.9.9.9
+	no_socket "PCAPMCP_OFFLINE enrich --capture" -- env PCAPMCP_OFFLINE=1 "$prog" enrich --capture "$syn"
+	no_socket "PCAPMCP_OFFLINE call enrich_ip" -- env PCAPMCP_OFFLINE=1 "$prog" call enrich_ip '{"ip":"8.8.8.8"}'
+	grep -q '"status": "offline"' "$tmp/out" && ok || bad "offline: providers not reported offline"
+else
+	echo "offline socket check: skipped (no strace or ptrace not permitted)" >&2
+fi
+
+# 4. fuzz corpora replayed through the plain builds; the capture targets also
+# get fuzz/seeds.sh's small public captures from ../shared/corpus (read in
+# place, the same seeds make fuzz-libfuzzer uses; none when it is absent).
+mapfile -t seeds < <(fuzz/seeds.sh)
 for src in fuzz/fuzz_*.c; do
 	t=${src#fuzz/fuzz_}; t=${t%.c}; f=$build/fuzz/fuzz_$t
-	if "$f" "fuzz/corpus/$t" >"$tmp/fz" 2>&1; then ok; else bad "fuzz corpus $t:"; tail -n 20 "$tmp/fz" >&2; fi
+	extra=()
+	case $t in capture | analysis) extra=("${seeds[@]}") ;; esac
+	if "$f" "fuzz/corpus/$t" "${extra[@]}" >"$tmp/fz" 2>&1; then ok; else bad "fuzz corpus $t:"; tail -n 20 "$tmp/fz" >&2; fi
+done
+# The MaxMind test and bad-data databases through fuzz_mmdb, read in place.
+mmdb_corpus=${PCAPMCP_CORPUS:-../shared/corpus}/mmdb
+for d in "$mmdb_corpus"/test-data "$mmdb_corpus"/bad-data/*/; do
+	[ -d "$d" ] || continue
+	if "$build/fuzz/fuzz_mmdb" "$d" >"$tmp/fz" 2>&1; then ok; else bad "fuzz_mmdb on $d:"; tail -n 20 "$tmp/fz" >&2; fi
 done
 
 # 5. MCP end to end: the official TypeScript SDK client drives `serve`
@@ -178,6 +247,8 @@ else
 	mcp_run malformed tests/mcp/malformed.mjs
 	if [ -f tests/mcp/node_modules/@modelcontextprotocol/sdk/package.json ]; then
 		mcp_run e2e tests/mcp/e2e.mjs
+		# PortHunter's and mcpcap's configs, argument names and fields (issue 9).
+		mcp_run compat tests/mcp/compat.mjs
 	else
 		echo "mcp e2e: skipped (no SDK: npm ci --prefix tests/mcp --no-audit --no-fund)" >&2
 	fi
@@ -188,6 +259,21 @@ else
 		echo "mcp schema: skipped (no ajv: npm ci --prefix tests/mcp --no-audit --no-fund)" >&2
 	fi
 fi
+
+# resources/list pages: 230 captures give a page of 200 with nextCursor, and
+# that cursor gives the other 30 and no nextCursor.
+mkdir -p "$tmp/res"
+for i in $(seq 1 230); do cp captures/lt-ether.pcap "$tmp/res/c$i.pcap"; done
+init='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"sh","version":"0"}}}'
+printf '%s\n' "$init" '{"jsonrpc":"2.0","id":2,"method":"resources/list"}' |
+	PCAPMCP_ALLOWED_DIR="$tmp/res" "$prog" serve 2>/dev/null | grep '"id":2' >"$tmp/page1"
+next=$(grep -o '"nextCursor":"[^"]*"' "$tmp/page1" | cut -d'"' -f4)
+[ "$(grep -o '"uri":' "$tmp/page1" | wc -l)" = 200 ] && [ -n "$next" ] && ok ||
+	bad "resources/list: first page of 230 captures: $(head -c 200 "$tmp/page1")"
+printf '%s\n' "$init" "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"resources/list\",\"params\":{\"cursor\":\"$next\"}}" |
+	PCAPMCP_ALLOWED_DIR="$tmp/res" "$prog" serve 2>/dev/null | grep '"id":3' >"$tmp/page2"
+[ "$(grep -o '"uri":' "$tmp/page2" | wc -l)" = 30 ] && ! grep -q nextCursor "$tmp/page2" && ok ||
+	bad "resources/list: second page: $(head -c 200 "$tmp/page2")"
 
 # 6. Scan detection against captures/scans_expected.tsv (numbers from tshark
 # and the generator), through the same tools an MCP client calls.

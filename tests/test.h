@@ -70,6 +70,25 @@ size_t pm_test_unhex(const char *hex, uint8_t *out, size_t cap);
  */
 size_t pm_test_split_tabs(char *line, char **field, size_t max);
 
+struct pm_analysis;
+
+/*
+ * For every row of the TSV at tsv (lines starting with '#' skipped): split
+ * it into at most max fields, analyse the capture field 0 names (under the
+ * corpus, or captures/... in the tree) with the analysers in `analysers`
+ * (0: all), and call fn with the fields and the analysis. Rows of corpus
+ * files without a corpus are counted in *skipped. Returns the rows checked;
+ * a failed analysis is a test failure.
+ */
+size_t pm_test_tsv_each(const char *tsv, size_t max, uint32_t analysers,
+                        void (*fn)(char **f, size_t n, const struct pm_analysis *a, void *ctx),
+                        void *ctx, size_t *skipped);
+
+struct pm_jv;
+
+/* How many members of root's "findings" array have "type" equal to type. */
+unsigned pm_test_findings_of(const struct pm_jv *root, const char *type);
+
 /* Path of ../shared/corpus (PCAPMCP_CORPUS overrides), or NULL when absent. */
 const char *pm_test_corpus_dir(void);
 

@@ -917,6 +917,147 @@ time_conversions(void)
 	CHECK(pm_linktype_name(65000) == NULL);
 }
 
+/*
+ * The reference for pm_tsresol_to_ns, by a different road: decimal digit
+ * strings. units * 10^9 is units' digits followed by nine zeros; a decimal
+ * resolution 10^-e drops the last e digits; a binary one 2^-e halves the
+ * string e times (schoolbook division, each halving floors, and floors of
+ * floors are the floor of the whole). The result saturates by comparing
+ * digit strings with INT64_MAX's.
+ */
+static int64_t
+ref_ns(uint64_t units, uint8_t tsresol)
+{
+	char d[48];
+	int n = snprintf(d, sizeof(d), "%llu000000000", (unsigned long long)units);
+	unsigned e = tsresol & 0x7F;
+	if ((tsresol & 0x80) == 0) {
+		n = (int)e >= n ? 0 : n - (int)e;
+	} else {
+		for (unsigned k = 0; k < e; k++) {
+			int rem = 0, m = 0;
+			for (int i = 0; i < n; i++) {
+				int v = rem * 10 + (d[i] - '0');
+				rem = v % 2;
+				if (m != 0 || v / 2 != 0) {
+					d[m++] = (char)('0' + v / 2);
+				}
+			}
+			n = m;
+		}
+	}
+	d[n] = '\0';
+	const char *max = "9223372036854775807";
+	if (n > 19 || (n == 19 && strcmp(d, max) > 0)) {
+		return INT64_MAX;
+	}
+	return n == 0 ? 0 : strtoll(d, NULL, 10);
+}
+
+/* Every if_tsresol byte has a meaning; unusable ones fall back to µs and warn. */
+static void
+tsresol_edges(void)
+{
+	static const unsigned exps[] = { 0, 9, 19, 20, 28, 29, 63, 64, 93, 94, 96, 127 };
+	static const uint64_t units[] = { 0, 1, UINT64_MAX };
+	for (size_t i = 0; i < sizeof(exps) / sizeof(exps[0]); i++) {
+		for (size_t j = 0; j < sizeof(units) / sizeof(units[0]); j++) {
+			CHECK_EQ(pm_tsresol_to_ns(units[j], (uint8_t)exps[i]),
+			         ref_ns(units[j], (uint8_t)exps[i]));
+			CHECK_EQ(pm_tsresol_to_ns(units[j], (uint8_t)(0x80 | exps[i])),
+			         ref_ns(units[j], (uint8_t)(0x80 | exps[i])));
+		}
+	}
+	/* By hand: (2^64-1) 10^9 / 2^63 = 2e9 - tiny, / 2^64 = 1e9 - tiny,
+	 * / 2^93 = 1.86, / 2^94 = 0.93; 10^9 / 2^19 = 1907.3; 18446744073709551615
+	 * decimal ticks at 10^-19, -20, -28, -29 s: 1844674407 ns, 184467440, 1, 0. */
+	CHECK_EQ(pm_tsresol_to_ns(UINT64_MAX, 0x80 | 63), 1999999999);
+	CHECK_EQ(pm_tsresol_to_ns(UINT64_MAX, 0x80 | 64), 999999999);
+	CHECK_EQ(pm_tsresol_to_ns(UINT64_MAX, 0x80 | 93), 1);
+	CHECK_EQ(pm_tsresol_to_ns(UINT64_MAX, 0x80 | 94), 0);
+	CHECK_EQ(pm_tsresol_to_ns(UINT64_MAX, 0xFF), 0);
+	CHECK_EQ(pm_tsresol_to_ns(1, 0x80 | 19), 1907);
+	CHECK_EQ(pm_tsresol_to_ns(UINT64_MAX, 0x80), INT64_MAX);
+	CHECK_EQ(pm_tsresol_to_ns(UINT64_MAX, 19), 1844674407);
+	CHECK_EQ(pm_tsresol_to_ns(UINT64_MAX, 20), 184467440);
+	CHECK_EQ(pm_tsresol_to_ns(UINT64_MAX, 28), 1);
+	CHECK_EQ(pm_tsresol_to_ns(UINT64_MAX, 29), 0);
+	CHECK_EQ(pm_tsresol_to_ns(UINT64_MAX, 9), INT64_MAX);
+	CHECK_EQ(pm_tsresol_to_ns(1, 0), 1000000000);
+	/* Every byte, at counts around the word boundaries, and usability. */
+	static const uint64_t more[] = { 2, 999999999, 0xFFFFFFFFu, 1ull << 32, 1ull << 63,
+		                         0x123456789ABCDEFull,
+		                         /* the low word of units * 10^9 carries: */
+		                         0xE6DA52468A29262Full };
+	bool all = true;
+	for (unsigned r = 0; r < 256; r++) {
+		for (size_t j = 0; j < sizeof(more) / sizeof(more[0]); j++) {
+			all &= pm_tsresol_to_ns(more[j], (uint8_t)r) == ref_ns(more[j], (uint8_t)r);
+		}
+		unsigned e = r & 0x7F;
+		bool usable = (r & 0x80) != 0 ? e <= 93 : e <= 28;
+		all &= pm_tsresol_usable((uint8_t)r) == usable;
+		all &= usable == (ref_ns(UINT64_MAX, (uint8_t)r) != 0);
+	}
+	CHECK(all);
+
+	/* The reader: 0xFF and 0xE0 (and decimal 29) fall back to microseconds. */
+	static struct buf f;
+	struct walked w;
+	struct pm_capture c;
+	for (int be = 0; be <= 1; be++) {
+		f.n = 0;
+		shb(&f, be);
+		idb(&f, 1, 0, 0xFF, 0, "ff");
+		idb(&f, 1, 0, 0xE0, 0, "e0");
+		idb(&f, 1, 0, 0x80 | 93, 0, "dd");
+		idb(&f, 1, 0, 29, 0, "d29");
+		epb(&f, 0, UINT64_MAX, 43, 43);
+		epb(&f, 1, 1700000000000001ull, 43, 43);
+		epb(&f, 2, UINT64_MAX, 43, 43);
+		epb(&f, 3, 5, 43, 43);
+		CHECK_EQ(walk_mem(f.b, f.n, &w, &c), 0);
+		CHECK(!w.damaged);
+		CHECK_EQ(w.n, 4);
+		CHECK_EQ(c.bad_tsresol, 3);
+		CHECK_EQ(c.ifaces[0].tsresol, PM_TSRESOL_DEFAULT);
+		CHECK_EQ(c.ifaces[0].tsresol_bad, 0xFF);
+		CHECK_EQ(c.ifaces[1].tsresol, PM_TSRESOL_DEFAULT);
+		CHECK_EQ(c.ifaces[1].tsresol_bad, 0xE0);
+		CHECK_EQ(c.ifaces[2].tsresol, 0x80 | 93);
+		CHECK_EQ(c.ifaces[2].tsresol_bad, 0);
+		CHECK_EQ(c.ifaces[3].tsresol_bad, 29);
+		CHECK_EQ(w.r[0].ts_ns, INT64_MAX); /* 2^64-1 µs saturates */
+		CHECK_EQ(w.r[1].ts_ns, 1700000000000001000ll);
+		CHECK_EQ(w.r[2].ts_ns, 1);
+		CHECK_EQ(w.r[3].ts_ns, 5000);
+		pm_capture_close(&c);
+	}
+	/* The fuzz corpus inputs that caught the shift (issue 15). */
+	static const struct {
+		const char *path;
+		uint8_t bad;
+		int64_t ts_ns;
+	} found[] = {
+		{ "fuzz/corpus/capture/ubsan-tsresol-ff-shift-by-95.pcapng", 0xFF, INT64_MAX },
+		{ "fuzz/corpus/capture/ubsan-tsresol-e0-shift-by-64.pcapng", 0xE0,
+		  1700000000123456000ll },
+		/* libFuzzer's, minimized: loopback-http.pcapng with if_tsresol 0xF8 */
+		{ "fuzz/corpus/capture/ubsan-tsresol-f8-shift-by-88-min.pcapng", 0xF8, INT64_MAX },
+	};
+	for (size_t i = 0; i < sizeof(found) / sizeof(found[0]); i++) {
+		struct pm_error err;
+		struct pm_rec r;
+		CHECK_EQ(pm_capture_open_file(&c, found[i].path, PM_IO_READ, &err), 0);
+		CHECK_EQ(pm_capture_next(&c, &r), 1);
+		CHECK_EQ(r.ts_ns, found[i].ts_ns);
+		CHECK_EQ(pm_capture_next(&c, &r), 0); /* the minimized one ends damaged */
+		CHECK_EQ(c.bad_tsresol, 1);
+		CHECK_EQ(c.ifaces[0].tsresol_bad, found[i].bad);
+		pm_capture_close(&c);
+	}
+}
+
 void
 test_capture(void)
 {
@@ -929,4 +1070,5 @@ test_capture(void)
 	sources();
 	next_moves();
 	time_conversions();
+	tsresol_edges();
 }

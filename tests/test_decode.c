@@ -3,9 +3,11 @@
  * test_decode.c - the packet decoder: one hex fixture per link type and per
  * IP/transport case, checked field by field (several cross-checked with
  * tshark -V), then a truncation sweep that feeds every prefix of every
- * fixture against a PROT_NONE page.
+ * fixture against a PROT_NONE page (pm_test_decode_sweep, which
+ * test_encap.c runs over the tunnel and link type fixtures too).
  */
 #include "decode.h"
+#include "decodetest.h"
 #include "guard.h"
 #include "test.h"
 
@@ -136,13 +138,6 @@ static const char IPV6_CHAIN16[] =
 static const char IPV6_JUMBO[] = "600000000000004020010db800000000000000000000000120010db800000000"
                                  "00000000000000021100c2040000001500080009000000006a756d626f";
 
-struct fixture {
-	const char *name; /* for failure messages */
-	uint32_t linktype;
-	const char *hex;
-	size_t need; /* prefixes shorter than this must be flagged; 0: from the IP length */
-};
-
 static const struct fixture fixtures[] = {
 	{ "eth_tcp_syn", 1, ETH_TCP_SYN, 0 },
 	{ "eth_vlan", 1, ETH_VLAN, 0 },
@@ -193,12 +188,19 @@ static struct pm_decode_stats st;
 static struct pm_pkt pkt;
 static const uint8_t *frame;
 
+/* Decode n captured bytes of a frame that had wire bytes on the wire. */
 static void
-run_bytes(uint32_t linktype, const uint8_t *b, size_t n)
+run_wire(uint32_t linktype, const uint8_t *b, size_t n, size_t wire)
 {
 	memset(&st, 0, sizeof(st));
 	frame = pm_guard(b, n);
-	pm_decode(&st, linktype, frame, (uint32_t)n, (uint32_t)n, 42, &pkt);
+	pm_decode(&st, linktype, frame, (uint32_t)n, (uint32_t)wire, 42, &pkt);
+}
+
+static void
+run_bytes(uint32_t linktype, const uint8_t *b, size_t n)
+{
+	run_wire(linktype, b, n, n);
 }
 
 /* Decode a hex fixture; returns its length. */
@@ -524,6 +526,9 @@ loopback(void)
 static void
 ipv4_cases(void)
 {
+	uint8_t b[FRAME_MAX];
+	size_t n;
+
 	run(PM_LINKTYPE_ETHERNET, IPV4_OPTS);
 	check_clean();
 	CHECK_EQ(pkt.ip_len, 35);
@@ -560,7 +565,8 @@ ipv4_cases(void)
 	CHECK_EQ(pkt.payload_len, 0); /* the 6 padding bytes are not payload */
 	CHECK_EQ(pkt.payload_wire, 0);
 
-	run(PM_LINKTYPE_ETHERNET, SNAPLEN);
+	n = pm_test_unhex(SNAPLEN, b, sizeof(b));
+	run_wire(PM_LINKTYPE_ETHERNET, b, n, 1514); /* a snap length cut the frame */
 	CHECK_EQ(pkt.flags & (PM_PKT_TRUNC | PM_PKT_MALFORMED | PM_PKT_HAS_L4),
 	         PM_PKT_TRUNC | PM_PKT_HAS_L4);
 	CHECK_EQ(st.truncated[PM_L_IPV4], 1);
@@ -571,9 +577,12 @@ ipv4_cases(void)
 	CHECK_EQ(pkt.tcp_flags, PM_TCP_PSH | PM_TCP_ACK);
 	CHECK_EQ(pkt.payload_len, 46);
 	CHECK_EQ(pkt.payload_wire, 1460);
+	/* The same frame with nothing beyond the capture: bounded by the frame. */
+	run_bytes(PM_LINKTYPE_ETHERNET, b, n);
+	CHECK_EQ(st.truncated[PM_L_IPV4], 1);
+	CHECK_EQ(pkt.payload_wire, 46);
 
-	uint8_t b[FRAME_MAX];
-	size_t n = pm_test_unhex(RAW_V4, b, sizeof(b));
+	n = pm_test_unhex(RAW_V4, b, sizeof(b));
 	b[0] = 0x44; /* IHL 4 */
 	run_bytes(PM_LINKTYPE_RAW, b, n);
 	CHECK_EQ(st.malformed[PM_L_IPV4], 1);
@@ -594,7 +603,7 @@ ipv4_cases(void)
 	run_bytes(PM_LINKTYPE_RAW, b, n);
 	CHECK_EQ(st.malformed[PM_L_IPV4], 1);
 	b[3] = 80; /* now the length allows it: the capture cut the options */
-	run_bytes(PM_LINKTYPE_RAW, b, n);
+	run_wire(PM_LINKTYPE_RAW, b, n, 80);
 	CHECK_EQ(st.truncated[PM_L_IPV4], 1);
 	CHECK_EQ(sum(st.malformed), 0);
 }
@@ -655,7 +664,7 @@ ipv6_cases(void)
 	run_bytes(PM_LINKTYPE_IPV6, b, n);
 	CHECK_EQ(st.malformed[PM_L_IPV6], 1);
 	b[5] = 200; /* payload length 200 > captured: the capture is short */
-	run_bytes(PM_LINKTYPE_IPV6, b, n);
+	run_wire(PM_LINKTYPE_IPV6, b, n, 240);
 	CHECK_EQ(st.truncated[PM_L_IPV6], 1);
 	CHECK_EQ(sum(st.malformed), 0);
 }
@@ -676,8 +685,11 @@ transport_cases(void)
 	CHECK_EQ(st.malformed[PM_L_TCP], 1);
 	CHECK_EQ(sum(st.malformed) + sum(st.truncated), 1);
 	CHECK_EQ(pkt.flags & PM_PKT_MALFORMED, PM_PKT_MALFORMED);
-	CHECK_EQ(st.tcp, 1); /* the fixed header, and so the ports, are good */
-	CHECK_EQ(pkt.sport, 1);
+	/* A data offset below 5 words is no TCP header (issue 10): no ports, no flow. */
+	CHECK_EQ(st.tcp, 0);
+	CHECK_EQ(pkt.sport, 0);
+	CHECK_EQ(pkt.flags & (PM_PKT_HAS_L4 | PM_PKT_NO_L4), PM_PKT_NO_L4);
+	CHECK_EQ(pkt.proto, PM_IPPROTO_TCP);
 	CHECK(pkt.payload == NULL);
 
 	run(PM_LINKTYPE_RAW, UDP_BADLEN);
@@ -713,6 +725,42 @@ transport_cases(void)
 	CHECK_EQ(pkt.payload_len, 28);
 	CHECK_EQ(off(pkt.payload), 28);
 	CHECK_EQ(pkt.payload != NULL ? pkt.payload[0] : 0, 0x45);
+}
+
+/* Lengths bounded by the wire, and packets without a transport header (issue 10). */
+static void
+wire_bounds(void)
+{
+	uint8_t b[FRAME_MAX];
+	size_t n;
+	/*
+	 * An IP length beyond the frame on the wire (tcpdump's telnet.pcap: 66-byte
+	 * frames claiming 137 IP bytes) is bounded by the frame: an empty segment,
+	 * not 85 bytes of payload.
+	 */
+	n = pm_test_unhex(TCP_FLAGS, b, sizeof(b));
+	b[2] = 0x00;
+	b[3] = 0x89;
+	run_bytes(PM_LINKTYPE_RAW, b, n);
+	CHECK_EQ(st.tcp, 1);
+	CHECK_EQ(pkt.ip_len, 137);
+	CHECK_EQ(pkt.payload_wire, n - 40);
+	CHECK_EQ(pkt.payload_len, n - 40);
+	CHECK_EQ(st.truncated[PM_L_IPV4], 1);
+	CHECK_EQ(sum(st.malformed) + sum(st.truncated), 1);
+	/* The same length with the rest cut by the snap length is truncation. */
+	memset(&st, 0, sizeof(st));
+	pm_decode(&st, PM_LINKTYPE_RAW, frame, (uint32_t)n, 137, 0, &pkt);
+	CHECK_EQ(pkt.payload_wire, 137 - 40);
+	CHECK_EQ(pkt.payload_len, n - 40);
+	CHECK_EQ(st.truncated[PM_L_IPV4], 1);
+	CHECK_EQ(sum(st.malformed) + sum(st.truncated), 1);
+
+	/* An IP header with no room for the TCP header: IP-level only. */
+	run_bytes(PM_LINKTYPE_RAW, b, 30);
+	CHECK_EQ(pkt.ipver, 4);
+	CHECK_EQ(st.tcp, 0);
+	CHECK_EQ(pkt.flags & (PM_PKT_HAS_L4 | PM_PKT_NO_L4), PM_PKT_NO_L4);
 }
 
 static void
@@ -802,11 +850,11 @@ inside(const uint8_t *p, size_t n, size_t len)
  * malformed; and always exactly
  * one counter moves when a flag is set, and every view stays in the prefix.
  */
-static void
-truncation_sweep(void)
+/* see tests/decodetest.h */
+void
+pm_test_decode_sweep(const struct fixture *f)
 {
-	for (size_t i = 0; i < PM_ARRAY_LEN(fixtures); i++) {
-		const struct fixture *f = &fixtures[i];
+	{
 		uint8_t b[FRAME_MAX];
 		size_t n = run(f->linktype, f->hex);
 		pm_test_unhex(f->hex, b, sizeof(b));
@@ -837,6 +885,14 @@ truncation_sweep(void)
 	}
 }
 
+static void
+truncation_sweep(void)
+{
+	for (size_t i = 0; i < PM_ARRAY_LEN(fixtures); i++) {
+		pm_test_decode_sweep(&fixtures[i]);
+	}
+}
+
 /* see tests/main.c */
 void
 test_decode(void)
@@ -850,6 +906,7 @@ test_decode(void)
 	ipv4_cases();
 	ipv6_cases();
 	transport_cases();
+	wire_bounds();
 	link_misc();
 	accumulate();
 	truncation_sweep();

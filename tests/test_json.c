@@ -44,6 +44,23 @@ structure(void)
 	                 "\"f\":0,\"items_page\":{\"total\":120,\"truncated\":true,\"limit\":50,"
 	                 "\"offset\":0}}");
 	pm_json_free(&w);
+
+	/* A finished document embedded verbatim, with the commas placed around it. */
+	struct pm_json inner;
+	pm_json_init(&inner, 0);
+	pm_json_obj_begin(&inner);
+	pm_json_kbool(&inner, "ok", true);
+	pm_json_obj_end(&inner);
+	CHECK_EQ(pm_json_finish(&inner), 0);
+	pm_json_init(&w, 0);
+	pm_json_arr_begin(&w);
+	pm_json_raw(&w, inner.buf, inner.len);
+	pm_json_raw(&w, inner.buf, inner.len);
+	pm_json_arr_end(&w);
+	CHECK_EQ(pm_json_finish(&w), 0);
+	CHECK_STR(w.buf, "[{\"ok\":true},{\"ok\":true}]");
+	pm_json_free(&w);
+	pm_json_free(&inner);
 }
 
 static void

@@ -497,7 +497,7 @@ test_serve(struct pm_arena *a)
 	CHECK(r != NULL && pm_jv_get(r, "id") == NULL);
 	CHECK_EQ(iget(line_at(a, 1), "id"), 2);
 
-	/* A capture long enough for progress callbacks (every 65536 records). */
+	/* A capture long enough for progress callbacks (every PM_PROGRESS_EVERY records). */
 	static struct pm_config big;
 	char dir[] = "/tmp/pcapmcp-mcp-XXXXXX", path[64];
 	CHECK(mkdtemp(dir) != NULL);

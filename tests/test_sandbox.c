@@ -441,6 +441,82 @@ expect_bad(const char *var, int want_rc, const char *name_in_msg)
 	}
 }
 
+/* Issue 9: PortHunter's defaults, decimals and the variable named in messages. */
+static void
+test_config_porthunter(void)
+{
+	static struct pm_config c;
+	static char dir[PATH_MAX + 32];
+	struct pm_error err = { 0 };
+	char out[PATH_MAX];
+	snprintf(dir, sizeof(dir), "PORT_HUNTER_ALLOWED_DIR=%s/data", T);
+	/* A PORT_HUNTER_TOKEN alone requires the token, as PortHunter does. */
+	CHECK_EQ(load(&c, (const char *const[]){ dir, "PORT_HUNTER_TOKEN=t", NULL }, &err), 0);
+	CHECK(c.require_token);
+	CHECK_STR(c.require_var, "PORT_HUNTER_TOKEN");
+	CHECK(!pm_sandbox_token_ok(&c, NULL) && pm_sandbox_token_ok(&c, "t"));
+	CHECK_EQ(load(&c,
+	              (const char *const[]){ dir, "PORT_HUNTER_TOKEN=t",
+	                                     "PORT_HUNTER_REQUIRE_TOKEN=false", NULL },
+	              &err),
+	         0);
+	CHECK(!c.require_token);
+	CHECK_EQ(load(&c,
+	              (const char *const[]){ dir, "PORT_HUNTER_TOKEN=t", "PCAPMCP_REQUIRE_TOKEN=0",
+	                                     NULL },
+	              &err),
+	         0);
+	CHECK(!c.require_token);
+	/* PCAPMCP_TOKEN keeps pcapmcp's default: not required. */
+	CHECK_EQ(load(&c, (const char *const[]){ dir, "PCAPMCP_TOKEN=t", NULL }, &err), 0);
+	CHECK(!c.require_token);
+	CHECK_EQ(load(&c, (const char *const[]){ "PORT_HUNTER_REQUIRE_TOKEN=1", NULL }, &err),
+	         PM_E_MALFORMED);
+	CHECK(strstr(err.msg, "PORT_HUNTER_REQUIRE_TOKEN") != NULL &&
+	      strstr(err.msg, "PORT_HUNTER_TOKEN") != NULL);
+	/* Decimals: PortHunter's float MB. */
+	CHECK_EQ(load(&c, (const char *const[]){ "PORT_HUNTER_MAX_PCAP_MB=0.5", NULL }, &err), 0);
+	CHECK_EQ(c.max_file_bytes, 1u << 19);
+	CHECK_EQ(c.max_file_mb, 1);
+	CHECK_EQ(load(&c, (const char *const[]){ "PORT_HUNTER_MAX_PCAP_MB=2.25", NULL }, &err), 0);
+	CHECK_EQ(c.max_file_bytes, (2u << 20) + (1u << 18));
+	CHECK_EQ(load(&c, (const char *const[]){ "PORT_HUNTER_MAX_PCAP_MB=50", NULL }, &err), 0);
+	CHECK_EQ(c.max_file_mb, 50);
+	CHECK_EQ(c.max_file_bytes, 0);
+	static const char *const bad[] = { "0.0",  ".",         "1.",  "-0.5",
+		                           "0.5x", "1.1234567", "0x1", " 1.5" };
+	for (size_t i = 0; i < PM_ARRAY_LEN(bad); i++) {
+		static char buf[64];
+		snprintf(buf, sizeof(buf), "PORT_HUNTER_MAX_PCAP_MB=%s", bad[i]);
+		expect_bad(buf, PM_E_MALFORMED, "PORT_HUNTER_MAX_PCAP_MB");
+	}
+	/* The size message names the variable in use. */
+	c = cfg;
+	c.max_file_bytes = 1000;
+	c.max_mb_var = "PORT_HUNTER_MAX_PCAP_MB";
+	CHECK_EQ(pm_sandbox_resolve(&c, "big.pcap", out, &err), PM_E_LIMIT);
+	CHECK(strstr(err.msg, "PORT_HUNTER_MAX_PCAP_MB") != NULL &&
+	      strstr(err.msg, "PCAPMCP") == NULL);
+	CHECK(strstr(err.msg, "1000-byte limit") != NULL);
+	c.dir_var = "PORT_HUNTER_ALLOWED_DIR";
+	CHECK_EQ(pm_sandbox_resolve(&c, "/etc/hostname", out, &err), PM_E_LIMIT);
+	CHECK(strstr(err.msg, "PORT_HUNTER_ALLOWED_DIR") != NULL);
+	CHECK_EQ(load(&c, (const char *const[]){ dir, NULL }, &err), 0);
+	CHECK_STR(c.dir_var, "PORT_HUNTER_ALLOWED_DIR");
+	CHECK_STR(c.max_mb_var, "PCAPMCP_MAX_FILE_MB");
+	/* The result budget. */
+	CHECK_EQ(c.max_result_chars, PM_CONFIG_DEFAULT_RESULT_CHARS);
+	CHECK_EQ(load(&c, (const char *const[]){ "PCAPMCP_MAX_RESULT_CHARS=25000", NULL }, &err),
+	         0);
+	CHECK_EQ(c.max_result_chars, 25000);
+	expect_bad("PCAPMCP_MAX_RESULT_CHARS=19999", PM_E_MALFORMED, "PCAPMCP_MAX_RESULT_CHARS");
+	expect_bad("PCAPMCP_MAX_RESULT_CHARS=lots", PM_E_MALFORMED, "PCAPMCP_MAX_RESULT_CHARS");
+	/* PORT_HUNTER_ALLOW_PRIVATE is PortHunter's name for PCAPMCP_ALLOW_PRIVATE. */
+	CHECK_EQ(load(&c, (const char *const[]){ "PORT_HUNTER_ALLOW_PRIVATE=true", NULL }, &err),
+	         0);
+	CHECK(c.allow_private);
+}
+
 static void
 test_config_errors(void)
 {
@@ -570,6 +646,7 @@ test_sandbox(void)
 	test_config_defaults();
 	test_config_values();
 	test_config_aliases();
+	test_config_porthunter();
 	test_config_errors();
 	test_config_getenv();
 	test_describe();

@@ -81,15 +81,45 @@ test_call_errors(void)
 	cfg.require_token = true;
 	cfg.token_set = true;
 	snprintf(cfg.token, sizeof(cfg.token), "sesame");
-	expect_error("get_info", NULL, "unauthorized");
+	/* get_info needs no token (issue 9); a wrong one is still refused, other tools need it. */
+	expect_error("analyze_capinfos", "{\"path\":\"lt-ether.pcap\"}", "unauthorized");
 	expect_error("get_info", "{\"auth_token\":\"wrong\"}", "unauthorized");
 	bool is_error = true;
+	const struct pm_jv *open_info = call("get_info", NULL, &is_error);
+	CHECK(!is_error);
+	CHECK(pm_jv_is(pm_jv_get(open_info, "secure_mode"), PM_JV_BOOL) &&
+	      pm_jv_get(open_info, "secure_mode")->b);
+	is_error = true;
 	const struct pm_jv *r = call("get_info", "{\"auth_token\":\"sesame\"}", &is_error);
 	CHECK(!is_error);
 	CHECK(pm_jv_is(pm_jv_get(r, "ok"), PM_JV_BOOL) && pm_jv_get(r, "ok")->b);
 	cfg.require_token = false;
 	cfg.token_set = false;
 	cfg.token[0] = '\0';
+}
+
+/* PCAPMCP_TOOLS: every documented group name, also one without tools yet (issue 9). */
+static void
+test_select_groups(void)
+{
+	struct pm_error err = { 0 };
+	size_t n, on = 0;
+	pm_tools(&n);
+	CHECK_EQ(pm_tools_select(&ctx, "enrichment,protocols,hunting,packets", &err), 0);
+	for (size_t i = 0; i < n; i++) {
+		on += ctx.enabled[i];
+		CHECK(!ctx.enabled[i] || pm_tools(&n)[i].group == PM_GROUP_PROTOCOLS ||
+		      pm_tools(&n)[i].group == PM_GROUP_ENRICHMENT);
+	}
+	CHECK_EQ(pm_tools_select(&ctx, "scans,enrichment", &err), 0);
+	CHECK(ctx.enabled[n - 1] == false && on <= n);
+	const struct pm_tool *so = pm_tool_find("scan_overview");
+	CHECK(so != NULL && ctx.enabled[so - pm_tools(&n)]);
+	CHECK_EQ(pm_tools_select(&ctx, "scans,frobnicate", &err), PM_E_MALFORMED);
+	CHECK(strstr(err.msg, "frobnicate") != NULL && strstr(err.msg, "hunting") != NULL);
+	for (int g = 0; g < PM_GROUP_COUNT; g++) {
+		CHECK_EQ(pm_tools_select(&ctx, pm_tool_group_name((enum pm_tool_group)g), &err), 0);
+	}
 }
 
 /* The registry: the groups' rows in the fixed order tools/list has always had. */
@@ -110,14 +140,21 @@ test_registry(void)
 		"scan_overview",
 		"list_suspects",
 		"first_scan_event",
+		"analyze_dns_packets",
+		"analyze_dhcp_packets",
+		"analyze_icmp_packets",
+		"analyze_sip_packets",
+		"enrich_ip",
+		"correlate",
+		"enrich_capture",
 		"analyze_http_packets",
 		"analyze_tls",
 		"get_info",
 	};
 	size_t n;
 	const struct pm_tool *t = pm_tools(&n);
-	CHECK_EQ(n, pm_tools_capture_n + pm_tools_flows_n + pm_tools_scans_n + pm_tools_web_n +
-	                pm_tools_server_n);
+	CHECK_EQ(n, pm_tools_capture_n + pm_tools_flows_n + pm_tools_scans_n +
+	                pm_tools_protocols_n + pm_tools_enrichment_n + pm_tools_web_n + pm_tools_server_n);
 	CHECK_EQ(n, sizeof(order) / sizeof(order[0]));
 	for (size_t i = 0; i < n && i < sizeof(order) / sizeof(order[0]); i++) {
 		CHECK_STR(t[i].name, order[i]);
@@ -175,13 +212,38 @@ test_check_args(void)
 		return;
 	}
 	CHECK_EQ(pm_tool_check_args(pf, parse("{\"port\":80}"), &err), 0);
+	/* Numbers as strings, as PortHunter's Python framework coerces them. */
+	CHECK_EQ(pm_tool_check_args(pf, parse("{\"port\":\"80\"}"), &err), 0);
+	CHECK_EQ(pm_tool_check_args(pf, parse("{\"port\":\"80\",\"limit\":\"5\"}"), &err), 0);
+	CHECK_EQ(pm_tool_check_args(so, parse("{\"time_window_s\":\"0.5\",\"top_k\":\"3\"}"), &err),
+	         0);
+	CHECK_EQ(pm_tool_check_args(so, parse("{\"time_window_s\":\"nan\"}"), &err),
+	         PM_E_MALFORMED);
+	CHECK_EQ(pm_tool_check_args(so, parse("{\"time_window_s\":\"1e999\"}"), &err),
+	         PM_E_MALFORMED);
+	/* pcap_file is path's other name; two different captures are refused. */
+	CHECK_EQ(pm_tool_check_args(pf, parse("{\"port\":80,\"pcap_file\":\"a.pcap\"}"), &err), 0);
+	CHECK_EQ(pm_tool_check_args(
+	             pf, parse("{\"port\":80,\"pcap_file\":\"a.pcap\",\"path\":\"a.pcap\"}"), &err),
+	         0);
+	CHECK_EQ(pm_tool_check_args(
+	             pf, parse("{\"port\":80,\"pcap_file\":\"a.pcap\",\"path\":\"b.pcap\"}"), &err),
+	         PM_E_MALFORMED);
+	CHECK_EQ(err.ecode, PM_EC_INVALID_ARGUMENT);
+	const struct pm_tool *lp = pm_tool_find("load_pcap_file");
+	CHECK(lp != NULL && pm_tool_check_args(lp, parse("{\"pcap_file\":\"a.pcap\"}"), &err) == 0);
 	static const struct {
 		const char *args;
 		const char *msg;
 	} bad[] = {
 		{ "{}", "analyze_port_flows needs 'port'" },
 		{ "{\"port\":80,\"x\":1}", "analyze_port_flows does not take the argument 'x'" },
-		{ "{\"port\":\"80\"}", "port must be an integer from 0 to 65535" },
+		{ "{\"port\":\"80x\"}", "port must be an integer from 0 to 65535" },
+		{ "{\"port\":\" 80\"}", "port must be an integer from 0 to 65535" },
+		{ "{\"port\":\"8.5\"}", "port must be an integer from 0 to 65535" },
+		{ "{\"port\":\"\"}", "port must be an integer from 0 to 65535" },
+		{ "{\"port\":\"65536\"}", "port must be an integer from 0 to 65535" },
+		{ "{\"port\":true}", "port must be an integer from 0 to 65535" },
 		{ "{\"port\":65536}", "port must be an integer from 0 to 65535" },
 		{ "{\"port\":-1}", "port must be an integer from 0 to 65535" },
 		{ "{\"port\":1.5}", "port must be an integer from 0 to 65535" },
@@ -227,7 +289,16 @@ has_type_array(const struct pm_jv *v)
 			return true; /* a member named "type" (findings) is a property, not the keyword */
 		}
 		for (size_t i = 0; i < v->len; i++) {
-			if (has_type_array(&v->members[i].value)) {
+			const struct pm_jv *m = &v->members[i].value;
+			if (strcmp(v->members[i].key, "properties") == 0 &&
+			    pm_jv_is(m, PM_JV_OBJ)) {
+				/* Member schemas: a member may be called "type" itself. */
+				for (size_t j = 0; j < m->len; j++) {
+					if (has_type_array(&m->members[j].value)) {
+						return true;
+					}
+				}
+			} else if (has_type_array(m)) {
 				return true;
 			}
 		}
@@ -336,6 +407,7 @@ test_tools(void)
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.cfg = &cfg;
 	ctx.cache = &cache;
+	test_select_groups();
 	CHECK_EQ(pm_tools_select(&ctx, "all", NULL), 0);
 	test_call_errors();
 	test_check_args();

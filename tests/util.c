@@ -8,11 +8,15 @@
 #include "test.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "analysis.h"
+#include "jsonparse.h"
 
 unsigned long pm_test_passed, pm_test_failed;
 
@@ -96,6 +100,68 @@ pm_test_split_tabs(char *line, char **field, size_t max)
 			break;
 		}
 		*p++ = '\0';
+	}
+	return n;
+}
+
+size_t
+pm_test_tsv_each(const char *tsv, size_t max, uint32_t analysers,
+                 void (*fn)(char **f, size_t n, const struct pm_analysis *a, void *ctx), void *ctx,
+                 size_t *skipped)
+{
+	FILE *fp = fopen(tsv, "r");
+	const char *corpus = pm_test_corpus_dir();
+	size_t rows = 0;
+	char line[8192], *f[32];
+	*skipped = 0;
+	if (fp == NULL || max > 32) {
+		fprintf(stderr, "%s: cannot read\n", tsv);
+		pm_test_failed++;
+		if (fp != NULL) {
+			fclose(fp);
+		}
+		return 0;
+	}
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0] == '#' || line[0] == '\0') {
+			continue;
+		}
+		size_t n = pm_test_split_tabs(line, f, max);
+		char path[4096];
+		if (strncmp(f[0], "captures/", 9) == 0) {
+			snprintf(path, sizeof(path), "%s", f[0]);
+		} else if (corpus == NULL) {
+			(*skipped)++;
+			continue;
+		} else {
+			snprintf(path, sizeof(path), "%s/%s", corpus, f[0]);
+		}
+		struct pm_analysis a;
+		struct pm_error err;
+		struct pm_analysis_opts o = { .analysers = analysers };
+		memset(&err, 0, sizeof(err));
+		if (pm_analysis_run(&a, path, &o, &err) != 0) {
+			fprintf(stderr, "%s: analysis failed: %s\n", f[0], err.msg);
+			pm_test_failed++;
+			continue;
+		}
+		fn(f, n, &a, ctx);
+		pm_analysis_free(&a);
+		rows++;
+	}
+	fclose(fp);
+	return rows;
+}
+
+unsigned
+pm_test_findings_of(const struct pm_jv *root, const char *type)
+{
+	const struct pm_jv *f = pm_jv_get(root, "findings");
+	unsigned n = 0;
+	for (size_t i = 0; f != NULL && i < f->len; i++) {
+		const char *ty = pm_jv_str(pm_jv_get(&f->items[i], "type"));
+		n += ty != NULL && strcmp(ty, type) == 0;
 	}
 	return n;
 }

@@ -9,7 +9,7 @@
 //
 // Prints one "ok - ..." / "not ok - ..." line per check and ends with
 // "e2e: N passed, M failed"; exits 1 when a check failed.
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, resolve } from 'node:path';
@@ -19,7 +19,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
-import { check, summary } from './tap.mjs';
+import { RawServer } from './raw.mjs';
+import { check, section, short, summary } from './tap.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
@@ -29,20 +30,6 @@ const EPOCH = '1700000000';
 const EPOCH_ISO = '2023-11-14T22:13:20Z';
 const MODERN = '2026-07-28';
 const T = { timeout: 20000 }; // per request; the SDK default is 60 s
-
-const short = (v) => {
-	const s = JSON.stringify(v);
-	return s === undefined ? String(v) : s.length > 400 ? s.slice(0, 400) + '...' : s;
-};
-
-// Run fn; an exception fails the check named what (and the rest of fn is skipped).
-async function section(what, fn) {
-	try {
-		await fn();
-	} catch (e) {
-		check(`${what}: no exception`, false, `${e?.name}: ${e?.message}`);
-	}
-}
 
 if (!existsSync(bin)) {
 	console.log(`not ok - binary ${bin} exists`);
@@ -158,6 +145,8 @@ await section('default server', async () => {
 			check(`listTools ${t.name}: annotations.readOnlyHint true`, t.annotations?.readOnlyHint === true, t.annotations);
 			if (g !== 'enrichment') {
 				check(`listTools ${t.name}: annotations.openWorldHint false`, t.annotations?.openWorldHint === false, t.annotations);
+			} else {
+				check(`listTools ${t.name}: annotations.openWorldHint true`, t.annotations?.openWorldHint === true, t.annotations);
 			}
 		}
 		const again = (await client.listTools(undefined, T)).tools;
@@ -272,9 +261,38 @@ await section('default server', async () => {
 		const sc = await ok('first_scan_event scan-slow.pcap', 'first_scan_event', { path: 'scan-slow.pcap' });
 		const e = sc.first_event ?? {};
 		check('first_scan_event: the slow scan\'s first SYN',
-			e.src === '203.0.113.7' && e.technique === 'syn' && e.flags === 'SYN' && typeof e.ts === 'string' && e.ts.endsWith('Z'), e);
+			e.src === '203.0.113.7' && e.technique === 'syn' && e.tcp_flags === 'SYN' && typeof e.ts === 'string' && e.ts.endsWith('Z'), e);
+		check('first_scan_event: PortHunter\'s flags letter S and ts without a fraction (whole seconds)',
+			e.flags === 'S' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(e.ts ?? ''), e);
 		const none = await ok('first_scan_event loopback-http.pcapng (no scan)', 'first_scan_event', { path: 'loopback-http.pcapng' });
 		check('first_scan_event: null without a scanner', none.first_event === null, none);
+	});
+	await section('protocol analysers (captures/)', async () => {
+		// scan-udp.pcap (captures/gen_scans.c): UDP probes, 10 of them DNS queries
+		// (mDNS and version.bind) that nobody answered, ICMP port unreachables, one DHCP INFORM.
+		const d = await ok('analyze_dns_packets scan-udp.pcap', 'analyze_dns_packets', { path: 'scan-udp.pcap', limit: 2 });
+		check('analyze_dns_packets: mcpcap\'s keys, 10 queries, no responses',
+			d.total_packets_in_file === 62 && d.dns_packets_found === 10 && d.statistics?.queries === 10 &&
+			d.statistics?.responses === 0 && Array.isArray(d.statistics?.unique_domains), short(d.statistics));
+		check('analyze_dns_packets: a page of 2 packets with mcpcap\'s flags',
+			d.packets?.length === 2 && d.packets_page?.total === 10 && d.packets[0].flags?.is_response === false, short(d.packets));
+		const m = await ok('analyze_dns_packets pcap_file, type PTR', 'analyze_dns_packets', { pcap_file: 'scan-udp.pcap', type: 'PTR' });
+		check('analyze_dns_packets type PTR: only PTR questions in the sample',
+			m.packets?.length > 0 && m.packets.every((p) => p.questions?.[0]?.type === 12), short(m.packets_page));
+		await call(client, 'analyze_dns_packets rcode BOGUS', 'analyze_dns_packets', { path: 'scan-udp.pcap', rcode: 'BOGUS' },
+			{ wantError: 'invalid_argument' });
+		await call(client, 'analyze_dns_packets client not an address', 'analyze_dns_packets', { path: 'scan-udp.pcap', client: 'nope' },
+			{ wantError: 'invalid_ip' });
+		const h = await ok('analyze_dhcp_packets scan-udp.pcap', 'analyze_dhcp_packets', { path: 'scan-udp.pcap' });
+		check('analyze_dhcp_packets: one INFORM probe', h.dhcp_packets_found === 1 && h.statistics?.message_type_counts?.INFORM === 1,
+			short(h.statistics));
+		const i = await ok('analyze_icmp_packets scan-udp.pcap', 'analyze_icmp_packets', { path: 'scan-udp.pcap', limit: 1 });
+		check('analyze_icmp_packets: 27 port unreachables with the embedded UDP header',
+			i.statistics?.icmp_type_counts?.['Destination Unreachable'] === 27 && i.packets?.[0]?.original_protocol === 'UDP' &&
+			i.unreachable?.some((u) => u.protocol === 'UDP' && u.port === 53), short(i.unreachable));
+		const s = await ok('analyze_sip_packets loopback-mixed.pcap (no SIP)', 'analyze_sip_packets', { path: 'loopback-mixed.pcap' });
+		check('analyze_sip_packets: no SIP, empty sample and findings',
+			s.sip_packets_found === 0 && s.packets?.length === 0 && s.findings?.length === 0, short(s));
 	});
 	await section('analyze_http_packets, analyze_tls', async () => {
 		const h = await ok('analyze_http_packets loopback-http.pcapng', 'analyze_http_packets', { path: 'loopback-http.pcapng' });
@@ -293,6 +311,25 @@ await section('default server', async () => {
 			c.packet_count === 16 && c.filename === 'loopback-mixed.pcap', { packet_count: c.packet_count, filename: c.filename });
 		const f = await ok('analyze_port_flows without path', 'analyze_port_flows', { port: 9999 });
 		check('analyze_port_flows without path: the UDP flow of the loaded capture', f.flows_page?.total === 1, f.flows_page);
+	});
+	await section('enrichment', async () => {
+		const e = (await ok('enrich_ip 8.8.8.8', 'enrich_ip', { ip: '8.8.8.8' })).enrichment ?? {};
+		check('enrich_ip: public, shodan not configured without a key',
+			e.ip === '8.8.8.8' && e.kind === 'public' && e.skipped === false &&
+			['not_configured', 'offline'].includes(e.shodan?.status), e);
+		const p = (await ok('enrich_ip 10.1.2.3', 'enrich_ip', { ip: '10.1.2.3' })).enrichment ?? {};
+		check('enrich_ip: RFC 1918 skipped as private_ip', p.kind === 'private' && p.skipped === true &&
+			p.reason === 'private_ip' && p.range === 'rfc1918', p);
+		await call(client, 'enrich_ip not an address', 'enrich_ip', { ip: '300.1.1.1' }, { wantError: 'invalid_ip' });
+		const c = await ok('correlate two addresses', 'correlate', { ips: '192.0.2.1, ::ffff:8.8.4.4', sort_by_score: true });
+		check('correlate: one result each, in order, scored 0..100', c.results?.length === 2 &&
+			c.results[0].ip === '192.0.2.1' && c.results[1].enrichment?.ip === '8.8.4.4' &&
+			c.results.every((r) => r.threat?.score >= 0 && r.threat.score <= 100 && r.threat.rationale.length > 0), c);
+		const ec = await ok('enrich_capture scan-mixed-benign.pcap', 'enrich_capture', { path: 'scan-mixed-benign.pcap', top_n: 5 });
+		check('enrich_capture: five talkers and the three scan suspects, suspects scored',
+			ec.suspects_total === 3 && ec.hosts?.filter((h) => h.roles.includes('scan_suspect')).length === 3 &&
+			ec.hosts.filter((h) => h.roles.includes('top_talker')).length === 5 &&
+			ec.hosts.some((h) => h.roles.includes('scan_suspect') && h.threat.score > 0), ec);
 	});
 	await section('get_info', async () => {
 		const sc = await ok('get_info', 'get_info', {});
@@ -410,7 +447,10 @@ await section('token', async () => {
 	const s = await connect({ PCAPMCP_REQUIRE_TOKEN: '1', PCAPMCP_TOKEN: 's3cret' });
 	const { client } = s;
 	await client.listTools(undefined, T);
-	const no = await call(client, 'token: get_info without auth_token', 'get_info', {}, { wantError: 'unauthorized' });
+	// get_info needs no token (issue 9, PortHunter's clients ask it first); a wrong one is still refused.
+	const no = await call(client, 'token: get_info without auth_token answers', 'get_info', {});
+	check('token: get_info without auth_token says secure_mode', no.structuredContent?.secure_mode === true, short(no.structuredContent));
+	await call(client, 'token: capinfos without auth_token', 'analyze_capinfos', { path: 'loopback-http.pcapng' }, { wantError: 'unauthorized' });
 	const bad = await call(client, 'token: analyze_capinfos with a wrong token', 'analyze_capinfos',
 		{ path: 'loopback-http.pcapng', auth_token: 's3cre' }, { wantError: 'unauthorized' });
 	await call(client, 'token: a longer wrong token', 'get_info', { auth_token: 's3cretX' }, { wantError: 'unauthorized' });
@@ -505,61 +545,74 @@ await section('sandbox', async () => {
 });
 
 // ---------------------------------------------------------------------------
+// The protocol analysers on real captures of ../shared/corpus (skipped when
+// absent), copied into a temporary allowed directory. Expected values from
+// tshark 4.x (tests/mk_{dns,dhcp,icmp,sip}_expected.sh use the same fields):
+//   tshark -r dns-wiresharkrepo.pcap -Y dns -T fields -e dns.flags.response -e dns.flags.rcode
+//     -> 19 queries, 19 responses: 13 rcode 0, 6 rcode 3
+//   tshark -r wireshark-dhcp.pcap -Y dhcp -T fields -e dhcp.id -e dhcp.option.dhcp
+//     -> 0x3d1d: 1 2, 0x3d1e: 3 5 (DISCOVER OFFER, REQUEST ACK)
+//   tshark -r icmp.pcap -Y icmp -T fields -e icmp.type -> 8 type 8, 8 type 0
+//   tshark -r sip_resp.pcap -Y sip -T fields -e sip.Status-Code -> 100 180 200 401 401 503 504
+
+const corpus = resolve(root, '..', 'shared', 'corpus');
+const realCaptures = {
+	'dns.pcap': 'arkime/pcap/dns-wiresharkrepo.pcap',
+	'dhcp.pcap': 'arkime/pcap/wireshark-dhcp.pcap',
+	'icmp.pcap': 'markofu-pcaps/PracticalPacketAnalysis/icmp.pcap',
+	'sip.pcap': 'pcapplusplus/Packet++Test/PacketExamples/sip_resp.pcap',
+};
+await section('protocol analysers (corpus)', async () => {
+	if (!Object.values(realCaptures).every((p) => existsSync(resolve(corpus, p)))) {
+		console.log('# protocol analysers (corpus): skipped (no ../shared/corpus)');
+		return;
+	}
+	const tmp = mkdtempSync(resolve(tmpdir(), 'pcapmcp-e2e-proto-'));
+	try {
+		for (const [name, p] of Object.entries(realCaptures)) copyFileSync(resolve(corpus, p), resolve(tmp, name));
+		const s = await connect({ PCAPMCP_ALLOWED_DIR: tmp });
+		const { client } = s;
+		const d = (await call(client, 'analyze_dns_packets dns-wiresharkrepo', 'analyze_dns_packets', { path: 'dns.pcap' })).structuredContent;
+		check('dns: tshark\'s 19 queries, 19 responses, 13 NOERROR, 6 NXDOMAIN',
+			d.statistics?.queries === 19 && d.statistics?.responses === 19 && d.statistics?.rcodes?.NOERROR === 13 &&
+			d.statistics?.rcodes?.NXDOMAIN === 6 && d.statistics?.nxdomain === 6, short(d.statistics));
+		check('dns: every query answered (19 transactions, none unanswered)',
+			d.statistics?.transactions === 19 && d.statistics?.unanswered_queries === 0, short(d.statistics));
+		const nx = (await call(client, 'analyze_dns_packets rcode NXDOMAIN', 'analyze_dns_packets', { path: 'dns.pcap', rcode: 'NXDOMAIN' })).structuredContent;
+		check('dns rcode NXDOMAIN: the 6 NXDOMAIN responses', nx.packets_page?.total === 6 && nx.packets?.every((p) => p.rcode === 'NXDOMAIN'),
+			short(nx.packets_page));
+		const h = (await call(client, 'analyze_dhcp_packets wireshark-dhcp', 'analyze_dhcp_packets', { path: 'dhcp.pcap' })).structuredContent;
+		check('dhcp: tshark\'s DISCOVER, OFFER, REQUEST, ACK in 2 transactions',
+			isDeepStrictEqual(h.statistics?.message_type_counts, { DISCOVER: 1, OFFER: 1, REQUEST: 1, ACK: 1 }) &&
+			h.statistics?.transaction_count === 2 &&
+			isDeepStrictEqual(h.transactions?.map((t) => t.messages), [['DISCOVER', 'OFFER'], ['REQUEST', 'ACK']]), short(h.transactions));
+		check('dhcp: one client 00:0b:82:01:fc:42', isDeepStrictEqual(h.statistics?.unique_clients, ['00:0b:82:01:fc:42']), short(h.statistics));
+		const i = (await call(client, 'analyze_icmp_packets icmp.pcap', 'analyze_icmp_packets', { path: 'icmp.pcap' })).structuredContent;
+		check('icmp: tshark\'s 8 echo requests and 8 replies, all answered',
+			i.statistics?.icmp_type_counts?.['Echo Request'] === 8 && i.statistics?.icmp_type_counts?.['Echo Reply'] === 8 &&
+			i.statistics?.echo_unanswered === 0 && i.echo_hosts?.reduce((n, e) => n + e.answered, 0) === 8, short(i.echo_hosts));
+		check('icmp: round-trip times min <= avg <= max',
+			i.echo_hosts?.every((e) => e.rtt_ms && e.rtt_ms.min <= e.rtt_ms.avg && e.rtt_ms.avg <= e.rtt_ms.max), short(i.echo_hosts));
+		const p = (await call(client, 'analyze_sip_packets sip_resp', 'analyze_sip_packets', { path: 'sip.pcap', status: 401 })).structuredContent;
+		check('sip: tshark\'s 7 responses, 100 180 200 401 401 503 504',
+			p.statistics?.responses === 7 && p.statistics?.requests === 0 &&
+			isDeepStrictEqual(p.statistics?.status_codes, { 100: 1, 180: 1, 200: 1, 401: 2, 503: 1, 504: 1 }), short(p.statistics));
+		check('sip status 401: the two 401 responses', p.packets_page?.total === 2 && p.packets?.every((x) => x.status_code === 401),
+			short(p.packets_page));
+		check('protocol analysers (corpus): no transport/protocol errors', s.errors.length === 0, s.errors);
+		await client.close();
+	} finally {
+		rmSync(tmp, { recursive: true, force: true });
+	}
+});
+
+// ---------------------------------------------------------------------------
 // 5. Modern era: raw JSON-RPC lines, no initialize
 
-class Raw {
+// Raw JSON-RPC lines over a spawned `serve` (raw.mjs), in captures/.
+class Raw extends RawServer {
 	constructor(env = {}) {
-		this.p = spawn(bin, ['serve'], {
-			env: { ...process.env, PCAPMCP_ALLOWED_DIR: captures, SOURCE_DATE_EPOCH: EPOCH, ...env },
-			stdio: ['pipe', 'pipe', 'pipe'],
-		});
-		this.buf = '';
-		this.lines = [];
-		this.waiters = new Map();
-		this.exit = new Promise((res) => this.p.on('exit', (code, sig) => res({ code, sig })));
-		this.p.stderr.on('data', () => {});
-		this.p.stdin.on('error', () => {});
-		this.p.stdout.on('data', (b) => {
-			this.buf += b.toString('utf8');
-			let i;
-			while ((i = this.buf.indexOf('\n')) >= 0) {
-				const line = this.buf.slice(0, i);
-				this.buf = this.buf.slice(i + 1);
-				this.lines.push(line);
-				let m;
-				try {
-					m = JSON.parse(line);
-				} catch {
-					continue;
-				}
-				if (m && m.id !== undefined && this.waiters.has(m.id)) {
-					this.waiters.get(m.id)(m);
-					this.waiters.delete(m.id);
-				}
-			}
-		});
-	}
-	request(id, method, params) {
-		const msg = { jsonrpc: '2.0', id, method };
-		if (params !== undefined) msg.params = params;
-		return new Promise((res, rej) => {
-			const t = setTimeout(() => {
-				this.waiters.delete(id);
-				rej(new Error(`no response to ${method} id ${id} within 20 s`));
-			}, 20000);
-			this.waiters.set(id, (m) => {
-				clearTimeout(t);
-				res(m);
-			});
-			this.p.stdin.write(JSON.stringify(msg) + '\n');
-		});
-	}
-	async close() {
-		this.p.stdin.end();
-		const t = setTimeout(() => this.p.kill('SIGKILL'), 5000);
-		const r = await this.exit;
-		clearTimeout(t);
-		return r;
+		super(bin, { PCAPMCP_ALLOWED_DIR: captures, SOURCE_DATE_EPOCH: EPOCH, ...env });
 	}
 }
 const meta = (version = MODERN, extra = {}) => ({
@@ -652,6 +705,7 @@ await section('legacy era', async () => {
 			]) + '\n');
 			const n = raw.lines.length;
 			const p = await raw.request(4, 'ping');
+			await raw.until(n, (l) => l.startsWith('['));
 			const batch = raw.lines.slice(n).map((l) => JSON.parse(l)).find(Array.isArray);
 			check('batch under 2025-03-26: one array with both responses',
 				Array.isArray(batch) && batch.length === 2 && batch.some((m) => m.id === 2 && m.result) &&

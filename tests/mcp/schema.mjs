@@ -232,8 +232,10 @@ try {
 	// get_info and an error result of each tool validate too.
 	for (const t of tools) {
 		if (!capTools.includes(t)) {
-			const sc = await call(t, {});
-			if (validateOne(t, sc, `${t.name} {}`) && sc.ok) {
+			// Tools without a capture get the arguments they require.
+			const sample = { enrich_ip: { ip: '8.8.8.8' }, correlate: { ips: '8.8.8.8 10.0.0.1', sort_by_score: true } };
+			const sc = await call(t, sample[t.name] ?? {});
+			if (validateOne(t, sc, `${t.name} ${short(sample[t.name] ?? {})}`) && sc.ok) {
 				validated++;
 				richest.set(t.name, { size: 0, sc });
 			}

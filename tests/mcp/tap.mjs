@@ -1,4 +1,4 @@
-// tap.mjs - the check() both MCP tests use: prints "ok - ..." or
+// tap.mjs - the check() the MCP tests use: prints "ok - ..." or
 // "not ok - ...: detail" and counts, and summary(name) prints the closing
 // "NAME: N passed, N failed" line tests/run.sh reads and sets the exit code.
 export const counts = { pass: 0, fail: 0 };
@@ -20,4 +20,19 @@ export function check(what, cond, detail) {
 export function summary(name, extra = 0) {
 	console.log(`${name}: ${counts.pass} passed, ${counts.fail + extra} failed`);
 	process.exit(counts.fail + extra === 0 ? 0 : 1);
+}
+
+// JSON of v for a failure message, cut at 400 characters.
+export const short = (v) => {
+	const s = JSON.stringify(v);
+	return s === undefined ? String(v) : s.length > 400 ? s.slice(0, 400) + '...' : s;
+};
+
+// Run fn; an exception fails the check named what (and the rest of fn is skipped).
+export async function section(what, fn) {
+	try {
+		await fn();
+	} catch (e) {
+		check(`${what}: no exception`, false, `${e?.name}: ${e?.message}`);
+	}
 }

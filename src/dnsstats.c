@@ -1,0 +1,582 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * dnsstats.c - the DNS analyser (row "dns"): each DNS, mDNS and LLMNR
+ * message through pm_dns_parse, then into the transaction, name, base
+ * domain, client, server and resolved-address tables, the type and rcode
+ * counters, and the bounded packets sample. Does not reassemble TCP.
+ */
+#include "dnsstats.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "analyser.h"
+#include "analysis.h"
+#include "cursor.h"
+#include "decode.h"
+#include "dns.h"
+#include "flow.h"
+
+/* Two-label public suffixes common enough to matter for base domains. */
+static const char *const two_level[] = {
+	"co.uk",  "org.uk", "ac.uk",  "gov.uk", "com.au", "net.au",       "org.au",   "edu.au",
+	"co.jp",  "ne.jp",  "or.jp",  "ac.jp",  "co.nz",  "com.br",       "com.cn",   "net.cn",
+	"org.cn", "co.in",  "co.za",  "com.mx", "com.tr", "co.kr",        "com.sg",   "com.hk",
+	"com.tw", "com.ar", "com.ru", "co.il",  "com.ua", "in-addr.arpa", "ip6.arpa",
+};
+
+/* see dnsstats.h */
+size_t
+pm_dns_base_of(const char *name)
+{
+	size_t n = strlen(name), dots[3] = { 0 };
+	size_t nd = 0;
+	for (size_t i = n; i-- > 0 && nd < 3;) {
+		if (name[i] == '.') {
+			dots[nd++] = i;
+		}
+	}
+	if (nd < 2) {
+		return 0;
+	}
+	const char *last2 = name + dots[1] + 1;
+	for (size_t i = 0; i < PM_ARRAY_LEN(two_level); i++) {
+		if (strcmp(last2, two_level[i]) == 0) {
+			return nd < 3 ? 0 : dots[2] + 1;
+		}
+	}
+	return dots[1] + 1;
+}
+
+/* see dnsstats.h */
+double
+pm_dns_entropy(const char *s, size_t n)
+{
+	unsigned count[256] = { 0 };
+	for (size_t i = 0; i < n; i++) {
+		count[(unsigned char)s[i]]++;
+	}
+	double h = 0;
+	for (size_t i = 0; i < 256; i++) {
+		if (count[i] != 0) {
+			double p = (double)count[i] / (double)n;
+			h -= p * log2(p);
+		}
+	}
+	return h;
+}
+
+static void
+type_add(struct pm_dns_types *t, uint16_t type)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		if (t->v[i].type == type) {
+			t->v[i].count++;
+			return;
+		}
+	}
+	if (t->n == PM_DNS_MAX_TYPES) {
+		t->other++;
+		return;
+	}
+	t->v[t->n].type = type;
+	t->v[t->n++].count = 1;
+}
+
+static const char *
+copy(struct pm_dns_stats *s, const char *p, size_t n)
+{
+	char *c = pm_arena_strndup(&s->arena, p, n);
+	if (c == NULL) {
+		s->approximate = true;
+	}
+	return c;
+}
+
+static struct pm_dns_host *
+host(struct pm_dns_stats *s, struct pm_table *t, const uint8_t *addr, uint8_t ipver)
+{
+	struct pm_addr_key k = pm_addr_key_of(addr, ipver);
+	bool is_new;
+	struct pm_dns_host *h = pm_table_upsert_max(t, &k, PM_DNS_MAX_HOSTS, &is_new);
+	if (h == NULL) {
+		s->approximate = true;
+	}
+	return h;
+}
+
+/* Label facts of a new name, into its base domain. */
+static void
+label_facts(struct pm_dns_base *b, const char *name, size_t n)
+{
+	bool is_long = false, entropic = false;
+	size_t start = 0;
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && name[i] != '.') {
+			continue;
+		}
+		size_t len = i - start;
+		if (len > b->max_label) {
+			b->max_label = (uint32_t)len;
+		}
+		is_long |= len >= PM_DNS_LONG_LABEL;
+		entropic |= len >= PM_DNS_ENTROPY_LABEL &&
+		            pm_dns_entropy(name + start, len) >= PM_DNS_HIGH_ENTROPY;
+		start = i + 1;
+	}
+	b->long_labels += is_long;
+	b->high_entropy += entropic;
+}
+
+static struct pm_dns_base *
+base(struct pm_dns_stats *s, const char *name, size_t n)
+{
+	size_t at = pm_dns_base_of(name);
+	uint64_t h = pm_hash(name + at, n - at);
+	bool is_new;
+	struct pm_dns_base *b = pm_table_upsert_max(&s->bases, &h, PM_DNS_MAX_NAMES, &is_new);
+	if (b == NULL) {
+		s->approximate = true;
+		return NULL;
+	}
+	if (is_new) {
+		b->name = copy(s, name + at, n - at);
+	}
+	return b;
+}
+
+/* The name record of a lower-cased question name, counting a new one into its base. */
+static struct pm_dns_name *
+name_rec(struct pm_dns_stats *s, const char *lc, size_t n)
+{
+	uint64_t h = pm_hash(lc, n);
+	bool is_new;
+	struct pm_dns_name *nm = pm_table_upsert_max(&s->names, &h, PM_DNS_MAX_NAMES, &is_new);
+	if (nm == NULL) {
+		s->approximate = true;
+		return NULL;
+	}
+	if (is_new) {
+		nm->name = copy(s, lc, n);
+		nm->base = base(s, lc, n);
+		if (nm->base != NULL) {
+			nm->base->names++;
+			label_facts(nm->base, lc, n);
+			if (n > nm->base->max_name) {
+				nm->base->max_name = (uint32_t)n;
+				nm->base->example = nm->name;
+			}
+		}
+	}
+	return nm;
+}
+
+static void
+rdata_text(const struct pm_dns_rr *rr, char *out, size_t cap)
+{
+	out[0] = '\0';
+	switch (rr->type) {
+	case PM_DNS_TYPE_A:
+		pm_addr_str(rr->addr, 4, out);
+		break;
+	case PM_DNS_TYPE_AAAA:
+		pm_addr_str(rr->addr, 6, out);
+		break;
+	case PM_DNS_TYPE_MX:
+	case PM_DNS_TYPE_SVCB:
+	case PM_DNS_TYPE_HTTPS:
+		snprintf(out, cap, "%u %s", rr->pref, rr->target);
+		break;
+	case PM_DNS_TYPE_SRV:
+		snprintf(out, cap, "%u %u %u %s", rr->pref, rr->weight, rr->port, rr->target);
+		break;
+	case PM_DNS_TYPE_SOA:
+		snprintf(out, cap, "%s %u", rr->target, rr->serial);
+		break;
+	case PM_DNS_TYPE_TXT:
+	case PM_DNS_TYPE_CAA:
+		if (rr->txt != NULL) {
+			size_t l = rr->txt_len < cap - 1 ? rr->txt_len : cap - 1;
+			memcpy(out, rr->txt, l);
+			out[l] = '\0';
+		}
+		break;
+	default:
+		snprintf(out, cap, "%s", rr->target);
+		break;
+	}
+}
+
+static void
+sample(struct pm_dns_stats *s, const struct pm_pkt *p, const struct pm_dns_msg *m, uint8_t rcode)
+{
+	if (s->n_samples == PM_DNS_MAX_SAMPLES) {
+		return;
+	}
+	if (s->samples == NULL) {
+		s->samples = malloc(PM_DNS_MAX_SAMPLES * sizeof(*s->samples));
+		if (s->samples == NULL) {
+			s->approximate = true;
+			return;
+		}
+	}
+	struct pm_dns_sample *d = &s->samples[s->n_samples++];
+	memset(d, 0, sizeof(*d));
+	d->ts = p->ts_ns;
+	d->number = s->messages;
+	memcpy(d->src, p->src, 16);
+	memcpy(d->dst, p->dst, 16);
+	d->ipver = p->ipver;
+	d->proto = p->proto;
+	d->sport = p->sport;
+	d->dport = p->dport;
+	d->id = m->id;
+	d->flags = m->flags;
+	d->qdcount = m->qdcount;
+	d->ancount = m->ancount;
+	d->rcode = rcode;
+	d->bad = m->bad;
+	if (m->nq != 0) {
+		d->qname = copy(s, m->q[0].name, strlen(m->q[0].name));
+		d->qtype = m->q[0].qtype;
+		d->qclass = m->q[0].qclass;
+	}
+	for (size_t i = 0; i < m->nrr && d->n_rr < PM_DNS_SAMPLE_RR; i++) {
+		const struct pm_dns_rr *rr = &m->rr[i];
+		if (rr->section != PM_DNS_SEC_AN) {
+			break;
+		}
+		char text[PM_DNS_MAX_NAME + 32];
+		rdata_text(rr, text, sizeof(text));
+		struct pm_dns_sample_rr *o = &d->rr[d->n_rr++];
+		o->name = copy(s, rr->name, strlen(rr->name));
+		o->data = text[0] != '\0' ? copy(s, text, strlen(text)) : NULL;
+		o->type = rr->type;
+		o->rclass = rr->rclass;
+		o->ttl = rr->ttl;
+	}
+}
+
+/* Answers: type distribution, TTLs and the addresses they resolve. */
+static void
+answers(struct pm_dns_stats *s, const struct pm_dns_msg *m, const char *qname)
+{
+	s->answers += m->rr_seen[PM_DNS_SEC_AN];
+	for (size_t i = 0; i < m->nrr; i++) {
+		const struct pm_dns_rr *rr = &m->rr[i];
+		if (rr->section != PM_DNS_SEC_AN) {
+			break;
+		}
+		type_add(&s->atypes, rr->type);
+		if (s->ttl_n++ == 0 || rr->ttl < s->ttl_min) {
+			s->ttl_min = rr->ttl;
+		}
+		s->ttl_max = rr->ttl > s->ttl_max ? rr->ttl : s->ttl_max;
+		s->ttl_sum += rr->ttl;
+		if (rr->type != PM_DNS_TYPE_A && rr->type != PM_DNS_TYPE_AAAA) {
+			continue;
+		}
+		struct pm_addr_key k = pm_addr_key_of(rr->addr, rr->type == PM_DNS_TYPE_A ? 4 : 6);
+		bool is_new;
+		struct pm_dns_resolved *r =
+		    pm_table_upsert_max(&s->resolved, &k, PM_DNS_MAX_HOSTS, &is_new);
+		if (r == NULL) {
+			s->approximate = true;
+			continue;
+		}
+		if (is_new) {
+			const char *nm = qname[0] != '\0' ? qname : rr->name;
+			r->name = copy(s, nm, strlen(nm));
+		}
+		r->names++;
+	}
+}
+
+static void
+lower(char *dst, const char *src, size_t *n)
+{
+	size_t i = 0;
+	for (; src[i] != '\0'; i++) {
+		char ch = src[i];
+		dst[i] = ch >= 'A' && ch <= 'Z' ? (char)(ch + 32) : ch;
+	}
+	dst[i] = '\0';
+	*n = i;
+}
+
+/* Query side: the transaction, its name, its client and server. */
+static void
+query(struct pm_dns_stats *s, const struct pm_pkt *p, struct pm_dns_txn_key *k,
+      struct pm_dns_name *nm, int32_t qtype, bool match)
+{
+	s->queries++;
+	if (qtype >= 0) {
+		type_add(&s->qtypes, (uint16_t)qtype);
+	}
+	if (nm != NULL) {
+		nm->queries++;
+		if (nm->base != NULL) {
+			nm->base->queries++;
+			nm->base->txt += qtype == PM_DNS_TYPE_TXT;
+		}
+	}
+	struct pm_dns_host *c = host(s, &s->clients, p->src, p->ipver);
+	struct pm_dns_host *sv = host(s, &s->servers, p->dst, p->ipver);
+	if (c != NULL) {
+		c->queries++;
+	}
+	if (sv != NULL) {
+		sv->queries++;
+	}
+	if (!match) {
+		return;
+	}
+	memcpy(k->client, p->src, 16);
+	k->cport = p->sport;
+	bool is_new;
+	struct pm_dns_txn *t = pm_table_upsert_max(&s->txns, k, PM_DNS_MAX_TXNS, &is_new);
+	if (t == NULL) {
+		s->approximate = true;
+		return;
+	}
+	if (is_new) {
+		memcpy(t->server, p->dst, 16);
+		t->sport = p->dport;
+		t->qtype = (uint16_t)qtype;
+		t->t_query = p->ts_ns;
+		t->qname = nm;
+	} else {
+		s->retransmits++;
+	}
+	t->queries++;
+}
+
+static void
+rtt(struct pm_dns_stats *s, double secs)
+{
+	if (s->rtt_n++ == 0 || secs < s->rtt_min) {
+		s->rtt_min = secs;
+	}
+	s->rtt_max = secs > s->rtt_max ? secs : s->rtt_max;
+	s->rtt_sum += secs;
+}
+
+/* Response side: match it, count its rcode for the name, client and server. */
+static void
+response(struct pm_dns_stats *s, const struct pm_pkt *p, struct pm_dns_txn_key *k,
+         struct pm_dns_name *nm, unsigned rcode, bool match)
+{
+	s->responses++;
+	s->rcodes[rcode & 0xF]++;
+	if (nm != NULL) {
+		nm->responses++;
+		nm->nxdomain += rcode == PM_DNS_RCODE_NXDOMAIN;
+	}
+	struct pm_dns_host *hs[2] = { host(s, &s->clients, p->dst, p->ipver),
+		                      host(s, &s->servers, p->src, p->ipver) };
+	for (int i = 0; i < 2; i++) {
+		if (hs[i] != NULL) {
+			hs[i]->responses++;
+			hs[i]->nxdomain += rcode == PM_DNS_RCODE_NXDOMAIN;
+			hs[i]->servfail += rcode == PM_DNS_RCODE_SERVFAIL;
+			hs[i]->refused += rcode == PM_DNS_RCODE_REFUSED;
+		}
+	}
+	if (!match) {
+		return;
+	}
+	memcpy(k->client, p->dst, 16);
+	k->cport = p->dport;
+	struct pm_dns_txn *t = pm_table_find(&s->txns, k);
+	if (t == NULL) {
+		s->unmatched++;
+		return;
+	}
+	if (memcmp(t->server, p->src, 16) != 0) {
+		t->spoofed++;
+		s->spoofed++;
+		return;
+	}
+	if (t->responses++ == 0) {
+		t->t_response = p->ts_ns;
+		t->rcode = (uint8_t)rcode;
+		rtt(s, (double)(p->ts_ns - t->t_query) / 1e9);
+		s->matched++;
+	}
+}
+
+static void
+message(struct pm_dns_stats *s, const struct pm_pass_pkt *pp, const uint8_t *b, size_t n)
+{
+	const struct pm_pkt *p = pp->pkt;
+	struct pm_dns_msg m;
+	int rc = pm_dns_parse(b, n, &m);
+	if (rc == PM_E_TRUNC && n < PM_DNS_HDR) {
+		s->truncated++;
+		return;
+	}
+	s->messages++;
+	s->truncated += rc == PM_E_TRUNC;
+	if (rc == PM_E_MALFORMED) {
+		s->malformed++;
+		s->bad[m.bad & 7]++;
+	}
+	s->tcp += p->proto == PM_IPPROTO_TCP;
+	s->udp += p->proto == PM_IPPROTO_UDP;
+	s->mdns += pp->app == PM_APP_MDNS;
+	s->llmnr += pp->app == PM_APP_LLMNR;
+	if (m.edns.present) {
+		s->edns++;
+		s->edns_do += m.edns.do_bit;
+		s->ecs += m.edns.has_ecs;
+	}
+	unsigned rcode = pm_dns_rcode(m.flags);
+	char lc[PM_DNS_MAX_NAME + 1];
+	lc[0] = '\0'; /* lower() writes the rest; no 256-byte clear per message */
+	size_t ln = 0;
+	struct pm_dns_name *nm = NULL;
+	if (m.nq != 0) {
+		lower(lc, m.q[0].name, &ln);
+		nm = name_rec(s, lc, ln);
+	}
+	struct pm_dns_txn_key k;
+	memset(&k, 0, sizeof(k));
+	k.id = m.id;
+	k.ipver = p->ipver;
+	k.proto = p->proto;
+	uint16_t qtype = m.nq != 0 ? m.q[0].qtype : 0;
+	uint8_t hq[PM_DNS_MAX_NAME + 3];
+	memcpy(hq, lc, ln);
+	hq[ln] = (uint8_t)(qtype >> 8);
+	hq[ln + 1] = (uint8_t)qtype;
+	k.qhash = pm_hash(hq, ln + 2);
+	/* mDNS answers go to the group, usually without the question: nothing to match. */
+	bool match = pp->app != PM_APP_MDNS;
+	if ((m.flags & PM_DNS_QR) == 0) {
+		query(s, p, &k, nm, m.nq != 0 ? qtype : -1, match);
+	} else {
+		s->tc_responses += (m.flags & PM_DNS_TC) != 0;
+		response(s, p, &k, nm, rcode, match);
+		answers(s, &m, lc);
+	}
+	sample(s, p, &m, (uint8_t)(rcode | (unsigned)m.edns.ext_rcode << 4));
+}
+
+static void
+dns_observe(void *st, const struct pm_pass_pkt *pp)
+{
+	struct pm_dns_stats *s = st;
+	const struct pm_pkt *p = pp->pkt;
+	if (p->payload == NULL || p->payload_len == 0) {
+		return;
+	}
+	uint64_t before = s->messages;
+	if (p->proto == PM_IPPROTO_UDP) {
+		message(s, pp, p->payload, p->payload_len);
+	} else if (p->proto == PM_IPPROTO_TCP) {
+		/* RFC 1035 §4.2.2: each message after a two-byte length. */
+		struct pm_cur c = pm_cur_init(p->payload, p->payload_len);
+		while (pm_cur_left(&c) >= 2) {
+			uint16_t len = pm_cur_be16(&c);
+			if (len > pm_cur_left(&c)) {
+				s->tcp_split++;
+				break;
+			}
+			struct pm_cur m = pm_cur_sub(&c, len);
+			message(s, pp, m.buf, m.len);
+		}
+	}
+	s->packets += s->messages != before;
+}
+
+static int
+dns_init(void *st, const struct pm_analysis_opts *o)
+{
+	struct pm_dns_stats *s = st;
+	size_t max = o->max_table_bytes;
+	pm_table_init(&s->txns, sizeof(struct pm_dns_txn_key), sizeof(struct pm_dns_txn), max);
+	pm_table_init(&s->names, 8, sizeof(struct pm_dns_name), max);
+	pm_table_init(&s->bases, 8, sizeof(struct pm_dns_base), max);
+	pm_table_init(&s->clients, sizeof(struct pm_addr_key), sizeof(struct pm_dns_host), max);
+	pm_table_init(&s->servers, sizeof(struct pm_addr_key), sizeof(struct pm_dns_host), max);
+	pm_table_init(&s->resolved, sizeof(struct pm_addr_key), sizeof(struct pm_dns_resolved),
+	              max);
+	pm_arena_init(&s->arena, PM_DNS_ARENA_MAX);
+	return 0;
+}
+
+static void
+dns_finish(void *st, const struct pm_an_deps *deps)
+{
+	(void)deps;
+	struct pm_dns_stats *s = st;
+	size_t pos = 0;
+	void *v;
+	const struct pm_dns_txn_key *k;
+	while ((k = pm_table_next(&s->txns, &pos, &v)) != NULL) {
+		const struct pm_dns_txn *t = v;
+		if (t->responses != 0) {
+			continue;
+		}
+		s->unanswered++;
+		struct pm_addr_key hk = pm_addr_key_of(k->client, k->ipver);
+		struct pm_dns_host *c = pm_table_find(&s->clients, &hk);
+		if (c != NULL) {
+			c->unanswered++;
+		}
+	}
+	const struct pm_table *ts[] = { &s->txns,    &s->names,   &s->bases,
+		                        &s->clients, &s->servers, &s->resolved };
+	for (size_t i = 0; i < PM_ARRAY_LEN(ts); i++) {
+		s->approximate |= ts[i]->dropped != 0;
+	}
+}
+
+static void
+dns_free(void *st)
+{
+	struct pm_dns_stats *s = st;
+	pm_table_free(&s->txns);
+	pm_table_free(&s->names);
+	pm_table_free(&s->bases);
+	pm_table_free(&s->clients);
+	pm_table_free(&s->servers);
+	pm_table_free(&s->resolved);
+	pm_arena_free(&s->arena);
+	free(s->samples);
+}
+
+static size_t
+dns_mem(const void *st)
+{
+	const struct pm_dns_stats *s = st;
+	return sizeof(*s) + s->txns.bytes + s->names.bytes + s->bases.bytes + s->clients.bytes +
+	       s->servers.bytes + s->resolved.bytes + s->arena.total +
+	       (s->samples != NULL ? PM_DNS_MAX_SAMPLES * sizeof(*s->samples) : 0);
+}
+
+/* see dnsstats.h */
+const char *
+pm_dns_name_of(const struct pm_dns_stats *s, const uint8_t addr[16], uint8_t ipver)
+{
+	struct pm_addr_key k = pm_addr_key_of(addr, ipver);
+	const struct pm_dns_resolved *r = pm_table_find(&s->resolved, &k);
+	return r != NULL ? r->name : NULL;
+}
+
+const struct pm_analyser pm_analyser_dns = {
+	.name = "dns",
+	.state_size = sizeof(struct pm_dns_stats),
+	.after = PM_AN_BIT(FLOWS), /* packets reach it through the flow labels */
+	.want = { .classes = PM_WANT_UDP | PM_WANT_TCP,
+	          .apps = UINT64_C(1) << PM_APP_DNS | UINT64_C(1) << PM_APP_MDNS |
+	                  UINT64_C(1) << PM_APP_LLMNR },
+	.init = dns_init,
+	.observe = dns_observe,
+	.finish = dns_finish,
+	.free = dns_free,
+	.mem = dns_mem,
+};
