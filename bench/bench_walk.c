@@ -57,9 +57,8 @@ enum method {
 };
 
 static const char *const method_name[M_COUNT] = {
-	"floor",       "libpcap",     "read",     "mmap",
-	"decode-read", "decode-mmap", "analysis", "analysis-core",
-	"analysis-noweb",
+	"floor",       "libpcap",  "read",          "mmap",           "decode-read",
+	"decode-mmap", "analysis", "analysis-core", "analysis-noweb",
 };
 
 /* analysis-core: the whole pass without the protocol analysers (DNS, ICMP, DHCP, SIP, TLS, HTTP). */

@@ -96,6 +96,7 @@ struct pm_flow {
 	uint8_t unreach;     /* enum pm_unreach: an ICMP/ICMPv6 error named this flow */
 	uint8_t app;         /* enum pm_app */
 	uint8_t app_src;     /* enum pm_label_src */
+	uint16_t an_done; /* analysers done with this flow (1 << enum pm_an_id): see pm_pass_done */
 };
 
 /*

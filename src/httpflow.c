@@ -8,7 +8,6 @@
  */
 #include "http.h"
 
-#include <bearssl.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +17,7 @@
 #include "analysis.h"
 #include "decode.h"
 #include "flow.h"
+#include "sha256.h"
 
 #define CHUNK_LINE_MAX 256 /* bytes of a chunk-size line with extensions */
 
@@ -43,7 +43,7 @@ struct http_dir {
 	uint64_t left;     /* bytes left of the body or chunk */
 	uint64_t body;     /* body bytes so far */
 	uint32_t row;      /* 1 + the row the body belongs to; 0 none */
-	br_sha256_context sha;
+	struct pm_sha256 sha;
 };
 
 struct http_flow {
@@ -145,8 +145,8 @@ decide(struct http_dir *s)
 	s->decided = true;
 	s->hashing = wants_hash(s);
 	if (s->hashing) {
-		br_sha256_init(&s->sha);
-		br_sha256_update(&s->sha, s->magic, s->magic_n);
+		pm_sha256_init(&s->sha);
+		pm_sha256_update(&s->sha, s->magic, s->magic_n);
 	}
 }
 
@@ -190,7 +190,7 @@ body_feed(struct pm_http *h, struct http_dir *s, int dir, const uint8_t *p, size
 	}
 	s->body += n;
 	if (s->hashing && s->body <= PM_HTTP_MAX_HASH_BODY) {
-		br_sha256_update(&s->sha, p + k, n - k);
+		pm_sha256_update(&s->sha, p + k, n - k);
 	} else {
 		s->hashing = false;
 	}
@@ -206,7 +206,7 @@ body_end(struct pm_http *h, struct http_dir *s, int dir)
 		struct pm_http_row *r = &h->rows[s->row - 1];
 		r->resp_body = s->body;
 		if (s->hashing && s->body != 0) {
-			br_sha256_out(&s->sha, r->resp_sha256);
+			pm_sha256_out(&s->sha, r->resp_sha256);
 			r->body_hashed = true;
 		}
 		r->resp_magic = pm_http_magic(s->magic, s->magic_n);
@@ -504,6 +504,7 @@ http_observe(void *st, const struct pm_pass_pkt *pp)
 	struct http_slot *slot = pm_table_upsert_tag(&h->flows, pp->key, pp->tag, &is_new);
 	if (slot == NULL || slot->finished) {
 		h->flows_dropped += slot == NULL;
+		pm_pass_done(pp, PM_AN_HTTP);
 		return;
 	}
 	if (slot->f == NULL) {
@@ -511,6 +512,7 @@ http_observe(void *st, const struct pm_pass_pkt *pp)
 		if (slot->f == NULL) {
 			h->flows_dropped++;
 			slot->finished = true;
+			pm_pass_done(pp, PM_AN_HTTP);
 			return;
 		}
 		h->live++;
@@ -522,6 +524,7 @@ http_observe(void *st, const struct pm_pass_pkt *pp)
 		slot->f = NULL;
 		slot->finished = true;
 		h->live--;
+		pm_pass_done(pp, PM_AN_HTTP); /* its later packets cost nothing */
 	}
 }
 

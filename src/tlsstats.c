@@ -461,6 +461,7 @@ tls_observe(void *st, const struct pm_pass_pkt *pp)
 	struct tls_slot *slot = pm_table_upsert_tag(&t->flows, pp->key, pp->tag, &is_new);
 	if (slot == NULL || slot->finished) {
 		t->flows_dropped += slot == NULL;
+		pm_pass_done(pp, PM_AN_TLS);
 		return;
 	}
 	if (slot->f == NULL) {
@@ -468,6 +469,7 @@ tls_observe(void *st, const struct pm_pass_pkt *pp)
 		if (slot->f == NULL) {
 			t->flows_dropped++;
 			slot->finished = true;
+			pm_pass_done(pp, PM_AN_TLS);
 			return;
 		}
 		t->live++;
@@ -478,6 +480,7 @@ tls_observe(void *st, const struct pm_pass_pkt *pp)
 		slot->f = NULL;
 		slot->finished = true;
 		t->live--;
+		pm_pass_done(pp, PM_AN_TLS); /* its later packets cost nothing */
 	}
 }
 

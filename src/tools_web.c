@@ -220,9 +220,9 @@ static const struct pm_field http_result[] = {
 	{ 0 },
 };
 
-static const struct pm_tool_arg *const paged_args[] = {
-	&pm_arg_path, &pm_arg_pcap_file, &pm_arg_auth_token, &pm_arg_limit, &pm_arg_offset, NULL
-};
+static const struct pm_tool_arg *const paged_args[] = { &pm_arg_path,       &pm_arg_pcap_file,
+	                                                &pm_arg_auth_token, &pm_arg_limit,
+	                                                &pm_arg_offset,     NULL };
 
 /*
  * Handlers.

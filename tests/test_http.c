@@ -5,7 +5,9 @@
  * chunked and Content-Length bodies, a POST with a password field, Basic
  * auth, an executable download, a scanner's User-Agent, HTTP on a port
  * labelled by its first bytes), and agreement with tshark on the corpus
- * (tests/http_expected.tsv, made by tests/mk_http_expected.sh).
+ * (tests/http_expected.tsv, made by tests/mk_http_expected.sh). The body
+ * hash (sha256.c) against the FIPS 180-4 examples and, in pieces of every
+ * size, against BearSSL.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,7 @@
 #include "http.h"
 #include "json.h"
 #include "pcapbuild.h"
+#include "sha256.h"
 #include "test.h"
 
 #define HTTP_TSV      "tests/http_expected.tsv"
@@ -381,9 +384,86 @@ test_corpus_agreement(void)
 
 void test_http(void);
 
+static void
+hex32(const uint8_t d[PM_SHA256_LEN], char out[2 * PM_SHA256_LEN + 1])
+{
+	for (int i = 0; i < PM_SHA256_LEN; i++) {
+		snprintf(out + 2 * i, 3, "%02x", d[i]);
+	}
+}
+
+/*
+ * Both paths (the SHA extensions where this CPU has them, and BearSSL's)
+ * give the FIPS 180-4 example digests (NIST's SHA256.pdf, one-block,
+ * two-block and one million 'a'), and the same digest as one br_sha256 call
+ * for inputs fed in pieces of 0 to 130 bytes, at every alignment.
+ */
+static void
+test_sha256(void)
+{
+	static const struct {
+		const char *msg;
+		size_t repeat;
+		const char *hex;
+	} v[] = {
+		{ "", 1, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" },
+		{ "abc", 1, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" },
+		{ "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 1,
+		  "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1" },
+		{ "a", 1000000,
+		  "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0" },
+	};
+	static uint8_t buf[9000];
+	uint32_t x = 2463534242u;
+	for (size_t i = 0; i < sizeof(buf); i++) {
+		x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+		buf[i] = (uint8_t)x;
+	}
+	for (int portable = 0; portable < 2; portable++) {
+		pm_sha256_force_portable(portable != 0);
+		for (size_t i = 0; i < PM_ARRAY_LEN(v); i++) {
+			struct pm_sha256 s;
+			uint8_t d[PM_SHA256_LEN];
+			char hex[2 * PM_SHA256_LEN + 1];
+			pm_sha256_init(&s);
+			for (size_t r = 0; r < v[i].repeat; r++) {
+				pm_sha256_update(&s, v[i].msg, strlen(v[i].msg));
+			}
+			pm_sha256_out(&s, d);
+			hex32(d, hex);
+			CHECK_STR(hex, v[i].hex);
+		}
+		unsigned bad = 0;
+		for (size_t n = 0; n < 600; n++) {
+			size_t len = n < 300 ? n : n * 13, off = n % 17;
+			struct pm_sha256 s;
+			br_sha256_context br;
+			uint8_t a[PM_SHA256_LEN], b[PM_SHA256_LEN];
+			pm_sha256_init(&s);
+			for (size_t i = 0, k; i < len; i += k) {
+				k = (n * 7 + i) % 131;
+				k = k < len - i ? k : len - i;
+				pm_sha256_update(&s, buf + off + i, k);
+			}
+			pm_sha256_out(&s, a);
+			br_sha256_init(&br);
+			br_sha256_update(&br, buf + off, len);
+			br_sha256_out(&br, b);
+			bad += memcmp(a, b, sizeof(a)) != 0;
+		}
+		CHECK_EQ(bad, 0);
+	}
+	pm_sha256_force_portable(false);
+	if (!pm_sha256_accelerated()) {
+		printf("  sha256: this CPU has no SHA extensions; only the portable path was "
+		       "tested\n");
+	}
+}
+
 void
 test_http(void)
 {
+	test_sha256();
 	test_parser();
 	test_capture();
 	test_corpus_agreement();
