@@ -41,6 +41,8 @@
 #include "cursor.h"
 
 struct pm_json;
+struct pm_pass_pkt;
+struct pm_pass_pkt;
 
 #define PM_REASM_WINDOW     (64u << 10)  /* default unconsumed bytes per direction */
 #define PM_REASM_MAX_WINDOW (16u << 20)  /* largest window a caller may ask for */
@@ -110,6 +112,26 @@ struct pm_reasm_dir {
 bool pm_reasm_seg(struct pm_reasm_pool *pool, struct pm_reasm_dir *d, uint32_t seq, uint16_t flags,
                   const uint8_t *p, size_t n);
 
+/*
+ * For a consumer that keeps state only for flows with payload (so a flow it
+ * does not want costs it no table entry): the stream start of direction d
+ * is the SYN the flow table already saw (sequence isn), before the consumer
+ * started. A no-op unless d is idle.
+ */
+void pm_reasm_begin(struct pm_reasm_dir *d, uint32_t isn);
+/*
+ * The flow of pp has carried no payload yet, either way: nothing to
+ * reassemble, and a consumer without state for it can skip the packet.
+ */
+bool pm_reasm_no_payload_yet(const struct pm_pass_pkt *pp);
+/*
+ * pp is the first payload segment of its flow and sits at the start of its
+ * direction's stream (just after the SYN, or no SYN was seen): its bytes are
+ * the first the stream has, so a consumer may judge the protocol on them.
+ */
+bool pm_reasm_first_bytes(const struct pm_pass_pkt *pp);
+/* Start both directions (by PM_DIR_*) of a consumer's new state at the SYNs the flow saw. */
+void pm_reasm_begin_flow(struct pm_reasm_dir d[2], const struct pm_pass_pkt *pp);
 /*
  * The peer of d acknowledged up to ack (a packet of the other direction
  * with ACK set): bytes of d before ack that were never captured make a gap.

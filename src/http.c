@@ -150,37 +150,101 @@ ends_with_token(struct pm_http_view v, const char *token)
 	return ieq(trim(v.p + i, v.n - i), token);
 }
 
+enum field_id {
+	F_NONE,
+	F_HOST,
+	F_USER_AGENT,
+	F_CONTENT_TYPE,
+	F_CONTENT_LENGTH,
+	F_REFERER,
+	F_COOKIE,
+	F_AUTHORIZATION,
+	F_SERVER,
+	F_LOCATION,
+	F_UPGRADE,
+	F_TRANSFER_ENCODING,
+	F_CONNECTION,
+};
+
+/* The fields a head keeps, by name (lower case) and its length, tested first. */
+static const struct {
+	const char *name;
+	uint8_t len;
+	uint8_t id; /* enum field_id */
+} fields[] = {
+	{ "host", 4, F_HOST },
+	{ "user-agent", 10, F_USER_AGENT },
+	{ "content-type", 12, F_CONTENT_TYPE },
+	{ "content-length", 14, F_CONTENT_LENGTH },
+	{ "referer", 7, F_REFERER },
+	{ "cookie", 6, F_COOKIE },
+	{ "authorization", 13, F_AUTHORIZATION },
+	{ "server", 6, F_SERVER },
+	{ "location", 8, F_LOCATION },
+	{ "upgrade", 7, F_UPGRADE },
+	{ "transfer-encoding", 17, F_TRANSFER_ENCODING },
+	{ "connection", 10, F_CONNECTION },
+};
+
+static enum field_id
+field_id(struct pm_http_view name)
+{
+	for (size_t i = 0; i < PM_ARRAY_LEN(fields); i++) {
+		if (fields[i].len == name.n && (name.p[0] | 0x20) == fields[i].name[0] &&
+		    ieq(name, fields[i].name)) {
+			return (enum field_id)fields[i].id;
+		}
+	}
+	return F_NONE;
+}
+
 static void
 field(struct pm_http_view name, struct pm_http_view value, struct pm_http_head *h)
 {
-	if (ieq(name, "host")) {
+	switch (field_id(name)) {
+	case F_HOST:
 		h->host = value;
-	} else if (ieq(name, "user-agent")) {
+		break;
+	case F_USER_AGENT:
 		h->user_agent = value;
-	} else if (ieq(name, "content-type")) {
+		break;
+	case F_CONTENT_TYPE:
 		h->content_type = value;
-	} else if (ieq(name, "content-length")) {
+		break;
+	case F_CONTENT_LENGTH:
 		h->content_length = parse_length(value);
-	} else if (ieq(name, "referer")) {
+		break;
+	case F_REFERER:
 		h->referer = value;
-	} else if (ieq(name, "cookie")) {
+		break;
+	case F_COOKIE:
 		h->cookie = true;
-	} else if (ieq(name, "authorization")) {
+		break;
+	case F_AUTHORIZATION: {
 		const uint8_t *sp = memchr(value.p, ' ', value.n);
 		h->auth_scheme.p = value.p;
 		h->auth_scheme.n = sp != NULL ? (size_t)(sp - value.p) : value.n;
 		h->basic_auth = ieq(h->auth_scheme, "basic");
-	} else if (ieq(name, "server")) {
+		break;
+	}
+	case F_SERVER:
 		h->server = value;
-	} else if (ieq(name, "location")) {
+		break;
+	case F_LOCATION:
 		h->location = value;
-	} else if (ieq(name, "upgrade")) {
+		break;
+	case F_UPGRADE:
 		h->upgrade = value;
-	} else if (ieq(name, "transfer-encoding")) {
+		break;
+	case F_TRANSFER_ENCODING:
 		h->transfer_encoding = value;
 		h->chunked = ends_with_token(value, "chunked");
-	} else if (ieq(name, "connection")) {
+		break;
+	case F_CONNECTION:
 		h->close = ends_with_token(value, "close");
+		break;
+	case F_NONE:
+		break;
 	}
 }
 
@@ -188,8 +252,10 @@ field(struct pm_http_view name, struct pm_http_view value, struct pm_http_head *
 static size_t
 head_end(const uint8_t *p, size_t n)
 {
-	for (size_t i = 1; i < n; i++) {
-		if (p[i] == '\n' &&
+	for (const uint8_t *q = n != 0 ? memchr(p, '\n', n) : NULL; q != NULL;
+	     q = memchr(q + 1, '\n', n - (size_t)(q + 1 - p))) {
+		size_t i = (size_t)(q - p);
+		if (i >= 1 &&
 		    (p[i - 1] == '\n' || (i >= 2 && p[i - 1] == '\r' && p[i - 2] == '\n'))) {
 			return i + 1;
 		}

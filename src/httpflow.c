@@ -17,6 +17,7 @@
 #include "analysis.h"
 #include "decode.h"
 #include "flow.h"
+#include "reasm.h"
 #include "sha256.h"
 
 #define CHUNK_LINE_MAX 256 /* bytes of a chunk-size line with extensions */
@@ -493,11 +494,34 @@ observe_flow(struct pm_http *h, struct http_flow *f, const struct pm_pass_pkt *p
 	}
 }
 
+/*
+ * Whether the first byte of a stream may start what head() parses: a
+ * request's method (upper case, '-', '_'; the HTTP/2 preface starts with
+ * 'P') from the client, a status line ("HTTP/") from the server.
+ */
+static bool
+plausible_start(const struct pm_pass_pkt *pp)
+{
+	uint8_t b = pp->pkt->payload[0];
+	if (pp->dir == PM_DIR_S2C) {
+		return b == 'H';
+	}
+	return (b >= 'A' && b <= 'Z') || b == '-' || b == '_';
+}
+
 static void
 http_observe(void *st, const struct pm_pass_pkt *pp)
 {
 	struct pm_http *h = st;
 	if (pp->key == NULL || pp->flow == NULL) {
+		return;
+	}
+	if (pm_reasm_no_payload_yet(pp)) {
+		return; /* the handshake so far: the flow table keeps the SYNs' sequence numbers */
+	}
+	if (pm_reasm_first_bytes(pp) && !plausible_start(pp)) {
+		h->not_http++; /* judged without any state: head() would say the same */
+		pm_pass_done(pp, PM_AN_HTTP);
 		return;
 	}
 	bool is_new;
@@ -515,6 +539,7 @@ http_observe(void *st, const struct pm_pass_pkt *pp)
 			pm_pass_done(pp, PM_AN_HTTP);
 			return;
 		}
+		pm_reasm_begin_flow(slot->f->d, pp);
 		h->live++;
 	}
 	struct http_flow *f = slot->f;

@@ -14,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyser.h"
 #include "decode.h"
+#include "flow.h"
 #include "json.h"
 
 static uint32_t
@@ -252,6 +254,48 @@ insert(struct pm_reasm_pool *pool, struct pm_reasm_dir *d, uint32_t dseq, const 
 		return d->len > before;
 	}
 	return d->len > before;
+}
+
+/* see reasm.h */
+void
+pm_reasm_begin(struct pm_reasm_dir *d, uint32_t isn)
+{
+	if (d->state == PM_REASM_IDLE) {
+		d->syn = true;
+		d->base_seq = isn + 1;
+		d->state = PM_REASM_OPEN;
+	}
+}
+
+/* see reasm.h */
+bool
+pm_reasm_no_payload_yet(const struct pm_pass_pkt *pp)
+{
+	return pp->flow->d[0].data == 0 && pp->flow->d[1].data == 0;
+}
+
+/* see reasm.h */
+bool
+pm_reasm_first_bytes(const struct pm_pass_pkt *pp)
+{
+	const struct pm_flow_dir *fd = &pp->flow->d[pp->kdir];
+	if (pp->pkt->payload_len == 0 || fd->data != 1 || pp->flow->d[1 - pp->kdir].data != 0) {
+		return false;
+	}
+	return fd->syn == 0 || pp->pkt->seq == fd->isn + 1;
+}
+
+/* see reasm.h */
+void
+pm_reasm_begin_flow(struct pm_reasm_dir d[2], const struct pm_pass_pkt *pp)
+{
+	for (int dir = 0; dir < 2; dir++) {
+		const struct pm_flow_dir *fd =
+		    &pp->flow->d[dir == pp->dir ? pp->kdir : 1 - pp->kdir];
+		if (fd->syn != 0) {
+			pm_reasm_begin(&d[dir], fd->isn);
+		}
+	}
 }
 
 /* see reasm.h */

@@ -450,11 +450,37 @@ observe_flow(struct pm_tls *t, struct tls_flow *f, const struct pm_pass_pkt *pp)
 	}
 }
 
+/*
+ * Whether the first bytes of a stream may start TLS: a record header
+ * (parse_dir's test) or an SSL 2.0 CLIENT-HELLO (not_a_record's), or too few
+ * bytes to tell. What this rejects, parse_dir would count as not TLS.
+ */
+static bool
+plausible_start(const struct pm_pkt *p)
+{
+	const uint8_t *b = p->payload;
+	if (p->payload_len < 5) {
+		return true;
+	}
+	uint16_t len = (uint16_t)(b[3] << 8 | b[4]);
+	bool record = b[0] >= PM_TLS_CT_CCS && b[0] <= PM_TLS_CT_HEARTBEAT && b[1] == 3 &&
+	              len <= PM_TLS_RECORD_MAX;
+	return record || ((b[0] & 0x80) != 0 && b[2] == 1);
+}
+
 static void
 tls_observe(void *st, const struct pm_pass_pkt *pp)
 {
 	struct pm_tls *t = st;
 	if (pp->key == NULL || pp->flow == NULL) {
+		return;
+	}
+	if (pm_reasm_no_payload_yet(pp)) {
+		return; /* the handshake so far: the flow table keeps the SYNs' sequence numbers */
+	}
+	if (pm_reasm_first_bytes(pp) && !plausible_start(pp->pkt)) {
+		t->not_tls++; /* judged without any state: the common case for non-TLS on 443 */
+		pm_pass_done(pp, PM_AN_TLS);
 		return;
 	}
 	bool is_new;
@@ -472,6 +498,7 @@ tls_observe(void *st, const struct pm_pass_pkt *pp)
 			pm_pass_done(pp, PM_AN_TLS);
 			return;
 		}
+		pm_reasm_begin_flow(slot->f->d, pp);
 		t->live++;
 	}
 	observe_flow(t, slot->f, pp);
