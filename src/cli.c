@@ -594,6 +594,10 @@ verb_tool(const struct verb *v, int argc, char **argv)
 	/* The CLI's own settings: no token, no sandbox (see cli_open). */
 	static struct pm_config cfg;
 	struct pm_error err = { 0 };
+	if (pm_config_load_analysis(&cfg, NULL, &err) != 0) {
+		fprintf(stderr, "pcapmcp: %s\n", err.msg);
+		return PM_EXIT_USAGE;
+	}
 	struct run *r = calloc(1, sizeof(*r));
 	if (r == NULL || pm_tool_ctx_init(&r->ctx, &cfg, &err) != 0) {
 		fprintf(stderr, "pcapmcp: out of memory\n");

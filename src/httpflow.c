@@ -73,6 +73,10 @@ http_init(void *st, const struct pm_analysis_opts *o)
 	        ? o->max_table_bytes
 	        : PM_HTTP_MAX_FLOW_TABLE;
 	pm_table_init(&h->flows, sizeof(struct pm_flow_key), sizeof(struct http_slot), cap);
+	if (o != NULL) {
+		h->pool.window = o->reasm_window;       /* 0: PM_REASM_WINDOW */
+		h->pool.max_bytes = o->reasm_max_bytes; /* 0: PM_REASM_POOL_MAX */
+	}
 	return 0;
 }
 

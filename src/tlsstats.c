@@ -47,6 +47,10 @@ tls_init(void *st, const struct pm_analysis_opts *o)
 	        ? o->max_table_bytes
 	        : PM_TLS_MAX_FLOW_TABLE;
 	pm_table_init(&t->flows, sizeof(struct pm_flow_key), sizeof(struct tls_slot), cap);
+	if (o != NULL) {
+		t->pool.window = o->reasm_window;       /* 0: PM_REASM_WINDOW */
+		t->pool.max_bytes = o->reasm_max_bytes; /* 0: PM_REASM_POOL_MAX */
+	}
 	return 0;
 }
 

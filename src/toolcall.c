@@ -177,6 +177,10 @@ pm_tool_ctx_init(struct pm_tool_ctx *ctx, const struct pm_config *cfg, struct pm
 		return pm_error_setc(err, PM_E_NOMEM, PM_EC_INTERNAL_ERROR, 0, "out of memory");
 	}
 	pm_cache_init(ctx->cache, 0);
+	if (cfg != NULL) {
+		ctx->cache->opts.reasm_window = cfg->reasm_window_kb << 10;
+		ctx->cache->opts.reasm_max_bytes = (size_t)cfg->reasm_max_mb << 20;
+	}
 	ctx->owns_cache = true;
 	size_t n;
 	pm_tools(&n);
