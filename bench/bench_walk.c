@@ -52,18 +52,21 @@ enum method {
 	M_DEC_MMAP,
 	M_ANALYSIS,
 	M_ANALYSIS_CORE,
+	M_ANALYSIS_NOWEB,
 	M_COUNT
 };
 
 static const char *const method_name[M_COUNT] = {
-	"floor",       "libpcap",     "read",     "mmap",
-	"decode-read", "decode-mmap", "analysis", "analysis-core",
+	"floor",       "libpcap",  "read",          "mmap",           "decode-read",
+	"decode-mmap", "analysis", "analysis-core", "analysis-noweb",
 };
 
-/* analysis-core: the whole pass without the protocol analysers (DNS, ICMP, DHCP, SIP). */
+/* analysis-core: the whole pass without the protocol analysers (DNS, ICMP, DHCP, SIP, TLS, HTTP). */
 #define CORE_ANALYSERS                                                                             \
 	(PM_AN_BIT(INFO) | PM_AN_BIT(FLOWS) | PM_AN_BIT(TIMELINE) | PM_AN_BIT(HOSTS) |             \
-	 PM_AN_BIT(SCAN))
+	 PM_AN_BIT(SCAN) | PM_AN_BIT(TUNNELS))
+/* analysis-noweb: every analyser but the two over reassembled TCP (TLS, HTTP). */
+#define NOWEB_ANALYSERS (PM_AN_ALL & ~(PM_AN_BIT(TLS) | PM_AN_BIT(HTTP)))
 
 /* What one method's child sends back through the pipe. */
 struct result {
@@ -293,6 +296,8 @@ walk_once(enum method m, const char *path, struct walk *w, char *err, size_t err
 		return walk_ours(path, PM_IO_MMAP, true, w, err, errlen);
 	case M_ANALYSIS_CORE:
 		return walk_analysis(path, CORE_ANALYSERS, w, err, errlen);
+	case M_ANALYSIS_NOWEB:
+		return walk_analysis(path, NOWEB_ANALYSERS, w, err, errlen);
 	case M_ANALYSIS:
 	default:
 		return walk_analysis(path, 0, w, err, errlen);
@@ -436,6 +441,7 @@ usage(void)
 	    stderr,
 	    "usage: bench_walk [-r RUNS] [-m METHOD[,METHOD...]] [-F] FILE\n"
 	    "  methods: floor libpcap read mmap decode-read decode-mmap analysis analysis-core\n"
+	    "           analysis-noweb\n"
 	    "           (default: all)\n");
 	return 2;
 }
@@ -544,6 +550,11 @@ main(int argc, char **argv)
 	    res[M_ANALYSIS_CORE].ok) {
 		printf("protocol analysers: analysis / analysis-core = %.3f (median wall)\n",
 		       median(&res[M_ANALYSIS]) / median(&res[M_ANALYSIS_CORE]));
+	}
+	if (want[M_ANALYSIS] && want[M_ANALYSIS_NOWEB] && res[M_ANALYSIS].ok &&
+	    res[M_ANALYSIS_NOWEB].ok) {
+		printf("TLS and HTTP: analysis / analysis-noweb = %.3f (median wall)\n",
+		       median(&res[M_ANALYSIS]) / median(&res[M_ANALYSIS_NOWEB]));
 	}
 	if (want[M_DEC_READ] && want[M_DEC_MMAP] && res[M_DEC_READ].ok && res[M_DEC_MMAP].ok &&
 	    res[M_DEC_READ].check != res[M_DEC_MMAP].check) {

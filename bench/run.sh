@@ -11,10 +11,11 @@
 # 5. with valgrind installed, counts instructions per packet (callgrind) on a
 #    small generated capture of $BENCH_SMALL packets (default 20000);
 # 6. the whole analysis with and without the protocol analysers (DNS, ICMP,
-#    DHCP, SIP: bench_walk's analysis and analysis-core methods) on the same
-#    file in the same run, alternating, with the ratio of the medians, and
-#    with valgrind the ratio of their instructions inside the analysis on
-#    $BENCH_VS_PACKETS packets (BENCH_ONLY=protocols runs only this part);
+#    DHCP, SIP: bench_walk's analysis-noweb and analysis-core methods; and
+#    TLS and HTTP: analysis and analysis-noweb) on the same file in the same
+#    run, alternating, with the ratio of the medians, and with valgrind the
+#    ratio of their instructions inside the analysis on $BENCH_VS_PACKETS
+#    packets (BENCH_ONLY=protocols or BENCH_ONLY=web runs only that part);
 # 7. with BENCH_BASE=<git revision>, builds that revision in a temporary
 #    worktree and times its whole analysis (`pcapmcp summary --json`) against
 #    this tree's, alternating runs on the same file, and compares both
@@ -156,9 +157,11 @@ cpu_wall() {
 }
 
 # The whole analysis with and without the protocol analysers, same file, same run.
+# bench_walk method $1 against method $2 (the same without some analysers), titled $3.
 with_without() {
+	local with=$1 without=$2
 	echo
-	echo "== protocol analysers: whole analysis with (analysis) and without (analysis-core), $RUNS alternating runs, medians"
+	echo "== $3: whole analysis with ($with) and without ($without), $RUNS alternating runs, medians"
 	if [ ! -f "$BIG" ]; then
 		echo "no $BIG (run make bench once, or set BENCH_FILE); skipped"
 		return
@@ -168,8 +171,8 @@ with_without() {
 	fi
 	: >"$OUT/ww.txt"
 	for _ in $(seq "$RUNS"); do
-		w=$("$WALK" -r 1 -m analysis "$BIG" | awk '$1 == "analysis" { print $2 }')
-		c=$("$WALK" -r 1 -m analysis-core "$BIG" | awk '$1 == "analysis-core" { print $2 }')
+		w=$("$WALK" -r 1 -m "$with" "$BIG" | awk -v m="$with" '$1 == m { print $2 }')
+		c=$("$WALK" -r 1 -m "$without" "$BIG" | awk -v m="$without" '$1 == m { print $2 }')
 		echo "$w $c" >>"$OUT/ww.txt"
 	done
 	printf '%-10s %10s %10s %10s\n' "" with without "with/without (median of pairs)"
@@ -184,8 +187,8 @@ with_without() {
 				--toggle-collect=pm_analysis_run "$WALK" -F -r 1 -m "$1" "$vs" 2>&1 >/dev/null |
 				awk '/Collected/ { print $4 }'
 		}
-		iw=$(ir_walk analysis)
-		ic=$(ir_walk analysis-core)
+		iw=$(ir_walk "$with")
+		ic=$(ir_walk "$without")
 		printf '%-10s %10s %10s %10.4f   (callgrind, inside the analysis, %s packets)\n' "Ir" \
 			"$iw" "$ic" "$(echo "$iw / $ic" | bc -l)" "$VS_N"
 	fi
@@ -237,7 +240,12 @@ versus_base() {
 mkdir -p "$OUT" "$(dirname "$BIG")"
 {
 	if [ -z "${BENCH_ONLY:-}" ]; then main; fi
-	if [ -z "${BENCH_ONLY:-}" ] || [ "${BENCH_ONLY:-}" = protocols ]; then with_without; fi
+	if [ -z "${BENCH_ONLY:-}" ] || [ "${BENCH_ONLY:-}" = protocols ]; then
+		with_without analysis-noweb analysis-core "protocol analysers (DNS, ICMP, DHCP, SIP)"
+	fi
+	if [ -z "${BENCH_ONLY:-}" ] || [ "${BENCH_ONLY:-}" = web ]; then
+		with_without analysis analysis-noweb "TLS and HTTP over reassembled TCP"
+	fi
 	if [ -n "$BASE" ]; then versus_base; fi
 } 2>&1 | tee "$RESULTS"
 echo "results written to $RESULTS"

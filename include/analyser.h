@@ -71,6 +71,14 @@ struct pm_pass_pkt {
 	uint8_t app;                   /* the flow's label (enum pm_app); 0 without a flow */
 };
 
+/*
+ * Analyser id wants no more packets of pp's flow (it has parsed what it
+ * needs, or decided the flow is not its protocol): the pass stops offering
+ * them, so a flow an analyser is done with costs it nothing. No-op without a
+ * flow.
+ */
+void pm_pass_done(const struct pm_pass_pkt *pp, unsigned id);
+
 /* The finished analysers a finish function may read; see pm_an_dep. */
 struct pm_an_deps {
 	const struct pm_analysis *a; /* the analysis being finished */

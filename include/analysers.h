@@ -25,7 +25,9 @@
 	X(ICMP, icmp, pm_icmp_stats)       /* ICMP and ICMPv6 messages */                          \
 	X(DHCP, dhcp, pm_dhcp_stats)       /* DHCPv4 and DHCPv6 messages */                        \
 	X(SIP, sip, pm_sip_stats)          /* SIP requests and responses */                        \
-	X(TUNNELS, tunnels, pm_tunnels)    /* tunnels by kind and outer endpoints */
+	X(TUNNELS, tunnels, pm_tunnels)    /* tunnels by kind and outer endpoints */               \
+	X(TLS, tls, pm_tls)                /* TLS handshakes over reassembled TCP */               \
+	X(HTTP, http, pm_http)             /* HTTP/1.x exchanges over reassembled TCP */
 
 enum pm_an_id {
 #define PM_AN_ENUM(id, name, type) PM_AN_##id,
@@ -38,6 +40,7 @@ enum pm_an_id {
 #define PM_AN_ALL     ((1u << PM_AN_COUNT) - 1)
 
 _Static_assert(PM_AN_COUNT <= 32, "analyser sets are 32-bit masks");
+_Static_assert(PM_AN_COUNT <= 16, "struct pm_flow's an_done holds a bit per analyser");
 
 #define PM_AN_EXTERN(id, name, type) extern const struct pm_analyser pm_analyser_##name;
 PM_ANALYSERS(PM_AN_EXTERN)

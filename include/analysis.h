@@ -24,6 +24,8 @@ struct pm_analysis_opts {
 	bool info_only;         /* capinfos facts and decoder counters only: PM_AN_BIT(INFO) */
 	uint32_t analysers;     /* PM_AN_BIT(...) set to run; 0 = all (their `after` are added) */
 	size_t timeline_slots;  /* fine timeline buckets; 0 = PM_TIMELINE_SLOTS (fewer: fuzzing) */
+	uint32_t reasm_window;  /* TCP reassembly bytes per direction; 0 = PM_REASM_WINDOW */
+	size_t reasm_max_bytes; /* cap of each analyser's reassembly pool; 0 = PM_REASM_POOL_MAX */
 	/* Called every PM_PROGRESS_EVERY records with bytes read and the file size (0 if unknown). */
 	void (*progress)(void *opaque, uint64_t done, uint64_t total);
 	void *opaque;         /* passed to progress */

@@ -76,7 +76,7 @@ struct pm_flow_dir {
 	uint32_t ooo;           /* segments that arrived beyond a gap */
 	uint32_t zero_win;      /* zero-window advertisements (not on RST) */
 	uint32_t next_seq;      /* one past the highest sequence number sent */
-	uint32_t isn;           /* sequence number of the SYN */
+	uint32_t isn;           /* sequence number of this direction's first SYN (or SYN-ACK) */
 	uint32_t hole_lo;       /* first missing sequence number of the open gap */
 	uint32_t hole_hi;       /* first sequence number after the open gap */
 	bool hole_open;         /* a segment arrived beyond next_seq and left a gap */
@@ -96,6 +96,7 @@ struct pm_flow {
 	uint8_t unreach;     /* enum pm_unreach: an ICMP/ICMPv6 error named this flow */
 	uint8_t app;         /* enum pm_app */
 	uint8_t app_src;     /* enum pm_label_src */
+	uint16_t an_done; /* analysers done with this flow (1 << enum pm_an_id): see pm_pass_done */
 };
 
 /*

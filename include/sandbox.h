@@ -44,19 +44,24 @@ struct pm_config {
 	char tools[PATH_MAX];       /* tool names/groups for serve; default "all" */
 	uint64_t
 	    max_file_bytes; /* exact limit when set (PORT_HUNTER_MAX_PCAP_MB=0.5); 0: max_file_mb */
-	size_t max_result_chars; /* PCAPMCP_MAX_RESULT_CHARS: hard budget of one result; 0: none */
+	size_t max_result_chars;  /* PCAPMCP_MAX_RESULT_CHARS: hard budget of one result; 0: none */
+	uint32_t reasm_window_kb; /* PCAPMCP_REASM_WINDOW_KB: TCP reassembly window per direction */
+	uint32_t reasm_max_mb;    /* PCAPMCP_REASM_MAX_MB: cap of each reassembly pool */
 	/* The variables actually read, for messages ("PORT_HUNTER_MAX_PCAP_MB"); NULL: PCAPMCP_ names. */
 	const char *dir_var, *max_mb_var, *token_var, *require_var;
 };
 
 #define PM_CONFIG_DEFAULT_RESULT_CHARS 100000u /* PCAPMCP_MAX_RESULT_CHARS when unset */
 #define PM_CONFIG_MIN_RESULT_CHARS     20000u  /* smallest accepted: a default result fits */
+#define PM_CONFIG_DEFAULT_REASM_KB     64u /* PCAPMCP_REASM_WINDOW_KB when unset (PM_REASM_WINDOW) */
+#define PM_CONFIG_DEFAULT_REASM_MB     256u /* PCAPMCP_REASM_MAX_MB when unset (PM_REASM_POOL_MAX) */
 
 /*
  * Fill *c from the environment: envp ("NAME=value" strings, NULL-terminated)
  * when non-NULL, else getenv(). Reads PCAPMCP_ALLOWED_DIR, _MAX_FILE_MB,
  * _TOKEN, _REQUIRE_TOKEN, _OFFLINE, _ALLOW_PRIVATE, _CACHE_DIR, _CA_FILE,
- * _GEOIP_DB, _ASN_DB, _TOOLS and _MAX_RESULT_CHARS; when a PCAPMCP_ name is
+ * _GEOIP_DB, _ASN_DB, _TOOLS, _MAX_RESULT_CHARS, _REASM_WINDOW_KB and
+ * _REASM_MAX_MB; when a PCAPMCP_ name is
  * unset, its PortHunter alias is read (PORT_HUNTER_ALLOWED_DIR, _MAX_PCAP_MB,
  * _TOKEN, _REQUIRE_TOKEN, _ALLOW_PRIVATE). An empty value counts as unset.
  * As in PortHunter, a PORT_HUNTER_TOKEN makes the token required unless
@@ -68,7 +73,9 @@ struct pm_config {
  * decimal integer with nothing around it; PORT_HUNTER_MAX_PCAP_MB may also
  * have a fraction ("0.5", as PortHunter takes it): max_file_bytes is then the
  * exact limit and max_file_mb its MiB rounded up. MAX_RESULT_CHARS is a whole
- * number of at least PM_CONFIG_MIN_RESULT_CHARS (default 100000). The allowed directory (default: the
+ * number of at least PM_CONFIG_MIN_RESULT_CHARS (default 100000).
+ * REASM_WINDOW_KB is 1 to 16384 (default 64), REASM_MAX_MB 1 to 4096
+ * (default 256), as reasm.h bounds them. The allowed directory (default: the
  * working directory) must exist and be a directory; it is stored resolved.
  * The cache directory defaults to $XDG_CACHE_HOME/pcapmcp (when absolute),
  * else $HOME/.cache/pcapmcp. Requiring a token without setting one is an
@@ -80,6 +87,13 @@ struct pm_config {
  * message never contains the token.
  */
 PM_MUST_CHECK int pm_config_load(struct pm_config *c, char *const *envp, struct pm_error *err);
+
+/*
+ * Only the settings of the analysis itself (PCAPMCP_REASM_WINDOW_KB,
+ * PCAPMCP_REASM_MAX_MB), as pm_config_load reads them: the CLI's verbs,
+ * which have no sandbox, still honour them.
+ */
+int pm_config_load_analysis(struct pm_config *c, char *const *envp, struct pm_error *err);
 
 /*
  * Write the sandbox settings as members of the object open in w, for

@@ -42,11 +42,11 @@ struct slot {
 /* The state of one pass. */
 struct pass {
 	struct pm_analysis *a;
-	struct pm_flows *flows;                     /* NULL when the flows analyser does not run */
-	const struct pm_analyser *obs[PM_AN_COUNT]; /* rows that observe, in table order */
+	struct pm_flows *flows; /* NULL when the flows analyser does not run */
+	/* By analyser id: the rows that run and observe (NULL for the others), and their state. */
+	const struct pm_analyser *obs[PM_AN_COUNT];
 	void *obs_state[PM_AN_COUNT];
-	size_t n_obs;
-	/* Per packet class (bit index) and flow label: the bits of obs[] whose want covers it. */
+	/* Per packet class (bit index) and flow label: the analysers (1 << id) whose want covers it. */
 	uint32_t route[PASS_CLASSES][PASS_APPS];
 	uint32_t route_tun[PASS_APPS]; /* analysers that want PM_WANT_TUNNELLED, by label */
 	struct slot q[PASS_QUEUE];
@@ -118,10 +118,22 @@ process(struct pass *ps, const struct slot *s)
 	if (PM_UNLIKELY((pp.cls & PM_WANT_TUNNELLED) != 0)) {
 		m |= ps->route_tun[pp.app % PASS_APPS];
 	}
+	if (pp.flow != NULL) {
+		m &= ~(uint32_t)pp.flow->an_done;
+	}
 	while (m != 0) {
 		unsigned i = (unsigned)__builtin_ctz(m);
 		m &= m - 1;
 		ps->obs[i]->observe(ps->obs_state[i], &pp);
+	}
+}
+
+/* see analyser.h */
+void
+pm_pass_done(const struct pm_pass_pkt *pp, unsigned id)
+{
+	if (pp->flow != NULL) {
+		pp->flow->an_done |= (uint16_t)(1u << id);
 	}
 }
 
@@ -220,13 +232,16 @@ pass(struct pm_analysis *a, const struct pm_analysis_opts *o, struct pm_error *e
 	ps->flows = a->state[PM_AN_FLOWS];
 	for (size_t i = 0; i < PM_AN_COUNT; i++) {
 		if (a->state[i] != NULL && pm_analysers[i]->observe != NULL) {
-			ps->obs[ps->n_obs] = pm_analysers[i];
-			ps->obs_state[ps->n_obs++] = a->state[i];
+			ps->obs[i] = pm_analysers[i];
+			ps->obs_state[i] = a->state[i];
 		}
 	}
 	for (size_t cl = 0; cl < PASS_CLASSES; cl++) {
 		for (size_t app = 0; app < PASS_APPS; app++) {
-			for (size_t i = 0; i < ps->n_obs; i++) {
+			for (size_t i = 0; i < PM_AN_COUNT; i++) {
+				if (ps->obs[i] == NULL) {
+					continue;
+				}
 				const struct pm_want *w = &ps->obs[i]->want;
 				if ((w->classes & (1u << cl)) != 0 &&
 				    (w->apps & (UINT64_C(1) << app)) != 0) {

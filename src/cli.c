@@ -74,6 +74,12 @@ static const struct choice tcp_rows[] = {
 static const struct choice scan_rows[] = {
 	{ NULL, NULL, { "scan_overview", "list_suspects", "first_scan_event" }, pm_cli_print_scan },
 };
+static const struct choice tls_rows[] = {
+	{ NULL, NULL, { "analyze_tls" }, pm_cli_print_proto },
+};
+static const struct choice http_rows[] = {
+	{ NULL, NULL, { "analyze_http_packets" }, pm_cli_print_proto },
+};
 static const struct choice dns_rows[] = {
 	{ NULL, NULL, { "analyze_dns_packets" }, pm_cli_print_proto },
 };
@@ -99,6 +105,8 @@ static const struct verb verbs[] = {
 	{ "dhcp", false, dhcp_rows, PM_ARRAY_LEN(dhcp_rows), NULL },
 	{ "icmp", false, icmp_rows, PM_ARRAY_LEN(icmp_rows), NULL },
 	{ "sip", false, sip_rows, PM_ARRAY_LEN(sip_rows), NULL },
+	{ "tls", false, tls_rows, PM_ARRAY_LEN(tls_rows), NULL },
+	{ "http", false, http_rows, PM_ARRAY_LEN(http_rows), NULL },
 };
 
 /* CLI option names that differ from the tool argument they set. */
@@ -153,6 +161,10 @@ usage(FILE *f)
 	    "        [--top N] [--json]             ICMP/ICMPv6 (analyze_icmp_packets)\n"
 	    "  sip FILE [--method M] [--status N] [--call-id S] [--limit N] [--offset N]\n"
 	    "        [--top N] [--json]             SIP (analyze_sip_packets)\n"
+	    "  tls FILE [--limit N] [--offset N] [--json]\n"
+	    "                                       TLS handshakes, JA3/JA4, certificates\n"
+	    "  http FILE [--limit N] [--offset N] [--json]\n"
+	    "                                       HTTP/1.x exchanges (analyze_http_packets)\n"
 	    "  serve [--tools LIST]                 MCP server over stdio (see README)\n"
 	    "  enrich [--offline] IP... | --capture FILE [--top N]\n"
 	    "                                       who an address is (ASN, country, threat\n"
@@ -590,6 +602,10 @@ verb_tool(const struct verb *v, int argc, char **argv)
 	/* The CLI's own settings: no token, no sandbox (see cli_open). */
 	static struct pm_config cfg;
 	struct pm_error err = { 0 };
+	if (pm_config_load_analysis(&cfg, NULL, &err) != 0) {
+		fprintf(stderr, "pcapmcp: %s\n", err.msg);
+		return PM_EXIT_USAGE;
+	}
 	struct run *r = calloc(1, sizeof(*r));
 	if (r == NULL || pm_tool_ctx_init(&r->ctx, &cfg, &err) != 0) {
 		fprintf(stderr, "pcapmcp: out of memory\n");

@@ -533,9 +533,9 @@ pm_cli_print_proto(const struct pm_jv *r, const char *file)
 	for (size_t i = 0; pm_jv_is(r, PM_JV_OBJ) && i < r->len; i++) {
 		const char *k = r->members[i].key;
 		size_t n = strlen(k);
-		if (n > 6 &&
-		    (strcmp(k + n - 6, "_found") == 0 || strcmp(k + n - 9, "_analyzed") == 0 ||
-		     strncmp(k, "total_packets", 13) == 0)) {
+		if ((n > 6 && strcmp(k + n - 6, "_found") == 0) ||
+		    (n > 9 && strcmp(k + n - 9, "_analyzed") == 0) ||
+		    strncmp(k, "total_packets", 13) == 0) {
 			printf("%-34s %s\n", k, r->members[i].value.s);
 		}
 	}
@@ -551,5 +551,14 @@ pm_cli_print_proto(const struct pm_jv *r, const char *file)
 		printf("  %-6s %-28s %s\n", str_of(&f[i], "severity", "-"),
 		       str_of(&f[i], "type", "-"), str_of(&f[i], "summary", ""));
 	}
-	printf("\npackets: %llu in the sample (--json lists them)\n", page_total(r, "packets"));
+	/* The paged lists: packets, handshakes, exchanges, ... (each "<list>_page"). */
+	printf("\n");
+	for (size_t i = 0; pm_jv_is(r, PM_JV_OBJ) && i < r->len; i++) {
+		const char *k = r->members[i].key;
+		size_t n = strlen(k);
+		if (n > 5 && strcmp(k + n - 5, "_page") == 0) {
+			printf("%.*s: %llu in the list (--json lists them)\n", (int)(n - 5), k,
+			       u64_of(&r->members[i].value, "total"));
+		}
+	}
 }

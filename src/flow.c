@@ -236,11 +236,12 @@ tcp_observe(struct pm_flow *fl, int dir, const struct pm_pkt *p)
 	uint16_t f = p->tcp_flags;
 	bool syn = (f & PM_TCP_SYN) != 0, ack = (f & PM_TCP_ACK) != 0;
 	if (syn) {
-		d->syn++;
+		if (d->syn++ == 0) {
+			d->isn = p->seq;
+		}
 		if (!ack && !fl->client_by_syn) {
 			fl->client = (uint8_t)dir;
 			fl->client_by_syn = true;
-			d->isn = p->seq;
 		} else if (ack && !fl->client_by_syn) {
 			fl->client = (uint8_t)!dir; /* a SYN-ACK comes from the server */
 			fl->client_by_syn = true;

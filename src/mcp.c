@@ -385,6 +385,10 @@ pm_mcp_init(struct pm_mcp *m, const struct pm_config *cfg, const char *tools_spe
 		return PM_E_NOMEM;
 	}
 	pm_cache_init(m->cache, 0);
+	if (cfg != NULL) {
+		m->cache->opts.reasm_window = cfg->reasm_window_kb << 10;
+		m->cache->opts.reasm_max_bytes = (size_t)cfg->reasm_max_mb << 20;
+	}
 	m->ctx.cfg = cfg;
 	m->ctx.cache = m->cache;
 	m->ctx.loaded = m->loaded;

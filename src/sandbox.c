@@ -23,6 +23,7 @@
 
 #include "cursor.h"
 #include "json.h"
+#include "reasm.h"
 
 #define PCAP_MAGIC_US  0xa1b2c3d4u /* pcap-savefile(5) */
 #define PCAP_MAGIC_NS  0xa1b23c4du /* pcap-savefile(5), nanosecond variant */
@@ -190,6 +191,23 @@ load_result_chars(struct pm_config *c, char *const *envp, struct pm_error *err)
 	return 0;
 }
 
+/* A whole number in [lo, hi] from name, or dflt when unset. */
+static int
+load_range(char *const *envp, const char *name, uint64_t lo, uint64_t hi, uint32_t dflt,
+           uint32_t *out, struct pm_error *err)
+{
+	const char *v = env_get(envp, name);
+	uint64_t n = dflt;
+	if (v != NULL && (!parse_mb(v, &n) || n < lo || n > hi)) {
+		return pm_error_set(
+		    err, PM_E_MALFORMED, 0,
+		    "%s=\"%.24s\" is not a whole number from %llu to %llu; use e.g. %u", name, v,
+		    (unsigned long long)lo, (unsigned long long)hi, dflt);
+	}
+	*out = (uint32_t)n;
+	return 0;
+}
+
 static int
 load_dir(struct pm_config *c, char *const *envp, struct pm_error *err)
 {
@@ -319,7 +337,23 @@ pm_config_load(struct pm_config *c, char *const *envp, struct pm_error *err)
 		rc = load_result_chars(c, envp, err);
 	}
 	if (rc == 0) {
+		rc = pm_config_load_analysis(c, envp, err);
+	}
+	if (rc == 0) {
 		rc = load_strings(c, envp, err);
+	}
+	return rc;
+}
+
+/* see sandbox.h */
+int
+pm_config_load_analysis(struct pm_config *c, char *const *envp, struct pm_error *err)
+{
+	int rc = load_range(envp, "PCAPMCP_REASM_WINDOW_KB", 1, PM_REASM_MAX_WINDOW >> 10,
+	                    PM_CONFIG_DEFAULT_REASM_KB, &c->reasm_window_kb, err);
+	if (rc == 0) {
+		rc = load_range(envp, "PCAPMCP_REASM_MAX_MB", 1, 4096, PM_CONFIG_DEFAULT_REASM_MB,
+		                &c->reasm_max_mb, err);
 	}
 	return rc;
 }
@@ -335,6 +369,8 @@ pm_config_describe(const struct pm_config *c, struct pm_json *w)
 	pm_json_kbool(w, "offline", c->offline);
 	pm_json_kbool(w, "allow_private", c->allow_private);
 	pm_json_kstr(w, "tools", c->tools);
+	pm_json_ku64(w, "reasm_window_kb", c->reasm_window_kb);
+	pm_json_ku64(w, "reasm_max_mb", c->reasm_max_mb);
 }
 
 /*

@@ -123,6 +123,7 @@ registry_build(void)
 		{ pm_tools_scans, &pm_tools_scans_n },
 		{ pm_tools_protocols, &pm_tools_protocols_n },
 		{ pm_tools_enrichment, &pm_tools_enrichment_n },
+		{ pm_tools_web, &pm_tools_web_n },
 		{ pm_tools_server, &pm_tools_server_n },
 	};
 	for (size_t g = 0; g < PM_ARRAY_LEN(groups); g++) {
@@ -176,6 +177,10 @@ pm_tool_ctx_init(struct pm_tool_ctx *ctx, const struct pm_config *cfg, struct pm
 		return pm_error_setc(err, PM_E_NOMEM, PM_EC_INTERNAL_ERROR, 0, "out of memory");
 	}
 	pm_cache_init(ctx->cache, 0);
+	if (cfg != NULL) {
+		ctx->cache->opts.reasm_window = cfg->reasm_window_kb << 10;
+		ctx->cache->opts.reasm_max_bytes = (size_t)cfg->reasm_max_mb << 20;
+	}
 	ctx->owns_cache = true;
 	size_t n;
 	pm_tools(&n);

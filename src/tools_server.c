@@ -20,6 +20,12 @@ static const struct pm_field sandbox_members[] = {
 	{ .name = "tools",
 	  .type = PM_F_STR,
 	  .description = "the tool selection the server started with" },
+	{ .name = "reasm_window_kb",
+	  .type = PM_F_INT,
+	  .description = "TCP reassembly window per direction (PCAPMCP_REASM_WINDOW_KB)" },
+	{ .name = "reasm_max_mb",
+	  .type = PM_F_INT,
+	  .description = "cap of each reassembly pool (PCAPMCP_REASM_MAX_MB)" },
 	{ 0 },
 };
 

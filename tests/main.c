@@ -38,6 +38,9 @@ void test_enrich(void);
 void test_httpresp(void);
 void test_https(void);
 void test_enrichcache(void);
+void test_reasm(void);
+void test_tls(void);
+void test_http(void);
 
 static const struct {
 	const char *name;
@@ -74,6 +77,9 @@ static const struct {
 	{ "httpresp", test_httpresp },
 	{ "https", test_https },
 	{ "enrichcache", test_enrichcache },
+	{ "reasm", test_reasm },
+	{ "tls", test_tls },
+	{ "http", test_http },
 };
 
 int

@@ -511,6 +511,19 @@ test_config_porthunter(void)
 	CHECK_EQ(c.max_result_chars, 25000);
 	expect_bad("PCAPMCP_MAX_RESULT_CHARS=19999", PM_E_MALFORMED, "PCAPMCP_MAX_RESULT_CHARS");
 	expect_bad("PCAPMCP_MAX_RESULT_CHARS=lots", PM_E_MALFORMED, "PCAPMCP_MAX_RESULT_CHARS");
+	/* The reassembly window and pool cap: defaults, a value, and both ends refused. */
+	CHECK_EQ(c.reasm_window_kb, PM_CONFIG_DEFAULT_REASM_KB);
+	CHECK_EQ(c.reasm_max_mb, PM_CONFIG_DEFAULT_REASM_MB);
+	CHECK_EQ(load(&c,
+	              (const char *const[]){ "PCAPMCP_REASM_WINDOW_KB=16384",
+	                                     "PCAPMCP_REASM_MAX_MB=1", NULL },
+	              &err),
+	         0);
+	CHECK_EQ(c.reasm_window_kb, 16384);
+	CHECK_EQ(c.reasm_max_mb, 1);
+	expect_bad("PCAPMCP_REASM_WINDOW_KB=0", PM_E_MALFORMED, "PCAPMCP_REASM_WINDOW_KB");
+	expect_bad("PCAPMCP_REASM_WINDOW_KB=16385", PM_E_MALFORMED, "PCAPMCP_REASM_WINDOW_KB");
+	expect_bad("PCAPMCP_REASM_MAX_MB=4097", PM_E_MALFORMED, "PCAPMCP_REASM_MAX_MB");
 	/* PORT_HUNTER_ALLOW_PRIVATE is PortHunter's name for PCAPMCP_ALLOW_PRIVATE. */
 	CHECK_EQ(load(&c, (const char *const[]){ "PORT_HUNTER_ALLOW_PRIVATE=true", NULL }, &err),
 	         0);
@@ -622,7 +635,8 @@ test_describe(void)
 	snprintf(want, sizeof(want), "{\"allowed_dir\":\"%s\",\"max_file_mb\":4096,", data);
 	CHECK(w.buf != NULL && strncmp(w.buf, want, strlen(want)) == 0);
 	CHECK(strstr(w.buf, "\"require_token\":true,\"token_set\":true,\"offline\":false,"
-	                    "\"allow_private\":false,\"tools\":\"all\"}") != NULL);
+	                    "\"allow_private\":false,\"tools\":\"all\",\"reasm_window_kb\":64,"
+	                    "\"reasm_max_mb\":256}") != NULL);
 	CHECK(strstr(w.buf, "hunter2") == NULL);
 	pm_json_free(&w);
 }

@@ -147,12 +147,15 @@ test_registry(void)
 		"enrich_ip",
 		"correlate",
 		"enrich_capture",
+		"analyze_http_packets",
+		"analyze_tls",
 		"get_info",
 	};
 	size_t n;
 	const struct pm_tool *t = pm_tools(&n);
 	CHECK_EQ(n, pm_tools_capture_n + pm_tools_flows_n + pm_tools_scans_n +
-	                pm_tools_protocols_n + pm_tools_enrichment_n + pm_tools_server_n);
+	                pm_tools_protocols_n + pm_tools_enrichment_n + pm_tools_web_n +
+	                pm_tools_server_n);
 	CHECK_EQ(n, sizeof(order) / sizeof(order[0]));
 	for (size_t i = 0; i < n && i < sizeof(order) / sizeof(order[0]); i++) {
 		CHECK_STR(t[i].name, order[i]);
@@ -282,8 +285,9 @@ has_type_array(const struct pm_jv *v)
 {
 	if (pm_jv_is(v, PM_JV_OBJ)) {
 		const struct pm_jv *t = pm_jv_get(v, "type");
-		if (t != NULL && !pm_jv_is(t, PM_JV_STR)) {
-			return true;
+		if (t != NULL && !pm_jv_is(t, PM_JV_STR) && pm_jv_get(v, "properties") == NULL &&
+		    pm_jv_get(t, "type") == NULL) {
+			return true; /* a member named "type" (findings) is a property, not the keyword */
 		}
 		for (size_t i = 0; i < v->len; i++) {
 			const struct pm_jv *m = &v->members[i].value;

@@ -294,6 +294,22 @@ await section('default server', async () => {
 		check('analyze_sip_packets: no SIP, empty sample and findings',
 			s.sip_packets_found === 0 && s.packets?.length === 0 && s.findings?.length === 0, short(s));
 	});
+	await section('analyze_http_packets, analyze_tls', async () => {
+		const h = await ok('analyze_http_packets loopback-http.pcapng', 'analyze_http_packets', { path: 'loopback-http.pcapng' });
+		check('analyze_http_packets: 4 requests, 4 responses, exchanges paged',
+			h.statistics?.total_requests === 4 && h.statistics?.total_responses === 4 && h.exchanges_page?.total === 4, h.statistics);
+		const t = await ok('analyze_tls loopback-http.pcapng', 'analyze_tls', { path: 'loopback-http.pcapng' });
+		check('analyze_tls: no handshake in plain HTTP, the list still paged',
+			t.statistics?.total_handshakes === 0 && t.handshakes_page?.total === 0 && Array.isArray(t.findings), t.statistics);
+		// JA3s from tshark 4.0.17: tshark -r captures/loopback-tls.pcapng -Y tls.handshake.type==1
+		//   -T fields -e tls.handshake.ja3 -e tls.handshake.extensions_server_name
+		const l = await ok('analyze_tls loopback-tls.pcapng', 'analyze_tls', { pcap_file: 'loopback-tls.pcapng' });
+		const hs = l.handshakes ?? [];
+		check('analyze_tls: two handshakes with tshark\'s SNIs and JA3 hashes',
+			l.statistics?.total_handshakes === 2 && l.handshakes_page?.total === 2 &&
+			hs.some((h) => h.sni === 'test.example' && h.ja3_hash === '87b9bfc7da97115ed2276737b09f8d74') &&
+			hs.some((h) => h.sni === 'www.example.net' && h.ja3_hash === '89dfc51e72bdcb94e4ba4622588002b1'), short(hs));
+	});
 	await section('load_pcap_file', async () => {
 		const sc = await ok('load_pcap_file loopback-mixed.pcap', 'load_pcap_file', { path: 'loopback-mixed.pcap' });
 		check('load_pcap_file: loaded path and packet_count 16',

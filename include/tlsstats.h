@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tlsstats.h - the TLS analyser: TCP flows labelled TLS are reassembled
+ * (reasm.h), their records walked (RFC 8446 §5.1) and handshake messages
+ * put together across records; ClientHello, ServerHello, HelloRetryRequest,
+ * the leaf certificate (TLS 1.2 and earlier send it in clear) and alerts
+ * before ChangeCipherSpec become one handshake row per connection. A
+ * direction stops being reassembled at its first encrypted record, so only
+ * the handshake's bytes are ever held. After the pass only the rows and the
+ * distinct certificates remain; the view (pm_tls_view) derives statistics,
+ * the paged handshake list and findings from them.
+ */
+#ifndef PM_TLSSTATS_H
+#define PM_TLSSTATS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pm.h"
+#include "reasm.h"
+#include "table.h"
+#include "tls.h"
+#include "x509.h"
+
+struct pm_json;
+
+#define PM_TLS_MAX_HANDSHAKES 20000       /* handshake rows kept; the rest are counted */
+#define PM_TLS_MAX_CERTS      4096        /* distinct certificates kept */
+#define PM_TLS_MAX_HS         (64u << 10) /* bytes of one handshake message assembled */
+#define PM_TLS_MAX_FLOW_TABLE (64u << 20) /* bytes of the per-flow table */
+#define PM_TLS_MAX_SNI        256         /* bytes of an SNI kept (RFC 6066 allows 2^16 - 1) */
+
+/* One TLS connection's handshake. */
+struct pm_tls_row {
+	uint8_t client[16], server[16]; /* network order */
+	uint8_t ipver;                  /* 4 or 6 */
+	uint16_t client_port, server_port;
+	int64_t ts;               /* ns since the epoch of the first hello */
+	char sni[PM_TLS_MAX_SNI]; /* "" when none */
+	char alpn[32];            /* the server's choice, else the client's first offer */
+	uint16_t client_version;  /* highest the client offered */
+	uint16_t version;         /* negotiated (ServerHello), else client_version */
+	uint16_t cipher;          /* chosen suite */
+	bool has_ch, has_sh;      /* ClientHello / ServerHello seen */
+	bool hrr;                 /* a HelloRetryRequest was sent */
+	bool established;         /* the client sent encrypted data after the ServerHello */
+	bool grease, ech;         /* in the ClientHello */
+	bool alert;               /* a plaintext alert was sent */
+	uint8_t alert_level, alert_desc;
+	char ja3_hash[PM_TLS_HASH_HEX], ja3s_hash[PM_TLS_HASH_HEX];
+	char ja4[PM_TLS_JA4_MAX], ja4s[PM_TLS_JA4_MAX];
+	char *ja3, *ja3s; /* strings, malloc'd, owned; NULL when absent */
+	int32_t cert;     /* index into certs of the leaf certificate, or -1 */
+};
+
+struct pm_tls {
+	struct pm_table flows;     /* pm_flow_key -> per-flow parse state (during the pass) */
+	struct pm_reasm_pool pool; /* reassembly memory of every flow */
+	struct pm_tls_row *rows;   /* n_rows, malloc'd, owned */
+	size_t n_rows, cap_rows;
+	struct pm_x509 *certs; /* n_certs distinct leaf certificates, malloc'd, owned */
+	size_t n_certs, cap_certs;
+	uint64_t rows_dropped;  /* handshakes beyond PM_TLS_MAX_HANDSHAKES */
+	uint64_t certs_dropped; /* certificates beyond PM_TLS_MAX_CERTS */
+	uint64_t flows_dropped; /* flows the table could not take */
+	uint64_t client_hellos, server_hellos, hrrs, certificates, alerts;
+	uint64_t sslv2_hellos; /* SSL 2.0 CLIENT-HELLO (not parsed further) */
+	uint64_t not_tls;      /* labelled TLS, but the bytes were not TLS records */
+	uint64_t malformed;    /* records or messages that contradicted themselves */
+	uint64_t bad_certs;    /* certificates the DER reader refused */
+	uint64_t heartbeats;   /* heartbeat records (RFC 6520) */
+	size_t live;           /* flows whose parse state is allocated now */
+};
+
+/*
+ * Write the members of analyze_tls's result: statistics, handshakes (the
+ * page at offset, at most limit rows, stopped at a byte budget), certificates,
+ * findings, reassembly and approximate.
+ */
+PM_MUST_CHECK int pm_tls_view(const struct pm_tls *t, uint64_t limit, uint64_t offset,
+                              struct pm_json *w);
+
+#endif /* PM_TLSSTATS_H */

@@ -1,0 +1,574 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tlsstats.c - the TLS analyser: per flow and direction, reassembled bytes
+ * into records (RFC 8446 §5.1: type(1) version(2) length(2) fragment),
+ * handshake fragments into messages (type(1) length(3) body), and the
+ * messages into the connection's row. Records are parsed in place; only a
+ * handshake message split over records is copied, into a per-direction
+ * buffer of at most PM_TLS_MAX_HS bytes. Stops at the first encrypted record
+ * of each direction and frees what the flow held.
+ */
+#include "tlsstats.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyser.h"
+#include "analysis.h"
+#include "cursor.h"
+#include "decode.h"
+#include "flow.h"
+
+/* Per-flow parse state, the value of the flows table. */
+struct tls_flow {
+	struct pm_reasm_dir d[2]; /* by PM_DIR_* */
+	uint8_t *hs[2];           /* partial handshake message per direction, malloc'd */
+	uint32_t hs_len[2];       /* bytes at hs */
+	uint32_t row;             /* 1 + index into rows; 0 when none yet */
+	bool ccs[2];              /* ChangeCipherSpec sent: later handshake records are encrypted */
+	bool done[2];             /* the direction is no longer parsed */
+};
+
+/*
+ * The flow table's value: the parse state lives on the heap only while the
+ * handshake is parsed, so finished flows cost 16 bytes of table.
+ */
+struct tls_slot {
+	struct tls_flow *f; /* malloc'd, owned; NULL before the first packet and when finished */
+	bool finished;      /* both directions are done */
+};
+
+static int
+tls_init(void *st, const struct pm_analysis_opts *o)
+{
+	struct pm_tls *t = st;
+	size_t cap =
+	    o != NULL && o->max_table_bytes != 0 && o->max_table_bytes < PM_TLS_MAX_FLOW_TABLE
+	        ? o->max_table_bytes
+	        : PM_TLS_MAX_FLOW_TABLE;
+	pm_table_init(&t->flows, sizeof(struct pm_flow_key), sizeof(struct tls_slot), cap);
+	if (o != NULL) {
+		t->pool.window = o->reasm_window;       /* 0: PM_REASM_WINDOW */
+		t->pool.max_bytes = o->reasm_max_bytes; /* 0: PM_REASM_POOL_MAX */
+	}
+	return 0;
+}
+
+static void
+dir_done(struct pm_tls *t, struct tls_flow *f, int dir)
+{
+	f->done[dir] = true;
+	pm_reasm_release(&t->pool, &f->d[dir]);
+	free(f->hs[dir]);
+	f->hs[dir] = NULL;
+	f->hs_len[dir] = 0;
+}
+
+static struct pm_tls_row *
+row_of(struct pm_tls *t, struct tls_flow *f, const struct pm_pass_pkt *pp)
+{
+	if (f->row != 0) {
+		return &t->rows[f->row - 1];
+	}
+	if (t->n_rows >= PM_TLS_MAX_HANDSHAKES) {
+		t->rows_dropped++;
+		return NULL;
+	}
+	if (t->n_rows == t->cap_rows) {
+		size_t cap = t->cap_rows != 0 ? t->cap_rows * 2 : 64;
+		struct pm_tls_row *v = realloc(t->rows, cap * sizeof(*v));
+		if (v == NULL) {
+			t->rows_dropped++;
+			return NULL;
+		}
+		t->rows = v;
+		t->cap_rows = cap;
+	}
+	struct pm_tls_row *r = &t->rows[t->n_rows++];
+	memset(r, 0, sizeof(*r));
+	f->row = (uint32_t)t->n_rows;
+	const struct pm_pkt *p = pp->pkt;
+	bool c2s = pp->dir == PM_DIR_C2S;
+	memcpy(r->client, c2s ? p->src : p->dst, 16);
+	memcpy(r->server, c2s ? p->dst : p->src, 16);
+	r->client_port = c2s ? p->sport : p->dport;
+	r->server_port = c2s ? p->dport : p->sport;
+	r->ipver = p->ipver;
+	r->ts = p->ts_ns;
+	r->cert = -1;
+	return r;
+}
+
+static void
+copy_str(char *out, size_t cap, const uint8_t *p, size_t n)
+{
+	size_t k = n < cap - 1 ? n : cap - 1;
+	memcpy(out, p, k);
+	out[k] = '\0';
+}
+
+static void
+on_client_hello(struct pm_tls *t, struct pm_tls_row *r, const uint8_t *body, size_t n)
+{
+	struct pm_tls_client_hello h;
+	if (pm_tls_parse_client_hello(body, n, &h) != 0) {
+		t->malformed++;
+		return;
+	}
+	t->client_hellos++;
+	if (r == NULL || r->has_ch) {
+		return; /* the second hello after a HelloRetryRequest keeps the first's fingerprint */
+	}
+	r->has_ch = true;
+	r->client_version = h.version;
+	if (!r->has_sh) {
+		r->version = h.version;
+	}
+	r->grease = h.grease;
+	r->ech = h.ech;
+	if (h.sni != NULL) {
+		copy_str(r->sni, sizeof(r->sni), h.sni, h.sni_len);
+	}
+	if (h.alpn != NULL && h.alpn_len > 1 && h.alpn[0] != 0 && h.alpn[0] < h.alpn_len &&
+	    r->alpn[0] == '\0') {
+		copy_str(r->alpn, sizeof(r->alpn), h.alpn + 1, h.alpn[0]);
+	}
+	char buf[PM_TLS_JA3_MAX];
+	pm_tls_ja3(&h, buf, sizeof(buf), r->ja3_hash);
+	r->ja3 = strdup(buf);
+	pm_tls_ja4(&h, r->ja4);
+}
+
+static void
+on_server_hello(struct pm_tls *t, struct pm_tls_row *r, const uint8_t *body, size_t n)
+{
+	struct pm_tls_server_hello h;
+	if (pm_tls_parse_server_hello(body, n, &h) != 0) {
+		t->malformed++;
+		return;
+	}
+	if (h.hrr) {
+		t->hrrs++;
+		if (r != NULL) {
+			r->hrr = true;
+		}
+		return;
+	}
+	t->server_hellos++;
+	if (r == NULL || r->has_sh) {
+		return;
+	}
+	r->has_sh = true;
+	r->version = h.version;
+	r->cipher = h.cipher;
+	if (h.alpn != NULL) {
+		copy_str(r->alpn, sizeof(r->alpn), h.alpn, h.alpn_len);
+	}
+	char buf[PM_TLS_JA3_MAX];
+	pm_tls_ja3s(&h, buf, sizeof(buf), r->ja3s_hash);
+	r->ja3s = strdup(buf);
+	pm_tls_ja4s(&h, r->ja4s);
+}
+
+/* The index of a certificate equal to x (by SHA-256), adding it if new; -1 when full. */
+static int32_t
+cert_index(struct pm_tls *t, const struct pm_x509 *x)
+{
+	for (size_t i = t->n_certs; i-- > 0;) {
+		if (memcmp(t->certs[i].sha256, x->sha256, 32) == 0) {
+			return (int32_t)i;
+		}
+	}
+	if (t->n_certs >= PM_TLS_MAX_CERTS) {
+		t->certs_dropped++;
+		return -1;
+	}
+	if (t->n_certs == t->cap_certs) {
+		size_t cap = t->cap_certs != 0 ? t->cap_certs * 2 : 16;
+		struct pm_x509 *v = realloc(t->certs, cap * sizeof(*v));
+		if (v == NULL) {
+			t->certs_dropped++;
+			return -1;
+		}
+		t->certs = v;
+		t->cap_certs = cap;
+	}
+	t->certs[t->n_certs] = *x;
+	return (int32_t)t->n_certs++;
+}
+
+/* Certificate (RFC 5246 §7.4.2): certificate_list<0..2^24-1> of ASN.1Cert<1..2^24-1>. */
+static void
+on_certificate(struct pm_tls *t, struct pm_tls_row *r, const uint8_t *body, size_t n)
+{
+	struct pm_cur c = pm_cur_init(body, n);
+	uint32_t total = (uint32_t)pm_cur_u8(&c) << 16 | pm_cur_be16(&c);
+	struct pm_cur list = pm_cur_sub(&c, total);
+	uint32_t len = (uint32_t)pm_cur_u8(&list) << 16 | pm_cur_be16(&list);
+	const uint8_t *der = pm_cur_bytes(&list, len);
+	if (der == NULL) {
+		t->malformed++;
+		return;
+	}
+	t->certificates++;
+	struct pm_x509 *x = malloc(sizeof(*x));
+	if (x == NULL) {
+		return;
+	}
+	if (pm_x509_parse(der, len, x) != 0) {
+		t->bad_certs++;
+	} else if (r != NULL && r->cert < 0) {
+		r->cert = cert_index(t, x);
+	}
+	free(x);
+}
+
+static void
+on_message(struct pm_tls *t, struct tls_flow *f, int dir, const struct pm_pass_pkt *pp,
+           uint8_t type, const uint8_t *body, size_t n)
+{
+	switch (type) {
+	case PM_TLS_HS_CLIENT_HELLO:
+		on_client_hello(t, row_of(t, f, pp), body, n);
+		break;
+	case PM_TLS_HS_SERVER_HELLO:
+		on_server_hello(t, row_of(t, f, pp), body, n);
+		break;
+	case PM_TLS_HS_CERTIFICATE:
+		if (dir == PM_DIR_S2C) {
+			on_certificate(t, row_of(t, f, pp), body, n);
+		}
+		break;
+	case PM_TLS_HS_SERVER_DONE:
+		dir_done(t, f, dir);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Whole messages at the front of c; returns bytes used. Fails c on an oversized message. */
+static size_t
+messages(struct pm_tls *t, struct tls_flow *f, int dir, const struct pm_pass_pkt *pp,
+         struct pm_cur *c)
+{
+	size_t used = 0;
+	for (unsigned i = 0; i < 64 && pm_cur_left(c) >= 4 && !f->done[dir]; i++) {
+		uint8_t type = pm_cur_peek(c, 0);
+		uint32_t len = (uint32_t)pm_cur_peek(c, 1) << 16 |
+		               (uint32_t)pm_cur_peek(c, 2) << 8 | pm_cur_peek(c, 3);
+		if (len > PM_TLS_MAX_HS - 4) {
+			pm_cur_fail(c);
+			return used;
+		}
+		if (pm_cur_left(c) - 4 < len) {
+			break;
+		}
+		pm_cur_skip(c, 4);
+		const uint8_t *body = pm_cur_bytes(c, len);
+		on_message(t, f, dir, pp, type, body, len);
+		used += 4 + len;
+	}
+	return used;
+}
+
+/* One handshake record's fragment: messages parsed in place, a partial one kept. */
+static void
+handshake_fragment(struct pm_tls *t, struct tls_flow *f, int dir, const struct pm_pass_pkt *pp,
+                   struct pm_cur frag)
+{
+	if (f->hs_len[dir] == 0) {
+		size_t used = messages(t, f, dir, pp, &frag);
+		if (!pm_cur_ok(&frag)) {
+			t->malformed++;
+			dir_done(t, f, dir);
+			return;
+		}
+		if (f->done[dir]) {
+			return;
+		}
+		frag = pm_cur_init(frag.buf + used, frag.len - used);
+	}
+	size_t n = pm_cur_left(&frag);
+	if (n == 0) {
+		return;
+	}
+	if (n > PM_TLS_MAX_HS - f->hs_len[dir]) {
+		t->malformed++;
+		dir_done(t, f, dir);
+		return;
+	}
+	if (f->hs[dir] == NULL) {
+		f->hs[dir] = malloc(PM_TLS_MAX_HS);
+		if (f->hs[dir] == NULL) {
+			dir_done(t, f, dir);
+			return;
+		}
+	}
+	memcpy(f->hs[dir] + f->hs_len[dir], frag.buf, n);
+	f->hs_len[dir] += (uint32_t)n;
+	struct pm_cur c = pm_cur_init(f->hs[dir], f->hs_len[dir]);
+	size_t used = messages(t, f, dir, pp, &c);
+	if (!pm_cur_ok(&c)) {
+		t->malformed++;
+		dir_done(t, f, dir);
+		return;
+	}
+	if (f->done[dir] || used == 0) {
+		return;
+	}
+	memmove(f->hs[dir], f->hs[dir] + used, f->hs_len[dir] - used);
+	f->hs_len[dir] -= (uint32_t)used;
+}
+
+/* Bytes that do not start a TLS record: an SSL 2.0 CLIENT-HELLO is counted, anything else is not TLS. */
+static void
+not_a_record(struct pm_tls *t, struct tls_flow *f, int dir, const struct pm_cur *c, bool first)
+{
+	if (first && (pm_cur_peek(c, 0) & 0x80) != 0 && pm_cur_peek(c, 2) == 1) {
+		t->sslv2_hellos++; /* SSL 2.0: 2-byte length with the high bit set, then type 1 */
+	} else if (first) {
+		t->not_tls++;
+	} else {
+		t->malformed++;
+	}
+	dir_done(t, f, dir);
+}
+
+/*
+ * The direction's first encrypted record: the client's (its Finished, TLS
+ * 1.2 after ChangeCipherSpec, TLS 1.3 as application data) after a
+ * ServerHello means the handshake went through. Nothing after it is parsed.
+ */
+static void
+encrypted(struct pm_tls *t, struct tls_flow *f, int dir)
+{
+	struct pm_tls_row *r = f->row != 0 ? &t->rows[f->row - 1] : NULL;
+	if (dir == PM_DIR_C2S && r != NULL && r->has_sh) {
+		r->established = true;
+	}
+	dir_done(t, f, dir);
+}
+
+/*
+ * After a TLS 1.3 HelloRetryRequest the middlebox-compatibility
+ * ChangeCipherSpec (RFC 8446 §D.4) comes before a second hello in clear: a
+ * record holding exactly one ClientHello or ServerHello is taken as plain.
+ */
+static bool
+plain_hello(const struct pm_cur *frag)
+{
+	if (frag->len < 4) {
+		return false;
+	}
+	uint8_t type = frag->buf[0];
+	uint32_t len = (uint32_t)frag->buf[1] << 16 | (uint32_t)frag->buf[2] << 8 | frag->buf[3];
+	return (type == PM_TLS_HS_CLIENT_HELLO || type == PM_TLS_HS_SERVER_HELLO) &&
+	       len + 4 == frag->len;
+}
+
+static void
+on_record(struct pm_tls *t, struct tls_flow *f, int dir, const struct pm_pass_pkt *pp, uint8_t type,
+          struct pm_cur frag)
+{
+	struct pm_tls_row *r;
+	switch (type) {
+	case PM_TLS_CT_HANDSHAKE:
+		if (f->ccs[dir] && !plain_hello(&frag)) {
+			encrypted(t, f, dir);
+		} else {
+			handshake_fragment(t, f, dir, pp, frag);
+		}
+		break;
+	case PM_TLS_CT_CCS:
+		f->ccs[dir] = true;
+		break;
+	case PM_TLS_CT_ALERT:
+		t->alerts++;
+		r = row_of(t, f, pp);
+		if (!f->ccs[dir] && frag.len == 2 && r != NULL && !r->alert) {
+			r->alert = true;
+			r->alert_level = frag.buf[0];
+			r->alert_desc = frag.buf[1];
+		}
+		break;
+	case PM_TLS_CT_APPDATA:
+		encrypted(t, f, dir);
+		break;
+	default:
+		t->heartbeats++;
+		break;
+	}
+}
+
+/* Walk the whole records reassembled so far in direction dir, consuming them. */
+static void
+parse_dir(struct pm_tls *t, struct tls_flow *f, int dir, const struct pm_pass_pkt *pp)
+{
+	for (unsigned i = 0; i < 256 && !f->done[dir]; i++) {
+		struct pm_cur c = pm_reasm_cur(&f->d[dir]);
+		if (pm_cur_left(&c) < 5) {
+			return;
+		}
+		bool first = f->d[dir].consumed == 0;
+		uint8_t type = pm_cur_u8(&c);
+		uint8_t major = pm_cur_u8(&c);
+		pm_cur_skip(&c, 1);
+		uint16_t len = pm_cur_be16(&c);
+		if (type < PM_TLS_CT_CCS || type > PM_TLS_CT_HEARTBEAT || major != 3 ||
+		    len > PM_TLS_RECORD_MAX) {
+			not_a_record(t, f, dir, &c, first);
+			return;
+		}
+		if (pm_cur_left(&c) < len) {
+			return;
+		}
+		struct pm_cur frag = pm_cur_sub(&c, len);
+		on_record(t, f, dir, pp, type, frag);
+		if (!f->done[dir]) {
+			pm_reasm_consume(&f->d[dir], 5 + (size_t)len);
+		}
+	}
+}
+
+static void
+observe_flow(struct pm_tls *t, struct tls_flow *f, const struct pm_pass_pkt *pp)
+{
+	const struct pm_pkt *p = pp->pkt;
+	int dir = pp->dir, other = 1 - dir;
+	if ((p->tcp_flags & PM_TCP_ACK) != 0 && !f->done[other]) {
+		pm_reasm_ack(&t->pool, &f->d[other], p->ack);
+		if (!pm_reasm_open(&f->d[other])) {
+			parse_dir(t, f, other, pp);
+			dir_done(t, f, other);
+		}
+	}
+	if (f->done[dir]) {
+		return;
+	}
+	if (pm_reasm_seg(&t->pool, &f->d[dir], p->seq, p->tcp_flags, p->payload, p->payload_len)) {
+		parse_dir(t, f, dir, pp);
+	}
+	if (!f->done[dir] && !pm_reasm_open(&f->d[dir])) {
+		dir_done(t, f, dir);
+	}
+}
+
+/*
+ * Whether the first bytes of a stream may start TLS: a record header
+ * (parse_dir's test) or an SSL 2.0 CLIENT-HELLO (not_a_record's), or too few
+ * bytes to tell. What this rejects, parse_dir would count as not TLS.
+ */
+static bool
+plausible_start(const struct pm_pkt *p)
+{
+	const uint8_t *b = p->payload;
+	if (p->payload_len < 5) {
+		return true;
+	}
+	uint16_t len = (uint16_t)(b[3] << 8 | b[4]);
+	bool record = b[0] >= PM_TLS_CT_CCS && b[0] <= PM_TLS_CT_HEARTBEAT && b[1] == 3 &&
+	              len <= PM_TLS_RECORD_MAX;
+	return record || ((b[0] & 0x80) != 0 && b[2] == 1);
+}
+
+static void
+tls_observe(void *st, const struct pm_pass_pkt *pp)
+{
+	struct pm_tls *t = st;
+	if (pp->key == NULL || pp->flow == NULL) {
+		return;
+	}
+	if (pm_reasm_no_payload_yet(pp)) {
+		return; /* the handshake so far: the flow table keeps the SYNs' sequence numbers */
+	}
+	if (pm_reasm_first_bytes(pp) && !plausible_start(pp->pkt)) {
+		t->not_tls++; /* judged without any state: the common case for non-TLS on 443 */
+		pm_pass_done(pp, PM_AN_TLS);
+		return;
+	}
+	bool is_new;
+	struct tls_slot *slot = pm_table_upsert_tag(&t->flows, pp->key, pp->tag, &is_new);
+	if (slot == NULL || slot->finished) {
+		t->flows_dropped += slot == NULL;
+		pm_pass_done(pp, PM_AN_TLS);
+		return;
+	}
+	if (slot->f == NULL) {
+		slot->f = calloc(1, sizeof(*slot->f));
+		if (slot->f == NULL) {
+			t->flows_dropped++;
+			slot->finished = true;
+			pm_pass_done(pp, PM_AN_TLS);
+			return;
+		}
+		pm_reasm_begin_flow(slot->f->d, pp);
+		t->live++;
+	}
+	observe_flow(t, slot->f, pp);
+	if (slot->f->done[0] && slot->f->done[1]) {
+		free(slot->f);
+		slot->f = NULL;
+		slot->finished = true;
+		t->live--;
+		pm_pass_done(pp, PM_AN_TLS); /* its later packets cost nothing */
+	}
+}
+
+static void
+tls_finish(void *st, const struct pm_an_deps *deps)
+{
+	(void)deps;
+	struct pm_tls *t = st;
+	size_t pos = 0;
+	void *v;
+	while (pm_table_next(&t->flows, &pos, &v) != NULL) {
+		struct tls_slot *slot = v;
+		if (slot->f == NULL) {
+			continue;
+		}
+		for (int d = 0; d < 2; d++) {
+			pm_reasm_close(&t->pool, &slot->f->d[d]);
+			dir_done(t, slot->f, d);
+		}
+		free(slot->f);
+		slot->f = NULL;
+		slot->finished = true;
+	}
+	t->live = 0;
+	pm_table_free(&t->flows);
+}
+
+static void
+tls_free(void *st)
+{
+	struct pm_tls *t = st;
+	tls_finish(st, NULL);
+	for (size_t i = 0; i < t->n_rows; i++) {
+		free(t->rows[i].ja3);
+		free(t->rows[i].ja3s);
+	}
+	free(t->rows);
+	free(t->certs);
+}
+
+static size_t
+tls_mem(const void *st)
+{
+	const struct pm_tls *t = st;
+	return sizeof(*t) + t->flows.bytes + t->pool.bytes + t->cap_rows * sizeof(*t->rows) +
+	       t->live * sizeof(struct tls_flow) + t->cap_certs * sizeof(*t->certs) +
+	       t->n_rows * 2 * 128;
+}
+
+const struct pm_analyser pm_analyser_tls = {
+	.name = "tls",
+	.state_size = sizeof(struct pm_tls),
+	.after = PM_AN_BIT(FLOWS), /* labels and the flow come from the flow table */
+	.want = { .classes = PM_WANT_TCP, .apps = 1ull << PM_APP_TLS },
+	.init = tls_init,
+	.observe = tls_observe,
+	.finish = tls_finish,
+	.free = tls_free,
+	.mem = tls_mem,
+};

@@ -1,0 +1,404 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tlsview.c - analyze_tls's result from the finished TLS analyser:
+ * statistics (counted by sorting the rows), the paged handshake list, the
+ * distinct certificates, findings in the common shape {type, severity,
+ * summary, evidence} and the reassembly counters.
+ */
+#include "tlsstats.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "isotime.h"
+#include "json.h"
+#include "tally.h"
+
+#define TLS_TOP           10   /* entries of each statistics list */
+#define TLS_LIST_BUDGET   9000 /* bytes of JSON the handshake page may take */
+#define TLS_CERT_LIST     10   /* certificates listed */
+#define TLS_MAX_FINDINGS  50   /* findings listed (deduplicated by type, server, port) */
+#define TLS_WEAK_RSA_BITS 2048 /* NIST SP 800-131A: RSA below 2048 bits is disallowed */
+#define TLS_WEAK_EC_BITS  224  /* NIST SP 800-131A: curves below 224 bits are disallowed */
+
+enum stat_kind { ST_VERSION, ST_CIPHER, ST_SNI, ST_ALPN, ST_JA3, ST_JA3S, ST_JA4, ST_JA4S };
+
+/* The key a row contributes to one statistic, or NULL (buf holds formatted names). */
+static const char *
+row_key(const struct pm_tls_row *r, enum stat_kind k, char *buf, size_t cap)
+{
+	switch (k) {
+	case ST_VERSION:
+		return pm_tls_version_name(r->version, buf);
+	case ST_CIPHER:
+		if (!r->has_sh) {
+			return NULL;
+		}
+		if (pm_tls_cipher_name(r->cipher) != NULL) {
+			return pm_tls_cipher_name(r->cipher);
+		}
+		snprintf(buf, cap, "0x%04x", r->cipher);
+		return buf;
+	case ST_SNI:
+		return r->sni[0] != '\0' ? r->sni : NULL;
+	case ST_ALPN:
+		return r->alpn[0] != '\0' ? r->alpn : NULL;
+	case ST_JA3:
+		return r->has_ch ? r->ja3_hash : NULL;
+	case ST_JA3S:
+		return r->has_sh ? r->ja3s_hash : NULL;
+	case ST_JA4:
+		return r->has_ch ? r->ja4 : NULL;
+	case ST_JA4S:
+		return r->has_sh ? r->ja4s : NULL;
+	}
+	return NULL;
+}
+
+/* One statistic: a map key -> count (as_list false) or a list of {value, count, clients}. */
+static int
+stat(const struct pm_tls *t, struct pm_json *w, const char *name, enum stat_kind k, bool as_list)
+{
+	size_t n = t->n_rows;
+	struct pm_tally *v = malloc((n + 1) * sizeof(*v));
+	struct pm_tally_group *g = malloc((n + 1) * sizeof(*g));
+	char *names = malloc((n + 1) * 16);
+	if (v == NULL || g == NULL || names == NULL) {
+		free(v);
+		free(g);
+		free(names);
+		return PM_E_NOMEM;
+	}
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *key = row_key(&t->rows[i], k, names + i * 16, 16);
+		if (key != NULL) {
+			v[m].key = key;
+			v[m].client = t->rows[i].client;
+			m++;
+		}
+	}
+	size_t ng = pm_tally_fold(v, m, g);
+	pm_json_key(w, name);
+	if (as_list) {
+		pm_json_arr_begin(w);
+	} else {
+		pm_json_obj_begin(w);
+	}
+	for (size_t i = 0; i < ng && i < TLS_TOP; i++) {
+		if (as_list) {
+			pm_json_obj_begin(w);
+			pm_json_kstr(w, "value", g[i].key);
+			pm_json_ku64(w, "count", g[i].count);
+			pm_json_ku64(w, "clients", g[i].clients);
+			pm_json_obj_end(w);
+		} else {
+			pm_json_key(w, g[i].key);
+			pm_json_u64(w, g[i].count);
+		}
+	}
+	if (as_list) {
+		pm_json_arr_end(w);
+	} else {
+		pm_json_obj_end(w);
+	}
+	free(v);
+	free(g);
+	free(names);
+	return 0;
+}
+
+static void
+kaddr(struct pm_json *w, const char *k, const uint8_t a[16], uint8_t ipver)
+{
+	char s[48];
+	pm_addr_str(a, ipver, s);
+	pm_json_kstr(w, k, s);
+}
+
+static void
+kstr_or_null(struct pm_json *w, const char *k, const char *s)
+{
+	pm_json_key(w, k);
+	if (s != NULL && s[0] != '\0') {
+		pm_json_str(w, s);
+	} else {
+		pm_json_null(w);
+	}
+}
+
+static void
+ktime(struct pm_json *w, const char *k, int64_t secs)
+{
+	char s[40];
+	pm_time_iso(secs * 1000000000, s);
+	pm_json_kstr(w, k, s);
+}
+
+static void
+cert_obj(struct pm_json *w, const struct pm_x509 *x)
+{
+	char hex[65];
+	pm_json_obj_begin(w);
+	pm_json_kstr(w, "subject", x->subject);
+	pm_json_kstr(w, "issuer", x->issuer);
+	pm_json_kstr(w, "serial", x->serial);
+	ktime(w, "not_before", x->not_before);
+	ktime(w, "not_after", x->not_after);
+	pm_json_key(w, "sans");
+	pm_json_arr_begin(w);
+	for (uint8_t i = 0; i < x->n_sans; i++) {
+		pm_json_str(w, x->sans[i]);
+	}
+	pm_json_arr_end(w);
+	pm_json_ku64(w, "sans_total", x->sans_total);
+	pm_json_kstr(w, "key_type", x->key_type);
+	pm_json_ku64(w, "key_bits", x->key_bits);
+	pm_json_kstr(w, "signature_algorithm", x->sig_alg);
+	pm_tls_hex(x->sha1, sizeof(x->sha1), hex);
+	pm_json_kstr(w, "sha1", hex);
+	pm_tls_hex(x->sha256, sizeof(x->sha256), hex);
+	pm_json_kstr(w, "sha256", hex);
+	pm_json_kbool(w, "self_signed", x->self_signed);
+	pm_json_obj_end(w);
+}
+
+static void
+handshake_obj(const struct pm_tls *t, struct pm_json *w, const struct pm_tls_row *r)
+{
+	char vb[8], cb[8];
+	pm_json_obj_begin(w);
+	kaddr(w, "client", r->client, r->ipver);
+	kaddr(w, "server", r->server, r->ipver);
+	pm_json_ku64(w, "server_port", r->server_port);
+	kstr_or_null(w, "sni", r->sni);
+	kstr_or_null(w, "alpn", r->alpn);
+	pm_json_kstr(w, "version", pm_tls_version_name(r->version, vb));
+	const char *cn = NULL;
+	if (r->has_sh) {
+		cn = pm_tls_cipher_name(r->cipher);
+		if (cn == NULL) {
+			snprintf(cb, sizeof(cb), "0x%04x", r->cipher);
+			cn = cb;
+		}
+	}
+	kstr_or_null(w, "cipher", cn);
+	kstr_or_null(w, "ja3", r->ja3);
+	kstr_or_null(w, "ja3_hash", r->has_ch ? r->ja3_hash : NULL);
+	kstr_or_null(w, "ja3s", r->ja3s);
+	kstr_or_null(w, "ja3s_hash", r->has_sh ? r->ja3s_hash : NULL);
+	kstr_or_null(w, "ja4", r->has_ch ? r->ja4 : NULL);
+	kstr_or_null(w, "ja4s", r->has_sh ? r->ja4s : NULL);
+	pm_json_key(w, "certificate");
+	if (r->cert >= 0) {
+		cert_obj(w, &t->certs[r->cert]);
+	} else {
+		pm_json_null(w);
+	}
+	pm_json_kbool(w, "established", r->established);
+	pm_json_obj_end(w);
+}
+
+/* RFC 1918, 6598, 3927, loopback; RFC 4193, 4291 link-local and loopback. */
+static bool
+is_private(const uint8_t *a, uint8_t ipver)
+{
+	if (ipver == 4) {
+		return a[0] == 10 || a[0] == 127 || (a[0] == 172 && (a[1] & 0xF0) == 16) ||
+		       (a[0] == 192 && a[1] == 168) || (a[0] == 169 && a[1] == 254) ||
+		       (a[0] == 100 && (a[1] & 0xC0) == 64) || a[0] == 0;
+	}
+	static const uint8_t loop[16] = { [15] = 1 };
+	return (a[0] & 0xFE) == 0xFC || (a[0] == 0xFE && (a[1] & 0xC0) == 0x80) ||
+	       memcmp(a, loop, 16) == 0;
+}
+
+/* Findings already written, to list each (type, server, port) once. */
+struct seen {
+	const char *type[TLS_MAX_FINDINGS];
+	const struct pm_tls_row *row[TLS_MAX_FINDINGS];
+	size_t n;
+	uint64_t more; /* findings left out beyond TLS_MAX_FINDINGS */
+};
+
+static void
+finding(struct pm_json *w, struct seen *s, const struct pm_tls_row *r, const char *type,
+        const char *severity, const char *summary, const char *detail)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		if (strcmp(s->type[i], type) == 0 && s->row[i]->server_port == r->server_port &&
+		    memcmp(s->row[i]->server, r->server, 16) == 0) {
+			return;
+		}
+	}
+	if (s->n == TLS_MAX_FINDINGS) {
+		s->more++;
+		return;
+	}
+	s->type[s->n] = type;
+	s->row[s->n] = r;
+	s->n++;
+	pm_json_obj_begin(w);
+	pm_json_kstr(w, "type", type);
+	pm_json_kstr(w, "severity", severity);
+	pm_json_kstr(w, "summary", summary);
+	pm_json_key(w, "evidence");
+	pm_json_obj_begin(w);
+	kaddr(w, "client", r->client, r->ipver);
+	kaddr(w, "server", r->server, r->ipver);
+	char port[8];
+	snprintf(port, sizeof(port), "%u", r->server_port);
+	pm_json_kstr(w, "server_port", port);
+	if (r->sni[0] != '\0') {
+		pm_json_kstr(w, "sni", r->sni);
+	}
+	char ts[40];
+	pm_time_iso(r->ts, ts);
+	pm_json_kstr(w, "first_seen", ts);
+	if (detail != NULL) {
+		pm_json_kstr(w, "detail", detail);
+	}
+	pm_json_obj_end(w);
+	pm_json_obj_end(w);
+}
+
+static void
+cert_findings(struct pm_json *w, struct seen *s, const struct pm_tls_row *r,
+              const struct pm_x509 *x)
+{
+	int64_t now = r->ts / 1000000000;
+	char d[PM_X509_MAX_NAME + 64];
+	if (x->self_signed) {
+		snprintf(d, sizeof(d), "subject %s", x->subject);
+		finding(w, s, r, "self_signed_certificate", "medium",
+		        "The server presented a self-signed certificate", d);
+	}
+	if (now > x->not_after) {
+		snprintf(d, sizeof(d), "not_after %lld", (long long)x->not_after);
+		finding(w, s, r, "expired_certificate", "medium",
+		        "The certificate had expired at capture time", d);
+	} else if (now < x->not_before) {
+		snprintf(d, sizeof(d), "not_before %lld", (long long)x->not_before);
+		finding(w, s, r, "certificate_not_yet_valid", "medium",
+		        "The certificate was not yet valid at capture time", d);
+	}
+	bool rsa = strcmp(x->key_type, "RSA") == 0, ec = strcmp(x->key_type, "EC") == 0;
+	if (x->key_bits != 0 &&
+	    ((rsa && x->key_bits < TLS_WEAK_RSA_BITS) || (ec && x->key_bits < TLS_WEAK_EC_BITS))) {
+		snprintf(d, sizeof(d), "%s %u bits", x->key_type, x->key_bits);
+		finding(w, s, r, "weak_key", "medium", "The certificate's public key is too short",
+		        d);
+	}
+	if (r->sni[0] != '\0' && !pm_x509_covers(x, r->sni, strlen(r->sni))) {
+		snprintf(d, sizeof(d), "certificate for %s", x->subject_cn);
+		finding(w, s, r, "sni_mismatch", "medium",
+		        "The certificate does not cover the server name the client asked for", d);
+	}
+}
+
+static void
+findings(const struct pm_tls *t, struct pm_json *w)
+{
+	struct seen *s = calloc(1, sizeof(*s));
+	pm_json_key(w, "findings");
+	pm_json_arr_begin(w);
+	for (size_t i = 0; s != NULL && i < t->n_rows; i++) {
+		const struct pm_tls_row *r = &t->rows[i];
+		char vb[8];
+		if (r->has_sh && r->version <= 0x0301) {
+			finding(
+			    w, s, r, "deprecated_tls_version",
+			    r->version <= 0x0300 ? "high" : "medium",
+			    "The connection negotiated SSL or TLS 1.0 (RFC 8996 deprecates them)",
+			    pm_tls_version_name(r->version, vb));
+		}
+		if (r->has_ch && r->sni[0] == '\0' && !is_private(r->server, r->ipver)) {
+			finding(w, s, r, "no_sni_public", "low",
+			        "A client opened TLS to a public address without a server name",
+			        NULL);
+		}
+		if (r->cert >= 0) {
+			cert_findings(w, s, r, &t->certs[r->cert]);
+		}
+	}
+	pm_json_arr_end(w);
+	pm_json_ku64(w, "findings_omitted", s != NULL ? s->more : 0);
+	free(s);
+}
+
+static int
+statistics(const struct pm_tls *t, struct pm_json *w)
+{
+	pm_json_key(w, "statistics");
+	pm_json_obj_begin(w);
+	pm_json_ku64(w, "total_handshakes", t->n_rows + t->rows_dropped);
+	pm_json_ku64(w, "client_hellos", t->client_hellos);
+	pm_json_ku64(w, "server_hellos", t->server_hellos);
+	pm_json_ku64(w, "hello_retry_requests", t->hrrs);
+	uint64_t est = 0, grease = 0, ech = 0;
+	for (size_t i = 0; i < t->n_rows; i++) {
+		est += t->rows[i].established;
+		grease += t->rows[i].grease;
+		ech += t->rows[i].ech;
+	}
+	pm_json_ku64(w, "established", est);
+	pm_json_ku64(w, "grease_hellos", grease);
+	pm_json_ku64(w, "ech_hellos", ech);
+	pm_json_ku64(w, "sslv2_hellos", t->sslv2_hellos);
+	pm_json_ku64(w, "certificates_seen", t->certificates);
+	pm_json_ku64(w, "distinct_certificates", t->n_certs);
+	pm_json_ku64(w, "alerts", t->alerts);
+	pm_json_ku64(w, "not_tls", t->not_tls);
+	pm_json_ku64(w, "malformed", t->malformed + t->bad_certs);
+	static const struct {
+		const char *name;
+		enum stat_kind k;
+		bool list;
+	} stats[] = {
+		{ "versions", ST_VERSION, false }, { "cipher_suites", ST_CIPHER, false },
+		{ "snis", ST_SNI, false },         { "alpns", ST_ALPN, false },
+		{ "ja3", ST_JA3, true },           { "ja3s", ST_JA3S, true },
+		{ "ja4", ST_JA4, true },           { "ja4s", ST_JA4S, true },
+	};
+	for (size_t i = 0; i < PM_ARRAY_LEN(stats); i++) {
+		int rc = stat(t, w, stats[i].name, stats[i].k, stats[i].list);
+		if (rc != 0) {
+			return rc;
+		}
+	}
+	pm_json_obj_end(w);
+	return 0;
+}
+
+/* see tlsstats.h */
+int
+pm_tls_view(const struct pm_tls *t, uint64_t limit, uint64_t offset, struct pm_json *w)
+{
+	int rc = statistics(t, w);
+	if (rc != 0) {
+		return rc;
+	}
+	pm_json_key(w, "handshakes");
+	pm_json_arr_begin(w);
+	size_t n = t->n_rows, i = offset < n ? (size_t)offset : n;
+	size_t stop = limit < n - i ? i + (size_t)limit : n;
+	for (size_t start = w->len; i < stop && w->len - start < TLS_LIST_BUDGET; i++) {
+		handshake_obj(t, w, &t->rows[i]);
+	}
+	pm_json_arr_end(w);
+	pm_json_page(w, "handshakes", n, i < stop ? i - (size_t)offset : limit, offset);
+	pm_json_key(w, "certificates");
+	pm_json_arr_begin(w);
+	for (size_t k = 0; k < t->n_certs && k < TLS_CERT_LIST; k++) {
+		cert_obj(w, &t->certs[k]);
+	}
+	pm_json_arr_end(w);
+	findings(t, w);
+	pm_reasm_pool_json(&t->pool, w);
+	pm_json_kbool(w, "approximate",
+	              t->rows_dropped != 0 || t->certs_dropped != 0 || t->flows_dropped != 0 ||
+	                  t->pool.capped != 0);
+	return 0;
+}
