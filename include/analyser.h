@@ -79,6 +79,39 @@ struct pm_pass_pkt {
  */
 void pm_pass_done(const struct pm_pass_pkt *pp, unsigned id);
 
+/*
+ * Per-flow parse state an analyser keeps in the flow record itself (one
+ * analyser per flow: the one its label routes the flow to), so a packet of
+ * a flow being parsed costs no lookup in a table of the analyser's own: the
+ * pass already has the record in cache. The state is the analyser's
+ * allocation and starts with a struct pm_flow_state; the analyser's
+ * struct pm_flow_states lists its live states so finish reaches them.
+ */
+struct pm_flow_state {
+	struct pm_flow_state *prev, *next;
+};
+struct pm_flow_states {
+	struct pm_flow_state *head;
+	size_t n; /* states listed now */
+};
+/* Analyser id's state of pp's flow, or NULL (none yet, none left, or another analyser's). */
+void *pm_flow_state_get(const struct pm_pass_pkt *pp, unsigned id);
+/*
+ * Attach st (starting with a struct pm_flow_state) to pp's flow for
+ * analyser id and list it in l. False, with nothing changed, when the flow
+ * has no record or another analyser's state.
+ */
+bool pm_flow_state_attach(struct pm_flow_states *l, const struct pm_pass_pkt *pp, unsigned id,
+                          void *st);
+/*
+ * Analyser id is done with pp's flow: its state st is unlisted and detached
+ * (the caller frees it) and the flow is marked done for id (pm_pass_done).
+ */
+void pm_flow_state_done(struct pm_flow_states *l, const struct pm_pass_pkt *pp, unsigned id,
+                        void *st);
+/* After the pass: unlist and return one state (the caller frees it), NULL when none are left. */
+void *pm_flow_state_pop(struct pm_flow_states *l);
+
 /* The finished analysers a finish function may read; see pm_an_dep. */
 struct pm_an_deps {
 	const struct pm_analysis *a; /* the analysis being finished */

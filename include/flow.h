@@ -97,6 +97,8 @@ struct pm_flow {
 	uint8_t app;         /* enum pm_app */
 	uint8_t app_src;     /* enum pm_label_src */
 	uint16_t an_done; /* analysers done with this flow (1 << enum pm_an_id): see pm_pass_done */
+	uint8_t state_owner; /* enum pm_an_id of the analyser whose parse state state is */
+	void *state; /* that analyser's per-flow parse state, during the pass (analyser.h) */
 };
 
 /*

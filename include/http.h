@@ -22,18 +22,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "analyser.h"
 #include "pm.h"
 #include "reasm.h"
 #include "table.h"
 
 struct pm_json;
 
-#define PM_HTTP_MAX_HEAD       (16u << 10) /* bytes of one head; longer is malformed */
-#define PM_HTTP_MAX_FIELDS     100         /* header fields walked per head */
-#define PM_HTTP_MAX_HASH_BODY  (64u << 10) /* bodies up to this size are hashed */
-#define PM_HTTP_MAX_EXCHANGES  10000       /* exchange rows kept; the rest are counted */
-#define PM_HTTP_MAX_PENDING    16          /* requests awaiting their response per flow */
-#define PM_HTTP_MAX_FLOW_TABLE (64u << 20) /* bytes of the per-flow table */
+#define PM_HTTP_MAX_HEAD      (16u << 10) /* bytes of one head; longer is malformed */
+#define PM_HTTP_MAX_FIELDS    100         /* header fields walked per head */
+#define PM_HTTP_MAX_HASH_BODY (64u << 10) /* bodies up to this size are hashed */
+#define PM_HTTP_MAX_EXCHANGES 10000       /* exchange rows kept; the rest are counted */
+#define PM_HTTP_MAX_PENDING   16          /* requests awaiting their response per flow */
+#define PM_HTTP_MAX_STATE     (64u << 20) /* bytes of per-flow parse state live at once */
 
 /* A view: n bytes at p, or p NULL when absent. */
 struct pm_http_view {
@@ -98,7 +99,6 @@ struct pm_http_row {
 };
 
 struct pm_http {
-	struct pm_table flows;     /* pm_flow_key -> per-flow state (during the pass) */
 	struct pm_reasm_pool pool; /* reassembly memory */
 	struct pm_http_row *rows;  /* n_rows, malloc'd, owned */
 	size_t n_rows, cap_rows;
@@ -109,7 +109,8 @@ struct pm_http {
 	uint64_t upgrades;            /* 101 Switching Protocols */
 	uint64_t malformed;           /* heads or chunk lines that did not parse */
 	uint64_t not_http;            /* flows labelled HTTP whose bytes were not */
-	size_t live;                  /* flows whose parse state is allocated now */
+	struct pm_flow_states live;   /* flows whose parse state is allocated now */
+	size_t max_live;              /* most live states at once (PM_HTTP_MAX_STATE) */
 };
 
 /*

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "analyser.h"
 #include "pm.h"
 #include "reasm.h"
 #include "table.h"
@@ -28,7 +29,7 @@ struct pm_json;
 #define PM_TLS_MAX_HANDSHAKES 20000       /* handshake rows kept; the rest are counted */
 #define PM_TLS_MAX_CERTS      4096        /* distinct certificates kept */
 #define PM_TLS_MAX_HS         (64u << 10) /* bytes of one handshake message assembled */
-#define PM_TLS_MAX_FLOW_TABLE (64u << 20) /* bytes of the per-flow table */
+#define PM_TLS_MAX_STATE      (64u << 20) /* bytes of per-flow parse state live at once */
 #define PM_TLS_MAX_SNI        256         /* bytes of an SNI kept (RFC 6066 allows 2^16 - 1) */
 
 /* One TLS connection's handshake. */
@@ -55,7 +56,6 @@ struct pm_tls_row {
 };
 
 struct pm_tls {
-	struct pm_table flows;     /* pm_flow_key -> per-flow parse state (during the pass) */
 	struct pm_reasm_pool pool; /* reassembly memory of every flow */
 	struct pm_tls_row *rows;   /* n_rows, malloc'd, owned */
 	size_t n_rows, cap_rows;
@@ -63,14 +63,15 @@ struct pm_tls {
 	size_t n_certs, cap_certs;
 	uint64_t rows_dropped;  /* handshakes beyond PM_TLS_MAX_HANDSHAKES */
 	uint64_t certs_dropped; /* certificates beyond PM_TLS_MAX_CERTS */
-	uint64_t flows_dropped; /* flows the table could not take */
+	uint64_t flows_dropped; /* flows not parsed: too many at once, or out of memory */
 	uint64_t client_hellos, server_hellos, hrrs, certificates, alerts;
-	uint64_t sslv2_hellos; /* SSL 2.0 CLIENT-HELLO (not parsed further) */
-	uint64_t not_tls;      /* labelled TLS, but the bytes were not TLS records */
-	uint64_t malformed;    /* records or messages that contradicted themselves */
-	uint64_t bad_certs;    /* certificates the DER reader refused */
-	uint64_t heartbeats;   /* heartbeat records (RFC 6520) */
-	size_t live;           /* flows whose parse state is allocated now */
+	uint64_t sslv2_hellos;      /* SSL 2.0 CLIENT-HELLO (not parsed further) */
+	uint64_t not_tls;           /* labelled TLS, but the bytes were not TLS records */
+	uint64_t malformed;         /* records or messages that contradicted themselves */
+	uint64_t bad_certs;         /* certificates the DER reader refused */
+	uint64_t heartbeats;        /* heartbeat records (RFC 6520) */
+	struct pm_flow_states live; /* flows whose parse state is allocated now */
+	size_t max_live;            /* most live states at once (PM_TLS_MAX_STATE) */
 };
 
 /*

@@ -137,6 +137,72 @@ pm_pass_done(const struct pm_pass_pkt *pp, unsigned id)
 	}
 }
 
+/* see analyser.h */
+void *
+pm_flow_state_get(const struct pm_pass_pkt *pp, unsigned id)
+{
+	const struct pm_flow *f = pp->flow;
+	return f != NULL && f->state != NULL && f->state_owner == id ? f->state : NULL;
+}
+
+static void
+unlist(struct pm_flow_states *l, struct pm_flow_state *s)
+{
+	if (s->prev != NULL) {
+		s->prev->next = s->next;
+	} else {
+		l->head = s->next;
+	}
+	if (s->next != NULL) {
+		s->next->prev = s->prev;
+	}
+	s->prev = s->next = NULL;
+	l->n--;
+}
+
+/* see analyser.h */
+bool
+pm_flow_state_attach(struct pm_flow_states *l, const struct pm_pass_pkt *pp, unsigned id, void *st)
+{
+	struct pm_flow *f = pp->flow;
+	if (f == NULL || f->state != NULL) {
+		return false;
+	}
+	struct pm_flow_state *s = st;
+	s->prev = NULL;
+	s->next = l->head;
+	if (l->head != NULL) {
+		l->head->prev = s;
+	}
+	l->head = s;
+	l->n++;
+	f->state = st;
+	f->state_owner = (uint8_t)id;
+	return true;
+}
+
+/* see analyser.h */
+void
+pm_flow_state_done(struct pm_flow_states *l, const struct pm_pass_pkt *pp, unsigned id, void *st)
+{
+	unlist(l, st);
+	if (pp->flow != NULL && pp->flow->state == st) {
+		pp->flow->state = NULL;
+	}
+	pm_pass_done(pp, id);
+}
+
+/* see analyser.h */
+void *
+pm_flow_state_pop(struct pm_flow_states *l)
+{
+	struct pm_flow_state *s = l->head;
+	if (s != NULL) {
+		unlist(l, s);
+	}
+	return s;
+}
+
 static void
 drain(struct pass *ps)
 {

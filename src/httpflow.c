@@ -47,7 +47,9 @@ struct http_dir {
 	struct pm_sha256 sha;
 };
 
+/* Per-flow parse state, kept in the flow record (pm_flow_state_attach) while the flow is parsed. */
 struct http_flow {
+	struct pm_flow_state link; /* first: the analyser's list of live states */
 	struct pm_reasm_dir d[2];
 	struct http_dir s[2];
 	uint32_t pending[PM_HTTP_MAX_PENDING]; /* 1 + row of requests awaiting a response */
@@ -55,24 +57,14 @@ struct http_flow {
 	bool head_request[PM_HTTP_MAX_PENDING]; /* the pending request was HEAD */
 };
 
-/*
- * The flow table's value: the parse state lives on the heap only while the
- * flow is parsed, so finished flows cost 16 bytes of table, not the state.
- */
-struct http_slot {
-	struct http_flow *f; /* malloc'd, owned; NULL before the first packet and when finished */
-	bool finished;       /* both directions are done */
-};
-
 static int
 http_init(void *st, const struct pm_analysis_opts *o)
 {
 	struct pm_http *h = st;
-	size_t cap =
-	    o != NULL && o->max_table_bytes != 0 && o->max_table_bytes < PM_HTTP_MAX_FLOW_TABLE
-	        ? o->max_table_bytes
-	        : PM_HTTP_MAX_FLOW_TABLE;
-	pm_table_init(&h->flows, sizeof(struct pm_flow_key), sizeof(struct http_slot), cap);
+	size_t cap = o != NULL && o->max_table_bytes != 0 && o->max_table_bytes < PM_HTTP_MAX_STATE
+	                 ? o->max_table_bytes
+	                 : PM_HTTP_MAX_STATE;
+	h->max_live = cap / sizeof(struct http_flow);
 	if (o != NULL) {
 		h->pool.window = o->reasm_window;       /* 0: PM_REASM_WINDOW */
 		h->pool.max_bytes = o->reasm_max_bytes; /* 0: PM_REASM_POOL_MAX */
@@ -528,32 +520,25 @@ http_observe(void *st, const struct pm_pass_pkt *pp)
 		pm_pass_done(pp, PM_AN_HTTP);
 		return;
 	}
-	bool is_new;
-	struct http_slot *slot = pm_table_upsert_tag(&h->flows, pp->key, pp->tag, &is_new);
-	if (slot == NULL || slot->finished) {
-		h->flows_dropped += slot == NULL;
-		pm_pass_done(pp, PM_AN_HTTP);
-		return;
-	}
-	if (slot->f == NULL) {
-		slot->f = calloc(1, sizeof(*slot->f));
-		if (slot->f == NULL) {
+	struct http_flow *f = pm_flow_state_get(pp, PM_AN_HTTP);
+	if (f == NULL) {
+		if (h->live.n >= h->max_live || (f = calloc(1, sizeof(*f))) == NULL) {
 			h->flows_dropped++;
-			slot->finished = true;
 			pm_pass_done(pp, PM_AN_HTTP);
 			return;
 		}
-		pm_reasm_begin_flow(slot->f->d, pp);
-		h->live++;
+		if (!pm_flow_state_attach(&h->live, pp, PM_AN_HTTP, f)) {
+			free(f); /* another analyser parses this flow */
+			pm_pass_done(pp, PM_AN_HTTP);
+			return;
+		}
+		pm_reasm_begin_flow(f->d, pp);
 	}
-	struct http_flow *f = slot->f;
 	observe_flow(h, f, pp);
 	if (f->s[0].mode == M_DONE && f->s[1].mode == M_DONE) {
+		pm_flow_state_done(&h->live, pp, PM_AN_HTTP,
+		                   f); /* its later packets cost nothing */
 		free(f);
-		slot->f = NULL;
-		slot->finished = true;
-		h->live--;
-		pm_pass_done(pp, PM_AN_HTTP); /* its later packets cost nothing */
 	}
 }
 
@@ -562,14 +547,8 @@ http_finish(void *st, const struct pm_an_deps *deps)
 {
 	(void)deps;
 	struct pm_http *h = st;
-	size_t pos = 0;
-	void *v;
-	while (pm_table_next(&h->flows, &pos, &v) != NULL) {
-		struct http_slot *slot = v;
-		struct http_flow *f = slot->f;
-		if (f == NULL) {
-			continue;
-		}
+	struct http_flow *f;
+	while ((f = pm_flow_state_pop(&h->live)) != NULL) {
 		for (int d = 0; d < 2; d++) {
 			if (f->s[d].mode == M_CLOSE) {
 				body_end(h, &f->s[d], d);
@@ -578,11 +557,7 @@ http_finish(void *st, const struct pm_an_deps *deps)
 		}
 		flow_done(h, f);
 		free(f);
-		slot->f = NULL;
-		slot->finished = true;
 	}
-	h->live = 0;
-	pm_table_free(&h->flows);
 }
 
 static void
@@ -597,8 +572,8 @@ static size_t
 http_mem(const void *st)
 {
 	const struct pm_http *h = st;
-	return sizeof(*h) + h->flows.bytes + h->pool.bytes + h->cap_rows * sizeof(*h->rows) +
-	       h->live * sizeof(struct http_flow);
+	return sizeof(*h) + h->pool.bytes + h->cap_rows * sizeof(*h->rows) +
+	       h->live.n * sizeof(struct http_flow);
 }
 
 const struct pm_analyser pm_analyser_http = {

@@ -19,34 +19,25 @@
 #include "decode.h"
 #include "flow.h"
 
-/* Per-flow parse state, the value of the flows table. */
+/* Per-flow parse state, kept in the flow record (pm_flow_state_attach) while the handshake is parsed. */
 struct tls_flow {
-	struct pm_reasm_dir d[2]; /* by PM_DIR_* */
-	uint8_t *hs[2];           /* partial handshake message per direction, malloc'd */
-	uint32_t hs_len[2];       /* bytes at hs */
-	uint32_t row;             /* 1 + index into rows; 0 when none yet */
-	bool ccs[2];              /* ChangeCipherSpec sent: later handshake records are encrypted */
-	bool done[2];             /* the direction is no longer parsed */
-};
-
-/*
- * The flow table's value: the parse state lives on the heap only while the
- * handshake is parsed, so finished flows cost 16 bytes of table.
- */
-struct tls_slot {
-	struct tls_flow *f; /* malloc'd, owned; NULL before the first packet and when finished */
-	bool finished;      /* both directions are done */
+	struct pm_flow_state link; /* first: the analyser's list of live states */
+	struct pm_reasm_dir d[2];  /* by PM_DIR_* */
+	uint8_t *hs[2];            /* partial handshake message per direction, malloc'd */
+	uint32_t hs_len[2];        /* bytes at hs */
+	uint32_t row;              /* 1 + index into rows; 0 when none yet */
+	bool ccs[2];  /* ChangeCipherSpec sent: later handshake records are encrypted */
+	bool done[2]; /* the direction is no longer parsed */
 };
 
 static int
 tls_init(void *st, const struct pm_analysis_opts *o)
 {
 	struct pm_tls *t = st;
-	size_t cap =
-	    o != NULL && o->max_table_bytes != 0 && o->max_table_bytes < PM_TLS_MAX_FLOW_TABLE
-	        ? o->max_table_bytes
-	        : PM_TLS_MAX_FLOW_TABLE;
-	pm_table_init(&t->flows, sizeof(struct pm_flow_key), sizeof(struct tls_slot), cap);
+	size_t cap = o != NULL && o->max_table_bytes != 0 && o->max_table_bytes < PM_TLS_MAX_STATE
+	                 ? o->max_table_bytes
+	                 : PM_TLS_MAX_STATE;
+	t->max_live = cap / sizeof(struct tls_flow);
 	if (o != NULL) {
 		t->pool.window = o->reasm_window;       /* 0: PM_REASM_WINDOW */
 		t->pool.max_bytes = o->reasm_max_bytes; /* 0: PM_REASM_POOL_MAX */
@@ -487,31 +478,24 @@ tls_observe(void *st, const struct pm_pass_pkt *pp)
 		pm_pass_done(pp, PM_AN_TLS);
 		return;
 	}
-	bool is_new;
-	struct tls_slot *slot = pm_table_upsert_tag(&t->flows, pp->key, pp->tag, &is_new);
-	if (slot == NULL || slot->finished) {
-		t->flows_dropped += slot == NULL;
-		pm_pass_done(pp, PM_AN_TLS);
-		return;
-	}
-	if (slot->f == NULL) {
-		slot->f = calloc(1, sizeof(*slot->f));
-		if (slot->f == NULL) {
+	struct tls_flow *f = pm_flow_state_get(pp, PM_AN_TLS);
+	if (f == NULL) {
+		if (t->live.n >= t->max_live || (f = calloc(1, sizeof(*f))) == NULL) {
 			t->flows_dropped++;
-			slot->finished = true;
 			pm_pass_done(pp, PM_AN_TLS);
 			return;
 		}
-		pm_reasm_begin_flow(slot->f->d, pp);
-		t->live++;
+		if (!pm_flow_state_attach(&t->live, pp, PM_AN_TLS, f)) {
+			free(f); /* another analyser parses this flow */
+			pm_pass_done(pp, PM_AN_TLS);
+			return;
+		}
+		pm_reasm_begin_flow(f->d, pp);
 	}
-	observe_flow(t, slot->f, pp);
-	if (slot->f->done[0] && slot->f->done[1]) {
-		free(slot->f);
-		slot->f = NULL;
-		slot->finished = true;
-		t->live--;
-		pm_pass_done(pp, PM_AN_TLS); /* its later packets cost nothing */
+	observe_flow(t, f, pp);
+	if (f->done[0] && f->done[1]) {
+		pm_flow_state_done(&t->live, pp, PM_AN_TLS, f); /* its later packets cost nothing */
+		free(f);
 	}
 }
 
@@ -520,23 +504,14 @@ tls_finish(void *st, const struct pm_an_deps *deps)
 {
 	(void)deps;
 	struct pm_tls *t = st;
-	size_t pos = 0;
-	void *v;
-	while (pm_table_next(&t->flows, &pos, &v) != NULL) {
-		struct tls_slot *slot = v;
-		if (slot->f == NULL) {
-			continue;
-		}
+	struct tls_flow *f;
+	while ((f = pm_flow_state_pop(&t->live)) != NULL) {
 		for (int d = 0; d < 2; d++) {
-			pm_reasm_close(&t->pool, &slot->f->d[d]);
-			dir_done(t, slot->f, d);
+			pm_reasm_close(&t->pool, &f->d[d]);
+			dir_done(t, f, d);
 		}
-		free(slot->f);
-		slot->f = NULL;
-		slot->finished = true;
+		free(f);
 	}
-	t->live = 0;
-	pm_table_free(&t->flows);
 }
 
 static void
@@ -556,8 +531,8 @@ static size_t
 tls_mem(const void *st)
 {
 	const struct pm_tls *t = st;
-	return sizeof(*t) + t->flows.bytes + t->pool.bytes + t->cap_rows * sizeof(*t->rows) +
-	       t->live * sizeof(struct tls_flow) + t->cap_certs * sizeof(*t->certs) +
+	return sizeof(*t) + t->pool.bytes + t->cap_rows * sizeof(*t->rows) +
+	       t->live.n * sizeof(struct tls_flow) + t->cap_certs * sizeof(*t->certs) +
 	       t->n_rows * 2 * 128;
 }
 
