@@ -38,6 +38,7 @@ void test_enrich(void);
 void test_httpresp(void);
 void test_https(void);
 void test_enrichcache(void);
+void test_providers(void);
 
 static const struct {
 	const char *name;
@@ -74,6 +75,7 @@ static const struct {
 	{ "httpresp", test_httpresp },
 	{ "https", test_https },
 	{ "enrichcache", test_enrichcache },
+	{ "providers", test_providers },
 };
 
 int

@@ -11,6 +11,11 @@ pass=0 fail=0
 ok()  { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+# Tests never reach the internet: every provider points at a closed loopback
+# port (connection refused at once) unless a section starts its own server,
+# and the enrichment cache lives in the scratch directory.
+for p in GREYNOISE OTX ABUSEIPDB VIRUSTOTAL SHODAN RDAP; do export "PCAPMCP_${p}_URL=https://127.0.0.1:9"; done
+export PCAPMCP_CACHE_DIR=$tmp/cache
 
 # 1. unit tests: the runner prints "unit: N passed, N failed"
 "$unit" >"$tmp/unit.out" 2>"$tmp/unit.err"; urc=$?
