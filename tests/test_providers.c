@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "cache.h"
 #include "enrich.h"
 #include "json.h"
 #include "jsonparse.h"
@@ -402,6 +403,37 @@ expect_refused(const char *url, enum pm_ecode code, const char *msg)
 	}
 }
 
+/* Through the registry: mcpcap's pcap_file as a URL is analysed like a file. */
+static void
+check_url_tool(const char *url)
+{
+	struct pm_tool_ctx ctx;
+	struct pm_error err = { 0 };
+	char args[256];
+	struct pm_arena a;
+	const struct pm_jv *v;
+	struct pm_json w;
+	bool is_error = true;
+	const struct pm_tool *t = pm_tool_find("analyze_capinfos");
+	CHECK(t != NULL && pm_tool_ctx_init(&ctx, &live, &err) == 0);
+	snprintf(args, sizeof(args), "{\"pcap_file\":\"%s\"}", url);
+	pm_arena_init(&a, 1u << 20);
+	CHECK_EQ(pm_json_parse((const uint8_t *)args, strlen(args), &a, &v, NULL), 0);
+	for (int i = 0; t != NULL && i < 2; i++) {
+		pm_json_init(&w, 0);
+		CHECK_EQ(pm_tools_call(&ctx, t, v, &w, &is_error), 0);
+		CHECK(!is_error && strstr(w.buf, "\"packet_count\":") != NULL);
+		if (is_error) {
+			fprintf(stderr, "providers: capinfos of %s: %s\n", url, w.buf);
+		}
+		pm_json_free(&w);
+	}
+	/* The second call was a 304 on the kept file: the analysis cache answered. */
+	CHECK(ctx.cache->hits >= 1);
+	pm_arena_free(&a);
+	pm_tool_ctx_free(&ctx);
+}
+
 static void
 check_urls(const char *dir, const char *ca, unsigned port)
 {
@@ -428,6 +460,7 @@ check_urls(const char *dir, const char *ca, unsigned port)
 	CHECK(fd2 >= 0 && fstat(fd2, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev);
 	close(fd);
 	close(fd2);
+	check_url_tool(ok);
 	snprintf(url, sizeof(url), "https://localhost:%u/cap/close.pcap", port);
 	fd = url_open(url, &err);
 	CHECK(fd >= 0 && fstat(fd, &a) == 0 && a.st_size == b.st_size);
