@@ -5,10 +5,11 @@
  * (PCAPMCP_GEOIP_DB, PCAPMCP_ASN_DB), the state of each threat-intel
  * provider, and a 0-100 threat score with the rationale for it.
  *
- * This stage is offline: no function here opens a socket. Providers
- * (GreyNoise, OTX, AbuseIPDB, VirusTotal, Shodan, RDAP) are reported as
- * "offline" under PCAPMCP_OFFLINE, else "not_configured" (no key) or
- * "unavailable" (provider queries are not wired to https.c yet, issue 14).
+ pm_enrich_ip is offline: it opens no socket. pm_enrich_query then asks
+ * the providers (GreyNoise, OTX, AbuseIPDB, VirusTotal, Shodan, RDAP;
+ * providers.h) unless the configuration is offline or the address was
+ * skipped; each is reported "offline" under PCAPMCP_OFFLINE,
+ * "not_configured" without its key, else its answer's status.
  *
  * The databases are opened once per process and path, behind a mutex, and
  * reopened when the file changes (size or mtime).
@@ -21,6 +22,7 @@
 #include <stdint.h>
 
 #include "pm.h"
+#include "providers.h" /* struct pm_prov_answer */
 
 struct pm_config;
 struct pm_json;
@@ -58,6 +60,9 @@ struct pm_enrichment {
 	char asn_source[64];
 	char geo_error[128]; /* why the geo database is not used, "" when it is (or unset) */
 	char asn_error[128];
+	bool queried; /* pm_enrich_query asked the providers */
+	struct pm_prov_answer
+	    prov[PM_PROV_COUNT]; /* their answers; bodies owned (pm_enrich_free) */
 };
 
 /* One line of a score's rationale. */
@@ -95,11 +100,24 @@ PM_MUST_CHECK int pm_enrich_ip(const struct pm_config *cfg, const struct pm_ip *
                                struct pm_enrichment *out);
 
 /*
+ * Ask the threat-intel providers about r's address (pm_providers_query),
+ * unless cfg is offline or r was skipped. Opens sockets; takes at most
+ * cfg->enrich_timeout_ms. pm_enrich_free releases the answers.
+ */
+void pm_enrich_query(const struct pm_config *cfg, struct pm_enrichment *r);
+
+/* Free what pm_enrich_query kept in r (the answers' bodies). */
+void pm_enrich_free(struct pm_enrichment *r);
+
+/*
  * Score r from 0 to 100: being a scan suspect in the capture adds 10 to 40
  * whatever the address (scan_score is list_suspects's score, < 0 when
- * none); provider signals add their share for public addresses when present
- * (none offline). The rationale lists every signal considered, with the
- * points it added.
+ * none); for a public address, the providers' signals add theirs:
+ * GreyNoise malicious 30 (seen scanning 10, benign or RIOT 0), OTX 5 per
+ * pulse up to 25, AbuseIPDB its confidence score times 0.3 (up to 30),
+ * VirusTotal 5 per malicious and 2 per suspicious engine up to 30, Shodan
+ * 2 per known vulnerability up to 10; the sum is capped at 100. The
+ * rationale lists every signal considered, with the points it added.
  */
 void pm_enrich_score(const struct pm_enrichment *r, double scan_score, struct pm_score *out);
 

@@ -32,7 +32,9 @@ struct pm_http_resp {
 	int64_t retry_after; /* Retry-After in seconds, -1 when absent or a date */
 	char location[2048]; /* Location, "" when absent; truncated responses are refused */
 	char content_type[128];
-	size_t body_len; /* body bytes written to the caller's buffer */
+	char etag[128];         /* ETag, "" when absent or too long (RFC 9110 §8.8.3) */
+	char last_modified[64]; /* Last-Modified, "" when absent or too long (§8.8.2) */
+	size_t body_len;        /* body bytes written to the caller's buffer */
 };
 
 /*

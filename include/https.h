@@ -20,6 +20,8 @@
 
 #include "pm.h"
 
+struct sockaddr;
+
 #define PM_HTTPS_MAX_REDIRECTS 5
 #define PM_HTTPS_MAX_CA_FILE   (16u << 20) /* bytes of PEM read */
 #define PM_HTTPS_MAX_URL       2048
@@ -32,6 +34,26 @@ struct pm_https_opts {
 	int max_redirects;      /* followed, https only; < 0: none; 0: PM_HTTPS_MAX_REDIRECTS */
 	const char *proxy; /* "http://host:port" for CONNECT; NULL: HTTPS_PROXY (or https_proxy) */
 	bool no_proxy;     /* ignore HTTPS_PROXY */
+	/*
+	 * Called for every address the host of every hop resolves to, before
+	 * connecting to it; the socket then connects to that very address (no
+	 * second resolution). Non-zero refuses the address (with err filled);
+	 * when every address is refused the fetch fails with that error. Set,
+	 * it also turns the proxy off (a proxy would resolve the name itself).
+	 */
+	int (*dial_check)(void *opaque, const char *host, const struct sockaddr *sa,
+	                  struct pm_error *err);
+	void *dial_opaque;
+	/*
+	 * When set, the body of a final 2xx response is handed to sink as it
+	 * arrives instead of being kept (max_body then caps the bytes streamed,
+	 * up to UINT64_MAX); other responses are kept as usual (at most 64 KiB).
+	 * Non-zero from sink stops the fetch (PM_E_IO). A chunked 2xx body is
+	 * refused (PM_E_UNSUPPORTED): downloads need Content-Length or the close.
+	 */
+	int (*sink)(void *opaque, const uint8_t *p, size_t n);
+	void *sink_opaque;
+	uint64_t max_stream; /* sink: bytes accepted; 0: max_body */
 };
 
 struct pm_https_req {
@@ -48,7 +70,10 @@ struct pm_https_resp {
 	size_t body_len;
 	int64_t retry_after; /* seconds, -1 when absent */
 	char content_type[128];
-	int redirects; /* followed */
+	char etag[128]; /* validators, "" when absent */
+	char last_modified[64];
+	int redirects;     /* followed */
+	uint64_t streamed; /* body bytes handed to the sink */
 };
 
 /*

@@ -22,8 +22,22 @@
 
 struct pm_json;
 
-#define PM_CONFIG_DEFAULT_MAX_MB 4096u              /* PCAPMCP_MAX_FILE_MB when unset */
-#define PM_CONFIG_MAX_MB         (UINT64_MAX >> 20) /* largest limit whose bytes fit uint64 */
+#define PM_CONFIG_DEFAULT_MAX_MB    4096u /* PCAPMCP_MAX_FILE_MB when unset */
+#define PM_CONFIG_DEFAULT_ENRICH_MS 8000u /* PCAPMCP_ENRICH_TIMEOUT_MS when unset */
+#define PM_CONFIG_MAX_KEY           256   /* bytes of one provider key, NUL included */
+#define PM_CONFIG_MAX_BASE_URL      512   /* bytes of one provider base URL */
+
+/* The threat-intel providers, in the order their members are written. */
+enum pm_provider {
+	PM_PROV_OTX = 0,
+	PM_PROV_GREYNOISE,
+	PM_PROV_ABUSEIPDB,
+	PM_PROV_VIRUSTOTAL,
+	PM_PROV_SHODAN,
+	PM_PROV_RDAP,
+	PM_PROV_COUNT
+};
+#define PM_CONFIG_MAX_MB (UINT64_MAX >> 20) /* largest limit whose bytes fit uint64 */
 
 /*
  * Settings read once at start. About 28 KiB: fine on the main stack, or make
@@ -44,7 +58,15 @@ struct pm_config {
 	char tools[PATH_MAX];       /* tool names/groups for serve; default "all" */
 	uint64_t
 	    max_file_bytes; /* exact limit when set (PORT_HUNTER_MAX_PCAP_MB=0.5); 0: max_file_mb */
-	size_t max_result_chars;  /* PCAPMCP_MAX_RESULT_CHARS: hard budget of one result; 0: none */
+	size_t max_result_chars; /* PCAPMCP_MAX_RESULT_CHARS: hard budget of one result; 0: none */
+	char prov_key[PM_PROV_COUNT][PM_CONFIG_MAX_KEY]; /* secret API keys, "" when unset;
+	                                                    never written to output or logs */
+	const char *prov_key_var[PM_PROV_COUNT];         /* the variable a key came from, or the
+	                                                    one to set (static) */
+	char prov_url[PM_PROV_COUNT][PM_CONFIG_MAX_BASE_URL]; /* PCAPMCP_<PROVIDER>_URL, "" unset */
+	unsigned enrich_timeout_ms; /* PCAPMCP_ENRICH_TIMEOUT_MS: all providers of one address */
+	char allow_urls[1024];      /* PCAPMCP_ALLOW_URLS: hosts ("a,b" or "*"); "" = URLs off */
+	bool allow_private_urls;    /* PCAPMCP_ALLOW_PRIVATE_URLS: loopback etc. may be fetched */
 	uint32_t reasm_window_kb; /* PCAPMCP_REASM_WINDOW_KB: TCP reassembly window per direction */
 	uint32_t reasm_max_mb;    /* PCAPMCP_REASM_MAX_MB: cap of each reassembly pool */
 	/* The variables actually read, for messages ("PORT_HUNTER_MAX_PCAP_MB"); NULL: PCAPMCP_ names. */
@@ -60,8 +82,14 @@ struct pm_config {
  * Fill *c from the environment: envp ("NAME=value" strings, NULL-terminated)
  * when non-NULL, else getenv(). Reads PCAPMCP_ALLOWED_DIR, _MAX_FILE_MB,
  * _TOKEN, _REQUIRE_TOKEN, _OFFLINE, _ALLOW_PRIVATE, _CACHE_DIR, _CA_FILE,
- * _GEOIP_DB, _ASN_DB, _TOOLS, _MAX_RESULT_CHARS, _REASM_WINDOW_KB and
- * _REASM_MAX_MB; when a PCAPMCP_ name is
+ * _GEOIP_DB, _ASN_DB, _TOOLS, _MAX_RESULT_CHARS, _REASM_WINDOW_KB,
+ * _REASM_MAX_MB, _ENRICH_TIMEOUT_MS (100 to
+ * 120000), _ALLOW_URLS, _ALLOW_PRIVATE_URLS and _<PROVIDER>_URL (GREYNOISE,
+ * OTX, ABUSEIPDB, VIRUSTOTAL, SHODAN, RDAP; https only), and the provider
+ * keys (GREYNOISE_API_KEY, OTX_API_KEY, ABUSEIPDB_API_KEY, VT_API_KEY,
+ * SHODAN_API_KEY, else PCAP Hunter's GREYNOISE_KEY, OTX_KEY, ABUSEIPDB_KEY,
+ * VT_KEY, SHODAN_KEY; at most PM_CONFIG_MAX_KEY - 1 bytes of [!-~], so no
+ * key can break a header line); when a PCAPMCP_ name is
  * unset, its PortHunter alias is read (PORT_HUNTER_ALLOWED_DIR, _MAX_PCAP_MB,
  * _TOKEN, _REQUIRE_TOKEN, _ALLOW_PRIVATE). An empty value counts as unset.
  * As in PortHunter, a PORT_HUNTER_TOKEN makes the token required unless

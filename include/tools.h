@@ -52,6 +52,9 @@ enum pm_arg_type {
 	PM_ARG_STR,     /* string */
 	PM_ARG_BOOL,    /* boolean */
 	PM_ARG_ENUM,    /* string, one of values */
+	PM_ARG_STRS,    /* array of strings (each min_length bytes or more, at most max items
+	                   when has_max); a single string is also taken, for callers of the
+	                   comma-separated form */
 };
 
 /* One argument of a tool: a row of its input schema. */
@@ -295,6 +298,8 @@ int64_t pm_arg_int(const struct pm_tool_args *a, const char *name);
 double pm_arg_num(const struct pm_tool_args *a, const char *name);
 const char *pm_arg_str(const struct pm_tool_args *a, const char *name);
 bool pm_arg_bool(const struct pm_tool_args *a, const char *name);
+/* The argument as given (a PM_ARG_STRS array or string), or NULL when absent. */
+const struct pm_jv *pm_arg_value(const struct pm_tool_args *a, const char *name);
 
 /*
  * Bytes a handler's lists may fill before they stop taking items, so the

@@ -14,6 +14,7 @@
 #include "addr.h"
 #include "json.h"
 #include "mmdb.h"
+#include "provmap.h"
 #include "sandbox.h"
 
 /*
@@ -214,12 +215,8 @@ pm_enrich_ip(const struct pm_config *cfg, const struct pm_ip *ip, struct pm_enri
 	memset(out, 0, sizeof(*out));
 	out->ip = *ip;
 	out->kind = pm_ip_classify(ip, &out->range);
-	/* TODO(#14): PortHunter's PORT_HUNTER_ALLOW_PRIVATE belongs in sandbox.c with the other aliases. */
-	const char *ph = getenv("PORT_HUNTER_ALLOW_PRIVATE");
-	bool allow = cfg->allow_private ||
-	             (ph != NULL &&
-	              (strcmp(ph, "1") == 0 || strcmp(ph, "true") == 0 || strcmp(ph, "yes") == 0));
-	if (out->kind != PM_IP_PUBLIC && !allow) {
+	/* sandbox.c reads PCAPMCP_ALLOW_PRIVATE, else PortHunter's PORT_HUNTER_ALLOW_PRIVATE. */
+	if (out->kind != PM_IP_PUBLIC && !cfg->allow_private) {
 		out->skipped = true;
 		return 0;
 	}
@@ -271,6 +268,96 @@ add_reason(struct pm_score *s, const char *signal, int points, const char *detai
 
 /* see enrich.h */
 void
+pm_enrich_query(const struct pm_config *cfg, struct pm_enrichment *r)
+{
+	if (cfg->offline || r->skipped) {
+		return;
+	}
+	pm_providers_query(cfg, r->ip.text, r->ip.addr, r->ip.is_v4, r->prov);
+	r->queried = true;
+}
+
+/* see enrich.h */
+void
+pm_enrich_free(struct pm_enrichment *r)
+{
+	pm_prov_answers_free(r->prov);
+}
+
+/* v clamped to 0..cap. */
+static int
+clamp(int64_t v, int64_t cap)
+{
+	return (int)(v > cap ? cap : v < 0 ? 0 : v);
+}
+
+/* One provider's signals into s (see enrich.h for the points). */
+static void
+score_one(enum pm_provider p, const struct pm_prov_signals *g, struct pm_score *s)
+{
+	char d[96];
+	switch (p) {
+	case PM_PROV_GREYNOISE:
+		snprintf(d, sizeof(d), "GreyNoise: %s",
+		         g->gn_malicious ? "classified malicious"
+		         : g->gn_benign  ? "benign or a known business service (RIOT)"
+		         : g->gn_noise   ? "seen scanning the internet"
+		                         : "nothing notable");
+		add_reason(s, "greynoise",
+		           g->gn_malicious                ? 30
+		           : g->gn_noise && !g->gn_benign ? 10
+		                                          : 0,
+		           d);
+		break;
+	case PM_PROV_OTX:
+		snprintf(d, sizeof(d), "OTX: %d pulses", clamp(g->otx_pulses, INT32_MAX));
+		add_reason(s, "otx", clamp(clamp(g->otx_pulses, 100) * 5, 25), d);
+		break;
+	case PM_PROV_ABUSEIPDB:
+		snprintf(d, sizeof(d), "AbuseIPDB: confidence %d%%, %d reports",
+		         clamp(g->abuse_score, 100), clamp(g->abuse_reports, INT32_MAX));
+		add_reason(s, "abuseipdb", clamp(g->abuse_score, 100) * 3 / 10, d);
+		break;
+	case PM_PROV_VIRUSTOTAL:
+		snprintf(d, sizeof(d), "VirusTotal: %d malicious, %d suspicious engines",
+		         clamp(g->vt_malicious, INT32_MAX), clamp(g->vt_suspicious, INT32_MAX));
+		add_reason(
+		    s, "virustotal",
+		    clamp(clamp(g->vt_malicious, 100) * 5 + clamp(g->vt_suspicious, 100) * 2, 30),
+		    d);
+		break;
+	case PM_PROV_SHODAN:
+		snprintf(d, sizeof(d), "Shodan: %d known vulnerabilities",
+		         clamp(g->shodan_vulns, INT32_MAX));
+		add_reason(s, "shodan", clamp(clamp(g->shodan_vulns, 100) * 2, 10), d);
+		break;
+	case PM_PROV_RDAP:
+	case PM_PROV_COUNT:
+		break;
+	}
+}
+
+/* The providers' signals into s; false when no threat-intel provider answered with data. */
+static bool
+score_intel(const struct pm_enrichment *r, struct pm_score *s)
+{
+	bool any = false;
+	for (size_t i = 0; r->queried && i < PM_PROV_COUNT; i++) {
+		const struct pm_prov_answer *a = &r->prov[i];
+		struct pm_prov_signals g;
+		/* RDAP is registration data: it carries no threat signal. */
+		if (i == PM_PROV_RDAP || a->status != PM_PS_OK ||
+		    pm_provmap((enum pm_provider)i, 200, a->body, a->body_len, NULL, &g) != 0) {
+			continue;
+		}
+		any = true;
+		score_one((enum pm_provider)i, &g, s);
+	}
+	return any;
+}
+
+/* see enrich.h */
+void
 pm_enrich_score(const struct pm_enrichment *r, double scan_score, struct pm_score *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -286,7 +373,7 @@ pm_enrich_score(const struct pm_enrichment *r, double scan_score, struct pm_scor
 		add_reason(out, "non_public_address", 0,
 		           r->kind == PM_IP_PRIVATE ? "a private address: no threat intel"
 		                                    : "a reserved address: no threat intel");
-	} else {
+	} else if (!score_intel(r, out)) {
 		add_reason(out, "threat_intel", 0,
 		           "no provider data (offline, not configured or unavailable)");
 	}
@@ -295,52 +382,55 @@ pm_enrich_score(const struct pm_enrichment *r, double scan_score, struct pm_scor
 	}
 }
 
-/* A provider and how its state is worded. */
-struct provider {
-	const char *name;    /* member of the enrichment object */
-	const char *keys[2]; /* PortHunter's name, then PCAP Hunter's; NULL: keyless */
-	bool key_required;   /* without a key it is not configured */
-};
-
-static const struct provider providers[] = {
-	{ "otx", { "OTX_API_KEY", "OTX_KEY" }, false },
-	{ "greynoise", { "GREYNOISE_API_KEY", "GREYNOISE_KEY" }, false },
-	{ "abuseipdb", { "ABUSEIPDB_API_KEY", "ABUSEIPDB_KEY" }, true },
-	{ "virustotal", { "VT_API_KEY", "VT_KEY" }, true },
-	{ "shodan", { "SHODAN_API_KEY", "SHODAN_KEY" }, true },
-	{ "rdap", { NULL, NULL }, false },
-};
-
-static bool
-has_key(const struct provider *p)
+/* How an answer's transport fields are written: cached, http_status, retry_after. */
+static void
+write_answer_head(const struct pm_prov_answer *a, struct pm_json *w)
 {
-	for (size_t i = 0; i < 2; i++) {
-		const char *v = p->keys[i] != NULL ? getenv(p->keys[i]) : NULL;
-		if (v != NULL && v[0] != '\0') {
-			return true;
+	pm_json_kbool(w, "cached", a->cached);
+	if (a->http_status != 0) {
+		pm_json_ki64(w, "http_status", a->http_status);
+	}
+	if (a->status == PM_PS_RATE_LIMITED) {
+		pm_json_key(w, "retry_after");
+		if (a->retry_after >= 0) {
+			pm_json_i64(w, a->retry_after);
+		} else {
+			pm_json_null(w);
 		}
 	}
-	return false;
 }
 
 static void
-write_provider(const struct pm_config *cfg, const struct provider *p, struct pm_json *w)
+write_provider(const struct pm_config *cfg, const struct pm_enrichment *r, enum pm_provider p,
+               struct pm_json *w)
 {
-	pm_json_key(w, p->name);
-	pm_json_obj_begin(w);
-	pm_json_kbool(w, "enabled", false);
+	const struct pm_prov_answer *a = &r->prov[p];
+	bool asked = r->queried && a->status != PM_PS_NOT_QUERIED;
 	const char *status = "unavailable";
 	const char *msg =
-	    "provider queries are not wired to the HTTPS client yet; local databases only";
+	    r->skipped ? "a private or reserved address is not sent to providers" : "not queried";
+	pm_json_key(w, pm_prov_name(p));
+	pm_json_obj_begin(w);
+	pm_json_kbool(w, "enabled", asked);
 	if (cfg->offline) {
 		status = "offline";
 		msg = "PCAPMCP_OFFLINE: no network, local databases only";
-	} else if (p->key_required && !has_key(p)) {
+	} else if (!pm_prov_configured(cfg, p)) {
 		status = "not_configured";
-		msg = p->keys[0]; /* the variable to set; never its value */
+		msg = cfg->prov_key_var[p]; /* the variable to set; never its value */
+	} else if (asked) {
+		status = pm_prov_status_name(a->status);
+		msg = a->message[0] != '\0' ? a->message : NULL;
 	}
 	pm_json_kstr(w, "status", status);
 	pm_json_kstr(w, "message", msg);
+	if (asked) {
+		write_answer_head(a, w);
+	}
+	if (asked && (a->status == PM_PS_OK || a->status == PM_PS_NOT_FOUND)) {
+		(void)!pm_provmap(p, a->status == PM_PS_OK ? 200 : 404, a->body, a->body_len, w,
+		                  NULL);
+	}
 	pm_json_obj_end(w);
 }
 
@@ -373,8 +463,10 @@ pm_enrich_write(const struct pm_config *cfg, const struct pm_enrichment *r, stru
 	pm_json_kstr(w, "source", r->geo_source[0] != '\0' ? r->geo_source : NULL);
 	pm_json_kstr(w, "error", r->geo_error[0] != '\0' ? r->geo_error : NULL);
 	pm_json_obj_end(w);
-	for (size_t i = 0; i < PM_ARRAY_LEN(providers); i++) {
-		write_provider(cfg, &providers[i], w);
+	bool cached = false;
+	for (size_t i = 0; i < PM_PROV_COUNT; i++) {
+		write_provider(cfg, r, (enum pm_provider)i, w);
+		cached = cached || (r->queried && r->prov[i].cached);
 	}
 	pm_json_key(w, "sources");
 	pm_json_arr_begin(w);
@@ -384,8 +476,13 @@ pm_enrich_write(const struct pm_config *cfg, const struct pm_enrichment *r, stru
 	if (r->asn_found) {
 		pm_json_str(w, "asn_db");
 	}
+	for (size_t i = 0; r->queried && i < PM_PROV_COUNT; i++) {
+		if (r->prov[i].status == PM_PS_OK) {
+			pm_json_str(w, pm_prov_name((enum pm_provider)i));
+		}
+	}
 	pm_json_arr_end(w);
-	pm_json_kbool(w, "cached", false);
+	pm_json_kbool(w, "cached", cached);
 	pm_json_kbool(w, "offline", cfg->offline);
 }
 

@@ -112,6 +112,10 @@ parse_field(const uint8_t *line, size_t len, struct pm_http_resp *out)
 		out->retry_after = parse_dec(v, vlen, &num) && num <= INT32_MAX ? (int64_t)num : -1;
 	} else if (name_is(line, nlen, "content-type")) {
 		copy_field(out->content_type, sizeof(out->content_type), v, vlen);
+	} else if (name_is(line, nlen, "etag") && vlen < sizeof(out->etag)) {
+		copy_field(out->etag, sizeof(out->etag), v, vlen);
+	} else if (name_is(line, nlen, "last-modified") && vlen < sizeof(out->last_modified)) {
+		copy_field(out->last_modified, sizeof(out->last_modified), v, vlen);
 	}
 	return 0;
 }

@@ -358,9 +358,13 @@ sock_write(void *ctx, const unsigned char *buf, size_t len)
 	}
 }
 
-/* Connect to host:port, each address in turn, within connect_ms and the total deadline. */
+/*
+ * Connect to host:port, each address in turn (each passed to o->dial_check
+ * first, when set), within connect_ms and the total deadline.
+ */
 static int
-dial(struct conn *c, const char *host, unsigned port, int connect_ms, struct pm_error *err)
+dial(struct conn *c, const struct pm_https_opts *o, const char *host, unsigned port, int connect_ms,
+     struct pm_error *err)
 {
 	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM }, *res;
 	char serv[8];
@@ -372,6 +376,10 @@ dial(struct conn *c, const char *host, unsigned port, int connect_ms, struct pm_
 	int rc = pm_error_set(err, PM_E_IO, 0, "connect %s:%u: no address", host, port);
 	int64_t total = c->deadline;
 	for (struct addrinfo *ai = res; ai != NULL; ai = ai->ai_next) {
+		if (o != NULL && o->dial_check != NULL &&
+		    (rc = o->dial_check(o->dial_opaque, host, ai->ai_addr, err)) != 0) {
+			continue;
+		}
 		int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 		if (fd < 0) {
 			continue;
@@ -431,7 +439,7 @@ via_proxy(struct conn *c, const char *proxy, const char *host, unsigned port, in
 	}
 	memcpy(phost, p, hl);
 	phost[hl] = '\0';
-	int rc = dial(c, phost, (unsigned)pport, connect_ms, err);
+	int rc = dial(c, NULL, phost, (unsigned)pport, connect_ms, err);
 	if (rc != 0) {
 		return rc;
 	}
@@ -554,7 +562,55 @@ struct exchange {
 	size_t max_body;
 	uint8_t *raw; /* received bytes; max_body + RAW_SLACK */
 	size_t raw_cap;
+	uint64_t stream_cap; /* sink: bytes of body accepted */
+	uint64_t streamed;   /* sink: bytes handed over */
 };
+
+/*
+ * The body of the 2xx response r, whose head and first bytes are the got
+ * bytes at x->raw, handed to the sink: up to Content-Length, or to the close.
+ */
+static int
+stream_body(struct exchange *x, struct tls *t, struct conn *c, const struct pm_http_resp *r,
+            size_t got, bool eof, const char *host, unsigned port, struct pm_error *err)
+{
+	uint64_t want = r->has_length ? r->length : UINT64_MAX, total = 0;
+	size_t off = r->head_len, n = got - r->head_len;
+	if (r->chunked) {
+		return pm_error_set(err, PM_E_UNSUPPORTED, 0,
+		                    "%s:%u: a chunked download is not supported (Content-Length or "
+		                    "the close needed)",
+		                    host, port);
+	}
+	for (;;) {
+		n = n > want - total ? (size_t)(want - total) : n;
+		if (total + n > x->stream_cap || (r->has_length && want > x->stream_cap)) {
+			return pm_error_set(err, PM_E_LIMIT, 0, "%s:%u: response over %llu bytes",
+			                    host, port, (unsigned long long)x->stream_cap);
+		}
+		if (n > 0 && x->o->sink(x->o->sink_opaque, x->raw + off, n) != 0) {
+			return pm_error_set(err, PM_E_IO, 0, "%s:%u: storing the body failed", host,
+			                    port);
+		}
+		total += n;
+		x->streamed = total;
+		if (total == want || eof) {
+			break;
+		}
+		int k = br_sslio_read(&t->io, x->raw, x->raw_cap);
+		eof = k < 0 && (c->eof || br_ssl_engine_last_error(&t->sc.eng) == BR_ERR_OK);
+		if (k < 0 && !eof) {
+			return tls_fail(t, c, host, port, err);
+		}
+		off = 0;
+		n = k > 0 ? (size_t)k : 0;
+	}
+	if (r->has_length && total < want) {
+		return pm_error_set(err, PM_E_TRUNC, 0, "HTTP %s:%u: truncated response", host,
+		                    port);
+	}
+	return 0;
+}
 
 /* One request to url; the parsed response in *r, the body in out. */
 static int
@@ -570,12 +626,14 @@ exchange_one(struct exchange *x, const struct pm_https_req *req, const char *url
 	struct conn c = { .fd = -1, .deadline = x->deadline };
 	int cms = x->o->connect_timeout_ms > 0 ? x->o->connect_timeout_ms : DEFAULT_CONNECT_MS;
 	const char *proxy = x->o->proxy;
-	if (proxy == NULL && !x->o->no_proxy) {
+	if (x->o->dial_check != NULL) {
+		proxy = NULL;
+	} else if (proxy == NULL && !x->o->no_proxy) {
 		proxy =
 		    getenv("HTTPS_PROXY") != NULL ? getenv("HTTPS_PROXY") : getenv("https_proxy");
 	}
 	rc = proxy != NULL && proxy[0] != '\0' ? via_proxy(&c, proxy, host, port, cms, err)
-	                                       : dial(&c, host, port, cms, err);
+	                                       : dial(&c, x->o, host, port, cms, err);
 	struct tls *t = rc == 0 ? calloc(1, sizeof(*t)) : NULL;
 	if (rc == 0 && t == NULL) {
 		rc = pm_error_set(err, PM_E_NOMEM, 0, "out of memory");
@@ -611,6 +669,16 @@ exchange_one(struct exchange *x, const struct pm_https_req *req, const char *url
 			break;
 		}
 		got += n > 0 ? (size_t)n : 0;
+		if (x->o->sink != NULL && !no_body) {
+			int hr = pm_http_parse_response(x->raw, got, false, true, body, 0, r);
+			if (hr == 0 && r->status >= 200 && r->status < 300 && r->status != 204) {
+				rc = stream_body(x, t, &c, r, got, eof, host, port, err);
+				break;
+			}
+			if (hr == PM_E_TRUNC && !eof && got < x->raw_cap) {
+				continue;
+			}
+		}
 		rc = pm_http_parse_response(x->raw, got, eof || got == x->raw_cap, no_body, body,
 		                            x->max_body, r);
 		if (rc == PM_E_TRUNC && !eof && got < x->raw_cap) {
@@ -663,6 +731,10 @@ pm_https_fetch(const struct pm_https_opts *o, const struct pm_https_req *req,
 	memset(out, 0, sizeof(*out));
 	out->retry_after = -1;
 	x.max_body = o->max_body > 0 ? o->max_body : DEFAULT_MAX_BODY;
+	x.stream_cap = o->max_stream > 0 ? o->max_stream : x.max_body;
+	if (o->sink != NULL) {
+		x.max_body = 65536; /* what a redirect or an error page may carry */
+	}
 	x.deadline = now_ms() + (o->total_timeout_ms > 0 ? o->total_timeout_ms : DEFAULT_TOTAL_MS);
 	x.raw_cap = x.max_body + RAW_SLACK;
 	int max_redir = o->max_redirects < 0    ? -1
@@ -708,6 +780,9 @@ pm_https_fetch(const struct pm_https_opts *o, const struct pm_https_req *req,
 		out->body[r->body_len] = '\0';
 		out->retry_after = r->retry_after;
 		snprintf(out->content_type, sizeof(out->content_type), "%s", r->content_type);
+		snprintf(out->etag, sizeof(out->etag), "%s", r->etag);
+		snprintf(out->last_modified, sizeof(out->last_modified), "%s", r->last_modified);
+		out->streamed = x.streamed;
 	}
 out_free:
 	anchors_free(&ta);

@@ -314,6 +314,90 @@ load_strings(struct pm_config *c, char *const *envp, struct pm_error *err)
 	return rc;
 }
 
+/* Key variables (PortHunter's, then PCAP Hunter's) and base-URL variables, by provider. */
+static const struct {
+	const char *key, *alias, *url;
+} prov_vars[PM_PROV_COUNT] = {
+	[PM_PROV_OTX] = { "OTX_API_KEY", "OTX_KEY", "PCAPMCP_OTX_URL" },
+	[PM_PROV_GREYNOISE] = { "GREYNOISE_API_KEY", "GREYNOISE_KEY", "PCAPMCP_GREYNOISE_URL" },
+	[PM_PROV_ABUSEIPDB] = { "ABUSEIPDB_API_KEY", "ABUSEIPDB_KEY", "PCAPMCP_ABUSEIPDB_URL" },
+	[PM_PROV_VIRUSTOTAL] = { "VT_API_KEY", "VT_KEY", "PCAPMCP_VIRUSTOTAL_URL" },
+	[PM_PROV_SHODAN] = { "SHODAN_API_KEY", "SHODAN_KEY", "PCAPMCP_SHODAN_URL" },
+	[PM_PROV_RDAP] = { NULL, NULL, "PCAPMCP_RDAP_URL" },
+};
+
+/* A key goes into a header or a query: visible ASCII only, and it must fit. */
+static int
+load_key(struct pm_config *c, char *const *envp, size_t i, struct pm_error *err)
+{
+	const char *used;
+	const char *v = env_pick(envp, prov_vars[i].key, prov_vars[i].alias, &used);
+	c->prov_key_var[i] = v != NULL ? used : prov_vars[i].key;
+	if (v == NULL) {
+		return 0;
+	}
+	size_t n = strlen(v);
+	for (size_t k = 0; k < n; k++) {
+		if (v[k] < '!' || v[k] > '~') {
+			/* The value is not quoted: it is the key. */
+			return pm_error_set(err, PM_E_MALFORMED, 0,
+			                    "%s holds a space or control character; set the key "
+			                    "alone",
+			                    used);
+		}
+	}
+	if (n >= PM_CONFIG_MAX_KEY) {
+		return pm_error_set(err, PM_E_LIMIT, 0, "%s is longer than %d bytes", used,
+		                    PM_CONFIG_MAX_KEY - 1);
+	}
+	memcpy(c->prov_key[i], v, n + 1);
+	return 0;
+}
+
+static int
+load_providers(struct pm_config *c, char *const *envp, struct pm_error *err)
+{
+	int rc = 0;
+	for (size_t i = 0; i < PM_PROV_COUNT && rc == 0; i++) {
+		const char *u = env_get(envp, prov_vars[i].url);
+		if (prov_vars[i].key != NULL) {
+			rc = load_key(c, envp, i, err);
+		}
+		if (rc == 0 && u != NULL &&
+		    (strncmp(u, "https://", 8) != 0 || strlen(u) >= PM_CONFIG_MAX_BASE_URL)) {
+			rc = pm_error_set(err, PM_E_MALFORMED, 0,
+			                  "%s=\"%.40s\" is not an https:// URL of under %d bytes",
+			                  prov_vars[i].url, u, PM_CONFIG_MAX_BASE_URL);
+		} else if (rc == 0 && u != NULL) {
+			snprintf(c->prov_url[i], sizeof(c->prov_url[i]), "%s", u);
+		}
+	}
+	const char *t = env_get(envp, "PCAPMCP_ENRICH_TIMEOUT_MS");
+	uint64_t ms = PM_CONFIG_DEFAULT_ENRICH_MS;
+	if (rc == 0 && t != NULL && (!parse_mb(t, &ms) || ms < 100 || ms > 120000)) {
+		rc = pm_error_set(err, PM_E_MALFORMED, 0,
+		                  "PCAPMCP_ENRICH_TIMEOUT_MS=\"%.24s\" is not a whole number of "
+		                  "milliseconds from 100 to 120000",
+		                  t);
+	}
+	c->enrich_timeout_ms = (unsigned)ms;
+	const char *a = env_get(envp, "PCAPMCP_ALLOW_URLS");
+	if (rc == 0 && a != NULL) {
+		if (strlen(a) >= sizeof(c->allow_urls)) {
+			rc = pm_error_set(err, PM_E_LIMIT, 0,
+			                  "PCAPMCP_ALLOW_URLS is longer than %zu bytes",
+			                  sizeof(c->allow_urls) - 1);
+		} else {
+			snprintf(c->allow_urls, sizeof(c->allow_urls), "%s", a);
+		}
+	}
+	if (rc == 0) {
+		rc = load_bool(envp, "PCAPMCP_ALLOW_PRIVATE_URLS", NULL, &c->allow_private_urls,
+		               err);
+	}
+	return rc;
+}
+
 /* see sandbox.h */
 int
 pm_config_load(struct pm_config *c, char *const *envp, struct pm_error *err)
@@ -341,6 +425,9 @@ pm_config_load(struct pm_config *c, char *const *envp, struct pm_error *err)
 	}
 	if (rc == 0) {
 		rc = load_strings(c, envp, err);
+	}
+	if (rc == 0) {
+		rc = load_providers(c, envp, err);
 	}
 	return rc;
 }

@@ -20,6 +20,7 @@
 #include "jsonparse.h"
 #include "resources.h"
 #include "sandbox.h"
+#include "urlcap.h"
 #include "view.h"
 
 #define PM_TOOLS_MAX PM_ARRAY_LEN(((struct pm_tool_ctx *)0)->enabled)
@@ -430,6 +431,29 @@ check_number(const struct pm_tool_arg *r, const struct pm_jv *v, struct pm_error
 	return 0;
 }
 
+/* A PM_ARG_STRS value: an array of at most max strings of min_length bytes, or a string. */
+static int
+check_strs(const struct pm_tool_arg *r, const struct pm_jv *v, struct pm_error *err)
+{
+	if (pm_jv_is(v, PM_JV_STR)) {
+		return v->len < r->min_length ? BAD_ARG(err, "%s must not be empty", r->name) : 0;
+	}
+	if (!pm_jv_is(v, PM_JV_ARR)) {
+		return BAD_ARG(err, "%s must be an array of strings", r->name);
+	}
+	if (r->has_max && (double)v->len > r->max) {
+		return BAD_ARG(err, "%s takes at most %.0f items", r->name, r->max);
+	}
+	for (size_t i = 0; i < v->len; i++) {
+		const struct pm_jv *it = &v->items[i];
+		if (!pm_jv_is(it, PM_JV_STR) || it->len < r->min_length || pm_jv_str(it) == NULL) {
+			return BAD_ARG(err, "%s: item %zu must be a non-empty string", r->name,
+			               i + 1);
+		}
+	}
+	return 0;
+}
+
 /* Each given value of its type, within its bounds, one of its values. */
 static int
 check_values(const struct pm_tool *t, const struct pm_jv *args, struct pm_error *err)
@@ -445,6 +469,9 @@ check_values(const struct pm_tool *t, const struct pm_jv *args, struct pm_error 
 		case PM_ARG_INT:
 		case PM_ARG_NUM:
 			rc = check_number(r, v, err);
+			break;
+		case PM_ARG_STRS:
+			rc = check_strs(r, v, err);
 			break;
 		case PM_ARG_BOOL:
 			if (!pm_jv_is(v, PM_JV_BOOL)) {
@@ -533,6 +560,13 @@ pm_arg_str(const struct pm_tool_args *a, const char *name)
 }
 
 /* see tools.h */
+const struct pm_jv *
+pm_arg_value(const struct pm_tool_args *a, const char *name)
+{
+	return pm_jv_get(a->v, name);
+}
+
+/* see tools.h */
 bool
 pm_arg_bool(const struct pm_tool_args *a, const char *name)
 {
@@ -592,6 +626,10 @@ capture_open(struct pm_tool_ctx *ctx, const struct pm_jv *args, char out[PATH_MA
 		pm_error_setc(err, PM_E_MALFORMED, PM_EC_INVALID_ARGUMENT, 0,
 		              "path is required (or call load_pcap_file first)");
 		return -1;
+	}
+	/* mcpcap's pcap_file: "https://...": fetched under urlcap.h's rules. */
+	if (pm_urlcap_is_url(path, len)) {
+		return pm_urlcap_open(ctx->cfg, path, len, out, err);
 	}
 	/* A resource URI from resources/list names the same file. */
 	if (len > 7 && strncmp(path, "file://", 7) == 0 && strlen(path) == len) {

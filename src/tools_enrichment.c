@@ -14,6 +14,7 @@
 #include "enrich.h"
 #include "hosts.h"
 #include "json.h"
+#include "jsontree.h"
 #include "scan.h"
 #include "scanview.h"
 #include "summary.h"
@@ -53,10 +54,20 @@ static const struct pm_field geo_members[] = {
 	{ .name = "enabled", .type = PM_F_BOOL, .description = "the provider was queried" },       \
 	    { .name = "status",                                                                    \
 	      .type = PM_F_STR,                                                                    \
-	      .description = "ok, offline, not_configured or unavailable" },                       \
+	      .description = "ok, not_found, auth_failed, rate_limited, provider_error, "          \
+		             "unavailable, offline or not_configured" },                           \
+	    { .name = "message",                                                                   \
+	      .type = PM_F_STR,                                                                    \
+	      .nullable = true,                                                                    \
+	      .description = "what to set, or what failed (never a key)" },                        \
+	    { .name = "cached",                                                                    \
+	      .type = PM_F_BOOL,                                                                   \
+	      .optional = true,                                                                    \
+	      .description = "served from the cache (PCAPMCP_CACHE_DIR)" },                        \
+	    { .name = "http_status", .type = PM_F_INT, .optional = true },                         \
 	{                                                                                          \
-		.name = "message", .type = PM_F_STR, .nullable = true,                             \
-		.description = "what to set, or what failed (never a key)"                         \
+		.name = "retry_after", .type = PM_F_INT, .nullable = true, .optional = true,       \
+		.description = "rate_limited: seconds the provider asks to wait"                   \
 	}
 
 static const struct pm_field otx_members[] = {
@@ -66,12 +77,18 @@ static const struct pm_field otx_members[] = {
 	  .type = PM_F_ARR,
 	  .nullable = true,
 	  .optional = true,
-	  .item = &pm_field_str },
+	  .item = &pm_field_str,
+	  .description = "pulse names, at most 20" },
+	{ .name = "reputation", .type = PM_F_INT, .nullable = true, .optional = true },
+	{ .name = "country", .type = PM_F_STR, .nullable = true, .optional = true },
+	{ .name = "asn", .type = PM_F_STR, .nullable = true, .optional = true },
 	{ 0 },
 };
 static const struct pm_field greynoise_members[] = {
 	PROVIDER_HEAD,
 	{ .name = "found", .type = PM_F_BOOL, .nullable = true, .optional = true },
+	{ .name = "noise", .type = PM_F_BOOL, .nullable = true, .optional = true },
+	{ .name = "riot", .type = PM_F_BOOL, .nullable = true, .optional = true },
 	{ .name = "classification", .type = PM_F_STR, .nullable = true, .optional = true },
 	{ .name = "name", .type = PM_F_STR, .nullable = true, .optional = true },
 	{ .name = "last_seen", .type = PM_F_STR, .nullable = true, .optional = true },
@@ -82,6 +99,10 @@ static const struct pm_field abuseipdb_members[] = {
 	PROVIDER_HEAD,
 	{ .name = "abuse_confidence_score", .type = PM_F_INT, .nullable = true, .optional = true },
 	{ .name = "total_reports", .type = PM_F_INT, .nullable = true, .optional = true },
+	{ .name = "country", .type = PM_F_STR, .nullable = true, .optional = true },
+	{ .name = "isp", .type = PM_F_STR, .nullable = true, .optional = true },
+	{ .name = "usage_type", .type = PM_F_STR, .nullable = true, .optional = true },
+	{ .name = "last_reported_at", .type = PM_F_STR, .nullable = true, .optional = true },
 	{ 0 },
 };
 static const struct pm_field virustotal_members[] = {
@@ -89,6 +110,9 @@ static const struct pm_field virustotal_members[] = {
 	{ .name = "malicious", .type = PM_F_INT, .nullable = true, .optional = true },
 	{ .name = "suspicious", .type = PM_F_INT, .nullable = true, .optional = true },
 	{ .name = "harmless", .type = PM_F_INT, .nullable = true, .optional = true },
+	{ .name = "undetected", .type = PM_F_INT, .nullable = true, .optional = true },
+	{ .name = "reputation", .type = PM_F_INT, .nullable = true, .optional = true },
+	{ .name = "as_owner", .type = PM_F_STR, .nullable = true, .optional = true },
 	{ 0 },
 };
 static const struct pm_field shodan_members[] = {
@@ -98,11 +122,20 @@ static const struct pm_field shodan_members[] = {
 	  .nullable = true,
 	  .optional = true,
 	  .item = &pm_field_int },
-	{ .name = "tags",
+	{ .name = "hostnames",
 	  .type = PM_F_ARR,
 	  .nullable = true,
 	  .optional = true,
 	  .item = &pm_field_str },
+	{ .name = "org", .type = PM_F_STR, .nullable = true, .optional = true },
+	{ .name = "os", .type = PM_F_STR, .nullable = true, .optional = true },
+	{ .name = "vulns",
+	  .type = PM_F_ARR,
+	  .nullable = true,
+	  .optional = true,
+	  .item = &pm_field_str,
+	  .description = "CVE names, at most 20" },
+	{ .name = "last_update", .type = PM_F_STR, .nullable = true, .optional = true },
 	{ 0 },
 };
 static const struct pm_field rdap_members[] = {
@@ -113,6 +146,14 @@ static const struct pm_field rdap_members[] = {
 	  .optional = true,
 	  .description = "network name" },
 	{ .name = "handle", .type = PM_F_STR, .nullable = true, .optional = true },
+	{ .name = "country", .type = PM_F_STR, .nullable = true, .optional = true },
+	{ .name = "start_address", .type = PM_F_STR, .nullable = true, .optional = true },
+	{ .name = "end_address", .type = PM_F_STR, .nullable = true, .optional = true },
+	{ .name = "asn",
+	  .type = PM_F_INT,
+	  .nullable = true,
+	  .optional = true,
+	  .description = "origin AS (ARIN only)" },
 	{ 0 },
 };
 
@@ -227,10 +268,13 @@ static const struct pm_tool_arg arg_ip = {
 };
 static const struct pm_tool_arg arg_ips = {
 	.name = "ips",
-	.type = PM_ARG_STR,
-	.description = "Addresses separated by commas or spaces, at most 50.",
+	.type = PM_ARG_STRS,
+	.description = "The addresses, at most 50 (PortHunter's array; a string of addresses "
+	               "separated by commas or spaces is also taken).",
 	.required = true,
 	.min_length = 1,
+	.has_max = true,
+	.max = PM_ENRICH_MAX_IPS,
 };
 static const struct pm_tool_arg arg_sort = {
 	.name = "sort_by_score",
@@ -275,10 +319,12 @@ tool_enrich_ip(struct pm_tool_ctx *ctx, const struct pm_analysis *a,
 	if (pm_enrich_ip(ctx->cfg, &ip, &r) != 0) {
 		return pm_error_setc(err, PM_E_NOMEM, PM_EC_INTERNAL_ERROR, 0, "out of memory");
 	}
+	pm_enrich_query(ctx->cfg, &r);
 	pm_json_key(w, "enrichment");
 	pm_json_obj_begin(w);
 	pm_enrich_write(ctx->cfg, &r, w);
 	pm_json_obj_end(w);
+	pm_enrich_free(&r);
 	return 0;
 }
 
@@ -312,40 +358,53 @@ write_scored(const struct pm_tool_ctx *ctx, const struct scored *e, struct pm_js
 	pm_json_obj_end(w);
 }
 
-/* Split ips into at most PM_ENRICH_MAX_IPS entries of out; returns the count or <0 with err. */
+/* The address of len bytes at p as entry *n of out; 0 or <0 with err. */
 static int
-split_ips(const char *ips, struct scored *out, struct pm_error *err)
+add_ip(const char *p, size_t len, struct scored *out, size_t *n, struct pm_error *err)
+{
+	struct pm_ip ip;
+	if (*n == PM_ENRICH_MAX_IPS) {
+		return pm_error_setc(err, PM_E_LIMIT, PM_EC_INVALID_ARGUMENT, 0,
+		                     "ips: at most %d addresses per call", PM_ENRICH_MAX_IPS);
+	}
+	snprintf(out[*n].given, sizeof(out[*n].given), "%.*s", (int)len, p);
+	if (len >= sizeof(out[*n].given) || !pm_ip_parse(out[*n].given, &ip)) {
+		return pm_error_setc(err, PM_E_MALFORMED, PM_EC_INVALID_IP, 0,
+		                     "ips: entry %zu is not an IPv4 or IPv6 address", *n + 1);
+	}
+	out[*n].order = *n;
+	out[*n].r.ip = ip;
+	(*n)++;
+	return 0;
+}
+
+/*
+ * The addresses of ips (an array of strings, or one string of addresses
+ * separated by commas or spaces) into at most PM_ENRICH_MAX_IPS entries of
+ * out; returns the count or <0 with err.
+ */
+static int
+split_ips(const struct pm_jv *ips, struct scored *out, struct pm_error *err)
 {
 	size_t n = 0;
-	for (const char *p = ips; *p != '\0';) {
-		size_t skip = strspn(p, ", \t\r\n"), len;
-		p += skip;
-		len = strcspn(p, ", \t\r\n");
+	int rc = 0;
+	for (size_t i = 0; pm_jv_is(ips, PM_JV_ARR) && i < ips->len && rc == 0; i++) {
+		rc = add_ip(ips->items[i].s, ips->items[i].len, out, &n, err);
+	}
+	for (const char *p = pm_jv_str(ips); p != NULL && *p != '\0' && rc == 0;) {
+		p += strspn(p, ", \t\r\n");
+		size_t len = strcspn(p, ", \t\r\n");
 		if (len == 0) {
 			break;
 		}
-		if (n == PM_ENRICH_MAX_IPS) {
-			return pm_error_setc(err, PM_E_LIMIT, PM_EC_INVALID_ARGUMENT, 0,
-			                     "ips: at most %d addresses per call",
-			                     PM_ENRICH_MAX_IPS);
-		}
-		struct pm_ip ip;
-		snprintf(out[n].given, sizeof(out[n].given), "%.*s", (int)len, p);
-		if (len >= sizeof(out[n].given) || !pm_ip_parse(out[n].given, &ip)) {
-			return pm_error_setc(err, PM_E_MALFORMED, PM_EC_INVALID_IP, 0,
-			                     "ips: entry %zu is not an IPv4 or IPv6 address",
-			                     n + 1);
-		}
-		out[n].order = n;
-		out[n].r.ip = ip;
-		n++;
+		rc = add_ip(p, len, out, &n, err);
 		p += len;
 	}
-	if (n == 0) {
-		return pm_error_setc(err, PM_E_MALFORMED, PM_EC_INVALID_ARGUMENT, 0,
-		                     "ips: no address given");
+	if (rc == 0 && n == 0) {
+		rc = pm_error_setc(err, PM_E_MALFORMED, PM_EC_INVALID_ARGUMENT, 0,
+		                   "ips: no address given");
 	}
-	return (int)n;
+	return rc != 0 ? rc : (int)n;
 }
 
 static int
@@ -357,17 +416,21 @@ tool_correlate(struct pm_tool_ctx *ctx, const struct pm_analysis *a,
 	if (e == NULL) {
 		return pm_error_setc(err, PM_E_NOMEM, PM_EC_INTERNAL_ERROR, 0, "out of memory");
 	}
-	int n = split_ips(pm_arg_str(args, "ips"), e, err);
-	for (int i = 0; i < n; i++) {
-		struct pm_ip ip = e[i].r.ip;
-		if (pm_enrich_ip(ctx->cfg, &ip, &e[i].r) != 0) {
+	int n = split_ips(pm_arg_value(args, "ips"), e, err), done = 0;
+	for (; done < n; done++) {
+		struct pm_ip ip = e[done].r.ip;
+		if (pm_enrich_ip(ctx->cfg, &ip, &e[done].r) != 0) {
 			n = pm_error_setc(err, PM_E_NOMEM, PM_EC_INTERNAL_ERROR, 0,
 			                  "out of memory");
 			break;
 		}
-		pm_enrich_score(&e[i].r, -1, &e[i].s);
+		pm_enrich_query(ctx->cfg, &e[done].r);
+		pm_enrich_score(&e[done].r, -1, &e[done].s);
 	}
 	if (n < 0) {
+		for (int i = 0; i < done; i++) {
+			pm_enrich_free(&e[i].r);
+		}
 		free(e);
 		return n;
 	}
@@ -384,6 +447,9 @@ tool_correlate(struct pm_tool_ctx *ctx, const struct pm_analysis *a,
 	}
 	pm_json_arr_end(w);
 	pm_json_ku64(w, "max_ips", PM_ENRICH_MAX_IPS);
+	for (int i = 0; i < n; i++) {
+		pm_enrich_free(&e[i].r);
+	}
 	free(e);
 	return 0;
 }
@@ -422,9 +488,11 @@ write_capture_host(const struct pm_tool_ctx *ctx, const struct capture_host *h, 
 	}
 	struct pm_ip ip;
 	if (pm_ip_parse(text, &ip) && pm_enrich_ip(ctx->cfg, &ip, &e.r) == 0) {
+		pm_enrich_query(ctx->cfg, &e.r);
 		pm_enrich_score(&e.r, h->scan_score, &e.s);
 	}
 	write_scored(ctx, &e, w);
+	pm_enrich_free(&e.r);
 	pm_json_obj_end(w);
 }
 
@@ -498,10 +566,12 @@ out_free:
 }
 
 #define ENRICH_NOTE                                                                                \
-	" Offline first: country, city and ASN come from the local MaxMind-format databases "      \
-	"(PCAPMCP_GEOIP_DB, PCAPMCP_ASN_DB); each threat-intel provider (otx, greynoise, "         \
-	"abuseipdb, virustotal, shodan, rdap) reports its status. Private and reserved "           \
-	"addresses are skipped unless PCAPMCP_ALLOW_PRIVATE is set."
+	" Country, city and ASN come from the local MaxMind-format databases (PCAPMCP_GEOIP_DB, "  \
+	"PCAPMCP_ASN_DB); the threat-intel providers (otx, greynoise, abuseipdb, virustotal, "     \
+	"shodan, and rdap for the registered owner) are asked concurrently within "                \
+	"PCAPMCP_ENRICH_TIMEOUT_MS unless PCAPMCP_OFFLINE is set, and each reports its status "    \
+	"(abuseipdb, virustotal and shodan need their API keys). Answers are cached a day. "       \
+	"Private and reserved addresses are skipped unless PCAPMCP_ALLOW_PRIVATE is set."
 
 const struct pm_tool pm_tools_enrichment[] = {
 	{

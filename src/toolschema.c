@@ -17,7 +17,7 @@
 
 static const char *const arg_types[] = {
 	[PM_ARG_INT] = "integer",  [PM_ARG_NUM] = "number",  [PM_ARG_STR] = "string",
-	[PM_ARG_BOOL] = "boolean", [PM_ARG_ENUM] = "string",
+	[PM_ARG_BOOL] = "boolean", [PM_ARG_ENUM] = "string", [PM_ARG_STRS] = "array",
 };
 
 static const char *const field_types[] = {
@@ -38,10 +38,42 @@ arg_number(struct pm_json *w, const struct pm_tool_arg *r, const char *key, doub
 	}
 }
 
+/* An array of strings, or the comma-separated string older callers send: anyOf the two. */
+static void
+strs_schema(struct pm_json *w, const struct pm_tool_arg *r)
+{
+	pm_json_key(w, "anyOf");
+	pm_json_arr_begin(w);
+	pm_json_obj_begin(w);
+	pm_json_kstr(w, "type", "array");
+	pm_json_key(w, "items");
+	pm_json_obj_begin(w);
+	pm_json_kstr(w, "type", "string");
+	pm_json_ku64(w, "minLength", r->min_length);
+	pm_json_obj_end(w);
+	if (r->has_max) {
+		pm_json_ku64(w, "maxItems", (uint64_t)r->max);
+	}
+	pm_json_obj_end(w);
+	pm_json_obj_begin(w);
+	pm_json_kstr(w, "type", "string");
+	pm_json_ku64(w, "minLength", r->min_length);
+	pm_json_obj_end(w);
+	pm_json_arr_end(w);
+	if (r->description != NULL) {
+		pm_json_kstr(w, "description", r->description);
+	}
+	pm_json_obj_end(w);
+}
+
 static void
 arg_schema(struct pm_json *w, const struct pm_tool_arg *r)
 {
 	pm_json_obj_begin(w);
+	if (r->type == PM_ARG_STRS) {
+		strs_schema(w, r);
+		return;
+	}
 	pm_json_kstr(w, "type", arg_types[r->type]);
 	if (r->type == PM_ARG_ENUM) {
 		pm_json_key(w, "enum");
@@ -314,7 +346,8 @@ pm_tool_input_schema_jv(const struct pm_tool *t)
 static void
 md_arg(FILE *out, const struct pm_tool_arg *r)
 {
-	fprintf(out, "| `%s` | %s", r->name, arg_types[r->type]);
+	fprintf(out, "| `%s` | %s", r->name,
+	        r->type == PM_ARG_STRS ? "array of strings (or one string)" : arg_types[r->type]);
 	if (r->type == PM_ARG_ENUM) {
 		for (size_t i = 0; r->values[i] != NULL; i++) {
 			fprintf(out, "%s`%s`", i == 0 ? ": " : ", ", r->values[i]);

@@ -11,6 +11,11 @@ pass=0 fail=0
 ok()  { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+# Tests never reach the internet: every provider points at a closed loopback
+# port (connection refused at once) unless a section starts its own server,
+# and the enrichment cache lives in the scratch directory.
+for p in GREYNOISE OTX ABUSEIPDB VIRUSTOTAL SHODAN RDAP; do export "PCAPMCP_${p}_URL=https://127.0.0.1:9"; done
+export PCAPMCP_CACHE_DIR=$tmp/cache
 
 # 1. unit tests: the runner prints "unit: N passed, N failed"
 "$unit" >"$tmp/unit.out" 2>"$tmp/unit.err"; urc=$?
@@ -176,6 +181,13 @@ same_as_call "enrich IP" enrich_ip '{"ip":"8.8.8.8"}' -- "$prog" enrich 8.8.8.8
 same_as_call "enrich IP IP" correlate '{"ips":"8.8.8.8 10.0.0.1"}' -- "$prog" enrich 8.8.8.8 10.0.0.1
 same_as_call "enrich --capture" enrich_capture "{\"path\":\"$syn\",\"top_n\":3}" -- \
 	"$prog" enrich --capture "$syn" --top 3
+# A distinctive key in every variable never reaches the result or stderr, the providers
+# failing (connection refused on the closed port), and keyed providers are then asked.
+leak=PM-LEAK-KEY-5c0ffee
+env GREYNOISE_API_KEY=$leak OTX_API_KEY=$leak ABUSEIPDB_KEY=$leak VT_API_KEY=$leak SHODAN_KEY=$leak \
+	"$prog" enrich 8.8.8.8 1.1.1.1 >"$tmp/out" 2>"$tmp/err"
+grep -q '"status": "unavailable"' "$tmp/out" && ! grep -q -- "$leak" "$tmp/out" "$tmp/err" && ok ||
+	bad "enrich with keys: key leaked or providers not asked: $(head -c 300 "$tmp/out")"
 mmdb_dir=${PCAPMCP_CORPUS:-../shared/corpus}/mmdb/test-data
 if [ -f "$mmdb_dir/GeoLite2-City-Test.mmdb" ]; then
 	PCAPMCP_GEOIP_DB=$mmdb_dir/GeoLite2-City-Test.mmdb PCAPMCP_ASN_DB=$mmdb_dir/GeoLite2-ASN-Test.mmdb \
@@ -202,6 +214,9 @@ if command -v strace >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1 &&
 	no_socket "PCAPMCP_OFFLINE enrich --capture" -- env PCAPMCP_OFFLINE=1 "$prog" enrich --capture "$syn"
 	no_socket "PCAPMCP_OFFLINE call enrich_ip" -- env PCAPMCP_OFFLINE=1 "$prog" call enrich_ip '{"ip":"8.8.8.8"}'
 	grep -q '"status": "offline"' "$tmp/out" && ok || bad "offline: providers not reported offline"
+	# Keys set change nothing offline: still no socket.
+	no_socket "PCAPMCP_OFFLINE with every key" -- env PCAPMCP_OFFLINE=1 GREYNOISE_API_KEY=k OTX_KEY=k \
+		ABUSEIPDB_API_KEY=k VT_KEY=k SHODAN_API_KEY=k "$prog" enrich 8.8.8.8 1.1.1.1
 else
 	echo "offline socket check: skipped (no strace or ptrace not permitted)" >&2
 fi

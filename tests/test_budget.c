@@ -359,7 +359,9 @@ test_budget(void)
 	}
 	char env[PATH_MAX + 32];
 	snprintf(env, sizeof(env), "PCAPMCP_ALLOWED_DIR=%s", dir);
-	char *envp[] = { env, NULL };
+	/* Offline: the enrichment tools run on every capture, and tests never reach the internet. */
+	char offline[] = "PCAPMCP_OFFLINE=1";
+	char *envp[] = { env, offline, NULL };
 	if (pm_config_load(&B.cfg, envp, &err) != 0) {
 		CHECK(!"budget: config");
 		return;

@@ -154,19 +154,18 @@ test_providers_and_score(void)
 	memset(&cfg, 0, sizeof(cfg));
 	CHECK(pm_ip_parse("8.8.8.8", &ip));
 	CHECK_EQ(pm_enrich_ip(&cfg, &ip, &r), 0);
-	unsetenv("SHODAN_API_KEY");
-	unsetenv("SHODAN_KEY");
+	cfg.prov_key_var[PM_PROV_SHODAN] = "SHODAN_API_KEY"; /* as pm_config_load sets it */
 	write_one(&cfg, &r, &w);
 	CHECK(strstr(w.buf, "\"shodan\":{\"enabled\":false,\"status\":\"not_configured\"") != NULL);
 	CHECK(strstr(w.buf, "\"offline\":false") != NULL);
 	pm_json_free(&w);
-	/* PCAP Hunter's alias counts as a key; its value never appears. */
-	setenv("SHODAN_KEY", "s3cr3t-test-key", 1);
+	/* A key (sandbox.c reads PCAP Hunter's alias too) makes it configured; not queried yet. */
+	snprintf(cfg.prov_key[PM_PROV_SHODAN], sizeof(cfg.prov_key[0]), "s3cr3t-test-key");
 	write_one(&cfg, &r, &w);
 	CHECK(strstr(w.buf, "\"shodan\":{\"enabled\":false,\"status\":\"unavailable\"") != NULL);
 	CHECK(strstr(w.buf, "s3cr3t") == NULL);
 	pm_json_free(&w);
-	unsetenv("SHODAN_KEY");
+	cfg.prov_key[PM_PROV_SHODAN][0] = '\0';
 	cfg.offline = true;
 	write_one(&cfg, &r, &w);
 	CHECK(strstr(w.buf, "\"status\":\"offline\"") != NULL &&

@@ -239,6 +239,7 @@ test_urls(void)
 }
 
 void test_https(void);
+void test_providers_live(const char *dir, const char *ca, unsigned port); /* test_providers.c */
 
 void
 test_https(void)
@@ -263,6 +264,7 @@ test_https(void)
 	if (s.port != 0) {
 		check_statuses(&o, s.port);
 		check_proxy(dir, &o, s.port);
+		test_providers_live(dir, ca, s.port);
 	}
 	stop(&s);
 	check_refused(dir, &o);
