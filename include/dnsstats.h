@@ -22,6 +22,7 @@
 
 #include "addr.h"
 #include "arena.h"
+#include "peermemo.h"
 #include "table.h"
 
 #define PM_DNS_MAX_TXNS      (1u << 20)  /* transactions kept */
@@ -34,6 +35,7 @@
 #define PM_DNS_LONG_LABEL    40          /* label octets that count as long */
 #define PM_DNS_ENTROPY_LABEL 20          /* labels this long or longer are checked for entropy */
 #define PM_DNS_HIGH_ENTROPY  3.6         /* bits per character that count as high */
+#define PM_DNS_ADDR_NAMES    3           /* names kept per resolved address */
 
 /* Count per record type. */
 struct pm_dns_type_count {
@@ -79,19 +81,20 @@ struct pm_dns_host {
 
 /* Per address that an A/AAAA answer gave. */
 struct pm_dns_resolved {
-	const char *name; /* the first owner name it was the answer for (arena) */
-	uint32_t names;   /* answers naming it (any owner) */
+	const char *name[PM_DNS_ADDR_NAMES]; /* the first distinct names it answered (arena) */
+	uint8_t n_name;                      /* of name[] */
+	uint32_t names;                      /* answers naming it (any owner) */
 };
 
 /* A transaction: one question from one client port with one id. */
 struct pm_dns_txn_key {
 	uint8_t client[16];
-	uint64_t qhash; /* keyed hash of the lower-cased first question and its type */
+	uint64_t qhash; /* the name hash (pm_hash) of the lower-cased first question */
 	uint16_t cport; /* client port */
 	uint16_t id;    /* DNS id */
 	uint8_t ipver;  /* 4 or 6 */
 	uint8_t proto;  /* 6 or 17 */
-	uint8_t pad[2];
+	uint16_t qtype; /* first question's type */
 };
 
 struct pm_dns_txn {
@@ -160,15 +163,16 @@ struct pm_dns_stats {
 	struct pm_dns_types qtypes;    /* first question's type, queries */
 	struct pm_dns_types atypes;    /* answer record types */
 	struct pm_table txns;          /* pm_dns_txn_key -> pm_dns_txn */
-	struct pm_table names;         /* name hash (8 bytes) -> pm_dns_name */
-	struct pm_table bases;         /* base hash (8 bytes) -> pm_dns_base */
+	struct pm_table names;         /* name hash (8 bytes, its own tag) -> pm_dns_name */
+	struct pm_table bases;         /* base hash (8 bytes, its own tag) -> pm_dns_base */
 	struct pm_table clients;       /* pm_addr_key -> pm_dns_host */
 	struct pm_table servers;       /* pm_addr_key -> pm_dns_host */
 	struct pm_table resolved;      /* pm_addr_key -> pm_dns_resolved */
 	struct pm_arena arena;         /* names and sample strings */
 	struct pm_dns_sample *samples; /* PM_DNS_MAX_SAMPLES, malloc'd on the first message */
 	size_t n_samples;
-	bool approximate; /* a table, the arena or the sample was full */
+	bool approximate;         /* a table, the arena or the sample was full */
+	struct pm_peer_memo memo; /* (client, server) -> their clients and servers records */
 };
 
 /*
@@ -176,6 +180,13 @@ struct pm_dns_stats {
  * capture, or NULL. For other views that show names beside addresses.
  */
 const char *pm_dns_name_of(const struct pm_dns_stats *s, const uint8_t addr[16], uint8_t ipver);
+
+/*
+ * Up to max (at most PM_DNS_ADDR_NAMES) distinct names an address was
+ * resolved from, first seen first, into out; returns how many.
+ */
+size_t pm_dns_names_of(const struct pm_dns_stats *s, const uint8_t addr[16], uint8_t ipver,
+                       const char **out, size_t max);
 
 /*
  * The base domain of a lower-case dotted name: the label before the public

@@ -18,6 +18,7 @@
 
 #include "addr.h"
 #include "icmp.h"
+#include "peermemo.h"
 #include "table.h"
 
 #define PM_ICMP_MAX_ECHO    (1u << 20) /* echo requests kept for pairing */
@@ -152,6 +153,8 @@ struct pm_icmp_stats {
 	struct pm_icmp_sample *samples; /* PM_ICMP_MAX_SAMPLES, malloc'd on first use */
 	size_t n_samples;
 	bool approximate;
+	/* The flow's pair (a, b): srcs a, srcs b, dsts a, dsts b, pairs a->b, pairs b->a. */
+	struct pm_peer_memo memo;
 };
 
 #endif /* PM_ICMPSTATS_H */

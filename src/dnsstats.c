@@ -43,6 +43,11 @@ pm_dns_base_of(const char *name)
 		return 0;
 	}
 	const char *last2 = name + dots[1] + 1;
+	/* Every two-level suffix ends in a two-letter country code or "arpa". */
+	size_t tld = n - dots[0] - 1;
+	if (tld != 2 && tld != 4) {
+		return dots[1] + 1;
+	}
 	for (size_t i = 0; i < PM_ARRAY_LEN(two_level); i++) {
 		if (strcmp(last2, two_level[i]) == 0) {
 			return nd < 3 ? 0 : dots[2] + 1;
@@ -108,6 +113,38 @@ host(struct pm_dns_stats *s, struct pm_table *t, const uint8_t *addr, uint8_t ip
 	return h;
 }
 
+/*
+ * The client's record in clients and the server's in servers, from the
+ * memo when this pair's flow looked them up before; *c or *sv is NULL when
+ * its table was full.
+ */
+static void
+peers(struct pm_dns_stats *s, const struct pm_pass_pkt *pp, const uint8_t *client,
+      const uint8_t *server, struct pm_dns_host **c, struct pm_dns_host **sv)
+{
+	uint8_t v = pp->pkt->ipver;
+	struct pm_peer_memo_slot *m = pm_peer_memo_get(&s->memo, pp->flow, client, server, v);
+	if (m->v[0] == NULL) {
+		m->v[0] = host(s, &s->clients, client, v);
+	}
+	if (m->v[1] == NULL) {
+		m->v[1] = host(s, &s->servers, server, v);
+	}
+	*c = m->v[0];
+	*sv = m->v[1];
+}
+
+/* Upsert into a table keyed by a name hash, which is its own tag (no second hash). */
+static void *
+by_hash(struct pm_dns_stats *s, struct pm_table *t, uint64_t h, size_t max, bool *is_new)
+{
+	void *v = pm_table_upsert_max_tag(t, &h, h | 1, max, is_new);
+	if (v == NULL) {
+		s->approximate = true;
+	}
+	return v;
+}
+
 /* Label facts of a new name, into its base domain. */
 static void
 label_facts(struct pm_dns_base *b, const char *name, size_t n)
@@ -135,11 +172,10 @@ static struct pm_dns_base *
 base(struct pm_dns_stats *s, const char *name, size_t n)
 {
 	size_t at = pm_dns_base_of(name);
-	uint64_t h = pm_hash(name + at, n - at);
 	bool is_new;
-	struct pm_dns_base *b = pm_table_upsert_max(&s->bases, &h, PM_DNS_MAX_NAMES, &is_new);
+	struct pm_dns_base *b =
+	    by_hash(s, &s->bases, pm_hash(name + at, n - at), PM_DNS_MAX_NAMES, &is_new);
 	if (b == NULL) {
-		s->approximate = true;
 		return NULL;
 	}
 	if (is_new) {
@@ -148,15 +184,16 @@ base(struct pm_dns_stats *s, const char *name, size_t n)
 	return b;
 }
 
-/* The name record of a lower-cased question name, counting a new one into its base. */
+/*
+ * The name record of a lower-cased question name with its hash h,
+ * counting a new one into its base.
+ */
 static struct pm_dns_name *
-name_rec(struct pm_dns_stats *s, const char *lc, size_t n)
+name_rec(struct pm_dns_stats *s, const char *lc, size_t n, uint64_t h)
 {
-	uint64_t h = pm_hash(lc, n);
 	bool is_new;
-	struct pm_dns_name *nm = pm_table_upsert_max(&s->names, &h, PM_DNS_MAX_NAMES, &is_new);
+	struct pm_dns_name *nm = by_hash(s, &s->names, h, PM_DNS_MAX_NAMES, &is_new);
 	if (nm == NULL) {
-		s->approximate = true;
 		return NULL;
 	}
 	if (is_new) {
@@ -287,11 +324,16 @@ answers(struct pm_dns_stats *s, const struct pm_dns_msg *m, const char *qname)
 			s->approximate = true;
 			continue;
 		}
-		if (is_new) {
-			const char *nm = qname[0] != '\0' ? qname : rr->name;
-			r->name = copy(s, nm, strlen(nm));
-		}
 		r->names++;
+		const char *nm = qname[0] != '\0' ? qname : rr->name;
+		size_t j = 0;
+		while (j < r->n_name && strcmp(r->name[j], nm) != 0) {
+			j++;
+		}
+		if (j == r->n_name && j < PM_DNS_ADDR_NAMES &&
+		    (r->name[j] = copy(s, nm, strlen(nm))) != NULL) {
+			r->n_name++;
+		}
 	}
 }
 
@@ -309,9 +351,10 @@ lower(char *dst, const char *src, size_t *n)
 
 /* Query side: the transaction, its name, its client and server. */
 static void
-query(struct pm_dns_stats *s, const struct pm_pkt *p, struct pm_dns_txn_key *k,
+query(struct pm_dns_stats *s, const struct pm_pass_pkt *pp, struct pm_dns_txn_key *k,
       struct pm_dns_name *nm, int32_t qtype, bool match)
 {
+	const struct pm_pkt *p = pp->pkt;
 	s->queries++;
 	if (qtype >= 0) {
 		type_add(&s->qtypes, (uint16_t)qtype);
@@ -323,8 +366,8 @@ query(struct pm_dns_stats *s, const struct pm_pkt *p, struct pm_dns_txn_key *k,
 			nm->base->txt += qtype == PM_DNS_TYPE_TXT;
 		}
 	}
-	struct pm_dns_host *c = host(s, &s->clients, p->src, p->ipver);
-	struct pm_dns_host *sv = host(s, &s->servers, p->dst, p->ipver);
+	struct pm_dns_host *c, *sv;
+	peers(s, pp, p->src, p->dst, &c, &sv);
 	if (c != NULL) {
 		c->queries++;
 	}
@@ -366,17 +409,18 @@ rtt(struct pm_dns_stats *s, double secs)
 
 /* Response side: match it, count its rcode for the name, client and server. */
 static void
-response(struct pm_dns_stats *s, const struct pm_pkt *p, struct pm_dns_txn_key *k,
+response(struct pm_dns_stats *s, const struct pm_pass_pkt *pp, struct pm_dns_txn_key *k,
          struct pm_dns_name *nm, unsigned rcode, bool match)
 {
+	const struct pm_pkt *p = pp->pkt;
 	s->responses++;
 	s->rcodes[rcode & 0xF]++;
 	if (nm != NULL) {
 		nm->responses++;
 		nm->nxdomain += rcode == PM_DNS_RCODE_NXDOMAIN;
 	}
-	struct pm_dns_host *hs[2] = { host(s, &s->clients, p->dst, p->ipver),
-		                      host(s, &s->servers, p->src, p->ipver) };
+	struct pm_dns_host *hs[2];
+	peers(s, pp, p->dst, p->src, &hs[0], &hs[1]);
 	for (int i = 0; i < 2; i++) {
 		if (hs[i] != NULL) {
 			hs[i]->responses++;
@@ -438,9 +482,11 @@ message(struct pm_dns_stats *s, const struct pm_pass_pkt *pp, const uint8_t *b, 
 	lc[0] = '\0'; /* lower() writes the rest; no 256-byte clear per message */
 	size_t ln = 0;
 	struct pm_dns_name *nm = NULL;
+	uint64_t h = 0; /* the name is hashed once: its record's key and the transaction's */
 	if (m.nq != 0) {
 		lower(lc, m.q[0].name, &ln);
-		nm = name_rec(s, lc, ln);
+		h = pm_hash(lc, ln);
+		nm = name_rec(s, lc, ln, h);
 	}
 	struct pm_dns_txn_key k;
 	memset(&k, 0, sizeof(k));
@@ -448,18 +494,15 @@ message(struct pm_dns_stats *s, const struct pm_pass_pkt *pp, const uint8_t *b, 
 	k.ipver = p->ipver;
 	k.proto = p->proto;
 	uint16_t qtype = m.nq != 0 ? m.q[0].qtype : 0;
-	uint8_t hq[PM_DNS_MAX_NAME + 3];
-	memcpy(hq, lc, ln);
-	hq[ln] = (uint8_t)(qtype >> 8);
-	hq[ln + 1] = (uint8_t)qtype;
-	k.qhash = pm_hash(hq, ln + 2);
+	k.qhash = h;
+	k.qtype = qtype;
 	/* mDNS answers go to the group, usually without the question: nothing to match. */
 	bool match = pp->app != PM_APP_MDNS;
 	if ((m.flags & PM_DNS_QR) == 0) {
-		query(s, p, &k, nm, m.nq != 0 ? qtype : -1, match);
+		query(s, pp, &k, nm, m.nq != 0 ? qtype : -1, match);
 	} else {
 		s->tc_responses += (m.flags & PM_DNS_TC) != 0;
-		response(s, p, &k, nm, rcode, match);
+		response(s, pp, &k, nm, rcode, match);
 		answers(s, &m, lc);
 	}
 	sample(s, p, &m, (uint8_t)(rcode | (unsigned)m.edns.ext_rcode << 4));
@@ -564,7 +607,21 @@ pm_dns_name_of(const struct pm_dns_stats *s, const uint8_t addr[16], uint8_t ipv
 {
 	struct pm_addr_key k = pm_addr_key_of(addr, ipver);
 	const struct pm_dns_resolved *r = pm_table_find(&s->resolved, &k);
-	return r != NULL ? r->name : NULL;
+	return r != NULL && r->n_name != 0 ? r->name[0] : NULL;
+}
+
+/* see dnsstats.h */
+size_t
+pm_dns_names_of(const struct pm_dns_stats *s, const uint8_t addr[16], uint8_t ipver,
+                const char **out, size_t max)
+{
+	struct pm_addr_key k = pm_addr_key_of(addr, ipver);
+	const struct pm_dns_resolved *r = pm_table_find(&s->resolved, &k);
+	size_t n = 0;
+	for (; r != NULL && n < r->n_name && n < max; n++) {
+		out[n] = r->name[n];
+	}
+	return n;
 }
 
 const struct pm_analyser pm_analyser_dns = {
