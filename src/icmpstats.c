@@ -164,6 +164,30 @@ exceeded(struct pm_icmp_stats *s, const struct pm_pkt *p, const struct pm_icmp_m
 }
 
 static void
+redirect(struct pm_icmp_stats *s, const struct pm_pkt *p, const struct pm_icmp_msg *m)
+{
+	struct pm_icmp_redir_key k;
+	memset(&k, 0, sizeof(k));
+	memcpy(k.router, p->src, 16);
+	memcpy(k.gateway, m->gateway, 16);
+	if (m->v6) {
+		memcpy(k.dst, m->target, 16);
+	} else if (m->has_inner) {
+		memcpy(k.dst, m->inner.dst, 16);
+	}
+	k.ipver = p->ipver;
+	k.code = m->code;
+	bool is_new;
+	struct pm_icmp_redir *r = upsert(s, &s->redirs, &k, PM_ICMP_MAX_REDIRS, &is_new);
+	if (r != NULL) {
+		if (is_new) {
+			r->first = p->ts_ns;
+		}
+		r->count++;
+	}
+}
+
+static void
 router(struct pm_icmp_stats *s, const struct pm_pkt *p, const struct pm_icmp_msg *m)
 {
 	struct pm_addr_key k = pm_addr_key_of(p->src, p->ipver);
@@ -259,6 +283,7 @@ dispatch(struct pm_icmp_stats *s, const struct pm_pkt *p, const struct pm_icmp_m
 		exceeded(s, p, m);
 	} else if (t == (v6 ? PM_ICMP6_REDIRECT : PM_ICMP_REDIRECT)) {
 		s->redirects++;
+		redirect(s, p, m);
 	} else if (t == (v6 ? PM_ICMP6_RA : PM_ICMP_ROUTER_ADV)) {
 		router(s, p, m);
 	} else if (v6 && (t == PM_ICMP6_NS || t == PM_ICMP6_NA)) {
@@ -328,13 +353,15 @@ icmp_init(void *st, const struct pm_analysis_opts *o)
 	pm_table_init(&s->paths, sizeof(struct pm_icmp_path_key), sizeof(struct pm_icmp_path), max);
 	pm_table_init(&s->routers, sizeof(struct pm_addr_key), sizeof(struct pm_icmp_router), max);
 	pm_table_init(&s->dad, sizeof(struct pm_addr_key), sizeof(struct pm_icmp_dad), max);
+	pm_table_init(&s->redirs, sizeof(struct pm_icmp_redir_key), sizeof(struct pm_icmp_redir),
+	              max);
 	return 0;
 }
 
 #define ICMP_TABLES(s)                                                                             \
 	{                                                                                          \
 		&(s)->srcs, &(s)->dsts, &(s)->echoes, &(s)->pairs, &(s)->ids, &(s)->unreach,       \
-		    &(s)->paths, &(s)->routers, &(s)->dad                                          \
+		    &(s)->paths, &(s)->routers, &(s)->dad, &(s)->redirs                            \
 	}
 
 static void

@@ -396,6 +396,21 @@ static const struct pm_field icmp_trace_members[] = {
 	STRS("routers", "the routers that answered, in TTL order"),
 	{ 0 },
 };
+static const struct pm_field icmp_redir_members[] = {
+	INT("version"),
+	{ .name = "router", .type = PM_F_STR, .description = "the redirect's sender" },
+	{ .name = "gateway",
+	  .type = PM_F_STR,
+	  .description = "ICMP: the gateway address; ICMPv6: the target (the better first hop)" },
+	{ .name = "destination",
+	  .type = PM_F_STR,
+	  .description = "ICMP: the quoted header's destination; ICMPv6: the destination field" },
+	INT("code"),
+	OPT(PM_F_STR, "code_name"),
+	INT("count"),
+	STR("first"),
+	{ 0 },
+};
 static const struct pm_field icmp_router_members[] = {
 	STR("ip"),       INT("advertisements"), INT("lifetime_s"),    INT("hop_limit"),
 	BOOL("managed"), BOOL("other_config"),  OPT(PM_F_STR, "mac"), STRS("prefixes", NULL),
@@ -453,6 +468,9 @@ const struct pm_field pm_field_icmp_result[] = {
 	OBJS("unreachable", icmp_unreach_members, "unreachable destinations from embedded headers"),
 	PAGE("unreachable_page"),
 	OBJS("traceroute", icmp_trace_members, "time-exceeded paths per source and destination"),
+	OBJS("redirects", icmp_redir_members,
+	     "redirects by sender, gateway (ICMPv6: target) and destination, most first"),
+	PAGE("redirects_page"),
 	OBJ("neighbor_discovery", icmp_nd_members),
 	SAMPLE(icmp_packet_members),
 	FINDINGS(icmp_evidence),
