@@ -253,6 +253,28 @@ static const struct pm_field dhcp_stats_members[] = {
 	BOOL("approximate"),
 	{ 0 },
 };
+/* What DHCPv6 servers' ADVERTISE and REPLY gave, per transaction and per client. */
+#define DHCP6_LEASES                                                                               \
+	{ .name = "ipv6_addresses",                                                                \
+	  .type = PM_F_ARR,                                                                        \
+	  .item = &pm_field_str,                                                                   \
+	  .optional = true,                                                                        \
+	  .description = "DHCPv6: IA_NA addresses (option 5 in option 3), at most 2" },            \
+	    { .name = "ipv6_prefixes",                                                             \
+	      .type = PM_F_ARR,                                                                    \
+	      .item = &pm_field_str,                                                               \
+	      .optional = true,                                                                    \
+	      .description = "DHCPv6: IA_PD prefixes (option 26 in option 25) as addr/len, at "    \
+		             "most 2" },                                                           \
+	    OPT(PM_F_INT, "more_leases")
+static const struct pm_field dhcp6_client_members[] = {
+	{ .name = "client_duid",
+	  .type = PM_F_STR,
+	  .description = "hex; its first 32 bytes, then ... when longer" },
+	INT("messages"),
+	DHCP6_LEASES,
+	{ 0 },
+};
 static const struct pm_field dhcp_txn_members[] = {
 	STR("transaction_id"),
 	INT("version"),
@@ -261,6 +283,7 @@ static const struct pm_field dhcp_txn_members[] = {
 	OPT(PM_F_BOOL, "dora_completed"),
 	OPT(PM_F_STR, "server_id"),
 	OPT(PM_F_STR, "your_ip"),
+	DHCP6_LEASES,
 	STR("first"),
 	NUM("duration_s"),
 	{ 0 },
@@ -333,6 +356,8 @@ const struct pm_field pm_field_dhcp_result[] = {
 	OBJS("transactions", dhcp_txn_members, "by xid, filtered by client"),
 	PAGE("transactions_page"),
 	OBJS("clients", dhcp_client_members, "per client MAC"),
+	OBJS("dhcpv6_clients", dhcp6_client_members, "per DHCPv6 client DUID"),
+	PAGE("dhcpv6_clients_page"),
 	OBJS("servers", dhcp_server_members, "DHCPv4 servers: offers, acks, naks, clients"),
 	OBJS("dhcpv6_servers", dhcp_server_members, "DHCPv6 servers by DUID"),
 	SAMPLE(dhcp_packet_members),
