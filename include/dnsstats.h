@@ -11,7 +11,9 @@
  * there is one table, each with a named cap: when one is full, new keys are
  * dropped and `approximate` is set. The first PM_DNS_MAX_SAMPLES messages
  * are kept, compactly, for the view's paged `packets` sample. A message
- * split across TCP segments is counted in `tcp_split` (no reassembly).
+ * split across TCP segments is counted in `tcp_split` (no reassembly), and
+ * its rest at the start of the direction's next segment is skipped and
+ * counted in `tcp_continued` rather than misread as a length prefix.
  */
 #ifndef PM_DNSSTATS_H
 #define PM_DNSSTATS_H
@@ -36,6 +38,18 @@
 #define PM_DNS_ENTROPY_LABEL 20          /* labels this long or longer are checked for entropy */
 #define PM_DNS_HIGH_ENTROPY  3.6         /* bits per character that count as high */
 #define PM_DNS_ADDR_NAMES    3           /* names kept per resolved address */
+#define PM_DNS_SPLIT_SLOTS   256         /* TCP directions remembered with a split message */
+
+/*
+ * A TCP direction whose last segment ended inside a message: the bytes of
+ * it still to come, skipped at the start of the direction's next segments
+ * (no reassembly: they are not parsed as messages of their own).
+ */
+struct pm_dns_split {
+	const void *flow; /* the flow record; NULL: free */
+	uint32_t owed;    /* bytes of the split message not seen yet */
+	uint8_t dir;      /* PM_DIR_C2S or PM_DIR_S2C */
+};
 
 /* Count per record type. */
 struct pm_dns_type_count {
@@ -145,6 +159,7 @@ struct pm_dns_stats {
 	uint64_t malformed;          /* refused messages */
 	uint64_t bad[8];             /* per enum pm_dns_bad */
 	uint64_t tcp_split;          /* TCP messages longer than their segment */
+	uint64_t tcp_continued;      /* TCP segments that began with the rest of a split message */
 	uint64_t rcodes[16];         /* responses per 4-bit rcode */
 	uint64_t tc_responses;       /* responses with TC set */
 	uint64_t edns, edns_do, ecs; /* messages with OPT, with DO, with client subnet */
@@ -173,6 +188,7 @@ struct pm_dns_stats {
 	size_t n_samples;
 	bool approximate;         /* a table, the arena or the sample was full */
 	struct pm_peer_memo memo; /* (client, server) -> their clients and servers records */
+	struct pm_dns_split split[PM_DNS_SPLIT_SLOTS]; /* by flow record */
 };
 
 /*

@@ -522,10 +522,28 @@ dns_observe(void *st, const struct pm_pass_pkt *pp)
 	} else if (p->proto == PM_IPPROTO_TCP) {
 		/* RFC 1035 §4.2.2: each message after a two-byte length. */
 		struct pm_cur c = pm_cur_init(p->payload, p->payload_len);
+		uintptr_t fp = (uintptr_t)pp->flow;
+		struct pm_dns_split *sp =
+		    &s->split[(fp * UINT64_C(0x9E3779B97F4A7C15) >> 56) % PM_DNS_SPLIT_SLOTS];
+		if (pp->flow != NULL && sp->flow == pp->flow && sp->dir == pp->dir) {
+			/* The rest of a split message: skipped, not read as a length. */
+			size_t skip = sp->owed < pm_cur_left(&c) ? sp->owed : pm_cur_left(&c);
+			pm_cur_skip(&c, skip);
+			sp->owed -= (uint32_t)skip;
+			s->tcp_continued++;
+			if (sp->owed == 0) {
+				sp->flow = NULL;
+			}
+		}
 		while (pm_cur_left(&c) >= 2) {
 			uint16_t len = pm_cur_be16(&c);
 			if (len > pm_cur_left(&c)) {
 				s->tcp_split++;
+				if (pp->flow != NULL) {
+					sp->flow = pp->flow;
+					sp->dir = pp->dir;
+					sp->owed = (uint32_t)(len - pm_cur_left(&c));
+				}
 				break;
 			}
 			struct pm_cur m = pm_cur_sub(&c, len);

@@ -134,7 +134,11 @@ static const struct pm_field dns_stats_members[] = {
 	INT("llmnr_messages"),
 	{ .name = "tcp_split_messages",
 	  .type = PM_F_INT,
-	  .description = "TCP messages split across segments (not reassembled)" },
+	  .description = "DNS-over-TCP messages whose length runs past their segment: counted, "
+	                 "not parsed (TCP is not reassembled yet)" },
+	{ .name = "tcp_continuation_segments",
+	  .type = PM_F_INT,
+	  .description = "TCP segments that began with the rest of a split message (skipped)" },
 	OBJ("edns", dns_edns_members),
 	INT("truncated_messages"),
 	MAP("malformed", "refused messages: total and by reason (pointer_loop, ...)"),
@@ -215,6 +219,8 @@ static const struct pm_field dns_evidence[] = {
 	OPT(PM_F_INT, "bad_label"),
 	OPT(PM_F_INT, "bad_rdata"),
 	OPT(PM_F_INT, "too_many_records"),
+	OPT(PM_F_INT, "split_messages"),
+	OPT(PM_F_INT, "continuation_segments"),
 	{ 0 },
 };
 const struct pm_field pm_field_dns_result[] = {

@@ -606,6 +606,68 @@ test_conformance(void)
 	free(c);
 }
 
+/* A TCP segment client:40001 -> resolver:53 (PSH|ACK) carrying n bytes. */
+static void
+tcp_seg(struct pcapbuf *b, uint32_t seq, const uint8_t *data, size_t n)
+{
+	uint8_t seg[1600] = { 0 };
+	pb_be16(seg, 40001);
+	pb_be16(seg + 2, 53);
+	pb_be32(seg + 4, seq);
+	pb_be32(seg + 8, 1);
+	seg[12] = 5 << 4;
+	seg[13] = 0x18;
+	pb_be16(seg + 14, 65535);
+	memcpy(seg + 20, data, n);
+	pb_frame_data(b, PM_IPPROTO_TCP, CLIENT, RESOLV, seg, 20 + n);
+}
+
+/*
+ * DNS over TCP without reassembly: a message whose length runs past its
+ * segment is counted as split, the rest of it at the start of the next
+ * segment is skipped (not read as a length), and a whole message after it
+ * in that segment is parsed; a finding says so.
+ */
+static void
+test_tcp_split(void)
+{
+	struct built t;
+	struct msg m;
+	memset(&t, 0, sizeof(t));
+	pb_start(&t.b);
+	query_msg(&m, 0x77, "split.example.com", PM_DNS_TYPE_A);
+	uint8_t a[2 + sizeof(m.b)], c[2 + 2 * sizeof(m.b)];
+	size_t head = 10; /* message bytes in the first segment */
+	pb_be16(a, (uint32_t)m.n);
+	memcpy(a + 2, m.b, head);
+	tcp_seg(&t.b, 1000, a, 2 + head);
+	size_t cn = m.n - head;
+	memcpy(c, m.b + head, cn);
+	query_msg(&m, 0x78, "whole.example.com", PM_DNS_TYPE_AAAA);
+	pb_be16(c + cn, (uint32_t)m.n);
+	memcpy(c + cn + 2, m.b, m.n);
+	tcp_seg(&t.b, (uint32_t)(1000 + 2 + head), c, cn + 2 + m.n);
+	struct pm_dns_args args;
+	pm_dns_args_init(&args);
+	if (!analyse(&t, &args)) {
+		CHECK(false);
+		done(&t);
+		return;
+	}
+	const struct pm_dns_stats *s = pm_an_dns(&t.a);
+	CHECK_EQ(s->tcp_split, 1);
+	CHECK_EQ(s->tcp_continued, 1);
+	CHECK_EQ(s->messages, 1);
+	CHECK_EQ(s->queries, 1);
+	CHECK_EQ(s->malformed, 0);
+	CHECK_EQ(pm_test_findings_of(t.root, "dns_tcp_not_reassembled"), 1);
+	int64_t v = 0;
+	const struct pm_jv *st = pm_jv_get(t.root, "statistics");
+	CHECK(pm_jv_int(pm_jv_get(st, "tcp_split_messages"), &v) && v == 1);
+	CHECK(pm_jv_int(pm_jv_get(st, "tcp_continuation_segments"), &v) && v == 1);
+	done(&t);
+}
+
 /*
  * The names each address resolved from, beside the address in
  * get_pcap_summary's top talkers: distinct (lower-cased) first-question
@@ -689,5 +751,6 @@ test_dns(void)
 	test_parse();
 	test_findings();
 	test_talker_names();
+	test_tcp_split();
 	test_conformance();
 }
