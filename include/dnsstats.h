@@ -122,6 +122,10 @@ struct pm_dns_txn {
 	uint32_t spoofed;          /* responses from another server */
 	uint8_t rcode;             /* of the first response */
 	struct pm_dns_name *qname; /* NULL when the names table was full */
+	/* Its key's fields beside the addresses, to check a memo hit (see peers()). */
+	uint64_t k_qhash;
+	uint16_t k_id, k_cport, k_qtype;
+	uint8_t k_proto;
 };
 
 /* One message kept for the packets sample. */
@@ -187,7 +191,7 @@ struct pm_dns_stats {
 	struct pm_dns_sample *samples; /* PM_DNS_MAX_SAMPLES, malloc'd on the first message */
 	size_t n_samples;
 	bool approximate;         /* a table, the arena or the sample was full */
-	struct pm_peer_memo memo; /* (client, server) -> their clients and servers records */
+	struct pm_peer_memo memo; /* (client, server) -> clients, servers records, last txn */
 	struct pm_dns_split split[PM_DNS_SPLIT_SLOTS]; /* by flow record */
 };
 

@@ -118,7 +118,7 @@ host(struct pm_dns_stats *s, struct pm_table *t, const uint8_t *addr, uint8_t ip
  * memo when this pair's flow looked them up before; *c or *sv is NULL when
  * its table was full.
  */
-static void
+static struct pm_peer_memo_slot *
 peers(struct pm_dns_stats *s, const struct pm_pass_pkt *pp, const uint8_t *client,
       const uint8_t *server, struct pm_dns_host **c, struct pm_dns_host **sv)
 {
@@ -132,6 +132,18 @@ peers(struct pm_dns_stats *s, const struct pm_pass_pkt *pp, const uint8_t *clien
 	}
 	*c = m->v[0];
 	*sv = m->v[1];
+	return m;
+}
+
+/* The memo's last transaction of this pair (v[2]) when it is the one k names. */
+static struct pm_dns_txn *
+memo_txn(const struct pm_peer_memo_slot *m, const struct pm_dns_txn_key *k)
+{
+	struct pm_dns_txn *t = m->v[2];
+	return t != NULL && t->k_qhash == k->qhash && t->k_id == k->id && t->k_cport == k->cport &&
+	               t->k_qtype == k->qtype && t->k_proto == k->proto
+	           ? t
+	           : NULL;
 }
 
 /* Upsert into a table keyed by a name hash, which is its own tag (no second hash). */
@@ -367,7 +379,7 @@ query(struct pm_dns_stats *s, const struct pm_pass_pkt *pp, struct pm_dns_txn_ke
 		}
 	}
 	struct pm_dns_host *c, *sv;
-	peers(s, pp, p->src, p->dst, &c, &sv);
+	struct pm_peer_memo_slot *m = peers(s, pp, p->src, p->dst, &c, &sv);
 	if (c != NULL) {
 		c->queries++;
 	}
@@ -391,10 +403,16 @@ query(struct pm_dns_stats *s, const struct pm_pass_pkt *pp, struct pm_dns_txn_ke
 		t->qtype = (uint16_t)qtype;
 		t->t_query = p->ts_ns;
 		t->qname = nm;
+		t->k_qhash = k->qhash;
+		t->k_id = k->id;
+		t->k_cport = k->cport;
+		t->k_qtype = k->qtype;
+		t->k_proto = k->proto;
 	} else {
 		s->retransmits++;
 	}
 	t->queries++;
+	m->v[2] = t;
 }
 
 static void
@@ -420,7 +438,7 @@ response(struct pm_dns_stats *s, const struct pm_pass_pkt *pp, struct pm_dns_txn
 		nm->nxdomain += rcode == PM_DNS_RCODE_NXDOMAIN;
 	}
 	struct pm_dns_host *hs[2];
-	peers(s, pp, p->dst, p->src, &hs[0], &hs[1]);
+	const struct pm_peer_memo_slot *m = peers(s, pp, p->dst, p->src, &hs[0], &hs[1]);
 	for (int i = 0; i < 2; i++) {
 		if (hs[i] != NULL) {
 			hs[i]->responses++;
@@ -434,7 +452,10 @@ response(struct pm_dns_stats *s, const struct pm_pass_pkt *pp, struct pm_dns_txn
 	}
 	memcpy(k->client, p->dst, 16);
 	k->cport = p->dport;
-	struct pm_dns_txn *t = pm_table_find(&s->txns, k);
+	struct pm_dns_txn *t = memo_txn(m, k);
+	if (t == NULL) {
+		t = pm_table_find(&s->txns, k);
+	}
 	if (t == NULL) {
 		s->unmatched++;
 		return;
