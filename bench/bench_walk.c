@@ -73,6 +73,7 @@ struct result {
 	int ok; /* 1 when every run succeeded */
 	int runs;
 	double secs[MAX_RUNS];               /* wall time of each run, seconds */
+	double cpu[MAX_RUNS];                /* CPU time (user + system) of each run, seconds */
 	uint64_t packets;                    /* records in one walk */
 	uint64_t caplen_sum;                 /* bytes of captured data in one walk */
 	uint64_t check;                      /* decode: sum of ports, lengths, proto */
@@ -96,6 +97,16 @@ now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* This process's CPU time, user and system, in seconds. */
+static double
+cpu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* Value of a "Key:   123 kB" line of /proc/self/status, or -1. */
@@ -314,11 +325,12 @@ run_method(enum method m, const char *path, int runs, struct result *res)
 	res->base_kib = proc_status_kib("VmRSS");
 	res->runs = runs;
 	for (i = 0; i < runs; i++) {
-		double t0 = now();
+		double t0 = now(), c0 = cpu_now();
 		if (walk_once(m, path, &w, res->err, sizeof(res->err)) != 0) {
 			return;
 		}
 		res->secs[i] = now() - t0;
+		res->cpu[i] = cpu_now() - c0;
 	}
 	res->packets = w.packets;
 	res->caplen_sum = w.caplen_sum;
@@ -386,16 +398,22 @@ cmp_double(const void *a, const void *b)
 }
 
 static double
-median(const struct result *r)
+median_of(const double *v, int runs)
 {
 	double s[MAX_RUNS];
 
-	memcpy(s, r->secs, sizeof(double) * (size_t)r->runs);
-	qsort(s, (size_t)r->runs, sizeof(double), cmp_double);
-	if (r->runs % 2) {
-		return s[r->runs / 2];
+	memcpy(s, v, sizeof(double) * (size_t)runs);
+	qsort(s, (size_t)runs, sizeof(double), cmp_double);
+	if (runs % 2) {
+		return s[runs / 2];
 	}
-	return (s[r->runs / 2 - 1] + s[r->runs / 2]) / 2;
+	return (s[runs / 2 - 1] + s[runs / 2]) / 2;
+}
+
+static double
+median(const struct result *r)
+{
+	return median_of(r->secs, r->runs);
 }
 
 static double
@@ -546,15 +564,27 @@ main(int argc, char **argv)
 		       (unsigned long long)an->check, used,
 		       an->check != 0 ? (double)used * 1024.0 / (double)an->check : 0.0);
 	}
+	for (i = M_ANALYSIS; i <= M_ANALYSIS_NOWEB; i++) {
+		if (want[i] && res[i].ok) {
+			printf("cpu_s %s %.4f (median user + system of the runs)\n", method_name[i],
+			       median_of(res[i].cpu, res[i].runs));
+		}
+	}
 	if (want[M_ANALYSIS] && want[M_ANALYSIS_CORE] && res[M_ANALYSIS].ok &&
 	    res[M_ANALYSIS_CORE].ok) {
-		printf("protocol analysers: analysis / analysis-core = %.3f (median wall)\n",
-		       median(&res[M_ANALYSIS]) / median(&res[M_ANALYSIS_CORE]));
+		printf("DNS, ICMP, DHCP, SIP, TLS, HTTP: analysis / analysis-core = %.3f (median "
+		       "wall), %.3f (median CPU)\n",
+		       median(&res[M_ANALYSIS]) / median(&res[M_ANALYSIS_CORE]),
+		       median_of(res[M_ANALYSIS].cpu, res[M_ANALYSIS].runs) /
+		           median_of(res[M_ANALYSIS_CORE].cpu, res[M_ANALYSIS_CORE].runs));
 	}
 	if (want[M_ANALYSIS] && want[M_ANALYSIS_NOWEB] && res[M_ANALYSIS].ok &&
 	    res[M_ANALYSIS_NOWEB].ok) {
-		printf("TLS and HTTP: analysis / analysis-noweb = %.3f (median wall)\n",
-		       median(&res[M_ANALYSIS]) / median(&res[M_ANALYSIS_NOWEB]));
+		printf("TLS and HTTP: analysis / analysis-noweb = %.3f (median wall), %.3f (median "
+		       "CPU)\n",
+		       median(&res[M_ANALYSIS]) / median(&res[M_ANALYSIS_NOWEB]),
+		       median_of(res[M_ANALYSIS].cpu, res[M_ANALYSIS].runs) /
+		           median_of(res[M_ANALYSIS_NOWEB].cpu, res[M_ANALYSIS_NOWEB].runs));
 	}
 	if (want[M_DEC_READ] && want[M_DEC_MMAP] && res[M_DEC_READ].ok && res[M_DEC_MMAP].ok &&
 	    res[M_DEC_READ].check != res[M_DEC_MMAP].check) {

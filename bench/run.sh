@@ -170,15 +170,21 @@ with_without() {
 		${CC:-cc} -O2 -std=c11 -Wall -Wextra -o "$GEN" bench/gen_big.c
 	fi
 	: >"$OUT/ww.txt"
+	# Each line: wall with, wall without, CPU with, CPU without (seconds, one run each).
 	for _ in $(seq "$RUNS"); do
-		w=$("$WALK" -r 1 -m "$with" "$BIG" | awk -v m="$with" '$1 == m { print $2 }')
-		c=$("$WALK" -r 1 -m "$without" "$BIG" | awk -v m="$without" '$1 == m { print $2 }')
-		echo "$w $c" >>"$OUT/ww.txt"
+		w=$("$WALK" -r 1 -m "$with" "$BIG" |
+			awk -v m="$with" '$1 == m { w = $2 } $1 == "cpu_s" { c = $3 } END { print w, c }')
+		c=$("$WALK" -r 1 -m "$without" "$BIG" |
+			awk -v m="$without" '$1 == m { w = $2 } $1 == "cpu_s" { c = $3 } END { print w, c }')
+		echo "${w% *} ${c% *} ${w#* } ${c#* }" >>"$OUT/ww.txt"
 	done
 	printf '%-10s %10s %10s %10s\n' "" with without "with/without (median of pairs)"
 	printf '%-10s %10.3f %10.3f %10.3f\n' "wall s" \
 		"$(awk '{ print $1 }' "$OUT/ww.txt" | median)" "$(awk '{ print $2 }' "$OUT/ww.txt" | median)" \
 		"$(awk '{ print $1 / $2 }' "$OUT/ww.txt" | median)"
+	printf '%-10s %10.3f %10.3f %10.3f\n' "cpu s" \
+		"$(awk '{ print $3 }' "$OUT/ww.txt" | median)" "$(awk '{ print $4 }' "$OUT/ww.txt" | median)" \
+		"$(awk '{ print $3 / $4 }' "$OUT/ww.txt" | median)"
 	if command -v valgrind >/dev/null; then
 		local vs=$OUT/vs.pcap iw ic
 		[ -f "$vs" ] || "$GEN" -n "$VS_N" "$vs" 2>/dev/null

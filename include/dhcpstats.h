@@ -25,6 +25,20 @@
 #define PM_DHCP_SEQ            8          /* message types kept per transaction */
 #define PM_DHCP_TEXT           64         /* bytes kept of host names, vendor classes */
 #define PM_DHCP_SERVER_CLIENTS 8          /* clients remembered per server */
+#define PM_DHCP6_KEPT          2          /* IA_NA addresses and IA_PD prefixes kept, each */
+#define PM_DHCP6_DUID          32         /* client DUID bytes kept */
+
+/*
+ * The IA_NA addresses (RFC 8415 §21.6) and IA_PD prefixes (§21.22) that
+ * DHCPv6 servers' ADVERTISE and REPLY messages gave, distinct, first first.
+ */
+struct pm_dhcp6_leases {
+	uint8_t addr[PM_DHCP6_KEPT][16];
+	uint8_t prefix[PM_DHCP6_KEPT][16];
+	uint8_t plen[PM_DHCP6_KEPT]; /* prefix lengths */
+	uint8_t n_addr, n_prefix;
+	uint32_t more; /* distinct ones past the lists */
+};
 
 struct pm_dhcp_txn_key {
 	uint32_t xid;    /* v4 xid or v6 transaction id */
@@ -41,6 +55,7 @@ struct pm_dhcp_txn {
 	uint8_t server[4]; /* v4: server id of the offer/ack */
 	uint8_t yiaddr[4]; /* v4: the address offered or acked */
 	bool discover, offer, request, ack, nak;
+	struct pm_dhcp6_leases ia; /* v6 */
 };
 
 struct pm_dhcp_client {
@@ -52,6 +67,10 @@ struct pm_dhcp_client {
 	uint32_t lease;              /* seconds, of the last ACK */
 	bool has_assigned;
 	uint64_t discovers;
+	uint8_t duid[PM_DHCP6_DUID]; /* v6: the client DUID's first bytes */
+	uint8_t duid_len;            /* bytes in duid[] */
+	bool duid_cut;               /* the DUID was longer */
+	struct pm_dhcp6_leases ia;   /* v6 */
 };
 
 struct pm_dhcp_server {

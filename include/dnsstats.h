@@ -11,7 +11,9 @@
  * there is one table, each with a named cap: when one is full, new keys are
  * dropped and `approximate` is set. The first PM_DNS_MAX_SAMPLES messages
  * are kept, compactly, for the view's paged `packets` sample. A message
- * split across TCP segments is counted in `tcp_split` (no reassembly).
+ * split across TCP segments is counted in `tcp_split` (no reassembly), and
+ * its rest at the start of the direction's next segment is skipped and
+ * counted in `tcp_continued` rather than misread as a length prefix.
  */
 #ifndef PM_DNSSTATS_H
 #define PM_DNSSTATS_H
@@ -22,6 +24,7 @@
 
 #include "addr.h"
 #include "arena.h"
+#include "peermemo.h"
 #include "table.h"
 
 #define PM_DNS_MAX_TXNS      (1u << 20)  /* transactions kept */
@@ -34,6 +37,19 @@
 #define PM_DNS_LONG_LABEL    40          /* label octets that count as long */
 #define PM_DNS_ENTROPY_LABEL 20          /* labels this long or longer are checked for entropy */
 #define PM_DNS_HIGH_ENTROPY  3.6         /* bits per character that count as high */
+#define PM_DNS_ADDR_NAMES    3           /* names kept per resolved address */
+#define PM_DNS_SPLIT_SLOTS   256         /* TCP directions remembered with a split message */
+
+/*
+ * A TCP direction whose last segment ended inside a message: the bytes of
+ * it still to come, skipped at the start of the direction's next segments
+ * (no reassembly: they are not parsed as messages of their own).
+ */
+struct pm_dns_split {
+	const void *flow; /* the flow record; NULL: free */
+	uint32_t owed;    /* bytes of the split message not seen yet */
+	uint8_t dir;      /* PM_DIR_C2S or PM_DIR_S2C */
+};
 
 /* Count per record type. */
 struct pm_dns_type_count {
@@ -79,19 +95,20 @@ struct pm_dns_host {
 
 /* Per address that an A/AAAA answer gave. */
 struct pm_dns_resolved {
-	const char *name; /* the first owner name it was the answer for (arena) */
-	uint32_t names;   /* answers naming it (any owner) */
+	const char *name[PM_DNS_ADDR_NAMES]; /* the first distinct names it answered (arena) */
+	uint8_t n_name;                      /* of name[] */
+	uint32_t names;                      /* answers naming it (any owner) */
 };
 
 /* A transaction: one question from one client port with one id. */
 struct pm_dns_txn_key {
 	uint8_t client[16];
-	uint64_t qhash; /* keyed hash of the lower-cased first question and its type */
+	uint64_t qhash; /* the name hash (pm_hash) of the lower-cased first question */
 	uint16_t cport; /* client port */
 	uint16_t id;    /* DNS id */
 	uint8_t ipver;  /* 4 or 6 */
 	uint8_t proto;  /* 6 or 17 */
-	uint8_t pad[2];
+	uint16_t qtype; /* first question's type */
 };
 
 struct pm_dns_txn {
@@ -105,6 +122,10 @@ struct pm_dns_txn {
 	uint32_t spoofed;          /* responses from another server */
 	uint8_t rcode;             /* of the first response */
 	struct pm_dns_name *qname; /* NULL when the names table was full */
+	/* Its key's fields beside the addresses, to check a memo hit (see peers()). */
+	uint64_t k_qhash;
+	uint16_t k_id, k_cport, k_qtype;
+	uint8_t k_proto;
 };
 
 /* One message kept for the packets sample. */
@@ -142,6 +163,7 @@ struct pm_dns_stats {
 	uint64_t malformed;          /* refused messages */
 	uint64_t bad[8];             /* per enum pm_dns_bad */
 	uint64_t tcp_split;          /* TCP messages longer than their segment */
+	uint64_t tcp_continued;      /* TCP segments that began with the rest of a split message */
 	uint64_t rcodes[16];         /* responses per 4-bit rcode */
 	uint64_t tc_responses;       /* responses with TC set */
 	uint64_t edns, edns_do, ecs; /* messages with OPT, with DO, with client subnet */
@@ -160,15 +182,17 @@ struct pm_dns_stats {
 	struct pm_dns_types qtypes;    /* first question's type, queries */
 	struct pm_dns_types atypes;    /* answer record types */
 	struct pm_table txns;          /* pm_dns_txn_key -> pm_dns_txn */
-	struct pm_table names;         /* name hash (8 bytes) -> pm_dns_name */
-	struct pm_table bases;         /* base hash (8 bytes) -> pm_dns_base */
+	struct pm_table names;         /* name hash (8 bytes, its own tag) -> pm_dns_name */
+	struct pm_table bases;         /* base hash (8 bytes, its own tag) -> pm_dns_base */
 	struct pm_table clients;       /* pm_addr_key -> pm_dns_host */
 	struct pm_table servers;       /* pm_addr_key -> pm_dns_host */
 	struct pm_table resolved;      /* pm_addr_key -> pm_dns_resolved */
 	struct pm_arena arena;         /* names and sample strings */
 	struct pm_dns_sample *samples; /* PM_DNS_MAX_SAMPLES, malloc'd on the first message */
 	size_t n_samples;
-	bool approximate; /* a table, the arena or the sample was full */
+	bool approximate;         /* a table, the arena or the sample was full */
+	struct pm_peer_memo memo; /* (client, server) -> clients, servers records, last txn */
+	struct pm_dns_split split[PM_DNS_SPLIT_SLOTS]; /* by flow record */
 };
 
 /*
@@ -176,6 +200,13 @@ struct pm_dns_stats {
  * capture, or NULL. For other views that show names beside addresses.
  */
 const char *pm_dns_name_of(const struct pm_dns_stats *s, const uint8_t addr[16], uint8_t ipver);
+
+/*
+ * Up to max (at most PM_DNS_ADDR_NAMES) distinct names an address was
+ * resolved from, first seen first, into out; returns how many.
+ */
+size_t pm_dns_names_of(const struct pm_dns_stats *s, const uint8_t addr[16], uint8_t ipver,
+                       const char **out, size_t max);
 
 /*
  * The base domain of a lower-case dotted name: the label before the public

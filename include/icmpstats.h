@@ -18,6 +18,7 @@
 
 #include "addr.h"
 #include "icmp.h"
+#include "peermemo.h"
 #include "table.h"
 
 #define PM_ICMP_MAX_ECHO    (1u << 20) /* echo requests kept for pairing */
@@ -26,6 +27,7 @@
 #define PM_ICMP_MAX_PATHS   4096       /* traceroute paths */
 #define PM_ICMP_MAX_HOPS    32         /* distinct routers kept per path */
 #define PM_ICMP_MAX_ROUTERS 256        /* routers advertising */
+#define PM_ICMP_MAX_REDIRS  4096       /* distinct redirects (router, gateway, destination) */
 #define PM_ICMP_MAX_DAD     4096       /* addresses probed by duplicate address detection */
 #define PM_ICMP_MAX_SAMPLES 2000       /* messages kept for the packets sample */
 #define PM_ICMP_MAX_BODY    1024       /* message bytes given to the parser */
@@ -81,6 +83,21 @@ struct pm_icmp_unreach {
 	uint64_t count;
 	uint8_t reporter[16]; /* the first sender of the error */
 	int64_t first;        /* ns */
+};
+
+/* A redirect (ICMP type 5, RFC 792; ICMPv6 type 137, RFC 4861 §4.5). */
+struct pm_icmp_redir_key {
+	uint8_t router[16];  /* who sent it */
+	uint8_t gateway[16]; /* v4: the gateway address; v6: the target (the better first hop) */
+	uint8_t dst[16];     /* v4: the quoted header's destination; v6: the destination field */
+	uint8_t ipver;
+	uint8_t code; /* v4: 0 net, 1 host, 2 TOS and net, 3 TOS and host; v6: 0 */
+	uint8_t pad[6];
+};
+
+struct pm_icmp_redir {
+	uint64_t count;
+	int64_t first; /* ns */
 };
 
 /* A traceroute path: the routers that sent time exceeded for (src, dst). */
@@ -149,9 +166,12 @@ struct pm_icmp_stats {
 	struct pm_table paths;          /* pm_icmp_path_key -> pm_icmp_path */
 	struct pm_table routers;        /* pm_addr_key -> pm_icmp_router */
 	struct pm_table dad;            /* pm_addr_key -> pm_icmp_dad */
+	struct pm_table redirs;         /* pm_icmp_redir_key -> pm_icmp_redir */
 	struct pm_icmp_sample *samples; /* PM_ICMP_MAX_SAMPLES, malloc'd on first use */
 	size_t n_samples;
 	bool approximate;
+	/* The flow's pair (a, b): srcs a, srcs b, dsts a, dsts b, pairs a->b, pairs b->a. */
+	struct pm_peer_memo memo;
 };
 
 #endif /* PM_ICMPSTATS_H */

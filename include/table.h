@@ -87,6 +87,15 @@ void pm_table_prefetch(const struct pm_table *t, uint64_t tag);
 void pm_table_prefetch_record(const struct pm_table *t, uint64_t tag);
 void *pm_table_upsert_tag(struct pm_table *t, const void *key, uint64_t tag, bool *is_new);
 
+/*
+ * pm_table_upsert_max with the tag given, for a table whose 8-byte key is
+ * already a keyed hash (pm_hash) and is its own tag (key | 1): no second
+ * hash. Such a table must be used only through this function and the
+ * iteration (pm_table_find would hash the key again and miss).
+ */
+void *pm_table_upsert_max_tag(struct pm_table *t, const void *key, uint64_t tag, size_t max_count,
+                              bool *is_new);
+
 /* SipHash-1-3 of n bytes under the per-run seed. */
 uint64_t pm_hash(const void *p, size_t n);
 

@@ -251,16 +251,27 @@ print_protocols(const struct pm_jv *r)
 static void
 print_talkers(const struct pm_jv *r)
 {
-	const struct pm_jv *h;
+	const struct pm_jv *h, *nm;
 	size_t n = arr_of(r, "top_talkers", &h);
-	printf("\nTop talkers (%zu of %llu hosts, by bytes)\n  %-39s %9s %9s %12s %12s %6s %6s\n",
-	       n, page_total(r, "top_talkers"), "IP", "PKTS OUT", "PKTS IN", "BYTES OUT",
-	       "BYTES IN", "FLOWS", "PEERS");
+	/* The names column only when DNS answers named one of them. */
+	bool names = false;
 	for (size_t i = 0; i < n; i++) {
-		printf("  %-39s %9llu %9llu %12llu %12llu %6llu %6llu\n", str_of(&h[i], "ip", "-"),
+		names |= arr_of(&h[i], "names", &nm) != 0;
+	}
+	printf("\nTop talkers (%zu of %llu hosts, by bytes)\n  %-39s %9s %9s %12s %12s %6s %6s%s\n",
+	       n, page_total(r, "top_talkers"), "IP", "PKTS OUT", "PKTS IN", "BYTES OUT",
+	       "BYTES IN", "FLOWS", "PEERS", names ? "  NAMES (DNS)" : "");
+	for (size_t i = 0; i < n; i++) {
+		printf("  %-39s %9llu %9llu %12llu %12llu %6llu %6llu", str_of(&h[i], "ip", "-"),
 		       u64_of(&h[i], "packets_sent"), u64_of(&h[i], "packets_received"),
 		       u64_of(&h[i], "bytes_sent"), u64_of(&h[i], "bytes_received"),
 		       u64_of(&h[i], "flows"), u64_of(&h[i], "peers"));
+		size_t nn = arr_of(&h[i], "names", &nm);
+		for (size_t j = 0; j < nn; j++) {
+			const char *s = pm_jv_str(&nm[j]);
+			printf("%s%s", j == 0 ? "  " : ", ", s != NULL ? s : "-");
+		}
+		printf(names && nn == 0 ? "  -\n" : "\n");
 	}
 }
 

@@ -221,6 +221,63 @@ v4(struct pm_dhcp_stats *s, const struct pm_pkt *p)
 }
 
 static void
+lease_add(struct pm_dhcp6_leases *l, const struct pm_dhcp6_addr *a, bool prefix)
+{
+	uint8_t(*list)[16] = prefix ? l->prefix : l->addr;
+	uint8_t *n = prefix ? &l->n_prefix : &l->n_addr;
+	for (size_t i = 0; i < *n; i++) {
+		if (memcmp(list[i], a->addr, 16) == 0 && (!prefix || l->plen[i] == a->plen)) {
+			return;
+		}
+	}
+	if (*n == PM_DHCP6_KEPT) {
+		l->more++;
+		return;
+	}
+	memcpy(list[*n], a->addr, 16);
+	if (prefix) {
+		l->plen[*n] = a->plen;
+	}
+	(*n)++;
+}
+
+/* A server's IA_NA addresses and IA_PD prefixes, into the transaction and its client. */
+static void
+leases(struct pm_dhcp6_leases *t, struct pm_dhcp6_leases *c, const struct pm_dhcp6_msg *m)
+{
+	struct pm_dhcp6_leases *to[2] = { t, c };
+	for (size_t k = 0; k < 2; k++) {
+		for (size_t i = 0; to[k] != NULL && i < m->n_addr; i++) {
+			lease_add(to[k], &m->addr[i], false);
+		}
+		for (size_t i = 0; to[k] != NULL && i < m->n_prefix; i++) {
+			lease_add(to[k], &m->prefix[i], true);
+		}
+	}
+}
+
+static struct pm_dhcp_client *
+client6(struct pm_dhcp_stats *s, const struct pm_dhcp6_msg *m, uint64_t key)
+{
+	if (m->client_duid.p == NULL) {
+		return NULL;
+	}
+	bool is_new;
+	struct pm_dhcp_client *c = upsert(s, &s->clients, &key, PM_DHCP_MAX_CLIENTS, &is_new);
+	if (c == NULL) {
+		return NULL;
+	}
+	if (is_new) {
+		size_t n = m->client_duid.n < PM_DHCP6_DUID ? m->client_duid.n : PM_DHCP6_DUID;
+		memcpy(c->duid, m->client_duid.p, n);
+		c->duid_len = (uint8_t)n;
+		c->duid_cut = m->client_duid.n > PM_DHCP6_DUID;
+	}
+	c->messages++;
+	return c;
+}
+
+static void
 v6(struct pm_dhcp_stats *s, const struct pm_pkt *p)
 {
 	struct pm_dhcp6_msg m;
@@ -234,9 +291,13 @@ v6(struct pm_dhcp_stats *s, const struct pm_pkt *p)
 	if (m.client_duid.p != NULL) {
 		client |= pm_hash(m.client_duid.p, m.client_duid.n) >> 1;
 	}
-	(void)txn(s, m.xid, 6, client, m.msg_type, p->ts_ns);
-	if (m.server_duid.p != NULL &&
-	    (m.msg_type == PM_DHCP6_ADVERTISE || m.msg_type == PM_DHCP6_REPLY)) {
+	struct pm_dhcp_txn *t = txn(s, m.xid, 6, client, m.msg_type, p->ts_ns);
+	struct pm_dhcp_client *c = client6(s, &m, client);
+	bool answer = m.msg_type == PM_DHCP6_ADVERTISE || m.msg_type == PM_DHCP6_REPLY;
+	if (answer) {
+		leases(t != NULL ? &t->ia : NULL, c != NULL ? &c->ia : NULL, &m);
+	}
+	if (m.server_duid.p != NULL && answer) {
 		uint64_t key = V6_BIT | pm_hash(m.server_duid.p, m.server_duid.n) >> 1;
 		struct pm_dhcp_server *sv = server(s, key, p);
 		if (sv != NULL) {

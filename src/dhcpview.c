@@ -177,6 +177,35 @@ statistics(struct pm_json *w, const struct pm_dhcp_stats *s, const struct pm_pv_
 	pm_json_obj_end(w);
 }
 
+/* A v6 transaction's or client's addresses and prefixes, each list only when not empty. */
+static void
+leases6(struct pm_json *w, const struct pm_dhcp6_leases *l)
+{
+	char t[48], pfx[56];
+	if (l->n_addr != 0) {
+		pm_json_key(w, "ipv6_addresses");
+		pm_json_arr_begin(w);
+		for (size_t i = 0; i < l->n_addr; i++) {
+			pm_addr_str(l->addr[i], 6, t);
+			pm_json_str(w, t);
+		}
+		pm_json_arr_end(w);
+	}
+	if (l->n_prefix != 0) {
+		pm_json_key(w, "ipv6_prefixes");
+		pm_json_arr_begin(w);
+		for (size_t i = 0; i < l->n_prefix; i++) {
+			pm_addr_str(l->prefix[i], 6, t);
+			snprintf(pfx, sizeof(pfx), "%s/%u", t, l->plen[i]);
+			pm_json_str(w, pfx);
+		}
+		pm_json_arr_end(w);
+	}
+	if (l->more != 0) {
+		pm_json_ku64(w, "more_leases", l->more);
+	}
+}
+
 static void
 transactions(struct pm_json *w, const struct pm_pv_entry *v, size_t n, size_t top, bool has_mac,
              uint64_t mac)
@@ -219,6 +248,8 @@ transactions(struct pm_json *w, const struct pm_pv_entry *v, size_t n, size_t to
 				kip4(w, "server_id", t->server);
 				kip4(w, "your_ip", t->yiaddr);
 			}
+		} else {
+			leases6(w, &t->ia);
 		}
 		pm_pv_ktime(w, "first", t->first);
 		pm_json_kdbl(w, "duration_s", pm_time_span_s(t->first, t->last), 6);
@@ -255,6 +286,42 @@ clients(struct pm_json *w, const struct pm_pv_entry *v, size_t n, size_t top)
 		shown++;
 	}
 	pm_json_arr_end(w);
+}
+
+/* DHCPv6 clients by DUID (its hex, the first PM_DHCP6_DUID bytes), with what servers gave. */
+static void
+clients6(struct pm_json *w, const struct pm_pv_entry *v, size_t n, size_t top)
+{
+	static const char hex[] = "0123456789abcdef";
+	pm_json_key(w, "dhcpv6_clients");
+	pm_json_arr_begin(w);
+	size_t shown = 0, total = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t k = *(const uint64_t *)v[i].key;
+		const struct pm_dhcp_client *c = v[i].val;
+		if ((k >> 63) == 0 || total++ >= top) {
+			continue;
+		}
+		char duid[PM_DHCP6_DUID * 2 + 4];
+		size_t at = 0;
+		for (size_t j = 0; j < c->duid_len; j++) {
+			duid[at++] = hex[c->duid[j] >> 4];
+			duid[at++] = hex[c->duid[j] & 15];
+		}
+		if (c->duid_cut) {
+			memcpy(duid + at, "...", 3);
+			at += 3;
+		}
+		duid[at] = '\0';
+		pm_json_obj_begin(w);
+		pm_json_kstr(w, "client_duid", duid);
+		pm_json_ku64(w, "messages", c->messages);
+		leases6(w, &c->ia);
+		pm_json_obj_end(w);
+		shown++;
+	}
+	pm_json_arr_end(w);
+	pm_json_page(w, "dhcpv6_clients", total, shown, 0);
 }
 
 static void
@@ -477,6 +544,7 @@ pm_dhcp_view(const struct pm_analysis *a, const struct pm_dhcp_args *args, struc
 	statistics(w, s, cl, nc, sv, ns, top, dora);
 	transactions(w, tx, nt, top, args->client != NULL, mac);
 	clients(w, cl, nc, top);
+	clients6(w, cl, nc, top);
 	servers(w, "servers", sv, ns, false);
 	servers(w, "dhcpv6_servers", sv, ns, true);
 	packets(w, s, args, &pg, args->client != NULL, mac);

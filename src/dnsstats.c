@@ -43,6 +43,11 @@ pm_dns_base_of(const char *name)
 		return 0;
 	}
 	const char *last2 = name + dots[1] + 1;
+	/* Every two-level suffix ends in a two-letter country code or "arpa". */
+	size_t tld = n - dots[0] - 1;
+	if (tld != 2 && tld != 4) {
+		return dots[1] + 1;
+	}
 	for (size_t i = 0; i < PM_ARRAY_LEN(two_level); i++) {
 		if (strcmp(last2, two_level[i]) == 0) {
 			return nd < 3 ? 0 : dots[2] + 1;
@@ -108,6 +113,50 @@ host(struct pm_dns_stats *s, struct pm_table *t, const uint8_t *addr, uint8_t ip
 	return h;
 }
 
+/*
+ * The client's record in clients and the server's in servers, from the
+ * memo when this pair's flow looked them up before; *c or *sv is NULL when
+ * its table was full.
+ */
+static struct pm_peer_memo_slot *
+peers(struct pm_dns_stats *s, const struct pm_pass_pkt *pp, const uint8_t *client,
+      const uint8_t *server, struct pm_dns_host **c, struct pm_dns_host **sv)
+{
+	uint8_t v = pp->pkt->ipver;
+	struct pm_peer_memo_slot *m = pm_peer_memo_get(&s->memo, pp->flow, client, server, v);
+	if (m->v[0] == NULL) {
+		m->v[0] = host(s, &s->clients, client, v);
+	}
+	if (m->v[1] == NULL) {
+		m->v[1] = host(s, &s->servers, server, v);
+	}
+	*c = m->v[0];
+	*sv = m->v[1];
+	return m;
+}
+
+/* The memo's last transaction of this pair (v[2]) when it is the one k names. */
+static struct pm_dns_txn *
+memo_txn(const struct pm_peer_memo_slot *m, const struct pm_dns_txn_key *k)
+{
+	struct pm_dns_txn *t = m->v[2];
+	return t != NULL && t->k_qhash == k->qhash && t->k_id == k->id && t->k_cport == k->cport &&
+	               t->k_qtype == k->qtype && t->k_proto == k->proto
+	           ? t
+	           : NULL;
+}
+
+/* Upsert into a table keyed by a name hash, which is its own tag (no second hash). */
+static void *
+by_hash(struct pm_dns_stats *s, struct pm_table *t, uint64_t h, size_t max, bool *is_new)
+{
+	void *v = pm_table_upsert_max_tag(t, &h, h | 1, max, is_new);
+	if (v == NULL) {
+		s->approximate = true;
+	}
+	return v;
+}
+
 /* Label facts of a new name, into its base domain. */
 static void
 label_facts(struct pm_dns_base *b, const char *name, size_t n)
@@ -135,11 +184,10 @@ static struct pm_dns_base *
 base(struct pm_dns_stats *s, const char *name, size_t n)
 {
 	size_t at = pm_dns_base_of(name);
-	uint64_t h = pm_hash(name + at, n - at);
 	bool is_new;
-	struct pm_dns_base *b = pm_table_upsert_max(&s->bases, &h, PM_DNS_MAX_NAMES, &is_new);
+	struct pm_dns_base *b =
+	    by_hash(s, &s->bases, pm_hash(name + at, n - at), PM_DNS_MAX_NAMES, &is_new);
 	if (b == NULL) {
-		s->approximate = true;
 		return NULL;
 	}
 	if (is_new) {
@@ -148,15 +196,16 @@ base(struct pm_dns_stats *s, const char *name, size_t n)
 	return b;
 }
 
-/* The name record of a lower-cased question name, counting a new one into its base. */
+/*
+ * The name record of a lower-cased question name with its hash h,
+ * counting a new one into its base.
+ */
 static struct pm_dns_name *
-name_rec(struct pm_dns_stats *s, const char *lc, size_t n)
+name_rec(struct pm_dns_stats *s, const char *lc, size_t n, uint64_t h)
 {
-	uint64_t h = pm_hash(lc, n);
 	bool is_new;
-	struct pm_dns_name *nm = pm_table_upsert_max(&s->names, &h, PM_DNS_MAX_NAMES, &is_new);
+	struct pm_dns_name *nm = by_hash(s, &s->names, h, PM_DNS_MAX_NAMES, &is_new);
 	if (nm == NULL) {
-		s->approximate = true;
 		return NULL;
 	}
 	if (is_new) {
@@ -287,11 +336,16 @@ answers(struct pm_dns_stats *s, const struct pm_dns_msg *m, const char *qname)
 			s->approximate = true;
 			continue;
 		}
-		if (is_new) {
-			const char *nm = qname[0] != '\0' ? qname : rr->name;
-			r->name = copy(s, nm, strlen(nm));
-		}
 		r->names++;
+		const char *nm = qname[0] != '\0' ? qname : rr->name;
+		size_t j = 0;
+		while (j < r->n_name && strcmp(r->name[j], nm) != 0) {
+			j++;
+		}
+		if (j == r->n_name && j < PM_DNS_ADDR_NAMES &&
+		    (r->name[j] = copy(s, nm, strlen(nm))) != NULL) {
+			r->n_name++;
+		}
 	}
 }
 
@@ -309,9 +363,10 @@ lower(char *dst, const char *src, size_t *n)
 
 /* Query side: the transaction, its name, its client and server. */
 static void
-query(struct pm_dns_stats *s, const struct pm_pkt *p, struct pm_dns_txn_key *k,
+query(struct pm_dns_stats *s, const struct pm_pass_pkt *pp, struct pm_dns_txn_key *k,
       struct pm_dns_name *nm, int32_t qtype, bool match)
 {
+	const struct pm_pkt *p = pp->pkt;
 	s->queries++;
 	if (qtype >= 0) {
 		type_add(&s->qtypes, (uint16_t)qtype);
@@ -323,8 +378,8 @@ query(struct pm_dns_stats *s, const struct pm_pkt *p, struct pm_dns_txn_key *k,
 			nm->base->txt += qtype == PM_DNS_TYPE_TXT;
 		}
 	}
-	struct pm_dns_host *c = host(s, &s->clients, p->src, p->ipver);
-	struct pm_dns_host *sv = host(s, &s->servers, p->dst, p->ipver);
+	struct pm_dns_host *c, *sv;
+	struct pm_peer_memo_slot *m = peers(s, pp, p->src, p->dst, &c, &sv);
 	if (c != NULL) {
 		c->queries++;
 	}
@@ -348,10 +403,16 @@ query(struct pm_dns_stats *s, const struct pm_pkt *p, struct pm_dns_txn_key *k,
 		t->qtype = (uint16_t)qtype;
 		t->t_query = p->ts_ns;
 		t->qname = nm;
+		t->k_qhash = k->qhash;
+		t->k_id = k->id;
+		t->k_cport = k->cport;
+		t->k_qtype = k->qtype;
+		t->k_proto = k->proto;
 	} else {
 		s->retransmits++;
 	}
 	t->queries++;
+	m->v[2] = t;
 }
 
 static void
@@ -366,17 +427,18 @@ rtt(struct pm_dns_stats *s, double secs)
 
 /* Response side: match it, count its rcode for the name, client and server. */
 static void
-response(struct pm_dns_stats *s, const struct pm_pkt *p, struct pm_dns_txn_key *k,
+response(struct pm_dns_stats *s, const struct pm_pass_pkt *pp, struct pm_dns_txn_key *k,
          struct pm_dns_name *nm, unsigned rcode, bool match)
 {
+	const struct pm_pkt *p = pp->pkt;
 	s->responses++;
 	s->rcodes[rcode & 0xF]++;
 	if (nm != NULL) {
 		nm->responses++;
 		nm->nxdomain += rcode == PM_DNS_RCODE_NXDOMAIN;
 	}
-	struct pm_dns_host *hs[2] = { host(s, &s->clients, p->dst, p->ipver),
-		                      host(s, &s->servers, p->src, p->ipver) };
+	struct pm_dns_host *hs[2];
+	const struct pm_peer_memo_slot *m = peers(s, pp, p->dst, p->src, &hs[0], &hs[1]);
 	for (int i = 0; i < 2; i++) {
 		if (hs[i] != NULL) {
 			hs[i]->responses++;
@@ -390,7 +452,10 @@ response(struct pm_dns_stats *s, const struct pm_pkt *p, struct pm_dns_txn_key *
 	}
 	memcpy(k->client, p->dst, 16);
 	k->cport = p->dport;
-	struct pm_dns_txn *t = pm_table_find(&s->txns, k);
+	struct pm_dns_txn *t = memo_txn(m, k);
+	if (t == NULL) {
+		t = pm_table_find(&s->txns, k);
+	}
 	if (t == NULL) {
 		s->unmatched++;
 		return;
@@ -438,9 +503,11 @@ message(struct pm_dns_stats *s, const struct pm_pass_pkt *pp, const uint8_t *b, 
 	lc[0] = '\0'; /* lower() writes the rest; no 256-byte clear per message */
 	size_t ln = 0;
 	struct pm_dns_name *nm = NULL;
+	uint64_t h = 0; /* the name is hashed once: its record's key and the transaction's */
 	if (m.nq != 0) {
 		lower(lc, m.q[0].name, &ln);
-		nm = name_rec(s, lc, ln);
+		h = pm_hash(lc, ln);
+		nm = name_rec(s, lc, ln, h);
 	}
 	struct pm_dns_txn_key k;
 	memset(&k, 0, sizeof(k));
@@ -448,18 +515,15 @@ message(struct pm_dns_stats *s, const struct pm_pass_pkt *pp, const uint8_t *b, 
 	k.ipver = p->ipver;
 	k.proto = p->proto;
 	uint16_t qtype = m.nq != 0 ? m.q[0].qtype : 0;
-	uint8_t hq[PM_DNS_MAX_NAME + 3];
-	memcpy(hq, lc, ln);
-	hq[ln] = (uint8_t)(qtype >> 8);
-	hq[ln + 1] = (uint8_t)qtype;
-	k.qhash = pm_hash(hq, ln + 2);
+	k.qhash = h;
+	k.qtype = qtype;
 	/* mDNS answers go to the group, usually without the question: nothing to match. */
 	bool match = pp->app != PM_APP_MDNS;
 	if ((m.flags & PM_DNS_QR) == 0) {
-		query(s, p, &k, nm, m.nq != 0 ? qtype : -1, match);
+		query(s, pp, &k, nm, m.nq != 0 ? qtype : -1, match);
 	} else {
 		s->tc_responses += (m.flags & PM_DNS_TC) != 0;
-		response(s, p, &k, nm, rcode, match);
+		response(s, pp, &k, nm, rcode, match);
 		answers(s, &m, lc);
 	}
 	sample(s, p, &m, (uint8_t)(rcode | (unsigned)m.edns.ext_rcode << 4));
@@ -479,10 +543,28 @@ dns_observe(void *st, const struct pm_pass_pkt *pp)
 	} else if (p->proto == PM_IPPROTO_TCP) {
 		/* RFC 1035 §4.2.2: each message after a two-byte length. */
 		struct pm_cur c = pm_cur_init(p->payload, p->payload_len);
+		uintptr_t fp = (uintptr_t)pp->flow;
+		struct pm_dns_split *sp =
+		    &s->split[(fp * UINT64_C(0x9E3779B97F4A7C15) >> 56) % PM_DNS_SPLIT_SLOTS];
+		if (pp->flow != NULL && sp->flow == pp->flow && sp->dir == pp->dir) {
+			/* The rest of a split message: skipped, not read as a length. */
+			size_t skip = sp->owed < pm_cur_left(&c) ? sp->owed : pm_cur_left(&c);
+			pm_cur_skip(&c, skip);
+			sp->owed -= (uint32_t)skip;
+			s->tcp_continued++;
+			if (sp->owed == 0) {
+				sp->flow = NULL;
+			}
+		}
 		while (pm_cur_left(&c) >= 2) {
 			uint16_t len = pm_cur_be16(&c);
 			if (len > pm_cur_left(&c)) {
 				s->tcp_split++;
+				if (pp->flow != NULL) {
+					sp->flow = pp->flow;
+					sp->dir = pp->dir;
+					sp->owed = (uint32_t)(len - pm_cur_left(&c));
+				}
 				break;
 			}
 			struct pm_cur m = pm_cur_sub(&c, len);
@@ -564,7 +646,21 @@ pm_dns_name_of(const struct pm_dns_stats *s, const uint8_t addr[16], uint8_t ipv
 {
 	struct pm_addr_key k = pm_addr_key_of(addr, ipver);
 	const struct pm_dns_resolved *r = pm_table_find(&s->resolved, &k);
-	return r != NULL ? r->name : NULL;
+	return r != NULL && r->n_name != 0 ? r->name[0] : NULL;
+}
+
+/* see dnsstats.h */
+size_t
+pm_dns_names_of(const struct pm_dns_stats *s, const uint8_t addr[16], uint8_t ipver,
+                const char **out, size_t max)
+{
+	struct pm_addr_key k = pm_addr_key_of(addr, ipver);
+	const struct pm_dns_resolved *r = pm_table_find(&s->resolved, &k);
+	size_t n = 0;
+	for (; r != NULL && n < r->n_name && n < max; n++) {
+		out[n] = r->name[n];
+	}
+	return n;
 }
 
 const struct pm_analyser pm_analyser_dns = {

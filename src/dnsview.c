@@ -324,6 +324,7 @@ statistics(struct pm_json *w, const struct pm_dns_stats *s, const struct pm_pv_e
 	pm_json_ku64(w, "mdns_messages", s->mdns);
 	pm_json_ku64(w, "llmnr_messages", s->llmnr);
 	pm_json_ku64(w, "tcp_split_messages", s->tcp_split);
+	pm_json_ku64(w, "tcp_continuation_segments", s->tcp_continued);
 	pm_json_key(w, "edns");
 	pm_json_obj_begin(w);
 	pm_json_ku64(w, "messages", s->edns);
@@ -517,6 +518,15 @@ findings(struct pm_json *w, const struct pm_dns_stats *s, const struct pm_pv_ent
 		              (unsigned long long)s->unanswered, s->txns.count);
 		pm_json_ku64(w, "unanswered", s->unanswered);
 		pm_json_ku64(w, "transactions", s->txns.count);
+		pm_pv_finding_end(w);
+	}
+	if (s->tcp_split != 0) {
+		pm_pv_finding(w, "dns_tcp_not_reassembled", "info",
+		              "%llu DNS-over-TCP messages ran past their segment: counted, not "
+		              "parsed (no TCP reassembly yet)",
+		              (unsigned long long)s->tcp_split);
+		pm_json_ku64(w, "split_messages", s->tcp_split);
+		pm_json_ku64(w, "continuation_segments", s->tcp_continued);
 		pm_pv_finding_end(w);
 	}
 	if (s->malformed != 0) {

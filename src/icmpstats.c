@@ -23,19 +23,42 @@ upsert(struct pm_icmp_stats *s, struct pm_table *t, const void *key, size_t cap,
 	return v;
 }
 
+/* The memo slot of this packet's address pair, a the flow key's side a; *fwd: src is a. */
+static struct pm_peer_memo_slot *
+memo_of(struct pm_icmp_stats *s, const struct pm_pass_pkt *pp, bool *fwd)
+{
+	const struct pm_pkt *p = pp->pkt;
+	*fwd = pp->kdir == 0;
+	return pm_peer_memo_get(&s->memo, pp->flow, *fwd ? p->src : p->dst, *fwd ? p->dst : p->src,
+	                        p->ipver);
+}
+
+/* Memo entry i, looked up in t by key when not there yet. */
+static void *
+memo_upsert(struct pm_icmp_stats *s, struct pm_peer_memo_slot *ms, unsigned i, struct pm_table *t,
+            const void *key)
+{
+	if (ms->v[i] == NULL) {
+		bool is_new;
+		ms->v[i] = upsert(s, t, key, PM_ICMP_MAX_HOSTS, &is_new);
+	}
+	return ms->v[i];
+}
+
 static void
-count_addr(struct pm_icmp_stats *s, struct pm_table *t, const uint8_t *addr, uint8_t ipver)
+count_addr(struct pm_icmp_stats *s, struct pm_peer_memo_slot *ms, unsigned i, struct pm_table *t,
+           const uint8_t *addr, uint8_t ipver)
 {
 	struct pm_addr_key k = pm_addr_key_of(addr, ipver);
-	bool is_new;
-	uint64_t *n = upsert(s, t, &k, PM_ICMP_MAX_HOSTS, &is_new);
+	uint64_t *n = memo_upsert(s, ms, i, t, &k);
 	if (n != NULL) {
 		(*n)++;
 	}
 }
 
 static void
-echo(struct pm_icmp_stats *s, const struct pm_pkt *p, const struct pm_icmp_msg *m, bool request)
+echo(struct pm_icmp_stats *s, const struct pm_pkt *p, const struct pm_icmp_msg *m, bool request,
+     struct pm_peer_memo_slot *ms, bool fwd)
 {
 	struct pm_icmp_echo_key k;
 	memset(&k, 0, sizeof(k));
@@ -51,7 +74,8 @@ echo(struct pm_icmp_stats *s, const struct pm_pkt *p, const struct pm_icmp_msg *
 	pk.ipver = p->ipver;
 	struct pm_icmp_id_key ik = { .id = m->id, .ipver = p->ipver };
 	bool is_new;
-	struct pm_icmp_pair *pair = upsert(s, &s->pairs, &pk, PM_ICMP_MAX_HOSTS, &is_new);
+	/* The requester is side a when a request goes forward or a reply goes back. */
+	struct pm_icmp_pair *pair = memo_upsert(s, ms, request == fwd ? 4 : 5, &s->pairs, &pk);
 	struct pm_icmp_idc *idc = upsert(s, &s->ids, &ik, PM_ICMP_MAX_HOSTS, &is_new);
 	if (request) {
 		s->echo_requests++;
@@ -140,6 +164,30 @@ exceeded(struct pm_icmp_stats *s, const struct pm_pkt *p, const struct pm_icmp_m
 }
 
 static void
+redirect(struct pm_icmp_stats *s, const struct pm_pkt *p, const struct pm_icmp_msg *m)
+{
+	struct pm_icmp_redir_key k;
+	memset(&k, 0, sizeof(k));
+	memcpy(k.router, p->src, 16);
+	memcpy(k.gateway, m->gateway, 16);
+	if (m->v6) {
+		memcpy(k.dst, m->target, 16);
+	} else if (m->has_inner) {
+		memcpy(k.dst, m->inner.dst, 16);
+	}
+	k.ipver = p->ipver;
+	k.code = m->code;
+	bool is_new;
+	struct pm_icmp_redir *r = upsert(s, &s->redirs, &k, PM_ICMP_MAX_REDIRS, &is_new);
+	if (r != NULL) {
+		if (is_new) {
+			r->first = p->ts_ns;
+		}
+		r->count++;
+	}
+}
+
+static void
 router(struct pm_icmp_stats *s, const struct pm_pkt *p, const struct pm_icmp_msg *m)
 {
 	struct pm_addr_key k = pm_addr_key_of(p->src, p->ipver);
@@ -220,13 +268,14 @@ sample(struct pm_icmp_stats *s, const struct pm_pkt *p, const struct pm_icmp_msg
 }
 
 static void
-dispatch(struct pm_icmp_stats *s, const struct pm_pkt *p, const struct pm_icmp_msg *m)
+dispatch(struct pm_icmp_stats *s, const struct pm_pkt *p, const struct pm_icmp_msg *m,
+         struct pm_peer_memo_slot *ms, bool fwd)
 {
 	bool v6 = m->v6;
 	uint8_t t = m->type;
 	if (t == (v6 ? PM_ICMP6_ECHO : PM_ICMP_ECHO) ||
 	    t == (v6 ? PM_ICMP6_ECHO_REPLY : PM_ICMP_ECHO_REPLY)) {
-		echo(s, p, m, t == (v6 ? PM_ICMP6_ECHO : PM_ICMP_ECHO));
+		echo(s, p, m, t == (v6 ? PM_ICMP6_ECHO : PM_ICMP_ECHO), ms, fwd);
 	} else if (m->has_inner && t == (v6 ? PM_ICMP6_UNREACH : PM_ICMP_UNREACH_T)) {
 		unreachable(s, p, m);
 	} else if (m->has_inner && t == (v6 ? PM_ICMP6_TIME_EXCEEDED : PM_ICMP_TIME_EXCEEDED) &&
@@ -234,6 +283,7 @@ dispatch(struct pm_icmp_stats *s, const struct pm_pkt *p, const struct pm_icmp_m
 		exceeded(s, p, m);
 	} else if (t == (v6 ? PM_ICMP6_REDIRECT : PM_ICMP_REDIRECT)) {
 		s->redirects++;
+		redirect(s, p, m);
 	} else if (t == (v6 ? PM_ICMP6_RA : PM_ICMP_ROUTER_ADV)) {
 		router(s, p, m);
 	} else if (v6 && (t == PM_ICMP6_NS || t == PM_ICMP6_NA)) {
@@ -279,9 +329,11 @@ icmp_observe(void *st, const struct pm_pass_pkt *pp)
 		s->codes[v6][m.type][m.code]++;
 	}
 	s->errors_quoting += m.has_inner;
-	count_addr(s, &s->srcs, p->src, p->ipver);
-	count_addr(s, &s->dsts, p->dst, p->ipver);
-	dispatch(s, p, &m);
+	bool fwd;
+	struct pm_peer_memo_slot *ms = memo_of(s, pp, &fwd);
+	count_addr(s, ms, fwd ? 0 : 1, &s->srcs, p->src, p->ipver);
+	count_addr(s, ms, fwd ? 3 : 2, &s->dsts, p->dst, p->ipver);
+	dispatch(s, p, &m, ms, fwd);
 	sample(s, p, &m);
 }
 
@@ -301,13 +353,15 @@ icmp_init(void *st, const struct pm_analysis_opts *o)
 	pm_table_init(&s->paths, sizeof(struct pm_icmp_path_key), sizeof(struct pm_icmp_path), max);
 	pm_table_init(&s->routers, sizeof(struct pm_addr_key), sizeof(struct pm_icmp_router), max);
 	pm_table_init(&s->dad, sizeof(struct pm_addr_key), sizeof(struct pm_icmp_dad), max);
+	pm_table_init(&s->redirs, sizeof(struct pm_icmp_redir_key), sizeof(struct pm_icmp_redir),
+	              max);
 	return 0;
 }
 
 #define ICMP_TABLES(s)                                                                             \
 	{                                                                                          \
 		&(s)->srcs, &(s)->dsts, &(s)->echoes, &(s)->pairs, &(s)->ids, &(s)->unreach,       \
-		    &(s)->paths, &(s)->routers, &(s)->dad                                          \
+		    &(s)->paths, &(s)->routers, &(s)->dad, &(s)->redirs                            \
 	}
 
 static void

@@ -241,6 +241,38 @@ unreachable(struct pm_json *w, const struct pm_pv_entry *v, size_t n, size_t top
 	pm_json_page(w, "unreachable", n, n < top ? n : top, 0);
 }
 
+/* The redirects: who sent them, the gateway (v6: target) they named, for which destination. */
+static void
+redirects(struct pm_json *w, const struct pm_pv_entry *v, size_t n, size_t top)
+{
+	pm_json_key(w, "redirects");
+	pm_json_arr_begin(w);
+	for (size_t i = 0; i < n && i < top; i++) {
+		const struct pm_icmp_redir_key *k = v[i].key;
+		const struct pm_icmp_redir *r = v[i].val;
+		/* RFC 792's four codes; an ICMPv6 redirect has only code 0. */
+		static const char *const codes4[] = { "Network Redirect", "Host Redirect",
+			                              "ToS and Network Redirect",
+			                              "ToS and Host Redirect" };
+		const char *cn =
+		    k->ipver == 4 && k->code < PM_ARRAY_LEN(codes4) ? codes4[k->code] : NULL;
+		pm_json_obj_begin(w);
+		pm_json_ku64(w, "version", k->ipver);
+		pm_pv_kaddr(w, "router", k->router, k->ipver);
+		pm_pv_kaddr(w, "gateway", k->gateway, k->ipver);
+		pm_pv_kaddr(w, "destination", k->dst, k->ipver);
+		pm_json_ku64(w, "code", k->code);
+		if (cn != NULL) {
+			pm_json_kstr(w, "code_name", cn);
+		}
+		pm_json_ku64(w, "count", r->count);
+		pm_pv_ktime(w, "first", r->first);
+		pm_json_obj_end(w);
+	}
+	pm_json_arr_end(w);
+	pm_json_page(w, "redirects", n, n < top ? n : top, 0);
+}
+
 static void
 traceroute(struct pm_json *w, const struct pm_pv_entry *v, size_t n, size_t top)
 {
@@ -492,13 +524,14 @@ pm_icmp_view(const struct pm_analysis *a, const struct pm_icmp_args *args, struc
 		return pm_error_set(err, PM_E_MALFORMED, 0,
 		                    "invalid_argument: type is 0..255 and version 0, 4 or 6");
 	}
-	size_t top = (size_t)pg.top, ns, nd, nu, np, nt, nr;
+	size_t top = (size_t)pg.top, ns, nd, nu, np, nt, nr, nx;
 	struct pm_pv_entry *src = sorted(&s->srcs, &ns), *dst = sorted(&s->dsts, &nd);
 	struct pm_pv_entry *un = sorted(&s->unreach, &nu), *pairs = sorted(&s->pairs, &np);
 	struct pm_pv_entry *paths = sorted(&s->paths, &nt), *routers = sorted(&s->routers, &nr);
+	struct pm_pv_entry *redirs = sorted(&s->redirs, &nx);
 	int rc = PM_E_NOMEM;
 	if (src == NULL || dst == NULL || un == NULL || pairs == NULL || paths == NULL ||
-	    routers == NULL) {
+	    routers == NULL || redirs == NULL) {
 		goto out_free;
 	}
 	pm_pv_head(w, a, "total_packets", "icmp", s->messages, s->messages);
@@ -506,6 +539,7 @@ pm_icmp_view(const struct pm_analysis *a, const struct pm_icmp_args *args, struc
 	echo_hosts(w, pairs, np, top);
 	unreachable(w, un, nu, top);
 	traceroute(w, paths, nt, top);
+	redirects(w, redirs, nx, top);
 	neighbor_discovery(w, s, routers, nr);
 	packets(w, s, &f, &pg);
 	qsort(pairs, np, sizeof(*pairs), cmp_requester);
@@ -518,5 +552,6 @@ out_free:
 	free(pairs);
 	free(paths);
 	free(routers);
+	free(redirs);
 	return rc;
 }

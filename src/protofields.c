@@ -134,7 +134,11 @@ static const struct pm_field dns_stats_members[] = {
 	INT("llmnr_messages"),
 	{ .name = "tcp_split_messages",
 	  .type = PM_F_INT,
-	  .description = "TCP messages split across segments (not reassembled)" },
+	  .description = "DNS-over-TCP messages whose length runs past their segment: counted, "
+	                 "not parsed (TCP is not reassembled yet)" },
+	{ .name = "tcp_continuation_segments",
+	  .type = PM_F_INT,
+	  .description = "TCP segments that began with the rest of a split message (skipped)" },
 	OBJ("edns", dns_edns_members),
 	INT("truncated_messages"),
 	MAP("malformed", "refused messages: total and by reason (pointer_loop, ...)"),
@@ -215,6 +219,8 @@ static const struct pm_field dns_evidence[] = {
 	OPT(PM_F_INT, "bad_label"),
 	OPT(PM_F_INT, "bad_rdata"),
 	OPT(PM_F_INT, "too_many_records"),
+	OPT(PM_F_INT, "split_messages"),
+	OPT(PM_F_INT, "continuation_segments"),
 	{ 0 },
 };
 const struct pm_field pm_field_dns_result[] = {
@@ -253,6 +259,28 @@ static const struct pm_field dhcp_stats_members[] = {
 	BOOL("approximate"),
 	{ 0 },
 };
+/* What DHCPv6 servers' ADVERTISE and REPLY gave, per transaction and per client. */
+#define DHCP6_LEASES                                                                               \
+	{ .name = "ipv6_addresses",                                                                \
+	  .type = PM_F_ARR,                                                                        \
+	  .item = &pm_field_str,                                                                   \
+	  .optional = true,                                                                        \
+	  .description = "DHCPv6: IA_NA addresses (option 5 in option 3), at most 2" },            \
+	    { .name = "ipv6_prefixes",                                                             \
+	      .type = PM_F_ARR,                                                                    \
+	      .item = &pm_field_str,                                                               \
+	      .optional = true,                                                                    \
+	      .description = "DHCPv6: IA_PD prefixes (option 26 in option 25) as addr/len, at "    \
+		             "most 2" },                                                           \
+	    OPT(PM_F_INT, "more_leases")
+static const struct pm_field dhcp6_client_members[] = {
+	{ .name = "client_duid",
+	  .type = PM_F_STR,
+	  .description = "hex; its first 32 bytes, then ... when longer" },
+	INT("messages"),
+	DHCP6_LEASES,
+	{ 0 },
+};
 static const struct pm_field dhcp_txn_members[] = {
 	STR("transaction_id"),
 	INT("version"),
@@ -261,6 +289,7 @@ static const struct pm_field dhcp_txn_members[] = {
 	OPT(PM_F_BOOL, "dora_completed"),
 	OPT(PM_F_STR, "server_id"),
 	OPT(PM_F_STR, "your_ip"),
+	DHCP6_LEASES,
 	STR("first"),
 	NUM("duration_s"),
 	{ 0 },
@@ -333,6 +362,8 @@ const struct pm_field pm_field_dhcp_result[] = {
 	OBJS("transactions", dhcp_txn_members, "by xid, filtered by client"),
 	PAGE("transactions_page"),
 	OBJS("clients", dhcp_client_members, "per client MAC"),
+	OBJS("dhcpv6_clients", dhcp6_client_members, "per DHCPv6 client DUID"),
+	PAGE("dhcpv6_clients_page"),
 	OBJS("servers", dhcp_server_members, "DHCPv4 servers: offers, acks, naks, clients"),
 	OBJS("dhcpv6_servers", dhcp_server_members, "DHCPv6 servers by DUID"),
 	SAMPLE(dhcp_packet_members),
@@ -396,6 +427,21 @@ static const struct pm_field icmp_trace_members[] = {
 	STRS("routers", "the routers that answered, in TTL order"),
 	{ 0 },
 };
+static const struct pm_field icmp_redir_members[] = {
+	INT("version"),
+	{ .name = "router", .type = PM_F_STR, .description = "the redirect's sender" },
+	{ .name = "gateway",
+	  .type = PM_F_STR,
+	  .description = "ICMP: the gateway address; ICMPv6: the target (the better first hop)" },
+	{ .name = "destination",
+	  .type = PM_F_STR,
+	  .description = "ICMP: the quoted header's destination; ICMPv6: the destination field" },
+	INT("code"),
+	OPT(PM_F_STR, "code_name"),
+	INT("count"),
+	STR("first"),
+	{ 0 },
+};
 static const struct pm_field icmp_router_members[] = {
 	STR("ip"),       INT("advertisements"), INT("lifetime_s"),    INT("hop_limit"),
 	BOOL("managed"), BOOL("other_config"),  OPT(PM_F_STR, "mac"), STRS("prefixes", NULL),
@@ -453,6 +499,9 @@ const struct pm_field pm_field_icmp_result[] = {
 	OBJS("unreachable", icmp_unreach_members, "unreachable destinations from embedded headers"),
 	PAGE("unreachable_page"),
 	OBJS("traceroute", icmp_trace_members, "time-exceeded paths per source and destination"),
+	OBJS("redirects", icmp_redir_members,
+	     "redirects by sender, gateway (ICMPv6: target) and destination, most first"),
+	PAGE("redirects_page"),
 	OBJ("neighbor_discovery", icmp_nd_members),
 	SAMPLE(icmp_packet_members),
 	FINDINGS(icmp_evidence),

@@ -16,6 +16,7 @@
 #include "analysis.h"
 #include "capture.h"
 #include "decode.h"
+#include "dnsstats.h"
 #include "info.h"
 #include "isotime.h"
 #include "json.h"
@@ -277,13 +278,27 @@ emit_protocols(struct pm_json *w, const struct pm_analysis *a)
 }
 
 static void
-host_obj(struct pm_json *w, const struct pm_host_ref *r)
+host_obj(struct pm_json *w, const struct pm_analysis *a, const struct pm_host_ref *r)
 {
 	char ip[48], t[40];
 	const struct pm_host *h = r->host;
 	pm_addr_str(r->key->addr, r->key->ipver, ip);
 	pm_json_obj_begin(w);
 	pm_json_kstr(w, "ip", ip);
+	/* The names DNS answers in the capture resolved to this address, when there are any. */
+	const struct pm_dns_stats *dns = pm_an_dns(a);
+	const char *names[PM_DNS_ADDR_NAMES];
+	size_t nn = dns != NULL ? pm_dns_names_of(dns, r->key->addr, r->key->ipver, names,
+	                                          PM_DNS_ADDR_NAMES)
+	                        : 0;
+	if (nn != 0) {
+		pm_json_key(w, "names");
+		pm_json_arr_begin(w);
+		for (size_t i = 0; i < nn; i++) {
+			pm_json_str(w, names[i]);
+		}
+		pm_json_arr_end(w);
+	}
 	pm_json_ku64(w, "packets_sent", h->pkts_sent);
 	pm_json_ku64(w, "packets_received", h->pkts_recv);
 	pm_json_ku64(w, "bytes_sent", h->bytes_sent);
@@ -311,7 +326,7 @@ emit_talkers(struct pm_json *w, const struct pm_analysis *a, uint64_t top,
 	pm_json_arr_begin(w);
 	size_t i = 0;
 	for (size_t start = w->len; i < n && i < top && pm_view_fits(w, start, lv); i++) {
-		host_obj(w, &r[i]);
+		host_obj(w, a, &r[i]);
 	}
 	pm_json_arr_end(w);
 	pm_json_page(w, "top_talkers", n, i < n && i < top ? i : top, 0);

@@ -404,6 +404,24 @@ pm_table_upsert_tag(struct pm_table *t, const void *key, uint64_t tag, bool *is_
 }
 
 /* see table.h */
+void *
+pm_table_upsert_max_tag(struct pm_table *t, const void *key, uint64_t tag, size_t max_count,
+                        bool *is_new)
+{
+	if (t->count < max_count) {
+		return pm_table_upsert_tag(t, key, tag, is_new);
+	}
+	*is_new = false;
+	struct pm_table_slot *s;
+	uint8_t *r = t->cap != 0 ? lookup(t, key, tag, &s) : NULL;
+	if (r == NULL) {
+		t->dropped++;
+		return NULL;
+	}
+	return r + t->key_size;
+}
+
+/* see table.h */
 const void *
 pm_table_next(const struct pm_table *t, size_t *pos, void **val)
 {

@@ -334,6 +334,12 @@ static const struct pm_field proto_members[] = {
 
 static const struct pm_field talker_members[] = {
 	{ .name = "ip", .type = PM_F_STR },
+	{ .name = "names",
+	  .type = PM_F_ARR,
+	  .optional = true,
+	  .item = &pm_field_str,
+	  .description = "up to 3 names that DNS answers in the capture resolved to this address, "
+	                 "first seen first; absent when none did" },
 	{ .name = "packets_sent", .type = PM_F_INT },
 	{ .name = "packets_received", .type = PM_F_INT },
 	{ .name = "bytes_sent", .type = PM_F_INT },

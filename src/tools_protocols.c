@@ -239,6 +239,14 @@ tool_sip(struct pm_tool_ctx *ctx, const struct pm_analysis *an, const struct pm_
 	return rc != 0 ? view_error(rc, err) : 0;
 }
 
+/*
+ * mcpcap's tools take one argument, pcap_file, "HTTP URL or absolute local
+ * file path"; ours take it too (or path), but read local files only.
+ */
+#define MCPCAP_FILE                                                                                \
+	"Called as mcpcap is: pcap_file (or path) names a local capture file, absolute or "        \
+	"relative to the allowed directory; an HTTP URL is not fetched (download it first)."
+
 const struct pm_tool pm_tools_protocols[] = {
 	{
 	    .name = "analyze_dns_packets",
@@ -257,9 +265,10 @@ const struct pm_tool pm_tools_protocols[] = {
 	        "servers, and findings: tunnelling hints (long or high-entropy labels, many "
 	        "names under one base domain), TXT floods, high NXDOMAIN ratio per client, "
 	        "responses from an unexpected server (spoofing hint), malformed messages "
-	        "(compression loops, forward pointers). Filters name, client, server, rcode "
-	        "and type select packets and unanswered; statistics always cover the whole "
-	        "capture.",
+	        "(compression loops, forward pointers), DNS-over-TCP messages split across "
+	        "segments (counted, not parsed: no TCP reassembly yet). Filters name, client, "
+	        "server, rcode and type select packets and unanswered; statistics always cover "
+	        "the whole capture. " MCPCAP_FILE,
 	    .args = dns_args,
 	    .result = pm_field_dns_result,
 	    .group = PM_GROUP_PROTOCOLS,
@@ -283,8 +292,9 @@ const struct pm_tool pm_tools_protocols[] = {
 	        "lease), servers (offers, acks, naks, clients answered), DHCPv6 servers and "
 	        "message types, and findings: more than one DHCP or DHCPv6 server answering "
 	        "(possible rogue server, named with its clients), NAK storms, DISCOVER from "
-	        "many MACs (starvation). Filters client (MAC) and type select packets; client "
-	        "also selects transactions.",
+	        "many MACs (starvation); DHCPv6 IA_NA addresses and IA_PD prefixes per "
+	        "transaction and per client DUID (dhcpv6_clients). Filters client (MAC) and type "
+	        "select packets; client also selects transactions. " MCPCAP_FILE,
 	    .args = dhcp_args,
 	    .result = pm_field_dhcp_result,
 	    .group = PM_GROUP_PROTOCOLS,
@@ -305,10 +315,11 @@ const struct pm_tool pm_tools_protocols[] = {
 	        "request/reply pairing by (id, seq) with round-trip times per host pair and "
 	        "unanswered echoes, destination unreachable with the host, protocol and port "
 	        "that was unreachable and who reported it, time-exceeded paths (traceroute) "
-	        "per source, neighbour discovery (routers with prefixes, solicitations, "
-	        "advertisements, duplicate-address detection), and findings: more than one "
-	        "router advertising, redirects, duplicate addresses, ping sweeps, unanswered "
-	        "echoes. Filters host, type and version select packets.",
+	        "per source, redirects (sender, gateway or ICMPv6 target, destination), "
+	        "neighbour discovery (routers with prefixes, solicitations, advertisements, "
+	        "duplicate-address detection), and findings: more than one router advertising, "
+	        "redirects, duplicate addresses, ping sweeps, unanswered echoes. Filters host, "
+	        "type and version select packets. " MCPCAP_FILE,
 	    .args = icmp_args,
 	    .result = pm_field_icmp_result,
 	    .group = PM_GROUP_PROTOCOLS,
@@ -330,7 +341,7 @@ const struct pm_tool pm_tools_protocols[] = {
 	        "ringing, final status, ACK, BYE, setup time and duration), and findings: "
 	        "401/403 bursts per source (registration brute force), scanners' user agents "
 	        "(friendly-scanner, sipvicious), INVITE floods. Filters method and status "
-	        "select packets; call_id selects packets and calls.",
+	        "select packets; call_id selects packets and calls. " MCPCAP_FILE,
 	    .args = sip_args,
 	    .result = pm_field_sip_result,
 	    .group = PM_GROUP_PROTOCOLS,

@@ -127,6 +127,24 @@ udp4(struct pcapbuf *b, uint32_t src, uint16_t sport, uint16_t dport, const uint
 	pb_udp_data(b, src, 0xFFFFFFFFu, sport, dport, m, n);
 }
 
+/* The view's JSON with args, parsed into ar; NULL when it failed (counted). */
+static const struct pm_jv *
+view_json(const struct pm_analysis *a, const struct pm_dhcp_args *args, struct pm_json *w,
+          struct pm_arena *ar)
+{
+	struct pm_error err;
+	pm_json_init(w, 0);
+	pm_json_obj_begin(w);
+	CHECK_EQ(pm_dhcp_view(a, args, w, &err), 0);
+	pm_json_obj_end(w);
+	CHECK_EQ(pm_json_finish(w), 0);
+	CHECK(w->len < 20000);
+	pm_arena_init(ar, 0);
+	const struct pm_jv *root = NULL;
+	CHECK_EQ(pm_json_parse((const uint8_t *)w->buf, w->len, ar, &root, &err), 0);
+	return root;
+}
+
 static void
 test_findings(void)
 {
@@ -186,16 +204,8 @@ test_findings(void)
 	struct pm_dhcp_args args;
 	pm_dhcp_args_init(&args);
 	struct pm_json w;
-	pm_json_init(&w, 0);
-	pm_json_obj_begin(&w);
-	CHECK_EQ(pm_dhcp_view(&a, &args, &w, &err), 0);
-	pm_json_obj_end(&w);
-	CHECK_EQ(pm_json_finish(&w), 0);
-	CHECK(w.len < 20000);
 	struct pm_arena ar;
-	pm_arena_init(&ar, 0);
-	const struct pm_jv *root = NULL;
-	CHECK_EQ(pm_json_parse((const uint8_t *)w.buf, w.len, &ar, &root, &err), 0);
+	const struct pm_jv *root = view_json(&a, &args, &w, &ar);
 	if (root != NULL) {
 		CHECK_EQ(pm_test_findings_of(root, "multiple_dhcp_servers"), 1);
 		CHECK_EQ(pm_test_findings_of(root, "dhcp_nak_storm"), 1);
@@ -229,6 +239,76 @@ test_findings(void)
 	args.client = "zz";
 	pm_json_init(&w, 0);
 	CHECK_EQ(pm_dhcp_view(&a, &args, &w, &err), PM_E_MALFORMED);
+	pm_json_free(&w);
+	pm_analysis_free(&a);
+	pb_free(&b);
+}
+
+/*
+ * DHCPv6 leases: a SOLICIT, then an ADVERTISE and a REPLY giving IA_NA
+ * address 2001:db8::100 and IA_PD prefix 2001:db8:ff00::/56 (the REPLY
+ * repeats both: kept once), listed on the transaction and the client.
+ */
+static void
+test_leases6(void)
+{
+	static const char sol[] = "01 0a0b0c"
+	                          "0001 0006 000300011122";
+	static const char ans[] =
+	    "%s 0a0b0c"
+	    "0001 0006 000300011122"
+	    "0002 0004 000000a1"
+	    "0003 0028 00000001 00000e10 00001518"
+	    "  0005 0018 20010db8000000000000000000000100 00001c20 00002a30"
+	    "0019 0029 00000002 00000e10 00001518"
+	    "  001a 0019 00001c20 00002a30 38 20010db8ff0000000000000000000000";
+	uint8_t c6[16] = { 0xfe, 0x80, [15] = 9 }, s6[16] = { 0xfe, 0x80, [15] = 1 };
+	struct pcapbuf b;
+	pb_start(&b);
+	for (int i = 0; i < 3; i++) {
+		char hex[512];
+		snprintf(hex, sizeof(hex), ans, i == 1 ? "02" : "07");
+		uint8_t u[256];
+		size_t pl = pm_test_unhex(i == 0 ? sol : hex, u + 8, sizeof(u) - 8);
+		pb_be16(u, i == 0 ? 546 : 547);
+		pb_be16(u + 2, i == 0 ? 547 : 546);
+		pb_be16(u + 4, (uint32_t)(8 + pl));
+		pb_be16(u + 6, 0);
+		pb_frame6(&b, PM_IPPROTO_UDP, i == 0 ? c6 : s6, i == 0 ? s6 : c6, u, 8 + pl);
+	}
+	struct pm_analysis a;
+	struct pm_error err;
+	CHECK_EQ(pm_analysis_run_mem(&a, b.p, b.n, NULL, &err), 0);
+	CHECK_EQ(pm_an_dhcp(&a)->v6, 3);
+	struct pm_dhcp_args args;
+	pm_dhcp_args_init(&args);
+	struct pm_json w;
+	struct pm_arena ar;
+	const struct pm_jv *root = view_json(&a, &args, &w, &ar);
+	const struct pm_jv *tx = root != NULL ? pm_jv_get(root, "transactions") : NULL;
+	const struct pm_jv *cl = root != NULL ? pm_jv_get(root, "dhcpv6_clients") : NULL;
+	CHECK(tx != NULL && tx->len == 1);
+	CHECK(cl != NULL && cl->len == 1);
+	const struct pm_jv *objs[2] = { tx != NULL && tx->len == 1 ? &tx->items[0] : NULL,
+		                        cl != NULL && cl->len == 1 ? &cl->items[0] : NULL };
+	for (int i = 0; i < 2; i++) {
+		const struct pm_jv *ad = pm_jv_get(objs[i], "ipv6_addresses");
+		const struct pm_jv *pd = pm_jv_get(objs[i], "ipv6_prefixes");
+		CHECK(ad != NULL && ad->len == 1 && pd != NULL && pd->len == 1);
+		if (ad != NULL && ad->len == 1 && pd != NULL && pd->len == 1) {
+			CHECK_STR(pm_jv_str(&ad->items[0]), "2001:db8::100");
+			CHECK_STR(pm_jv_str(&pd->items[0]), "2001:db8:ff00::/56");
+		}
+	}
+	int64_t v = 0;
+	CHECK_STR(pm_jv_str(pm_jv_get(objs[1], "client_duid")), "000300011122");
+	CHECK(pm_jv_int(pm_jv_get(objs[1], "messages"), &v) && v == 3);
+	/* The v4 lists and counts are not changed by a v6 client. */
+	CHECK(pm_jv_int(pm_jv_get(pm_jv_get(root, "statistics"), "unique_clients_count"), &v) &&
+	      v == 0);
+	const struct pm_jv *c4 = pm_jv_get(root, "clients");
+	CHECK(c4 != NULL && c4->len == 0);
+	pm_arena_free(&ar);
 	pm_json_free(&w);
 	pm_analysis_free(&a);
 	pb_free(&b);
@@ -405,5 +485,6 @@ test_dhcp(void)
 {
 	test_parse();
 	test_findings();
+	test_leases6();
 	test_conformance();
 }

@@ -8,7 +8,8 @@
  * Analyser and view: crafted captures with known answers for every finding
  * (tunnelling burst, TXT flood, unanswered queries, a response from an
  * unexpected server, a high NXDOMAIN ratio, compression loop and forward
- * pointer on the wire). Conformance: tests/dns_expected.tsv
+ * pointer on the wire); the names an address resolved from, in the
+ * summary's top talkers. Conformance: tests/dns_expected.tsv
  * (tests/mk_dns_expected.sh, from tshark) over the corpus and captures/.
  */
 #include <stdarg.h>
@@ -23,6 +24,7 @@
 #include "json.h"
 #include "jsonparse.h"
 #include "pcapbuild.h"
+#include "summary.h"
 #include "test.h"
 
 #define DNS_TSV       "tests/dns_expected.tsv"
@@ -604,6 +606,143 @@ test_conformance(void)
 	free(c);
 }
 
+/* A TCP segment client:40001 -> resolver:53 (PSH|ACK) carrying n bytes. */
+static void
+tcp_seg(struct pcapbuf *b, uint32_t seq, const uint8_t *data, size_t n)
+{
+	uint8_t seg[1600] = { 0 };
+	pb_be16(seg, 40001);
+	pb_be16(seg + 2, 53);
+	pb_be32(seg + 4, seq);
+	pb_be32(seg + 8, 1);
+	seg[12] = 5 << 4;
+	seg[13] = 0x18;
+	pb_be16(seg + 14, 65535);
+	memcpy(seg + 20, data, n);
+	pb_frame_data(b, PM_IPPROTO_TCP, CLIENT, RESOLV, seg, 20 + n);
+}
+
+/*
+ * DNS over TCP without reassembly: a message whose length runs past its
+ * segment is counted as split, the rest of it at the start of the next
+ * segment is skipped (not read as a length), and a whole message after it
+ * in that segment is parsed; a finding says so.
+ */
+static void
+test_tcp_split(void)
+{
+	struct built t;
+	struct msg m;
+	memset(&t, 0, sizeof(t));
+	pb_start(&t.b);
+	query_msg(&m, 0x77, "split.example.com", PM_DNS_TYPE_A);
+	uint8_t a[2 + sizeof(m.b)], c[2 + 2 * sizeof(m.b)];
+	size_t head = 10; /* message bytes in the first segment */
+	pb_be16(a, (uint32_t)m.n);
+	memcpy(a + 2, m.b, head);
+	tcp_seg(&t.b, 1000, a, 2 + head);
+	size_t cn = m.n - head;
+	memcpy(c, m.b + head, cn);
+	query_msg(&m, 0x78, "whole.example.com", PM_DNS_TYPE_AAAA);
+	pb_be16(c + cn, (uint32_t)m.n);
+	memcpy(c + cn + 2, m.b, m.n);
+	tcp_seg(&t.b, (uint32_t)(1000 + 2 + head), c, cn + 2 + m.n);
+	struct pm_dns_args args;
+	pm_dns_args_init(&args);
+	if (!analyse(&t, &args)) {
+		CHECK(false);
+		done(&t);
+		return;
+	}
+	const struct pm_dns_stats *s = pm_an_dns(&t.a);
+	CHECK_EQ(s->tcp_split, 1);
+	CHECK_EQ(s->tcp_continued, 1);
+	CHECK_EQ(s->messages, 1);
+	CHECK_EQ(s->queries, 1);
+	CHECK_EQ(s->malformed, 0);
+	CHECK_EQ(pm_test_findings_of(t.root, "dns_tcp_not_reassembled"), 1);
+	int64_t v = 0;
+	const struct pm_jv *st = pm_jv_get(t.root, "statistics");
+	CHECK(pm_jv_int(pm_jv_get(st, "tcp_split_messages"), &v) && v == 1);
+	CHECK(pm_jv_int(pm_jv_get(st, "tcp_continuation_segments"), &v) && v == 1);
+	done(&t);
+}
+
+/*
+ * The names each address resolved from, beside the address in
+ * get_pcap_summary's top talkers: distinct (lower-cased) first-question
+ * names, first seen first, at most PM_DNS_ADDR_NAMES.
+ */
+static void
+test_talker_names(void)
+{
+	static const char *const qn[] = { "www.example.com", "Alias.Example.NET", "www.example.com",
+		                          "c.example.org", "d.example.org" };
+	const uint32_t web = 0xC0000250u; /* 192.0.2.80 */
+	struct built t;
+	struct msg m;
+	memset(&t, 0, sizeof(t));
+	pb_start(&t.b);
+	for (unsigned i = 0; i < PM_ARRAY_LEN(qn); i++) {
+		query_msg(&m, 100 + i, qn[i], PM_DNS_TYPE_A);
+		udp_msg(&t.b, CLIENT, RESOLV, (uint16_t)(50000 + i), 53, &m);
+		answer_msg(&m, 100 + i, qn[i], PM_DNS_TYPE_A, 0, web);
+		udp_msg(&t.b, RESOLV, CLIENT, 53, (uint16_t)(50000 + i), &m);
+	}
+	/* The client then moves most of the bytes to the named address. */
+	static const uint8_t blob[1200];
+	for (unsigned i = 0; i < 20; i++) {
+		pb_udp_data(&t.b, CLIENT, web, 44000, 443, blob, sizeof(blob));
+	}
+	struct pm_error err;
+	memset(&err, 0, sizeof(err));
+	if (pm_analysis_run_mem(&t.a, t.b.p, t.b.n, NULL, &err) != 0) {
+		CHECK(false);
+		pb_free(&t.b);
+		return;
+	}
+	const uint8_t a16[16] = { 192, 0, 2, 80 };
+	const char *names[4] = { NULL };
+	CHECK_EQ(pm_dns_names_of(pm_an_dns(&t.a), a16, 4, names, 4), 3);
+	CHECK_STR(names[0], "www.example.com");
+	CHECK_STR(names[1], "alias.example.net");
+	CHECK_STR(names[2], "c.example.org");
+	CHECK_EQ(pm_dns_names_of(pm_an_dns(&t.a), a16, 4, names, 1), 1);
+	CHECK_EQ(pm_dns_names_of(pm_an_dns(&t.a), (const uint8_t[16]){ 10, 0, 0, 1 }, 4, names, 4),
+	         0);
+	struct pm_view_args va;
+	pm_view_args_init(&va);
+	pm_json_init(&t.w, 0);
+	pm_json_obj_begin(&t.w);
+	CHECK_EQ(pm_summary_emit(&t.a, &va, &t.w, &err), 0);
+	pm_json_obj_end(&t.w);
+	CHECK_EQ(pm_json_finish(&t.w), 0);
+	pm_arena_init(&t.arena, 0);
+	struct pm_error perr;
+	CHECK_EQ(pm_json_parse((const uint8_t *)t.w.buf, t.w.len, &t.arena, &t.root, &perr), 0);
+	const struct pm_jv *top = pm_jv_get(t.root, "top_talkers");
+	size_t named = 0, unnamed = 0;
+	for (size_t i = 0; top != NULL && i < top->len; i++) {
+		const struct pm_jv *h = &top->items[i];
+		const struct pm_jv *nm = pm_jv_get(h, "names");
+		const char *ip = pm_jv_str(pm_jv_get(h, "ip"));
+		if (ip != NULL && strcmp(ip, "192.0.2.80") == 0) {
+			CHECK(nm != NULL && nm->len == 3);
+			if (nm != NULL && nm->len == 3) {
+				CHECK_STR(pm_jv_str(&nm->items[0]), "www.example.com");
+				CHECK_STR(pm_jv_str(&nm->items[2]), "c.example.org");
+			}
+			named++;
+		} else {
+			CHECK(nm == NULL); /* no answer named the client or the resolver */
+			unnamed++;
+		}
+	}
+	CHECK_EQ(named, 1);
+	CHECK_EQ(unnamed, 2);
+	done(&t);
+}
+
 void test_dns(void);
 
 void
@@ -611,5 +750,7 @@ test_dns(void)
 {
 	test_parse();
 	test_findings();
+	test_talker_names();
+	test_tcp_split();
 	test_conformance();
 }

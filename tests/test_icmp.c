@@ -210,6 +210,79 @@ test_findings(void)
 	pb_free(&b);
 }
 
+/*
+ * Redirects: ICMP host redirects from 10.0.0.254 naming gateway 10.0.0.253
+ * for 8.8.8.8 (twice) and 1.1.1.1, and an ICMPv6 redirect naming target
+ * fe80::fd for 2001:db8::8; listed with their counts, most first.
+ */
+static void
+test_redirects(void)
+{
+	struct pcapbuf b;
+	pb_start(&b);
+	const uint32_t dsts[] = { 0x08080808, 0x01010101, 0x08080808 };
+	for (size_t i = 0; i < PM_ARRAY_LEN(dsts); i++) {
+		uint8_t m[36] = { 5, 1, 0, 0, 10, 0, 0, 253, 0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17 };
+		pb_be32(m + 8 + 12, 0x0A000001);
+		pb_be32(m + 8 + 16, dsts[i]);
+		pb_be16(m + 28, 40000);
+		pb_be16(m + 30, 53);
+		pb_frame_data(&b, PM_IPPROTO_ICMP, 0x0A0000FE, 0x0A000001, m, sizeof(m));
+	}
+	uint8_t r6[16], h6[16], m6[40] = { 137, 0, 0, 0 };
+	v6addr(r6, 0xfe80, 0xfe);
+	v6addr(h6, 0xfe80, 0x01);
+	v6addr(m6 + 8, 0xfe80, 0xfd);
+	v6addr(m6 + 24, 0x2001, 0x08);
+	m6[24 + 2] = 0x0d;
+	m6[24 + 3] = 0xb8;
+	pb_frame6(&b, PM_IPPROTO_ICMPV6, r6, h6, m6, sizeof(m6));
+	struct pm_analysis a;
+	struct pm_error err;
+	CHECK_EQ(pm_analysis_run_mem(&a, b.p, b.n, NULL, &err), 0);
+	const struct pm_icmp_stats *s = pm_an_icmp(&a);
+	CHECK_EQ(s->redirects, 4);
+	CHECK_EQ(s->redirs.count, 3);
+	struct pm_icmp_args args;
+	pm_icmp_args_init(&args);
+	struct pm_json w;
+	pm_json_init(&w, 0);
+	pm_json_obj_begin(&w);
+	CHECK_EQ(pm_icmp_view(&a, &args, &w, &err), 0);
+	pm_json_obj_end(&w);
+	CHECK_EQ(pm_json_finish(&w), 0);
+	struct pm_arena ar;
+	pm_arena_init(&ar, 0);
+	const struct pm_jv *root = NULL;
+	CHECK_EQ(pm_json_parse((const uint8_t *)w.buf, w.len, &ar, &root, &err), 0);
+	const struct pm_jv *r = root != NULL ? pm_jv_get(root, "redirects") : NULL;
+	CHECK(r != NULL && r->len == 3);
+	if (r != NULL && r->len == 3) {
+		int64_t v = 0;
+		const struct pm_jv *r0 = &r->items[0];
+		CHECK_STR(pm_jv_str(pm_jv_get(r0, "router")), "10.0.0.254");
+		CHECK_STR(pm_jv_str(pm_jv_get(r0, "gateway")), "10.0.0.253");
+		CHECK_STR(pm_jv_str(pm_jv_get(r0, "destination")), "8.8.8.8");
+		CHECK_STR(pm_jv_str(pm_jv_get(r0, "code_name")), "Host Redirect");
+		CHECK(pm_jv_int(pm_jv_get(r0, "count"), &v) && v == 2);
+		bool v6 = false, other = false;
+		for (size_t i = 1; i < 3; i++) {
+			const char *g = pm_jv_str(pm_jv_get(&r->items[i], "gateway"));
+			const char *d = pm_jv_str(pm_jv_get(&r->items[i], "destination"));
+			v6 |= g != NULL && d != NULL && strcmp(g, "fe80::fd") == 0 &&
+			      strcmp(d, "2001:db8::8") == 0;
+			other |= d != NULL && strcmp(d, "1.1.1.1") == 0;
+		}
+		CHECK(v6);
+		CHECK(other);
+	}
+	CHECK_EQ(pm_test_findings_of(root, "icmp_redirect"), 1);
+	pm_arena_free(&ar);
+	pm_json_free(&w);
+	pm_analysis_free(&a);
+	pb_free(&b);
+}
+
 struct conf {
 	size_t mismatches; /* in captures not listed below */
 	size_t listed;     /* listed captures that did differ */
@@ -328,5 +401,6 @@ test_icmp(void)
 {
 	test_parse();
 	test_findings();
+	test_redirects();
 	test_conformance();
 }

@@ -91,10 +91,45 @@ hashing(void)
 	pm_table_seed_fixed(0x0706050403020100ull, 0x0f0e0d0c0b0a0908ull);
 }
 
+/* A table keyed by hashes that are their own tags, with an entry cap. */
+static void
+tagged(void)
+{
+	struct pm_table t;
+	pm_table_init(&t, 8, sizeof(uint64_t), 0);
+	bool is_new = true;
+	uint64_t k = 1;
+	CHECK(pm_table_upsert_max_tag(&t, &k, k | 1, 0, &is_new) == NULL); /* empty, cap 0 */
+	CHECK(!is_new);
+	CHECK_EQ(t.dropped, 1);
+	for (uint64_t i = 0; i < 3000; i++) {
+		uint64_t h = pm_hash(&i, sizeof(i));
+		uint64_t *v = pm_table_upsert_max_tag(&t, &h, h | 1, 2000, &is_new);
+		if (i < 2000) {
+			CHECK(v != NULL && is_new);
+			if (v != NULL) {
+				*v = i;
+			}
+		} else {
+			CHECK(v == NULL && !is_new);
+		}
+	}
+	CHECK_EQ(t.count, 2000);
+	CHECK_EQ(t.dropped, 1 + 1000);
+	/* Known keys are still found once full, with their values. */
+	for (uint64_t i = 0; i < 2000; i += 111) {
+		uint64_t h = pm_hash(&i, sizeof(i));
+		uint64_t *v = pm_table_upsert_max_tag(&t, &h, h | 1, 2000, &is_new);
+		CHECK(v != NULL && !is_new && *v == i);
+	}
+	pm_table_free(&t);
+}
+
 void
 test_table(void)
 {
 	basics();
 	capped();
 	hashing();
+	tagged();
 }
