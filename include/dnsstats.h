@@ -10,10 +10,12 @@
  * for the common public suffixes), client, server and resolved address
  * there is one table, each with a named cap: when one is full, new keys are
  * dropped and `approximate` is set. The first PM_DNS_MAX_SAMPLES messages
- * are kept, compactly, for the view's paged `packets` sample. A message
- * split across TCP segments is counted in `tcp_split` (no reassembly), and
- * its rest at the start of the direction's next segment is skipped and
- * counted in `tcp_continued` rather than misread as a length prefix.
+ * are kept, compactly, for the view's paged `packets` sample. DNS over TCP
+ * is reassembled (reasm.h, state in the flow record while the flow lives):
+ * a message split across segments is parsed whole and counted in
+ * `tcp_split`; a direction that ends inside a message (bytes missing from
+ * the capture, beyond the window, or the capture's end) counts in
+ * `tcp_incomplete`.
  */
 #ifndef PM_DNSSTATS_H
 #define PM_DNSSTATS_H
@@ -23,8 +25,10 @@
 #include <stdint.h>
 
 #include "addr.h"
+#include "analyser.h"
 #include "arena.h"
 #include "peermemo.h"
+#include "reasm.h"
 #include "table.h"
 
 #define PM_DNS_MAX_TXNS      (1u << 20)  /* transactions kept */
@@ -38,18 +42,7 @@
 #define PM_DNS_ENTROPY_LABEL 20          /* labels this long or longer are checked for entropy */
 #define PM_DNS_HIGH_ENTROPY  3.6         /* bits per character that count as high */
 #define PM_DNS_ADDR_NAMES    3           /* names kept per resolved address */
-#define PM_DNS_SPLIT_SLOTS   256         /* TCP directions remembered with a split message */
-
-/*
- * A TCP direction whose last segment ended inside a message: the bytes of
- * it still to come, skipped at the start of the direction's next segments
- * (no reassembly: they are not parsed as messages of their own).
- */
-struct pm_dns_split {
-	const void *flow; /* the flow record; NULL: free */
-	uint32_t owed;    /* bytes of the split message not seen yet */
-	uint8_t dir;      /* PM_DIR_C2S or PM_DIR_S2C */
-};
+#define PM_DNS_MAX_TCP_STATE (16u << 20) /* bytes of DNS-over-TCP flow state live at once */
 
 /* Count per record type. */
 struct pm_dns_type_count {
@@ -162,8 +155,9 @@ struct pm_dns_stats {
 	uint64_t truncated;          /* messages that ended early */
 	uint64_t malformed;          /* refused messages */
 	uint64_t bad[8];             /* per enum pm_dns_bad */
-	uint64_t tcp_split;          /* TCP messages longer than their segment */
-	uint64_t tcp_continued;      /* TCP segments that began with the rest of a split message */
+	uint64_t tcp_split;          /* TCP messages that spanned segments (reassembled) */
+	uint64_t tcp_incomplete;     /* TCP directions that ended inside a message */
+	uint64_t tcp_dropped;        /* TCP flows not reassembled: too many at once */
 	uint64_t rcodes[16];         /* responses per 4-bit rcode */
 	uint64_t tc_responses;       /* responses with TC set */
 	uint64_t edns, edns_do, ecs; /* messages with OPT, with DO, with client subnet */
@@ -190,9 +184,10 @@ struct pm_dns_stats {
 	struct pm_arena arena;         /* names and sample strings */
 	struct pm_dns_sample *samples; /* PM_DNS_MAX_SAMPLES, malloc'd on the first message */
 	size_t n_samples;
-	bool approximate;         /* a table, the arena or the sample was full */
-	struct pm_peer_memo memo; /* (client, server) -> clients, servers records, last txn */
-	struct pm_dns_split split[PM_DNS_SPLIT_SLOTS]; /* by flow record */
+	bool approximate;               /* a table, the arena or the sample was full */
+	struct pm_peer_memo memo;       /* (client, server) -> clients, servers records, last txn */
+	struct pm_reasm_pool pool;      /* DNS over TCP: the directions' windows */
+	struct pm_flow_states tcp_live; /* DNS-over-TCP flows being reassembled */
 };
 
 /*

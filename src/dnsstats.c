@@ -3,7 +3,7 @@
  * dnsstats.c - the DNS analyser (row "dns"): each DNS, mDNS and LLMNR
  * message through pm_dns_parse, then into the transaction, name, base
  * domain, client, server and resolved-address tables, the type and rcode
- * counters, and the bounded packets sample. Does not reassemble TCP.
+ * counters, and the bounded packets sample. DNS over TCP is reassembled.
  */
 #include "dnsstats.h"
 
@@ -529,47 +529,130 @@ message(struct pm_dns_stats *s, const struct pm_pass_pkt *pp, const uint8_t *b, 
 	sample(s, p, &m, (uint8_t)(rcode | (unsigned)m.edns.ext_rcode << 4));
 }
 
+/* DNS over TCP: one flow's two directions, reassembled (kept in the flow record). */
+struct dns_tcp {
+	struct pm_flow_state link; /* first: the analyser's list */
+	struct pm_reasm_dir d[2];  /* by PM_DIR_* */
+	bool open[2];              /* the direction may still get bytes */
+};
+
+/* RFC 1035 §4.2.2, RFC 7766 §8: the whole messages direction dir holds, each after its length. */
+static void
+tcp_messages(struct pm_dns_stats *s, struct dns_tcp *f, int dir, const struct pm_pass_pkt *pp)
+{
+	for (unsigned i = 0; i < 4096; i++) {
+		struct pm_cur c = pm_reasm_cur(&f->d[dir]);
+		if (pm_cur_left(&c) < 2) {
+			return;
+		}
+		uint16_t len = pm_cur_be16(&c);
+		if (pm_cur_left(&c) < len) {
+			return; /* the rest is still to come */
+		}
+		message(s, pp, c.buf + c.off, len);
+		pm_reasm_consume(&f->d[dir], 2 + (size_t)len);
+	}
+}
+
+/* A direction stopped taking bytes: held bytes of a message never completed count. */
+static void
+tcp_close(struct pm_dns_stats *s, struct dns_tcp *f, int dir)
+{
+	if (f->open[dir]) {
+		f->open[dir] = false;
+		uint8_t st = f->d[dir].state;
+		s->tcp_incomplete += pm_reasm_cur(&f->d[dir]).len != 0 || st == PM_REASM_GAP ||
+		                     st == PM_REASM_FULL || st == PM_REASM_CAPPED;
+		pm_reasm_release(&s->pool, &f->d[dir]);
+	}
+}
+
+static void
+tcp_segment(struct pm_dns_stats *s, const struct pm_pass_pkt *pp)
+{
+	const struct pm_pkt *p = pp->pkt;
+	struct dns_tcp *f = pm_flow_state_get(pp, PM_AN_DNS);
+	if (f == NULL) {
+		if (pp->flow == NULL) {
+			s->tcp_dropped += p->payload_len != 0; /* the flow table was full */
+			return;
+		}
+		if (pm_reasm_no_payload_yet(pp)) {
+			return;
+		}
+		if (s->tcp_live.n >= PM_DNS_MAX_TCP_STATE / sizeof(*f) ||
+		    (f = calloc(1, sizeof(*f))) == NULL) {
+			s->tcp_dropped++;
+			pm_pass_done(pp, PM_AN_DNS);
+			return;
+		}
+		if (!pm_flow_state_attach(&s->tcp_live, pp, PM_AN_DNS, f)) {
+			free(f);
+			pm_pass_done(pp, PM_AN_DNS);
+			return;
+		}
+		f->open[0] = f->open[1] = true;
+		pm_reasm_begin_flow(f->d, pp);
+	}
+	int dir = pp->dir, other = 1 - dir;
+	if ((p->tcp_flags & PM_TCP_ACK) != 0 && f->open[other]) {
+		pm_reasm_ack(&s->pool, &f->d[other], p->ack);
+	}
+	if (f->open[dir]) {
+		uint64_t before = f->d[dir].consumed;
+		size_t held = pm_reasm_cur(&f->d[dir]).len;
+		if (pm_reasm_seg(&s->pool, &f->d[dir], p->seq, p->tcp_flags, p->payload,
+		                 p->payload_len)) {
+			uint64_t msgs = s->messages;
+			tcp_messages(s, f, dir, pp);
+			/* messages completed after their start waited for this segment */
+			s->tcp_split +=
+			    held != 0 && (s->messages != msgs || f->d[dir].consumed != before);
+		}
+	}
+	for (int d = 0; d < 2; d++) {
+		if (f->open[d] && !pm_reasm_open(&f->d[d])) {
+			tcp_close(s, f, d);
+		}
+	}
+	if (!f->open[0] && !f->open[1]) {
+		pm_flow_state_done(&s->tcp_live, pp, PM_AN_DNS, f);
+		free(f);
+	}
+}
+
+/* The end of the capture: every DNS-over-TCP direction still open ends there. */
+static void
+tcp_finish(struct pm_dns_stats *s)
+{
+	struct dns_tcp *f;
+	while ((f = pm_flow_state_pop(&s->tcp_live)) != NULL) {
+		for (int d = 0; d < 2; d++) {
+			if (f->open[d]) {
+				pm_reasm_close(&s->pool, &f->d[d]);
+			}
+			tcp_close(s, f, d);
+		}
+		free(f);
+	}
+}
+
 static void
 dns_observe(void *st, const struct pm_pass_pkt *pp)
 {
 	struct pm_dns_stats *s = st;
 	const struct pm_pkt *p = pp->pkt;
+	uint64_t before = s->messages;
+	if (p->proto == PM_IPPROTO_TCP) {
+		tcp_segment(s, pp);
+		s->packets += s->messages != before;
+		return;
+	}
 	if (p->payload == NULL || p->payload_len == 0) {
 		return;
 	}
-	uint64_t before = s->messages;
 	if (p->proto == PM_IPPROTO_UDP) {
 		message(s, pp, p->payload, p->payload_len);
-	} else if (p->proto == PM_IPPROTO_TCP) {
-		/* RFC 1035 §4.2.2: each message after a two-byte length. */
-		struct pm_cur c = pm_cur_init(p->payload, p->payload_len);
-		uintptr_t fp = (uintptr_t)pp->flow;
-		struct pm_dns_split *sp =
-		    &s->split[(fp * UINT64_C(0x9E3779B97F4A7C15) >> 56) % PM_DNS_SPLIT_SLOTS];
-		if (pp->flow != NULL && sp->flow == pp->flow && sp->dir == pp->dir) {
-			/* The rest of a split message: skipped, not read as a length. */
-			size_t skip = sp->owed < pm_cur_left(&c) ? sp->owed : pm_cur_left(&c);
-			pm_cur_skip(&c, skip);
-			sp->owed -= (uint32_t)skip;
-			s->tcp_continued++;
-			if (sp->owed == 0) {
-				sp->flow = NULL;
-			}
-		}
-		while (pm_cur_left(&c) >= 2) {
-			uint16_t len = pm_cur_be16(&c);
-			if (len > pm_cur_left(&c)) {
-				s->tcp_split++;
-				if (pp->flow != NULL) {
-					sp->flow = pp->flow;
-					sp->dir = pp->dir;
-					sp->owed = (uint32_t)(len - pm_cur_left(&c));
-				}
-				break;
-			}
-			struct pm_cur m = pm_cur_sub(&c, len);
-			message(s, pp, m.buf, m.len);
-		}
 	}
 	s->packets += s->messages != before;
 }
@@ -579,6 +662,8 @@ dns_init(void *st, const struct pm_analysis_opts *o)
 {
 	struct pm_dns_stats *s = st;
 	size_t max = o->max_table_bytes;
+	s->pool.window = o->reasm_window;       /* 0: PM_REASM_WINDOW */
+	s->pool.max_bytes = o->reasm_max_bytes; /* 0: PM_REASM_POOL_MAX */
 	pm_table_init(&s->txns, sizeof(struct pm_dns_txn_key), sizeof(struct pm_dns_txn), max);
 	pm_table_init(&s->names, 8, sizeof(struct pm_dns_name), max);
 	pm_table_init(&s->bases, 8, sizeof(struct pm_dns_base), max);
@@ -595,6 +680,7 @@ dns_finish(void *st, const struct pm_an_deps *deps)
 {
 	(void)deps;
 	struct pm_dns_stats *s = st;
+	tcp_finish(s);
 	size_t pos = 0;
 	void *v;
 	const struct pm_dns_txn_key *k;
@@ -621,6 +707,7 @@ static void
 dns_free(void *st)
 {
 	struct pm_dns_stats *s = st;
+	tcp_finish(s);
 	pm_table_free(&s->txns);
 	pm_table_free(&s->names);
 	pm_table_free(&s->bases);
@@ -636,7 +723,8 @@ dns_mem(const void *st)
 {
 	const struct pm_dns_stats *s = st;
 	return sizeof(*s) + s->txns.bytes + s->names.bytes + s->bases.bytes + s->clients.bytes +
-	       s->servers.bytes + s->resolved.bytes + s->arena.total +
+	       s->servers.bytes + s->resolved.bytes + s->arena.total + s->pool.bytes +
+	       s->tcp_live.n * sizeof(struct dns_tcp) +
 	       (s->samples != NULL ? PM_DNS_MAX_SAMPLES * sizeof(*s->samples) : 0);
 }
 

@@ -324,7 +324,7 @@ statistics(struct pm_json *w, const struct pm_dns_stats *s, const struct pm_pv_e
 	pm_json_ku64(w, "mdns_messages", s->mdns);
 	pm_json_ku64(w, "llmnr_messages", s->llmnr);
 	pm_json_ku64(w, "tcp_split_messages", s->tcp_split);
-	pm_json_ku64(w, "tcp_continuation_segments", s->tcp_continued);
+	pm_json_ku64(w, "tcp_incomplete_streams", s->tcp_incomplete);
 	pm_json_key(w, "edns");
 	pm_json_obj_begin(w);
 	pm_json_ku64(w, "messages", s->edns);
@@ -520,13 +520,15 @@ findings(struct pm_json *w, const struct pm_dns_stats *s, const struct pm_pv_ent
 		pm_json_ku64(w, "transactions", s->txns.count);
 		pm_pv_finding_end(w);
 	}
-	if (s->tcp_split != 0) {
+	if (s->tcp_incomplete != 0 || s->tcp_dropped != 0) {
 		pm_pv_finding(w, "dns_tcp_not_reassembled", "info",
-		              "%llu DNS-over-TCP messages ran past their segment: counted, not "
-		              "parsed (no TCP reassembly yet)",
-		              (unsigned long long)s->tcp_split);
-		pm_json_ku64(w, "split_messages", s->tcp_split);
-		pm_json_ku64(w, "continuation_segments", s->tcp_continued);
+		              "%llu DNS-over-TCP directions ended inside a message (bytes missing "
+		              "from the capture or beyond the reassembly window) and %llu flows "
+		              "were not reassembled (too many at once)",
+		              (unsigned long long)s->tcp_incomplete,
+		              (unsigned long long)s->tcp_dropped);
+		pm_json_ku64(w, "incomplete_streams", s->tcp_incomplete);
+		pm_json_ku64(w, "flows_not_reassembled", s->tcp_dropped);
 		pm_pv_finding_end(w);
 	}
 	if (s->malformed != 0) {

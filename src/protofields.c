@@ -134,11 +134,11 @@ static const struct pm_field dns_stats_members[] = {
 	INT("llmnr_messages"),
 	{ .name = "tcp_split_messages",
 	  .type = PM_F_INT,
-	  .description = "DNS-over-TCP messages whose length runs past their segment: counted, "
-	                 "not parsed (TCP is not reassembled yet)" },
-	{ .name = "tcp_continuation_segments",
+	  .description = "DNS-over-TCP messages that spanned segments, reassembled and parsed" },
+	{ .name = "tcp_incomplete_streams",
 	  .type = PM_F_INT,
-	  .description = "TCP segments that began with the rest of a split message (skipped)" },
+	  .description = "DNS-over-TCP directions that ended inside a message (bytes missing "
+	                 "from the capture or beyond the reassembly window)" },
 	OBJ("edns", dns_edns_members),
 	INT("truncated_messages"),
 	MAP("malformed", "refused messages: total and by reason (pointer_loop, ...)"),
@@ -219,7 +219,8 @@ static const struct pm_field dns_evidence[] = {
 	OPT(PM_F_INT, "bad_label"),
 	OPT(PM_F_INT, "bad_rdata"),
 	OPT(PM_F_INT, "too_many_records"),
-	OPT(PM_F_INT, "split_messages"),
+	OPT(PM_F_INT, "incomplete_streams"),
+	OPT(PM_F_INT, "flows_not_reassembled"),
 	OPT(PM_F_INT, "continuation_segments"),
 	{ 0 },
 };

@@ -10,11 +10,12 @@
 # Which files: MANIFEST.tsv rows of the corpus in pcap/pcapng whose
 # protocols name dns, mdns or llmnr, on a link type the decoder knows, with
 # no tunnel or label switching, under 4 MB; plus captures/*.pcap*.
-# The tshark command, per file (reassembly off, as our pass does not
-# reassemble; DNS quoted inside ICMP errors is not a message):
+# The tshark command, per file (IP reassembly off; TCP reassembly on, as
+# our pass reassembles DNS over TCP; DNS quoted inside ICMP errors is not a
+# message):
 #
 #   tshark -n -r FILE -o ip.defragment:FALSE -o ipv6.defragment:FALSE \
-#     -o tcp.desegment_tcp_streams:FALSE -Y '(dns || mdns || llmnr) && !icmp && !icmpv6' \
+#     -o tcp.desegment_tcp_streams:TRUE -Y '(dns || mdns || llmnr) && !icmp && !icmpv6' \
 #     -T fields -E occurrence=a -E aggregator=, \
 #     -e dns.flags.response -e dns.flags.rcode -e dns.qry.type -e dns.response_to
 #
@@ -43,7 +44,7 @@ files() {
 		path="$corpus/$f"
 		case $f in @*) f=${f#@}; path="$here/../$f" ;; esac
 		{ "$tshark" -n -r "$path" -o ip.defragment:FALSE -o ipv6.defragment:FALSE \
-		    -o tcp.desegment_tcp_streams:FALSE -Y '(dns || mdns || llmnr) && !icmp && !icmpv6' \
+		    -o tcp.desegment_tcp_streams:TRUE -Y '(dns || mdns || llmnr) && !icmp && !icmpv6' \
 		    -T fields -E occurrence=a -E aggregator=, \
 		    -e dns.flags.response -e dns.flags.rcode -e dns.qry.type -e dns.response_to \
 		    -e udp.port 2>/dev/null || true; } |

@@ -606,9 +606,9 @@ test_conformance(void)
 	free(c);
 }
 
-/* A TCP segment client:40001 -> resolver:53 (PSH|ACK) carrying n bytes. */
+/* A TCP segment client:40001 -> resolver:53 with these flags carrying n bytes. */
 static void
-tcp_seg(struct pcapbuf *b, uint32_t seq, const uint8_t *data, size_t n)
+tcp_seg_flags(struct pcapbuf *b, uint32_t seq, uint8_t flags, const uint8_t *data, size_t n)
 {
 	uint8_t seg[1600] = { 0 };
 	pb_be16(seg, 40001);
@@ -616,20 +616,29 @@ tcp_seg(struct pcapbuf *b, uint32_t seq, const uint8_t *data, size_t n)
 	pb_be32(seg + 4, seq);
 	pb_be32(seg + 8, 1);
 	seg[12] = 5 << 4;
-	seg[13] = 0x18;
+	seg[13] = flags;
 	pb_be16(seg + 14, 65535);
 	memcpy(seg + 20, data, n);
 	pb_frame_data(b, PM_IPPROTO_TCP, CLIENT, RESOLV, seg, 20 + n);
 }
 
+/* A TCP segment client:40001 -> resolver:53 (PSH|ACK) carrying n bytes. */
+static void
+tcp_seg(struct pcapbuf *b, uint32_t seq, const uint8_t *data, size_t n)
+{
+	tcp_seg_flags(b, seq, 0x18, data, n);
+}
+
 /*
- * DNS over TCP without reassembly: a message whose length runs past its
- * segment is counted as split, the rest of it at the start of the next
- * segment is skipped (not read as a length), and a whole message after it
- * in that segment is parsed; a finding says so.
+ * DNS over TCP, reassembled: a message whose length runs past its segment
+ * is parsed whole once the rest arrives, in order or not, and the message
+ * after it too; a direction that ends inside a message counts as
+ * incomplete, with a finding. order: 0 in order, 1 second segment first
+ * (after the SYN, which fixes where the stream starts; without it the stream
+ * would start at the first segment seen), 2 the second segment missing.
  */
 static void
-test_tcp_split(void)
+tcp_split_case(int order)
 {
 	struct built t;
 	struct msg m;
@@ -640,13 +649,20 @@ test_tcp_split(void)
 	size_t head = 10; /* message bytes in the first segment */
 	pb_be16(a, (uint32_t)m.n);
 	memcpy(a + 2, m.b, head);
-	tcp_seg(&t.b, 1000, a, 2 + head);
 	size_t cn = m.n - head;
 	memcpy(c, m.b + head, cn);
 	query_msg(&m, 0x78, "whole.example.com", PM_DNS_TYPE_AAAA);
 	pb_be16(c + cn, (uint32_t)m.n);
 	memcpy(c + cn + 2, m.b, m.n);
-	tcp_seg(&t.b, (uint32_t)(1000 + 2 + head), c, cn + 2 + m.n);
+	uint32_t seq2 = (uint32_t)(1000 + 2 + head);
+	if (order == 1) {
+		tcp_seg_flags(&t.b, 999, 0x02, (const uint8_t *)"", 0); /* SYN */
+		tcp_seg(&t.b, seq2, c, cn + 2 + m.n);
+	}
+	tcp_seg(&t.b, 1000, a, 2 + head);
+	if (order == 0) {
+		tcp_seg(&t.b, seq2, c, cn + 2 + m.n);
+	}
 	struct pm_dns_args args;
 	pm_dns_args_init(&args);
 	if (!analyse(&t, &args)) {
@@ -655,17 +671,32 @@ test_tcp_split(void)
 		return;
 	}
 	const struct pm_dns_stats *s = pm_an_dns(&t.a);
-	CHECK_EQ(s->tcp_split, 1);
-	CHECK_EQ(s->tcp_continued, 1);
-	CHECK_EQ(s->messages, 1);
-	CHECK_EQ(s->queries, 1);
-	CHECK_EQ(s->malformed, 0);
-	CHECK_EQ(pm_test_findings_of(t.root, "dns_tcp_not_reassembled"), 1);
 	int64_t v = 0;
 	const struct pm_jv *st = pm_jv_get(t.root, "statistics");
-	CHECK(pm_jv_int(pm_jv_get(st, "tcp_split_messages"), &v) && v == 1);
-	CHECK(pm_jv_int(pm_jv_get(st, "tcp_continuation_segments"), &v) && v == 1);
+	if (order == 2) {
+		CHECK_EQ(s->messages, 0);
+		CHECK_EQ(s->tcp_incomplete, 1);
+		CHECK_EQ(pm_test_findings_of(t.root, "dns_tcp_not_reassembled"), 1);
+		CHECK(pm_jv_int(pm_jv_get(st, "tcp_incomplete_streams"), &v) && v == 1);
+	} else {
+		CHECK_EQ(s->messages, 2);
+		CHECK_EQ(s->queries, 2);
+		CHECK_EQ(s->malformed, 0);
+		CHECK_EQ(s->tcp_incomplete, 0);
+		CHECK_EQ(pm_test_findings_of(t.root, "dns_tcp_not_reassembled"), 0);
+		CHECK(pm_jv_int(pm_jv_get(st, "tcp_incomplete_streams"), &v) && v == 0);
+	}
+	/* In order, the first message waited for the second segment: split. */
+	CHECK_EQ(s->tcp_split, order == 0 ? 1u : 0u);
 	done(&t);
+}
+
+static void
+test_tcp_split(void)
+{
+	for (int order = 0; order < 3; order++) {
+		tcp_split_case(order);
+	}
 }
 
 /*
