@@ -26,7 +26,7 @@ struct pm_json;
 #define PM_CONFIG_MAX_MB         (UINT64_MAX >> 20) /* largest limit whose bytes fit uint64 */
 
 /*
- * Settings read once at start. About 28 KiB: fine on the main stack, or make
+ * Settings read once at start. About 32 KiB: fine on the main stack, or make
  * it static. Strings are NUL-terminated; "" means unset.
  */
 struct pm_config {
@@ -42,6 +42,7 @@ struct pm_config {
 	char geoip_db[PATH_MAX];    /* .mmdb path or "" */
 	char asn_db[PATH_MAX];      /* .mmdb path or "" */
 	char tools[PATH_MAX];       /* tool names/groups for serve; default "all" */
+	char ja3_feed[PATH_MAX];    /* SSLBL-layout JA3 CSV (tlsknown.h) or "" */
 	uint64_t
 	    max_file_bytes; /* exact limit when set (PORT_HUNTER_MAX_PCAP_MB=0.5); 0: max_file_mb */
 	size_t max_result_chars; /* PCAPMCP_MAX_RESULT_CHARS: hard budget of one result; 0: none */
@@ -56,7 +57,7 @@ struct pm_config {
  * Fill *c from the environment: envp ("NAME=value" strings, NULL-terminated)
  * when non-NULL, else getenv(). Reads PCAPMCP_ALLOWED_DIR, _MAX_FILE_MB,
  * _TOKEN, _REQUIRE_TOKEN, _OFFLINE, _ALLOW_PRIVATE, _CACHE_DIR, _CA_FILE,
- * _GEOIP_DB, _ASN_DB, _TOOLS and _MAX_RESULT_CHARS; when a PCAPMCP_ name is
+ * _GEOIP_DB, _ASN_DB, _TOOLS, _JA3_FEED and _MAX_RESULT_CHARS; when a PCAPMCP_ name is
  * unset, its PortHunter alias is read (PORT_HUNTER_ALLOWED_DIR, _MAX_PCAP_MB,
  * _TOKEN, _REQUIRE_TOKEN, _ALLOW_PRIVATE). An empty value counts as unset.
  * As in PortHunter, a PORT_HUNTER_TOKEN makes the token required unless

@@ -284,6 +284,7 @@ load_strings(struct pm_config *c, char *const *envp, struct pm_error *err)
 		{ "PCAPMCP_GEOIP_DB", offsetof(struct pm_config, geoip_db) },
 		{ "PCAPMCP_ASN_DB", offsetof(struct pm_config, asn_db) },
 		{ "PCAPMCP_TOOLS", offsetof(struct pm_config, tools) },
+		{ "PCAPMCP_JA3_FEED", offsetof(struct pm_config, ja3_feed) },
 	};
 	int rc = load_cache_dir(c, envp, err);
 	memcpy(c->tools, "all", sizeof("all"));
