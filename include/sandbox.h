@@ -40,7 +40,7 @@ enum pm_provider {
 #define PM_CONFIG_MAX_MB (UINT64_MAX >> 20) /* largest limit whose bytes fit uint64 */
 
 /*
- * Settings read once at start. About 28 KiB: fine on the main stack, or make
+ * Settings read once at start. About 32 KiB: fine on the main stack, or make
  * it static. Strings are NUL-terminated; "" means unset.
  */
 struct pm_config {
@@ -56,6 +56,7 @@ struct pm_config {
 	char geoip_db[PATH_MAX];    /* .mmdb path or "" */
 	char asn_db[PATH_MAX];      /* .mmdb path or "" */
 	char tools[PATH_MAX];       /* tool names/groups for serve; default "all" */
+	char ja3_feed[PATH_MAX];    /* SSLBL-layout JA3 CSV (tlsknown.h) or "" */
 	uint64_t
 	    max_file_bytes; /* exact limit when set (PORT_HUNTER_MAX_PCAP_MB=0.5); 0: max_file_mb */
 	size_t max_result_chars; /* PCAPMCP_MAX_RESULT_CHARS: hard budget of one result; 0: none */
@@ -82,7 +83,7 @@ struct pm_config {
  * Fill *c from the environment: envp ("NAME=value" strings, NULL-terminated)
  * when non-NULL, else getenv(). Reads PCAPMCP_ALLOWED_DIR, _MAX_FILE_MB,
  * _TOKEN, _REQUIRE_TOKEN, _OFFLINE, _ALLOW_PRIVATE, _CACHE_DIR, _CA_FILE,
- * _GEOIP_DB, _ASN_DB, _TOOLS, _MAX_RESULT_CHARS, _REASM_WINDOW_KB,
+ * _GEOIP_DB, _ASN_DB, _TOOLS, _JA3_FEED, _MAX_RESULT_CHARS, _REASM_WINDOW_KB,
  * _REASM_MAX_MB, _ENRICH_TIMEOUT_MS (100 to
  * 120000), _ALLOW_URLS, _ALLOW_PRIVATE_URLS and _<PROVIDER>_URL (GREYNOISE,
  * OTX, ABUSEIPDB, VIRUSTOTAL, SHODAN, RDAP; https only), and the provider
@@ -117,9 +118,9 @@ struct pm_config {
 PM_MUST_CHECK int pm_config_load(struct pm_config *c, char *const *envp, struct pm_error *err);
 
 /*
- * Only the settings of the analysis itself (PCAPMCP_REASM_WINDOW_KB,
- * PCAPMCP_REASM_MAX_MB), as pm_config_load reads them: the CLI's verbs,
- * which have no sandbox, still honour them.
+ * Only the settings of the analysis and its results (PCAPMCP_REASM_WINDOW_KB,
+ * PCAPMCP_REASM_MAX_MB, PCAPMCP_JA3_FEED), as pm_config_load reads them:
+ * the CLI's verbs, which have no sandbox, still honour them.
  */
 int pm_config_load_analysis(struct pm_config *c, char *const *envp, struct pm_error *err);
 

@@ -25,6 +25,7 @@
 #include "x509.h"
 
 struct pm_json;
+struct pm_ja3_feed;
 
 #define PM_TLS_MAX_HANDSHAKES 20000       /* handshake rows kept; the rest are counted */
 #define PM_TLS_MAX_CERTS      4096        /* distinct certificates kept */
@@ -77,9 +78,10 @@ struct pm_tls {
 /*
  * Write the members of analyze_tls's result: statistics, handshakes (the
  * page at offset, at most limit rows, stopped at a byte budget), certificates,
- * findings, reassembly and approximate.
+ * findings, fingerprint_table, reassembly and approximate. Each ClientHello's
+ * JA3 is looked up in the built-in table and in feed (NULL: none; tlsknown.h).
  */
-PM_MUST_CHECK int pm_tls_view(const struct pm_tls *t, uint64_t limit, uint64_t offset,
-                              struct pm_json *w);
+PM_MUST_CHECK int pm_tls_view(const struct pm_tls *t, const struct pm_ja3_feed *feed,
+                              uint64_t limit, uint64_t offset, struct pm_json *w);
 
 #endif /* PM_TLSSTATS_H */

@@ -438,6 +438,10 @@ pm_config_load_analysis(struct pm_config *c, char *const *envp, struct pm_error 
 {
 	int rc = load_range(envp, "PCAPMCP_REASM_WINDOW_KB", 1, PM_REASM_MAX_WINDOW >> 10,
 	                    PM_CONFIG_DEFAULT_REASM_KB, &c->reasm_window_kb, err);
+	const char *feed = env_get(envp, "PCAPMCP_JA3_FEED");
+	if (rc == 0 && feed != NULL) {
+		rc = copy_value(c->ja3_feed, "PCAPMCP_JA3_FEED", feed, err);
+	}
 	if (rc == 0) {
 		rc = load_range(envp, "PCAPMCP_REASM_MAX_MB", 1, 4096, PM_CONFIG_DEFAULT_REASM_MB,
 		                &c->reasm_max_mb, err);

@@ -15,6 +15,7 @@
 #include "isotime.h"
 #include "json.h"
 #include "tally.h"
+#include "tlsknown.h"
 
 #define TLS_TOP           10   /* entries of each statistics list */
 #define TLS_LIST_BUDGET   9000 /* bytes of JSON the handshake page may take */
@@ -23,12 +24,31 @@
 #define TLS_WEAK_RSA_BITS 2048 /* NIST SP 800-131A: RSA below 2048 bits is disallowed */
 #define TLS_WEAK_EC_BITS  224  /* NIST SP 800-131A: curves below 224 bits are disallowed */
 
-enum stat_kind { ST_VERSION, ST_CIPHER, ST_SNI, ST_ALPN, ST_JA3, ST_JA3S, ST_JA4, ST_JA4S };
+enum stat_kind {
+	ST_VERSION,
+	ST_CIPHER,
+	ST_SNI,
+	ST_ALPN,
+	ST_JA3,
+	ST_JA3S,
+	ST_JA4,
+	ST_JA4S,
+	ST_KNOWN
+};
+
+/* The known fingerprint a row's ClientHello matches, or NULL. */
+static const struct pm_tls_known *
+row_known(const struct pm_tls_row *r, const struct pm_ja3_feed *feed)
+{
+	return r->has_ch ? pm_tls_known_match(feed, r->ja3_hash) : NULL;
+}
 
 /* The key a row contributes to one statistic, or NULL (buf holds formatted names). */
 static const char *
-row_key(const struct pm_tls_row *r, enum stat_kind k, char *buf, size_t cap)
+row_key(const struct pm_tls_row *r, const struct pm_ja3_feed *feed, enum stat_kind k, char *buf,
+        size_t cap)
 {
+	const struct pm_tls_known *kn;
 	switch (k) {
 	case ST_VERSION:
 		return pm_tls_version_name(r->version, buf);
@@ -53,13 +73,17 @@ row_key(const struct pm_tls_row *r, enum stat_kind k, char *buf, size_t cap)
 		return r->has_ch ? r->ja4 : NULL;
 	case ST_JA4S:
 		return r->has_sh ? r->ja4s : NULL;
+	case ST_KNOWN:
+		kn = row_known(r, feed);
+		return kn != NULL ? kn->name : NULL;
 	}
 	return NULL;
 }
 
 /* One statistic: a map key -> count (as_list false) or a list of {value, count, clients}. */
 static int
-stat(const struct pm_tls *t, struct pm_json *w, const char *name, enum stat_kind k, bool as_list)
+stat(const struct pm_tls *t, const struct pm_ja3_feed *feed, struct pm_json *w, const char *name,
+     enum stat_kind k, bool as_list)
 {
 	size_t n = t->n_rows;
 	struct pm_tally *v = malloc((n + 1) * sizeof(*v));
@@ -73,7 +97,7 @@ stat(const struct pm_tls *t, struct pm_json *w, const char *name, enum stat_kind
 	}
 	size_t m = 0;
 	for (size_t i = 0; i < n; i++) {
-		const char *key = row_key(&t->rows[i], k, names + i * 16, 16);
+		const char *key = row_key(&t->rows[i], feed, k, names + i * 16, 16);
 		if (key != NULL) {
 			v[m].key = key;
 			v[m].client = t->rows[i].client;
@@ -81,6 +105,9 @@ stat(const struct pm_tls *t, struct pm_json *w, const char *name, enum stat_kind
 		}
 	}
 	size_t ng = pm_tally_fold(v, m, g);
+	if (k == ST_KNOWN && ng == 0) {
+		goto out; /* present only when something matched: results without marks stay as they were */
+	}
 	pm_json_key(w, name);
 	if (as_list) {
 		pm_json_arr_begin(w);
@@ -104,6 +131,7 @@ stat(const struct pm_tls *t, struct pm_json *w, const char *name, enum stat_kind
 	} else {
 		pm_json_obj_end(w);
 	}
+out:
 	free(v);
 	free(g);
 	free(names);
@@ -166,7 +194,18 @@ cert_obj(struct pm_json *w, const struct pm_x509 *x)
 }
 
 static void
-handshake_obj(const struct pm_tls *t, struct pm_json *w, const struct pm_tls_row *r)
+known_obj(struct pm_json *w, const struct pm_tls_known *k)
+{
+	pm_json_obj_begin(w);
+	pm_json_kstr(w, "kind", pm_tls_known_kind_name(k->kind));
+	pm_json_kstr(w, "name", k->name);
+	pm_json_kstr(w, "source", k->source);
+	pm_json_obj_end(w);
+}
+
+static void
+handshake_obj(const struct pm_tls *t, const struct pm_ja3_feed *feed, struct pm_json *w,
+              const struct pm_tls_row *r)
 {
 	char vb[8], cb[8];
 	pm_json_obj_begin(w);
@@ -191,6 +230,11 @@ handshake_obj(const struct pm_tls *t, struct pm_json *w, const struct pm_tls_row
 	kstr_or_null(w, "ja3s_hash", r->has_sh ? r->ja3s_hash : NULL);
 	kstr_or_null(w, "ja4", r->has_ch ? r->ja4 : NULL);
 	kstr_or_null(w, "ja4s", r->has_sh ? r->ja4s : NULL);
+	const struct pm_tls_known *kn = row_known(r, feed);
+	if (kn != NULL) {
+		pm_json_key(w, "known");
+		known_obj(w, kn);
+	}
 	pm_json_key(w, "certificate");
 	if (r->cert >= 0) {
 		cert_obj(w, &t->certs[r->cert]);
@@ -219,17 +263,20 @@ is_private(const uint8_t *a, uint8_t ipver)
 struct seen {
 	const char *type[TLS_MAX_FINDINGS];
 	const struct pm_tls_row *row[TLS_MAX_FINDINGS];
+	const char *ja3[TLS_MAX_FINDINGS]; /* the JA3 MD5 a finding is also keyed by, or NULL */
 	size_t n;
 	uint64_t more; /* findings left out beyond TLS_MAX_FINDINGS */
 };
 
+/* A finding listed once per (type, server, port) and, when ja3 is not NULL, JA3 MD5. */
 static void
-finding(struct pm_json *w, struct seen *s, const struct pm_tls_row *r, const char *type,
-        const char *severity, const char *summary, const char *detail)
+finding_ja3(struct pm_json *w, struct seen *s, const struct pm_tls_row *r, const char *type,
+            const char *severity, const char *summary, const char *detail, const char *ja3)
 {
 	for (size_t i = 0; i < s->n; i++) {
 		if (strcmp(s->type[i], type) == 0 && s->row[i]->server_port == r->server_port &&
-		    memcmp(s->row[i]->server, r->server, 16) == 0) {
+		    memcmp(s->row[i]->server, r->server, 16) == 0 &&
+		    (ja3 == NULL || strcmp(s->ja3[i], ja3) == 0)) {
 			return;
 		}
 	}
@@ -239,6 +286,7 @@ finding(struct pm_json *w, struct seen *s, const struct pm_tls_row *r, const cha
 	}
 	s->type[s->n] = type;
 	s->row[s->n] = r;
+	s->ja3[s->n] = ja3;
 	s->n++;
 	pm_json_obj_begin(w);
 	pm_json_kstr(w, "type", type);
@@ -260,8 +308,33 @@ finding(struct pm_json *w, struct seen *s, const struct pm_tls_row *r, const cha
 	if (detail != NULL) {
 		pm_json_kstr(w, "detail", detail);
 	}
+	if (ja3 != NULL) {
+		pm_json_kstr(w, "ja3_hash", ja3);
+	}
 	pm_json_obj_end(w);
 	pm_json_obj_end(w);
+}
+
+static void
+finding(struct pm_json *w, struct seen *s, const struct pm_tls_row *r, const char *type,
+        const char *severity, const char *summary, const char *detail)
+{
+	finding_ja3(w, s, r, type, severity, summary, detail, NULL);
+}
+
+/* A ClientHello whose JA3 is in the built-in table or the feed. */
+static void
+known_finding(struct pm_json *w, struct seen *s, const struct pm_tls_row *r,
+              const struct pm_tls_known *k)
+{
+	char d[PM_JA3_NAME_MAX + 320];
+	bool bad = k->kind == PM_TLS_KNOWN_MALWARE;
+	snprintf(d, sizeof(d), "%s %s; source: %s", pm_tls_known_kind_name(k->kind), k->name,
+	         k->source);
+	finding_ja3(w, s, r, "known_fingerprint", bad ? "high" : "low",
+	            bad ? "The client's JA3 fingerprint is listed as malware"
+	                : "The client's JA3 fingerprint is a known tool's",
+	            d, r->ja3_hash);
 }
 
 static void
@@ -299,7 +372,7 @@ cert_findings(struct pm_json *w, struct seen *s, const struct pm_tls_row *r,
 }
 
 static void
-findings(const struct pm_tls *t, struct pm_json *w)
+findings(const struct pm_tls *t, const struct pm_ja3_feed *feed, struct pm_json *w)
 {
 	struct seen *s = calloc(1, sizeof(*s));
 	pm_json_key(w, "findings");
@@ -307,6 +380,10 @@ findings(const struct pm_tls *t, struct pm_json *w)
 	for (size_t i = 0; s != NULL && i < t->n_rows; i++) {
 		const struct pm_tls_row *r = &t->rows[i];
 		char vb[8];
+		const struct pm_tls_known *kn = row_known(r, feed);
+		if (kn != NULL) {
+			known_finding(w, s, r, kn);
+		}
 		if (r->has_sh && r->version <= 0x0301) {
 			finding(
 			    w, s, r, "deprecated_tls_version",
@@ -329,7 +406,7 @@ findings(const struct pm_tls *t, struct pm_json *w)
 }
 
 static int
-statistics(const struct pm_tls *t, struct pm_json *w)
+statistics(const struct pm_tls *t, const struct pm_ja3_feed *feed, struct pm_json *w)
 {
 	pm_json_key(w, "statistics");
 	pm_json_obj_begin(w);
@@ -357,13 +434,18 @@ statistics(const struct pm_tls *t, struct pm_json *w)
 		enum stat_kind k;
 		bool list;
 	} stats[] = {
-		{ "versions", ST_VERSION, false }, { "cipher_suites", ST_CIPHER, false },
-		{ "snis", ST_SNI, false },         { "alpns", ST_ALPN, false },
-		{ "ja3", ST_JA3, true },           { "ja3s", ST_JA3S, true },
-		{ "ja4", ST_JA4, true },           { "ja4s", ST_JA4S, true },
+		{ "versions", ST_VERSION, false },
+		{ "cipher_suites", ST_CIPHER, false },
+		{ "snis", ST_SNI, false },
+		{ "alpns", ST_ALPN, false },
+		{ "ja3", ST_JA3, true },
+		{ "ja3s", ST_JA3S, true },
+		{ "ja4", ST_JA4, true },
+		{ "ja4s", ST_JA4S, true },
+		{ "known_fingerprints", ST_KNOWN, false },
 	};
 	for (size_t i = 0; i < PM_ARRAY_LEN(stats); i++) {
-		int rc = stat(t, w, stats[i].name, stats[i].k, stats[i].list);
+		int rc = stat(t, feed, w, stats[i].name, stats[i].k, stats[i].list);
 		if (rc != 0) {
 			return rc;
 		}
@@ -372,11 +454,32 @@ statistics(const struct pm_tls *t, struct pm_json *w)
 	return 0;
 }
 
+/* What the marks were looked up in; written only when a feed is configured. */
+static void
+fingerprint_table(const struct pm_ja3_feed *feed, struct pm_json *w)
+{
+	if (feed == NULL || strcmp(feed->status, "not_configured") == 0) {
+		return;
+	}
+	size_t n;
+	(void)pm_tls_known_table(&n);
+	pm_json_key(w, "fingerprint_table");
+	pm_json_obj_begin(w);
+	pm_json_ku64(w, "builtin_entries", n);
+	pm_json_kstr(w, "feed", feed->status);
+	pm_json_ku64(w, "feed_entries", feed->n);
+	pm_json_ku64(w, "feed_skipped", feed->skipped);
+	pm_json_ku64(w, "feed_duplicates", feed->duplicates);
+	pm_json_kbool(w, "feed_truncated", feed->truncated);
+	pm_json_obj_end(w);
+}
+
 /* see tlsstats.h */
 int
-pm_tls_view(const struct pm_tls *t, uint64_t limit, uint64_t offset, struct pm_json *w)
+pm_tls_view(const struct pm_tls *t, const struct pm_ja3_feed *feed, uint64_t limit, uint64_t offset,
+            struct pm_json *w)
 {
-	int rc = statistics(t, w);
+	int rc = statistics(t, feed, w);
 	if (rc != 0) {
 		return rc;
 	}
@@ -385,7 +488,7 @@ pm_tls_view(const struct pm_tls *t, uint64_t limit, uint64_t offset, struct pm_j
 	size_t n = t->n_rows, i = offset < n ? (size_t)offset : n;
 	size_t stop = limit < n - i ? i + (size_t)limit : n;
 	for (size_t start = w->len; i < stop && w->len - start < TLS_LIST_BUDGET; i++) {
-		handshake_obj(t, w, &t->rows[i]);
+		handshake_obj(t, feed, w, &t->rows[i]);
 	}
 	pm_json_arr_end(w);
 	pm_json_page(w, "handshakes", n, i < stop ? i - (size_t)offset : limit, offset);
@@ -395,7 +498,8 @@ pm_tls_view(const struct pm_tls *t, uint64_t limit, uint64_t offset, struct pm_j
 		cert_obj(w, &t->certs[k]);
 	}
 	pm_json_arr_end(w);
-	findings(t, w);
+	findings(t, feed, w);
+	fingerprint_table(feed, w);
 	pm_reasm_pool_json(&t->pool, w);
 	pm_json_kbool(w, "approximate",
 	              t->rows_dropped != 0 || t->certs_dropped != 0 || t->flows_dropped != 0 ||

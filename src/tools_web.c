@@ -8,6 +8,8 @@
 
 #include "analysis.h"
 #include "http.h"
+#include "sandbox.h"
+#include "tlsknown.h"
 #include "tlsstats.h"
 #include "view.h"
 
@@ -56,6 +58,11 @@ static const struct pm_field tls_stat_members[] = {
 	{ .name = "ja3s", .type = PM_F_ARR, .item = &value_count },
 	{ .name = "ja4", .type = PM_F_ARR, .item = &value_count },
 	{ .name = "ja4s", .type = PM_F_ARR, .item = &value_count },
+	{ .name = "known_fingerprints",
+	  .type = PM_F_MAP,
+	  .item = &pm_field_int,
+	  .optional = true,
+	  .description = "handshakes per known fingerprint name; present when one matched" },
 	{ 0 },
 };
 
@@ -76,6 +83,27 @@ static const struct pm_field cert_members[] = {
 	{ 0 },
 };
 
+static const struct pm_field known_members[] = {
+	{ .name = "kind", .type = PM_F_STR, .description = "tool or malware" },
+	{ .name = "name", .type = PM_F_STR },
+	{ .name = "source",
+	  .type = PM_F_STR,
+	  .description = "the recording behind a built-in entry, or \"feed\"" },
+	{ 0 },
+};
+
+static const struct pm_field fptable_members[] = {
+	{ .name = "builtin_entries", .type = PM_F_INT },
+	{ .name = "feed",
+	  .type = PM_F_STR,
+	  .description = "loaded, unreadable or no_memory (PCAPMCP_JA3_FEED)" },
+	{ .name = "feed_entries", .type = PM_F_INT },
+	{ .name = "feed_skipped", .type = PM_F_INT, .description = "malformed or over-long rows" },
+	{ .name = "feed_duplicates", .type = PM_F_INT },
+	{ .name = "feed_truncated", .type = PM_F_BOOL },
+	{ 0 },
+};
+
 static const struct pm_field handshake_members[] = {
 	{ .name = "client", .type = PM_F_STR },
 	{ .name = "server", .type = PM_F_STR },
@@ -90,6 +118,11 @@ static const struct pm_field handshake_members[] = {
 	{ .name = "ja3s_hash", .type = PM_F_STR, .nullable = true },
 	{ .name = "ja4", .type = PM_F_STR, .nullable = true },
 	{ .name = "ja4s", .type = PM_F_STR, .nullable = true },
+	{ .name = "known",
+	  .type = PM_F_OBJ,
+	  .optional = true,
+	  .members = known_members,
+	  .description = "the JA3's entry in the built-in table or the feed; absent when none" },
 	{ .name = "certificate", .type = PM_F_OBJ, .nullable = true, .members = cert_members },
 	{ .name = "established", .type = PM_F_BOOL },
 	{ 0 },
@@ -131,6 +164,11 @@ static const struct pm_field tls_result[] = {
 	  .description = "the first 10 distinct leaf certificates" },
 	{ .name = "findings", .type = PM_F_ARR, .item = &finding },
 	{ .name = "findings_omitted", .type = PM_F_INT },
+	{ .name = "fingerprint_table",
+	  .type = PM_F_OBJ,
+	  .optional = true,
+	  .members = fptable_members,
+	  .description = "present when PCAPMCP_JA3_FEED is set" },
 	{ .name = "reassembly", .type = PM_F_OBJ, .members = reasm_members },
 	{ .name = "approximate",
 	  .type = PM_F_BOOL,
@@ -240,13 +278,16 @@ static int
 tool_analyze_tls(struct pm_tool_ctx *ctx, const struct pm_analysis *a,
                  const struct pm_tool_args *args, struct pm_json *w, struct pm_error *err)
 {
-	(void)ctx;
 	const struct pm_tls *t = pm_an_tls(a);
 	if (t == NULL) {
 		return pm_error_setc(err, PM_E_UNSUPPORTED, PM_EC_INTERNAL_ERROR, 0,
 		                     "the TLS analyser did not run");
 	}
-	int rc = pm_tls_view(t, page_limit(args), (uint64_t)pm_arg_int(args, "offset"), w);
+	/* read at each call, so an updated feed counts without a restart; a bad one never fails */
+	struct pm_ja3_feed feed;
+	pm_ja3_feed_load(&feed, ctx->cfg != NULL ? ctx->cfg->ja3_feed : NULL);
+	int rc = pm_tls_view(t, &feed, page_limit(args), (uint64_t)pm_arg_int(args, "offset"), w);
+	pm_ja3_feed_free(&feed);
 	if (rc != 0) {
 		return pm_error_setc(err, rc, PM_EC_INTERNAL_ERROR, 0, "out of memory");
 	}
@@ -314,7 +355,10 @@ const struct pm_tool pm_tools_web[] = {
 	        "handshake completed. statistics: hello counts, versions, cipher suites, "
 	        "SNIs, ALPNs and the top JA3/JA3S/JA4/JA4S fingerprints with the number of "
 	        "distinct clients using them. findings {type, severity, summary, evidence}: "
-	        "deprecated_tls_version (SSL, TLS 1.0), no_sni_public, "
+	        "known_fingerprint (the client's JA3 is in the built-in table of recorded "
+	        "tools, severity low, or in the PCAPMCP_JA3_FEED file in abuse.ch SSLBL CSV "
+	        "layout, malware, severity high; the handshake then carries known {kind, "
+	        "name, source}), deprecated_tls_version (SSL, TLS 1.0), no_sni_public, "
 	        "self_signed_certificate, expired_certificate, certificate_not_yet_valid, "
 	        "weak_key (RSA < 2048, EC < 224 bits), sni_mismatch. reassembly: segments, "
 	        "retransmissions, overlaps, conflicting overlaps (an evasion signal), gaps "

@@ -40,6 +40,7 @@ void test_https(void);
 void test_enrichcache(void);
 void test_reasm(void);
 void test_tls(void);
+void test_tlsknown(void);
 void test_http(void);
 void test_providers(void);
 
@@ -80,6 +81,7 @@ static const struct {
 	{ "enrichcache", test_enrichcache },
 	{ "reasm", test_reasm },
 	{ "tls", test_tls },
+	{ "tlsknown", test_tlsknown },
 	{ "http", test_http },
 	{ "providers", test_providers },
 };

@@ -62,6 +62,12 @@ expect_exit 2 "directory" -- "$prog" info captures
 printf 'hello world, not a capture\n' >"$tmp/text.pcap"
 expect_exit 2 "not a capture" -- "$prog" info "$tmp/text.pcap"
 grep -q 'magic bytes 68 65 6c 6c' "$tmp/err" && ok || bad "not a capture: message: $(cat "$tmp/err")"
+# The analysis settings reach the CLI's verbs: a JA3 feed marks curl's recorded
+# fingerprint (captures/README.md) as malware; a bad reassembly window is refused.
+printf '# ja3_md5,Firstseen,Lastseen,Listingreason\n0149f47eabf9a20d0893e2a44e5a6323,2020-01-01 00:00:00,2020-01-02 00:00:00,CliFeedFamily\n' >"$tmp/feed.csv"
+PCAPMCP_JA3_FEED="$tmp/feed.csv" "$prog" tls captures/known-clients.pcapng --json >"$tmp/out" 2>"$tmp/err"
+grep -q '"name": "CliFeedFamily"' "$tmp/out" && ok || bad "tls verb: PCAPMCP_JA3_FEED not applied"
+PCAPMCP_REASM_WINDOW_KB=0 expect_exit 2 "bad PCAPMCP_REASM_WINDOW_KB" -- "$prog" tls captures/loopback-tls.pcapng
 printf '\x1f\x8b\x08\x00\x00\x00\x00\x00' >"$tmp/gz.pcap"
 expect_exit 2 "gzip" -- "$prog" info "$tmp/gz.pcap"
 grep -q 'gzip' "$tmp/err" && ok || bad "gzip: message: $(cat "$tmp/err")"

@@ -438,7 +438,7 @@ test_capture(void)
 		struct pm_json w;
 		pm_json_init(&w, 0);
 		pm_json_obj_begin(&w);
-		CHECK_EQ(pm_tls_view(t, 50, 0, &w), 0);
+		CHECK_EQ(pm_tls_view(t, NULL, 50, 0, &w), 0);
 		pm_json_obj_end(&w);
 		CHECK_EQ(pm_json_finish(&w), 0);
 		CHECK(strstr(w.buf, "\"self_signed_certificate\"") != NULL);

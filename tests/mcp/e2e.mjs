@@ -309,6 +309,12 @@ await section('default server', async () => {
 			l.statistics?.total_handshakes === 2 && l.handshakes_page?.total === 2 &&
 			hs.some((h) => h.sni === 'test.example' && h.ja3_hash === '87b9bfc7da97115ed2276737b09f8d74') &&
 			hs.some((h) => h.sni === 'www.example.net' && h.ja3_hash === '89dfc51e72bdcb94e4ba4622588002b1'), short(hs));
+		const k = await ok('analyze_tls known-clients.pcapng', 'analyze_tls', { path: 'known-clients.pcapng' });
+		check('analyze_tls: the five recorded tools marked from the built-in table, severity low',
+			k.handshakes?.length === 5 && k.handshakes.every((h) => h.known?.kind === 'tool' && h.known.source.includes('known-clients.pcapng')) &&
+			k.handshakes[2].known.name === 'curl' && k.statistics?.known_fingerprints?.['openssl s_client'] === 2 &&
+			k.findings?.filter((f) => f.type === 'known_fingerprint' && f.severity === 'low').length === 5 &&
+			k.fingerprint_table === undefined, short(k));
 	});
 	await section('load_pcap_file', async () => {
 		const sc = await ok('load_pcap_file loopback-mixed.pcap', 'load_pcap_file', { path: 'loopback-mixed.pcap' });
@@ -446,6 +452,38 @@ await section('PCAPMCP_TOOLS=flows', async () => {
 		text.includes('analyze_tcp_anomalies') && !text.includes('get_pcap_summary'), text);
 	check('PCAPMCP_TOOLS=flows: no transport/protocol errors', s.errors.length === 0, s.errors);
 	await s.client.close();
+});
+
+// ---------------------------------------------------------------------------
+// 2b. PCAPMCP_JA3_FEED: an SSLBL-layout feed marks curl's JA3 as malware; a bad row is skipped
+
+await section('PCAPMCP_JA3_FEED', async () => {
+	const tmp = mkdtempSync(resolve(tmpdir(), 'pcapmcp-ja3-'));
+	try {
+		const feed = resolve(tmp, 'ja3_fingerprints.csv');
+		writeFileSync(feed, '# ja3_md5,Firstseen,Lastseen,Listingreason\n' +
+			'0149f47eabf9a20d0893e2a44e5a6323,2020-01-01 00:00:00,2020-01-02 00:00:00,Test C2\n' +
+			'not-a-hash,x,y,Broken\n');
+		const s = await connect({ PCAPMCP_JA3_FEED: feed });
+		const r = await call(s.client, 'PCAPMCP_JA3_FEED analyze_tls known-clients.pcapng', 'analyze_tls', { path: 'known-clients.pcapng' });
+		const k = r.structuredContent ?? {};
+		check('PCAPMCP_JA3_FEED: curl\'s handshake marked malware from the feed, severity high, the rest tools',
+			k.handshakes?.[2]?.known?.kind === 'malware' && k.handshakes[2].known.name === 'Test C2' && k.handshakes[2].known.source === 'feed' &&
+			k.handshakes[0].known?.kind === 'tool' && k.statistics?.known_fingerprints?.['Test C2'] === 1 &&
+			k.findings?.some((f) => f.type === 'known_fingerprint' && f.severity === 'high' && f.evidence?.ja3_hash === '0149f47eabf9a20d0893e2a44e5a6323'), short(k));
+		check('PCAPMCP_JA3_FEED: fingerprint_table says loaded, 1 entry, 1 row skipped',
+			k.fingerprint_table?.feed === 'loaded' && k.fingerprint_table.feed_entries === 1 && k.fingerprint_table.feed_skipped === 1, k.fingerprint_table);
+		check('PCAPMCP_JA3_FEED: no transport/protocol errors', s.errors.length === 0, s.errors);
+		await s.client.close();
+		const m = await connect({ PCAPMCP_JA3_FEED: resolve(tmp, 'missing.csv') });
+		const r2 = await call(m.client, 'PCAPMCP_JA3_FEED missing file', 'analyze_tls', { path: 'known-clients.pcapng' });
+		check('PCAPMCP_JA3_FEED: a missing feed is reported, never fatal; built-in marks stay',
+			r2.structuredContent?.fingerprint_table?.feed === 'unreadable' && r2.structuredContent.handshakes?.[2]?.known?.name === 'curl',
+			r2.structuredContent?.fingerprint_table);
+		await m.client.close();
+	} finally {
+		rmSync(tmp, { recursive: true, force: true });
+	}
 });
 
 // ---------------------------------------------------------------------------
