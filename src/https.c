@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "httpresp.h"
+#include "resolve.h"
 
 #define DEFAULT_CONNECT_MS 5000
 #define DEFAULT_TOTAL_MS   15000
@@ -286,14 +287,6 @@ pm_https_split_url(const char *url, char host[256], unsigned *port, char path[PM
  * Sockets with a deadline.
  */
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 struct conn {
 	int fd;
 	int64_t deadline; /* CLOCK_MONOTONIC ms */
@@ -306,7 +299,7 @@ static bool
 wait_fd(struct conn *c, short events)
 {
 	for (;;) {
-		int64_t left = c->deadline - now_ms();
+		int64_t left = c->deadline - pm_monotonic_ms();
 		if (left <= 0) {
 			c->timed_out = true;
 			return false;
@@ -366,15 +359,16 @@ static int
 dial(struct conn *c, const struct pm_https_opts *o, const char *host, unsigned port, int connect_ms,
      struct pm_error *err)
 {
-	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM }, *res;
+	struct addrinfo *res;
 	char serv[8];
 	snprintf(serv, sizeof(serv), "%u", port);
-	int g = getaddrinfo(host, serv, &hints, &res);
-	if (g != 0) {
-		return pm_error_set(err, PM_E_IO, 0, "resolve %s: %s", host, gai_strerror(g));
+	int64_t total = c->deadline;
+	int64_t by =
+	    pm_monotonic_ms() + connect_ms < total ? pm_monotonic_ms() + connect_ms : total;
+	if (pm_resolve(host, serv, by, &res, err) != 0) {
+		return PM_E_IO; /* the resolver's words, or "timed out" */
 	}
 	int rc = pm_error_set(err, PM_E_IO, 0, "connect %s:%u: no address", host, port);
-	int64_t total = c->deadline;
 	for (struct addrinfo *ai = res; ai != NULL; ai = ai->ai_next) {
 		if (o != NULL && o->dial_check != NULL &&
 		    (rc = o->dial_check(o->dial_opaque, host, ai->ai_addr, err)) != 0) {
@@ -385,7 +379,8 @@ dial(struct conn *c, const struct pm_https_opts *o, const char *host, unsigned p
 			continue;
 		}
 		c->fd = fd;
-		c->deadline = now_ms() + connect_ms < total ? now_ms() + connect_ms : total;
+		c->deadline =
+		    pm_monotonic_ms() + connect_ms < total ? pm_monotonic_ms() + connect_ms : total;
 		int soerr = 0;
 		socklen_t sl = sizeof(soerr);
 		if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0 && errno != EINPROGRESS) {
@@ -735,7 +730,8 @@ pm_https_fetch(const struct pm_https_opts *o, const struct pm_https_req *req,
 	if (o->sink != NULL) {
 		x.max_body = 65536; /* what a redirect or an error page may carry */
 	}
-	x.deadline = now_ms() + (o->total_timeout_ms > 0 ? o->total_timeout_ms : DEFAULT_TOTAL_MS);
+	x.deadline =
+	    pm_monotonic_ms() + (o->total_timeout_ms > 0 ? o->total_timeout_ms : DEFAULT_TOTAL_MS);
 	x.raw_cap = x.max_body + RAW_SLACK;
 	int max_redir = o->max_redirects < 0    ? -1
 	                : o->max_redirects == 0 ? PM_HTTPS_MAX_REDIRECTS

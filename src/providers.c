@@ -30,6 +30,7 @@
 #include "enrichcache.h"
 #include "https.h"
 #include "provmap.h"
+#include "resolve.h"
 
 #define CONNECT_MS          5000
 #define RDAP_BOOTSTRAP_IANA "https://data.iana.org/rdap" /* RFC 9224 §4 */
@@ -76,14 +77,6 @@ pm_prov_configured(const struct pm_config *c, enum pm_provider p)
 	return !table[p].key_required || c->prov_key[p][0] != '\0';
 }
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* One provider's job: what it reads, and its answer. */
 struct job {
 	const struct pm_config *cfg;
@@ -100,7 +93,7 @@ static int
 get(const struct job *j, const char *url, const char *const *headers, struct pm_https_resp *r)
 {
 	struct pm_error err = { 0 };
-	int64_t left = j->deadline - now_ms();
+	int64_t left = j->deadline - pm_monotonic_ms();
 	if (left <= 0) {
 		snprintf(j->out->message, sizeof(j->out->message),
 		         "timeout: no answer within PCAPMCP_ENRICH_TIMEOUT_MS");
@@ -363,8 +356,9 @@ pm_providers_query(const struct pm_config *c, const char *ip, const uint8_t addr
 	struct job jobs[PM_PROV_COUNT];
 	pthread_t tid[PM_PROV_COUNT];
 	bool started[PM_PROV_COUNT] = { false };
-	int64_t deadline = now_ms() + (c->enrich_timeout_ms != 0 ? c->enrich_timeout_ms
-	                                                         : PM_CONFIG_DEFAULT_ENRICH_MS);
+	int64_t deadline =
+	    pm_monotonic_ms() +
+	    (c->enrich_timeout_ms != 0 ? c->enrich_timeout_ms : PM_CONFIG_DEFAULT_ENRICH_MS);
 	for (size_t i = 0; i < PM_PROV_COUNT; i++) {
 		memset(&out[i], 0, sizeof(out[i]));
 		out[i].retry_after = -1;

@@ -14,9 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <netdb.h>
+
 #include "https.h"
+#include "resolve.h"
 #include "test.h"
 
 struct server {
@@ -241,10 +245,49 @@ test_urls(void)
 void test_https(void);
 void test_providers_live(const char *dir, const char *ca, unsigned port); /* test_providers.c */
 
+/* A resolver that answers after 1.5 s, as one that hangs would not at all. */
+static int
+slow_resolver(const char *host, const char *serv, const struct addrinfo *hints,
+              struct addrinfo **res)
+{
+	nanosleep(&(struct timespec){ .tv_sec = 1, .tv_nsec = 500000000L }, NULL);
+	return getaddrinfo(host, serv, hints, res);
+}
+
+/*
+ * Resolution honours its deadline: a numeric address resolves at once; a
+ * resolver that takes longer than the deadline is given up on at the
+ * deadline ("timed out"), and its thread finishes later on its own (ASan
+ * would report what it leaked).
+ */
+static void
+test_resolve(void)
+{
+	struct addrinfo *res = NULL;
+	struct pm_error err = { 0 };
+	CHECK_EQ(pm_resolve("127.0.0.1", "443", pm_monotonic_ms() + 2000, &res, &err), 0);
+	CHECK(res != NULL && res->ai_family == AF_INET);
+	if (res != NULL) {
+		freeaddrinfo(res);
+	}
+	pm_resolve_set_for_tests(slow_resolver);
+	int64_t t0 = pm_monotonic_ms();
+	res = NULL;
+	CHECK_EQ(pm_resolve("127.0.0.1", "443", t0 + 200, &res, &err), PM_E_IO);
+	int64_t took = pm_monotonic_ms() - t0;
+	CHECK(took >= 150 && took < 1200);
+	CHECK(strstr(err.msg, "resolve 127.0.0.1: timed out") != NULL);
+	CHECK(res == NULL);
+	pm_resolve_set_for_tests(NULL);
+	/* the abandoned lookup ends and frees its answer */
+	nanosleep(&(struct timespec){ .tv_sec = 1, .tv_nsec = 600000000L }, NULL);
+}
+
 void
 test_https(void)
 {
 	test_urls();
+	test_resolve();
 	if (system("command -v openssl >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1") !=
 	    0) {
 		fprintf(stderr, "https: openssl or python3 missing, loopback tests skipped\n");
