@@ -11,8 +11,9 @@
 # python3 and tshark (4.0.17 was used). Takes a few minutes on 2 CPUs.
 #
 # Which files: every capture of the corpus whose MANIFEST.tsv row says
-# pcap/pcapng and tcp, with at most MAX_PACKETS packets, that tshark reads
-# without error; tunnels and IP fragments included (the decoder enters the
+# pcap/pcapng and tcp, with at most MAX_PACKETS packets, whose frames tshark
+# reads (of a file cut short or damaged, those before the damage; a file
+# without a TCP connection is left out); tunnels and IP fragments included (the decoder enters the
 # one and reassembles the other, as tshark does).
 #
 # The exact command, once per file (LC_ALL=C TZ=UTC):
@@ -105,8 +106,8 @@ def addr_key(a):
 def one(path):
     p = subprocess.run([tshark, "-r", os.path.join(corpus, path)] + CMD,
                        capture_output=True, text=True, errors="replace")
-    if p.returncode != 0:
-        return path, None
+    if p.returncode != 0 and not p.stdout:
+        return path, None  # unreadable; a file cut short or damaged keeps the frames before
     conns = {}
     for line in p.stdout.splitlines():
         f = line.split("\t")
