@@ -29,9 +29,10 @@
 # an outer layer are tunnel carriers.
 #
 # The field pass sees the layers as the conversation table does: a frame
-# whose TCP or UDP header tshark gave up on (an exception named TCP, MPTCP
-# or UDP: the header or its options cut short or malformed; a TCP data
-# offset below 5; a UDP length below 8) loses that innermost layer, since
+# whose TCP or UDP header tshark gave up on (an exception named TCP or
+# MPTCP: the header or its options cut short or malformed; a malformed UDP
+# header; a TCP data offset below 5; a UDP length below 8) loses that
+# innermost layer, since
 # tshark's dissector stops before queueing its tap; headers quoted in ICMP
 # errors and sFlow samples make no conversation; an IPv4 link-type frame
 # holding an IPv6 packet is IPv6; and behind an IPv6 routing header or
@@ -171,14 +172,14 @@ def layers_of(f):
 
 def transport_cut(f):
     """"tcp" or "udp" when tshark gave up on the transport header before queueing the
-    conversation tap: an exception (truncated or malformed) in dissect_tcp, its options
-    (MPTCP's too) or dissect_udp, a TCP data offset below 5, a UDP length below 8."""
+    conversation tap: an exception (truncated or malformed) in dissect_tcp or its options
+    (MPTCP's too), a malformed UDP header, a TCP data offset below 5, a UDP length below 8
+    (a UDP datagram cut short after its header still makes a conversation)."""
     ex = f[12] + "," + f[13]
     if ("Malformed Packet: TCP]" in ex or "Malformed Packet: MPTCP]" in ex or
             ": TCP truncated]" in ex or "Bogus TCP header length (" in f[14]):
         return "tcp"
-    if ("Malformed Packet: UDP]" in ex or ": UDP truncated]" in ex or
-            re.search(r"Bad length value \d+ < 8", f[14])):
+    if "Malformed Packet: UDP]" in ex or re.search(r"Bad length value \d+ < 8", f[14]):
         return "udp"
     return None
 
