@@ -27,6 +27,19 @@
 # (tshark 4.0 prints table bytes rounded). Every tuple of the table must be
 # some frame's layer with the same frame count; tuples that are only ever
 # an outer layer are tunnel carriers.
+#
+# The field pass sees the layers as the conversation table does: a frame
+# whose TCP or UDP header tshark gave up on (an exception named TCP or
+# MPTCP: the header or its options cut short or malformed; a malformed UDP
+# header; a TCP data offset below 5; a UDP length below 8) loses that
+# innermost layer, since
+# tshark's dissector stops before queueing its tap; headers quoted in ICMP
+# errors and sFlow samples make no conversation; an IPv4 link-type frame
+# holding an IPv6 packet is IPv6; and behind an IPv6 routing header or
+# destination options the frame's addresses are tshark's (the Source and
+# Destination columns: the routing header's final destination, the home
+# address), as tshark keys conversations. A file whose table and field pass
+# still disagree is a skip row with the reason.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -62,7 +75,10 @@ STATS = ["-z", "conv,tcp", "-z", "conv,udp", "-z", "endpoints,ip", "-z", "endpoi
 FIELDS = ["-T", "fields", "-E", "separator=/t", "-E", "occurrence=a", "-E", "aggregator=,",
           "-e", "frame.len", "-e", "frame.protocols", "-e", "ip.src", "-e", "ip.dst",
           "-e", "ipv6.src", "-e", "ipv6.dst", "-e", "tcp.srcport", "-e", "tcp.dstport",
-          "-e", "udp.srcport", "-e", "udp.dstport"]
+          "-e", "udp.srcport", "-e", "udp.dstport", "-e", "_ws.col.Source",
+          "-e", "_ws.col.Destination", "-e", "_ws.short", "-e", "_ws.malformed",
+          "-e", "_ws.expert.message"]
+NF = 15  # fields per line
 UNITS = {"bytes": 1, "kB": 1000, "MB": 1000**2, "GB": 1000**3}
 
 
@@ -117,11 +133,13 @@ def layers_of(f):
     cur, out = None, []
     toks = f[1].split(":")
     for j, t in enumerate(toks):
-        if t in ("icmp", "icmpv6"):
-            break  # quoted headers in ICMP errors make no conversation
+        if t in ("icmp", "icmpv6", "sflow"):
+            break  # quoted headers (ICMP errors, sFlow samples) make no conversation
         # A header cut short lacks its fields: tshark makes no conversation of it.
         if t == "ip":
             if i4 >= min(len(v4s), len(v4d)):
+                if j + 1 < len(toks) and toks[j + 1] == "ipv6":
+                    continue  # not IPv4: the ip dissector handed it to ipv6
                 break
             cur = (v4s[i4], v4d[i4])
             i4 += 1
@@ -150,6 +168,45 @@ def layers_of(f):
             out.append((t, ipaddress.ip_address(cur[0]), int(sp), ipaddress.ip_address(cur[1]),
                         int(dp), carrier))
     return out
+
+
+def transport_cut(f):
+    """"tcp" or "udp" when tshark gave up on the transport header before queueing the
+    conversation tap: an exception (truncated or malformed) in dissect_tcp or its options
+    (MPTCP's too), a malformed UDP header, a TCP data offset below 5, a UDP length below 8
+    (a UDP datagram cut short after its header still makes a conversation)."""
+    ex = f[12] + "," + f[13]
+    if ("Malformed Packet: TCP]" in ex or "Malformed Packet: MPTCP]" in ex or
+            ": TCP truncated]" in ex or "Bogus TCP header length (" in f[14]):
+        return "tcp"
+    if "Malformed Packet: UDP]" in ex or re.search(r"Bad length value \d+ < 8", f[14]):
+        return "udp"
+    return None
+
+
+def layers_keyed(f):
+    """layers_of, as the conversation table sees them: the innermost layer of a transport
+    whose header tshark cut short is dropped (no tap), and behind an IPv6 routing header or
+    destination options (home address) of the frame's only IP layer the addresses are
+    pinfo's (the Source and Destination columns: routing's final destination, the home
+    address), as tshark keys conversations."""
+    ls = layers_of(f)
+    cut = transport_cut(f)
+    if cut is not None:
+        for i in range(len(ls) - 1, -1, -1):
+            if ls[i][0] == cut:
+                ls = ls[:i]
+                break
+    toks = f[1].split(":")
+    ips = [t for t in toks if t in ("ip", "ipv6")]
+    if len(ips) == 1 and ("ipv6.routing" in toks or "ipv6.dstopts" in toks) and ls:
+        try:
+            src, dst = ipaddress.ip_address(f[10]), ipaddress.ip_address(f[11])
+        except ValueError:
+            return ls
+        if src.version == ls[0][1].version == dst.version:
+            ls = [(l[0], src, l[2], dst, l[4], l[5]) for l in ls]
+    return ls
 
 
 def analyse(cand):
@@ -187,15 +244,15 @@ def analyse(cand):
         rc2, fo, _ = run([tshark, "-r", path] + PREFS + ["-T", "fields", "-e", "frame.number",
                                                          "-Y", BAD])
         n_bad = len(fo.split())
-    inner, every, frames = {}, {}, 0
-    for line in fields_out.splitlines():
+    inner, every, frames, twice = {}, {}, 0, set()
+    for line in fields_out.split("\n"):  # not splitlines: text fields may hold \x0c, \x1c, ...
         if not line:
             continue
         f = line.split("\t")
-        if len(f) != 10:
+        if len(f) != NF:
             return name, None, "unparsed field line"
         try:
-            ls = layers_of(f)
+            ls = layers_keyed(f)
         except (IndexError, ValueError) as e:
             return name, None, "field pass: %s" % e
         if not ls:
@@ -206,6 +263,8 @@ def analyse(cand):
             if k not in seen:
                 every[k] = every.get(k, 0) + 1
                 seen.add(k)
+            else:
+                twice.add(k)
             if i == len(ls) - 1 and not l[5]:
                 c = inner.setdefault(k, [0, 0, 0, 0])
                 c[2 * d] += 1
@@ -213,6 +272,10 @@ def analyse(cand):
                 frames += 1
     if set(every) != set(convs) or any(every[k] != convs[k] for k in convs):
         diff = [k for k in set(every) | set(convs) if every.get(k) != convs.get(k)]
+        if all(k in twice and convs.get(k, 0) > every.get(k, 0) for k in diff):
+            return name, None, ("conversation table and field pass disagree on %d tuples: one "
+                                "frame holds the tuple in two layers (an A-MSDU's subframes), "
+                                "which the table counts twice" % len(diff))
         return name, None, "conversation table and field pass disagree on %d tuples" % len(diff)
     carriers = sorted(set(every) - set(inner), key=lambda k: (k[0], key16(k[1]), k[2],
                                                               key16(k[3]), k[4]))

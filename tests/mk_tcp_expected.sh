@@ -11,25 +11,28 @@
 # python3 and tshark (4.0.17 was used). Takes a few minutes on 2 CPUs.
 #
 # Which files: every capture of the corpus whose MANIFEST.tsv row says
-# pcap/pcapng and tcp, with at most MAX_PACKETS packets, that tshark reads
-# without error and that has no IP fragment, tunnel, PPPoE or MPLS (the
-# decoder's own issue; tests/mk_flows_expected.sh covers those).
+# pcap/pcapng and tcp, with at most MAX_PACKETS packets, whose frames tshark
+# reads (of a file cut short or damaged, those before the damage; a file
+# without a TCP connection is left out); tunnels and IP fragments included (the decoder enters the
+# one and reassembles the other, as tshark does).
 #
 # The exact command, once per file (LC_ALL=C TZ=UTC):
 #
 #   tshark -2 -n -r FILE -o tcp.desegment_tcp_streams:FALSE \
 #     -o tcp.analyze_sequence_numbers:TRUE -o tcp.relative_sequence_numbers:FALSE \
-#     -o ip.defragment:FALSE -o ipv6.defragment:FALSE \
-#     -Y 'tcp and not icmp and not icmpv6' -T fields -E separator=/t \
+#     -o ip.defragment:TRUE -o ipv6.defragment:TRUE \
+#     -Y 'tcp and not icmp and not icmpv6' -T fields -E separator=/t -E occurrence=l \
 #     -e tcp.stream -e ip.src -e ipv6.src -e tcp.srcport -e ip.dst -e ipv6.dst \
 #     -e tcp.dstport -e tcp.flags -e tcp.analysis.retransmission \
 #     -e tcp.analysis.fast_retransmission -e tcp.analysis.spurious_retransmission \
-#     -e tcp.completeness -e frame.protocols -e ip.flags.mf -e ip.frag_offset
+#     -e tcp.completeness -e frame.protocols
 #
 # Two passes (-2), so tcp.completeness on every frame is the connection's
-# final value (in one pass a frame shows the value before it). A file with
-# an IP fragment (MF set or an offset) is dropped (reassembly is the
-# decoder's business and its own table).
+# final value (in one pass a frame shows the value before it). Each field's
+# last occurrence is the innermost layer's (inside a tunnel the inner TCP
+# header and the inner IP addresses: the IP version is the last ip/ipv6 in
+# frame.protocols before the tcp); a reassembled datagram counts once, in
+# the frame that completed it, as pcapmcp counts it.
 #
 # A frame counts as a retransmission when any of the three retransmission
 # flags is set. Rows are per connection keyed by the canonical 5-tuple (the
@@ -66,18 +69,15 @@ corpus, out_path, tshark = sys.argv[1:4]
 MAX_PACKETS = 200000
 MAX_ROWS = 60
 MAX_PLAIN = 5
-DENY = ("gre", "vxlan", "teredo", "pppoes", "mpls", "gtp", "l2tp", "geneve", "erspan",
-        "ipip", "6to4", "nsh", "etherip", "ieee8021ah", "ppp", "ip:ip", "ipv6:ipv6",
-        "ip:ipv6", "ipv6:ip")
 CMD = ["-2", "-n", "-o", "tcp.desegment_tcp_streams:FALSE", "-o", "tcp.analyze_sequence_numbers:TRUE",
-       "-o", "tcp.relative_sequence_numbers:FALSE", "-o", "ip.defragment:FALSE",
-       "-o", "ipv6.defragment:FALSE", "-Y", "tcp and not icmp and not icmpv6",
-       "-T", "fields", "-E", "separator=/t",
+       "-o", "tcp.relative_sequence_numbers:FALSE", "-o", "ip.defragment:TRUE",
+       "-o", "ipv6.defragment:TRUE", "-Y", "tcp and not icmp and not icmpv6",
+       "-T", "fields", "-E", "separator=/t", "-E", "occurrence=l",
        "-e", "tcp.stream", "-e", "ip.src", "-e", "ipv6.src", "-e", "tcp.srcport",
        "-e", "ip.dst", "-e", "ipv6.dst", "-e", "tcp.dstport", "-e", "tcp.flags",
        "-e", "tcp.analysis.retransmission", "-e", "tcp.analysis.fast_retransmission",
        "-e", "tcp.analysis.spurious_retransmission", "-e", "tcp.completeness",
-       "-e", "frame.protocols", "-e", "ip.flags.mf", "-e", "ip.frag_offset"]
+       "-e", "frame.protocols"]
 
 
 def candidates():
@@ -88,7 +88,7 @@ def candidates():
             if not r.get("format", "").startswith("pcap"):
                 continue
             protos = r.get("protocols_or_role", "").split(",")
-            if "tcp" not in protos or any(d in protos for d in DENY):
+            if "tcp" not in protos:
                 continue
             try:
                 if int(r.get("packets") or 0) > MAX_PACKETS:
@@ -106,21 +106,23 @@ def addr_key(a):
 def one(path):
     p = subprocess.run([tshark, "-r", os.path.join(corpus, path)] + CMD,
                        capture_output=True, text=True, errors="replace")
-    if p.returncode != 0:
-        return path, None
+    if p.returncode != 0 and not p.stdout:
+        return path, None  # unreadable; a file cut short or damaged keeps the frames before
     conns = {}
     for line in p.stdout.splitlines():
         f = line.split("\t")
-        if len(f) < 15 or f[0] == "":
+        if len(f) < 13 or f[0] == "":
             continue
-        if f[13] not in ("", "0", "False") or f[14] not in ("", "0") or "ipv6.fraghdr" in f[12]:
-            return path, None  # a fragment
         protos = f[12].split(":")
-        if sum(x in ("ip", "ipv6") for x in protos) != 1 or protos.count("tcp") != 1:
-            return path, None  # a tunnel or a quote: not this table's business
-        if any(x in DENY for x in protos) or "," in f[1] + f[2] + f[4] + f[5]:
-            return path, None
-        src, dst = f[1] or f[2], f[4] or f[5]
+        if "tcp" not in protos:
+            continue
+        below = protos[:len(protos) - protos[::-1].index("tcp")]
+        ipl = [x for x in below if x in ("ip", "ipv6")]
+        if not ipl:
+            continue
+        src, dst = (f[1], f[4]) if ipl[-1] == "ip" else (f[2], f[5])
+        if not src or not dst:
+            continue
         try:
             sp, dp, fl = int(f[3]), int(f[6]), int(f[7], 16)
         except ValueError:

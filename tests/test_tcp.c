@@ -5,8 +5,10 @@
  * tests/mk_tcp_expected.sh, holds per-file totals and per-connection rows
  * (SYN, SYN-ACK, FIN, RST, retransmissions, completed handshakes); each
  * file is analysed once in-process and compared. Differences of definition
- * are listed with their reason in tests/tcp_differences.tsv; a difference
- * not listed fails, and so does a listed one that no longer occurs.
+ * are listed in tests/tcp_differences.tsv, each with a category its header
+ * describes and the frames that differ; a difference not listed fails, and
+ * so does a listed one that no longer occurs or a row without category or
+ * frames.
  */
 #include "addr.h"
 #include "analysis.h"
@@ -24,6 +26,7 @@ void test_tcp(void);
 #define TCP_TSV    "tests/tcp_expected.tsv"
 #define DIFF_TSV   "tests/tcp_differences.tsv"
 #define MAX_DIFFS  512
+#define MAX_CATS   32
 #define N_COUNTS   6 /* syn synack fin rst retrans handshake */
 #define FIELD_CONN "connections"
 
@@ -42,20 +45,56 @@ struct diff {
 static struct diff diffs[MAX_DIFFS];
 static size_t n_diffs;
 
+/* The categories the table's header describes ("#   name  rule"); a row names one of them. */
+static char cats[MAX_CATS][32];
+static size_t n_cats;
+
+static void
+load_category(const char *line)
+{
+	char name[32];
+	if (n_cats < MAX_CATS && strncmp(line, "#   ", 4) == 0 && line[4] != ' ' &&
+	    sscanf(line + 4, "%31s", name) == 1) {
+		snprintf(cats[n_cats++], sizeof(cats[0]), "%s", name);
+	}
+}
+
+static bool
+known_category(const char *name)
+{
+	for (size_t i = 0; i < n_cats; i++) {
+		if (strcmp(cats[i], name) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
 static void
 load_diffs(void)
 {
-	n_diffs = 0;
+	n_diffs = n_cats = 0;
 	FILE *f = fopen(DIFF_TSV, "r");
 	if (f == NULL) {
 		return; /* no differences listed */
 	}
 	char line[1024];
 	while (fgets(line, sizeof(line), f) != NULL && n_diffs < MAX_DIFFS) {
-		char *fld[6];
-		if (line[0] == '#' || pm_test_split_tabs(line, fld, 6) < 5) {
+		char *fld[7];
+		if (line[0] == '#') {
+			load_category(line);
 			continue;
 		}
+		size_t nf = pm_test_split_tabs(line, fld, 7);
+		if (nf < 5) {
+			continue;
+		}
+		/* every row names a described category and the frames that differ */
+		bool described = nf == 7 && known_category(fld[5]) && fld[6][0] != '\0';
+		if (!described) {
+			fprintf(stderr, "tcp: %s row without a known category or frames\n", fld[0]);
+		}
+		CHECK(described);
 		struct diff *d = &diffs[n_diffs++];
 		memset(d, 0, sizeof(*d));
 		snprintf(d->path, sizeof(d->path), "%s", fld[0]);
