@@ -49,4 +49,29 @@ struct pm_http_resp {
 PM_MUST_CHECK int pm_http_parse_response(const uint8_t *p, size_t n, bool eof, bool no_body,
                                          uint8_t *body, size_t cap, struct pm_http_resp *out);
 
+/*
+ * A chunked body decoded as it arrives (RFC 9112 §7.1), for downloads that
+ * are streamed to a file rather than held: feed it the body's bytes in any
+ * pieces; the decoded data goes to sink. Zeroed is a decoder at the first
+ * chunk-size line. Lines (sizes with extensions, trailer fields) are capped
+ * at PM_DECHUNK_LINE_MAX bytes and chunks at PM_HTTP_MAX_CHUNKS.
+ */
+#define PM_DECHUNK_LINE_MAX 256
+
+struct pm_dechunk {
+	uint8_t state;     /* internal */
+	uint16_t line_len; /* bytes of the current line so far */
+	uint8_t line[PM_DECHUNK_LINE_MAX];
+	uint64_t left;   /* data bytes left of the current chunk */
+	uint32_t chunks; /* chunks seen */
+};
+
+/*
+ * Decode the n bytes at p. Returns 0 (more may follow), 1 when the body
+ * ended (the last chunk and its trailer; bytes after it are not used),
+ * PM_E_MALFORMED or PM_E_LIMIT, or what a non-zero sink returned.
+ */
+int pm_dechunk_feed(struct pm_dechunk *d, const uint8_t *p, size_t n,
+                    int (*sink)(void *opaque, const uint8_t *p, size_t n), void *opaque);
+
 #endif /* PM_HTTPRESP_H */

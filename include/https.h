@@ -49,7 +49,7 @@ struct pm_https_opts {
 	 * arrives instead of being kept (max_body then caps the bytes streamed,
 	 * up to UINT64_MAX); other responses are kept as usual (at most 64 KiB).
 	 * Non-zero from sink stops the fetch (PM_E_IO). A chunked 2xx body is
-	 * refused (PM_E_UNSUPPORTED): downloads need Content-Length or the close.
+	 * decoded as it arrives (pm_dechunk_feed) and the sink gets its data.
 	 */
 	int (*sink)(void *opaque, const uint8_t *p, size_t n);
 	void *sink_opaque;

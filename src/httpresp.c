@@ -276,3 +276,94 @@ pm_http_parse_response(const uint8_t *p, size_t n, bool eof, bool no_body, uint8
 	}
 	return eof ? 0 : PM_E_TRUNC;
 }
+
+enum dechunk_state {
+	DC_SIZE = 0, /* a chunk-size line */
+	DC_DATA,     /* left bytes of chunk data */
+	DC_CR,       /* the CRLF after the data */
+	DC_LF,
+	DC_TRAILER, /* trailer lines, to the empty one */
+	DC_DONE,
+};
+
+/* Append a byte to d's line; false when the line is too long. */
+static bool
+line_push(struct pm_dechunk *d, uint8_t b)
+{
+	if (d->line_len >= PM_DECHUNK_LINE_MAX) {
+		return false;
+	}
+	d->line[d->line_len++] = b;
+	return true;
+}
+
+/* A line ended at '\n': its bytes without the CR. */
+static size_t
+line_end(const struct pm_dechunk *d)
+{
+	size_t len = d->line_len;
+	return len != 0 && d->line[len - 1] == '\r' ? len - 1 : len;
+}
+
+/* see httpresp.h */
+int
+pm_dechunk_feed(struct pm_dechunk *d, const uint8_t *p, size_t n,
+                int (*sink)(void *opaque, const uint8_t *p, size_t n), void *opaque)
+{
+	struct pm_cur c = pm_cur_init(p, n);
+	while (pm_cur_left(&c) != 0 && d->state != DC_DONE) {
+		if (d->state == DC_DATA) {
+			size_t k = pm_cur_left(&c) < d->left ? pm_cur_left(&c) : (size_t)d->left;
+			int rc = sink(opaque, c.buf + c.off, k);
+			if (rc != 0) {
+				return rc;
+			}
+			pm_cur_skip(&c, k);
+			d->left -= k;
+			d->state = d->left == 0 ? DC_CR : DC_DATA;
+			continue;
+		}
+		uint8_t b = pm_cur_u8(&c);
+		switch (d->state) {
+		case DC_CR:
+			d->state = b == '\r' ? DC_LF : b == '\n' ? DC_SIZE : DC_DONE;
+			if (d->state == DC_DONE) {
+				return PM_E_MALFORMED;
+			}
+			break;
+		case DC_LF:
+			if (b != '\n') {
+				return PM_E_MALFORMED;
+			}
+			d->state = DC_SIZE;
+			break;
+		case DC_SIZE:
+		case DC_TRAILER:
+			if (b != '\n') {
+				if (!line_push(d, b)) {
+					return PM_E_LIMIT;
+				}
+				break;
+			}
+			size_t len = line_end(d);
+			d->line_len = 0;
+			if (d->state == DC_TRAILER) {
+				d->state = len == 0 ? DC_DONE : DC_TRAILER;
+				break;
+			}
+			uint64_t size;
+			if (chunk_size(d->line, len, &size) != 0) {
+				return PM_E_MALFORMED;
+			}
+			if (++d->chunks > PM_HTTP_MAX_CHUNKS) {
+				return PM_E_LIMIT;
+			}
+			d->left = size;
+			d->state = size == 0 ? DC_TRAILER : DC_DATA;
+			break;
+		default:
+			return PM_E_MALFORMED;
+		}
+	}
+	return d->state == DC_DONE ? 1 : 0;
+}

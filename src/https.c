@@ -561,6 +561,67 @@ struct exchange {
 	uint64_t streamed;   /* sink: bytes handed over */
 };
 
+/* The sink of a streamed body, with the bytes it took counted against the cap. */
+struct counted {
+	struct exchange *x;
+	uint64_t total;
+	bool over; /* the body passed the cap */
+};
+
+static int
+counted_sink(void *opaque, const uint8_t *p, size_t n)
+{
+	struct counted *k = opaque;
+	if (k->total + n > k->x->stream_cap) {
+		k->over = true;
+		return PM_E_LIMIT;
+	}
+	if (k->x->o->sink(k->x->o->sink_opaque, p, n) != 0) {
+		return PM_E_IO;
+	}
+	k->total += n;
+	k->x->streamed = k->total;
+	return 0;
+}
+
+/* A chunked 2xx body, decoded as it arrives (pm_dechunk_feed) and handed to the sink. */
+static int
+stream_chunked(struct exchange *x, struct tls *t, struct conn *c, size_t off, size_t n, bool eof,
+               const char *host, unsigned port, struct pm_error *err)
+{
+	struct pm_dechunk dc = { 0 };
+	struct counted k = { x, 0, false };
+	for (;;) {
+		int rc = pm_dechunk_feed(&dc, x->raw + off, n, counted_sink, &k);
+		if (rc == 1) {
+			return 0;
+		}
+		if (k.over) {
+			return pm_error_set(err, PM_E_LIMIT, 0, "%s:%u: response over %llu bytes",
+			                    host, port, (unsigned long long)x->stream_cap);
+		}
+		if (rc == PM_E_IO) {
+			return pm_error_set(err, PM_E_IO, 0, "%s:%u: storing the body failed", host,
+			                    port);
+		}
+		if (rc != 0) {
+			return pm_error_set(err, PM_E_MALFORMED, 0, "HTTP %s:%u: bad chunked body",
+			                    host, port);
+		}
+		if (eof) {
+			return pm_error_set(err, PM_E_TRUNC, 0, "HTTP %s:%u: truncated response",
+			                    host, port);
+		}
+		int got = br_sslio_read(&t->io, x->raw, x->raw_cap);
+		eof = got < 0 && (c->eof || br_ssl_engine_last_error(&t->sc.eng) == BR_ERR_OK);
+		if (got < 0 && !eof) {
+			return tls_fail(t, c, host, port, err);
+		}
+		off = 0;
+		n = got > 0 ? (size_t)got : 0;
+	}
+}
+
 /*
  * The body of the 2xx response r, whose head and first bytes are the got
  * bytes at x->raw, handed to the sink: up to Content-Length, or to the close.
@@ -572,10 +633,7 @@ stream_body(struct exchange *x, struct tls *t, struct conn *c, const struct pm_h
 	uint64_t want = r->has_length ? r->length : UINT64_MAX, total = 0;
 	size_t off = r->head_len, n = got - r->head_len;
 	if (r->chunked) {
-		return pm_error_set(err, PM_E_UNSUPPORTED, 0,
-		                    "%s:%u: a chunked download is not supported (Content-Length or "
-		                    "the close needed)",
-		                    host, port);
+		return stream_chunked(x, t, c, off, n, eof, host, port, err);
 	}
 	for (;;) {
 		n = n > want - total ? (size_t)(want - total) : n;

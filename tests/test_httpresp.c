@@ -113,9 +113,65 @@ test_sweep(void)
 
 void test_httpresp(void);
 
+/* Decoded bytes, up to 64. */
+struct got {
+	uint8_t buf[64];
+	size_t len;
+};
+
+static int
+collect(void *opaque, const uint8_t *p, size_t n)
+{
+	struct got *g = opaque;
+	size_t k = n < sizeof(g->buf) - g->len ? n : sizeof(g->buf) - g->len;
+	memcpy(g->buf + g->len, p, k);
+	g->len += k;
+	return 0;
+}
+
+/*
+ * The streaming chunked decoder (RFC 9112 §7.1): a body with an extension,
+ * bare LF line ends and a trailer decodes to its data whatever the two
+ * pieces it is fed in (every split point) and ends at the trailer's empty
+ * line; a body cut before its end asks for more; a bad size, a missing CRLF
+ * after the data and an over-long line are refused.
+ */
+static void
+test_dechunk(void)
+{
+	static const char body[] = "5;name=value\r\nhello\r\n7\r\n, world\r\n1\n!\n"
+	                           "0\r\nX-Trailer: yes\r\n\r\nAFTER";
+	const uint8_t *p = (const uint8_t *)body;
+	size_t n = sizeof(body) - 1, end = n - 5;
+	for (size_t cut = 0; cut <= n; cut++) {
+		struct pm_dechunk d = { 0 };
+		struct got g = { .len = 0 };
+		int a = pm_dechunk_feed(&d, p, cut, collect, &g);
+		int b = a == 0 ? pm_dechunk_feed(&d, p + cut, n - cut, collect, &g) : a;
+		CHECK_EQ(b, 1);
+		CHECK(g.len == 13 && memcmp(g.buf, "hello, world!", 13) == 0);
+		struct pm_dechunk t = { 0 };
+		struct got h = { .len = 0 };
+		CHECK_EQ(pm_dechunk_feed(&t, p, cut, collect, &h), cut < end ? 0 : 1);
+	}
+	static const char *const bad[] = { "zz\r\n", "5\r\nhelloX\r\n", "5\r\nhello\rX" };
+	for (size_t i = 0; i < PM_ARRAY_LEN(bad); i++) {
+		struct pm_dechunk d = { 0 };
+		struct got g = { .len = 0 };
+		CHECK_EQ(pm_dechunk_feed(&d, (const uint8_t *)bad[i], strlen(bad[i]), collect, &g),
+		         PM_E_MALFORMED);
+	}
+	uint8_t longline[PM_DECHUNK_LINE_MAX + 8];
+	memset(longline, '1', sizeof(longline));
+	struct pm_dechunk d = { 0 };
+	struct got g = { .len = 0 };
+	CHECK_EQ(pm_dechunk_feed(&d, longline, sizeof(longline), collect, &g), PM_E_LIMIT);
+}
+
 void
 test_httpresp(void)
 {
 	test_cases();
 	test_sweep();
+	test_dechunk();
 }

@@ -467,6 +467,15 @@ check_urls(const char *dir, const char *ca, unsigned port)
 	if (fd >= 0) {
 		close(fd);
 	}
+	/* A chunked download (extension, trailer) is decoded into the same bytes. */
+	snprintf(url, sizeof(url), "https://localhost:%u/cap/chunked.pcap", port);
+	fd = url_open(url, &err);
+	CHECK(fd >= 0 && fstat(fd, &a) == 0 && a.st_size == b.st_size);
+	if (fd >= 0) {
+		close(fd);
+	}
+	snprintf(url, sizeof(url), "https://localhost:%u/cap/bigchunked.pcap", port);
+	expect_refused(url, PM_EC_FILE_TOO_LARGE, "larger than PCAPMCP_MAX_FILE_MB");
 	snprintf(url, sizeof(url), "https://localhost:%u/cap/big.pcap", port);
 	expect_refused(url, PM_EC_FILE_TOO_LARGE, "larger than PCAPMCP_MAX_FILE_MB");
 	snprintf(url, sizeof(url), "https://localhost:%u/cap/page.html", port);

@@ -150,6 +150,17 @@ def capture(path, head):
     if path == "/cap/close.pcap":
         with open("captures/scan-syn.pcap", "rb") as f:
             return b"HTTP/1.0 200 OK\r\n\r\n" + f.read()
+    if path == "/cap/chunked.pcap" or path == "/cap/bigchunked.pcap":
+        # RFC 9112 §7.1: 1000-byte chunks, an extension on the first, a trailer field.
+        with open("captures/scan-syn.pcap", "rb") as f:
+            data = f.read()
+        if path == "/cap/bigchunked.pcap":
+            data = bytes.fromhex("d4c3b2a1") + b"\0" * (3 << 20)
+        out = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+        for i in range(0, len(data), 1000):
+            part = data[i:i + 1000]
+            out += b"%x%s\r\n" % (len(part), b";ext=1" if i == 0 else b"") + part + b"\r\n"
+        return out + b"0\r\nX-Trailer: done\r\n\r\n"
     if path == "/cap/big.pcap":
         return fixed("200 OK", bytes.fromhex("d4c3b2a1") + b"\0" * (3 << 20))
     if path == "/cap/moved.pcap":
