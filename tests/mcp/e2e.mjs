@@ -301,6 +301,17 @@ await section('default server', async () => {
 		const t = await ok('analyze_tls loopback-http.pcapng', 'analyze_tls', { path: 'loopback-http.pcapng' });
 		check('analyze_tls: no handshake in plain HTTP, the list still paged',
 			t.statistics?.total_handshakes === 0 && t.handshakes_page?.total === 0 && Array.isArray(t.findings), t.statistics);
+		// captures/README.md: the recorded forms capture and the expired certificate.
+		const f = await ok('analyze_http_packets loopback-http-forms.pcapng', 'analyze_http_packets', { path: 'loopback-http-forms.pcapng' });
+		const fx = f.exchanges ?? [];
+		check('analyze_http_packets: keep-alive, a chunked body, a form password and Basic auth',
+			f.statistics?.total_requests === 5 && f.statistics?.status_codes?.['401'] === 1 &&
+			fx.some((e) => e.uri === '/chunked' && e.chunked === true && e.body_bytes === 25) &&
+			fx.some((e) => e.uri === '/secret' && e.authorization === 'Basic' && e.status === 200) &&
+			f.findings?.some((x) => x.type === 'cleartext_credentials' && !JSON.stringify(x).includes('hunter2')), short(fx));
+		const x = await ok('analyze_tls loopback-tls-expired.pcapng', 'analyze_tls', { path: 'loopback-tls-expired.pcapng' });
+		check('analyze_tls: the expired certificate found, with its validity',
+			x.findings?.some((y) => y.type === 'expired_certificate') && x.handshakes?.[0]?.sni === 'expired.example', short(x.findings));
 		// JA3s from tshark 4.0.17: tshark -r captures/loopback-tls.pcapng -Y tls.handshake.type==1
 		//   -T fields -e tls.handshake.ja3 -e tls.handshake.extensions_server_name
 		const l = await ok('analyze_tls loopback-tls.pcapng', 'analyze_tls', { pcap_file: 'loopback-tls.pcapng' });
