@@ -41,6 +41,7 @@ void test_enrichcache(void);
 void test_reasm(void);
 void test_tls(void);
 void test_http(void);
+void test_quic(void);
 
 static const struct {
 	const char *name;
@@ -80,6 +81,7 @@ static const struct {
 	{ "reasm", test_reasm },
 	{ "tls", test_tls },
 	{ "http", test_http },
+	{ "quic", test_quic },
 };
 
 int
