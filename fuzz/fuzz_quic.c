@@ -45,8 +45,8 @@ try_decrypt(const struct pm_quic_hdr *h)
 			FUZZ_ASSERT(pl.payload_len <= h->len && pl.pn_len >= 1 && pl.pn_len <= 4);
 			size_t bytes = 0;
 			struct pm_quic_frames fr;
-			if (pm_quic_walk_frames(pl.payload, pl.payload_len, count_crypto, &bytes,
-			                        &fr) == 0) {
+			if (pm_quic_walk_frames(pl.payload, pl.payload_len, h->version,
+			                        count_crypto, &bytes, &fr) == 0) {
 				FUZZ_ASSERT(bytes <= pl.payload_len);
 			}
 		}
@@ -74,7 +74,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	struct pm_quic_frames fr;
-	if (pm_quic_walk_frames(data, size, NULL, NULL, &fr) == 0) {
+	if (pm_quic_walk_frames(data, size, PM_QUIC_V1, NULL, NULL, &fr) == 0) {
 		FUZZ_ASSERT(fr.padding <= size);
 	}
 	struct pm_quic_tparams tp;

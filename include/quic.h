@@ -48,6 +48,7 @@ enum pm_quic_family {
 	PM_QUIC_FAM_V2,     /* RFC 9369 */
 	PM_QUIC_FAM_DRAFT,  /* 0xff0000nn, draft-ietf-quic-transport-nn */
 	PM_QUIC_FAM_GOOGLE, /* 'Q0nn' or 'T0nn' */
+	PM_QUIC_FAM_MVFST,  /* 0xfaceb00n, Facebook's mvfst */
 	PM_QUIC_FAM_GREASE, /* 0x?a?a?a?a, reserved to exercise negotiation (RFC 9000 §15) */
 	PM_QUIC_FAM_VN      /* 0: version negotiation */
 };
@@ -78,9 +79,10 @@ struct pm_quic_hdr {
  * overwritten). short_dcid_len is the destination connection ID length a
  * short header is read with (the peer chose it; 0 when unknown). Returns 0,
  * PM_E_TRUNC when the packet claims more bytes than there are,
- * PM_E_MALFORMED when a field contradicts the format (fixed bit clear in a
- * known version, connection ID over 20 bytes in v1), or PM_E_UNSUPPORTED
- * when the bytes cannot start a QUIC packet. out->len says where the next
+ * PM_E_MALFORMED when a field contradicts the format (a connection ID over
+ * 20 bytes in a known version, a Length too short for a packet number and
+ * a tag), or PM_E_UNSUPPORTED when the bytes cannot start a QUIC packet. The
+ * fixed bit is not required (RFC 9287 lets peers grease it). out->len says where the next
  * coalesced packet starts.
  */
 PM_MUST_CHECK int pm_quic_parse(const uint8_t *p, size_t n, size_t short_dcid_len,
@@ -99,7 +101,7 @@ size_t pm_quic_parse_datagram(const uint8_t *p, size_t n, size_t short_dcid_len,
 enum pm_quic_family pm_quic_family(uint32_t version);
 
 /*
- * A version's name in buf: "v1", "v2", "draft-29", "Q050", "T051",
+ * A version's name in buf: "v1", "v2", "draft-29", "Q050", "T051", "mvfst-1",
  * "negotiation", "grease", or "0x%08x".
  */
 const char *pm_quic_version_name(uint32_t version, char buf[16]);
@@ -133,14 +135,17 @@ struct pm_quic_frames {
 	bool stopped;       /* a frame type outside the four ended the walk */
 };
 
+#define PM_QUIC_FR_GCRYPTO 0x08 /* CRYPTO in Google's T050/T051 (Wireshark's packet-quic.c) */
+
 /*
- * Walk the frames of a decrypted payload, calling fn for each CRYPTO frame.
+ * Walk the frames of a decrypted payload of a packet of the given version,
+ * calling fn for each CRYPTO frame.
  * Returns 0 when the payload was walked to its end or stopped politely at
  * another frame type (out->stopped), PM_E_TRUNC or PM_E_MALFORMED when a
  * frame is cut or contradicts its lengths.
  */
-PM_MUST_CHECK int pm_quic_walk_frames(const uint8_t *p, size_t n, pm_quic_crypto_fn fn, void *arg,
-                                      struct pm_quic_frames *out);
+PM_MUST_CHECK int pm_quic_walk_frames(const uint8_t *p, size_t n, uint32_t version,
+                                      pm_quic_crypto_fn fn, void *arg, struct pm_quic_frames *out);
 
 #define PM_QUIC_TP_EXT 0x39 /* quic_transport_parameters (RFC 9001 §8.2) */
 #define PM_QUIC_MAX_TP 32   /* transport parameters kept */

@@ -46,7 +46,7 @@ PM_MUST_CHECK int pm_quic_expand_label(const uint8_t secret[PM_QUIC_SECRET_LEN],
  * The Initial keys of a version for the client's first destination
  * connection ID (dcid, dcid_len bytes): client's into *client, server's into
  * *server (either may be NULL). Returns 0, or PM_E_UNSUPPORTED when the
- * version's salt is not known (v1, v2 and drafts 27-34 are).
+ * version's salt is not known (v1, v2 and drafts 23-34 are).
  */
 PM_MUST_CHECK int pm_quic_initial_keys(uint32_t version, const uint8_t *dcid, size_t dcid_len,
                                        struct pm_quic_keys *client, struct pm_quic_keys *server);

@@ -15,6 +15,8 @@
 #define GOOGLE_Q  0x51303000u /* 'Q0' followed by two digits */
 #define GOOGLE_T  0x54303000u /* 'T0' ... */
 #define Q046      0x51303436u /* the one Google version with nibble-coded ID lengths */
+#define T050      0x54303530u /* 'T050' */
+#define T051      0x54303531u /* 'T051' */
 #define DRAFT_MIN 0xff000017u /* draft-23: the first with today's long-header layout */
 #define DRAFT_MAX 0xff000022u /* draft-34 */
 #define FORM_LONG 0x80        /* RFC 9000 §17.2 header form */
@@ -68,6 +70,9 @@ pm_quic_family(uint32_t version)
 	if (is_google(version)) {
 		return PM_QUIC_FAM_GOOGLE;
 	}
+	if ((version & 0xfffffff0u) == 0xfaceb000u) {
+		return PM_QUIC_FAM_MVFST;
+	}
 	return PM_QUIC_FAM_UNKNOWN;
 }
 
@@ -89,6 +94,9 @@ pm_quic_version_name(uint32_t version, char buf[16])
 		snprintf(buf, 16, "%c%c%c%c", (char)(version >> 24), (char)(version >> 16),
 		         (char)(version >> 8), (char)version);
 		return buf;
+	case PM_QUIC_FAM_MVFST:
+		snprintf(buf, 16, "mvfst-%u", (unsigned)(version & 0x0f));
+		return buf;
 	case PM_QUIC_FAM_GREASE:
 		return "grease";
 	case PM_QUIC_FAM_UNKNOWN:
@@ -102,8 +110,9 @@ pm_quic_version_name(uint32_t version, char buf[16])
 bool
 pm_quic_version_known(uint32_t version)
 {
-	return version == PM_QUIC_V1 || version == PM_QUIC_V2 ||
-	       (version >= DRAFT_MIN && version <= DRAFT_MAX);
+	/* Google's T050 and T051 use the IETF long header with TLS (Wireshark reads them so) */
+	return version == PM_QUIC_V1 || version == PM_QUIC_V2 || version == T050 ||
+	       version == T051 || (version >= DRAFT_MIN && version <= DRAFT_MAX);
 }
 
 /*
@@ -243,9 +252,7 @@ parse_long(struct pm_cur *c, struct pm_quic_hdr *out)
 		           ? PM_E_UNSUPPORTED
 		           : 0;
 	}
-	if (!(out->first & FIXED_BIT)) {
-		return PM_E_MALFORMED;
-	}
+	/* the fixed bit may be greased by peers that negotiated it (RFC 9287 §3) */
 	uint8_t bits = (out->first >> 4) & 3;
 	/* RFC 9369 §3.2: v2 numbers Retry 0, Initial 1, 0-RTT 2, Handshake 3 */
 	out->type = out->version == PM_QUIC_V2 ? (uint8_t)((bits + 3) & 3) : bits;
@@ -267,7 +274,11 @@ pm_quic_parse(const uint8_t *p, size_t n, size_t short_dcid_len, struct pm_quic_
 	}
 	if (!(p[0] & FIXED_BIT)) {
 		struct pm_cur g = pm_cur_init(p, n);
-		return parse_gquic(&g, out);
+		if (parse_gquic(&g, out) == 0) {
+			return 0;
+		}
+		memset(out, 0, sizeof(*out));
+		out->pkt = p; /* a short header with a greased fixed bit (RFC 9287 §3) */
 	}
 	out->first = pm_cur_u8(&c);
 	out->type = PM_QUIC_SHORT;
@@ -332,10 +343,12 @@ skip_ack(struct pm_cur *c, bool ecn)
 
 /* see quic.h */
 int
-pm_quic_walk_frames(const uint8_t *p, size_t n, pm_quic_crypto_fn fn, void *arg,
+pm_quic_walk_frames(const uint8_t *p, size_t n, uint32_t version, pm_quic_crypto_fn fn, void *arg,
                     struct pm_quic_frames *out)
 {
 	memset(out, 0, sizeof(*out));
+	uint64_t crypto =
+	    pm_quic_family(version) == PM_QUIC_FAM_GOOGLE ? PM_QUIC_FR_GCRYPTO : PM_QUIC_FR_CRYPTO;
 	struct pm_cur c = pm_cur_init(p, n);
 	/* every frame consumes at least one byte, so n bounds the loop */
 	while (pm_cur_left(&c) > 0) {
@@ -349,7 +362,7 @@ pm_quic_walk_frames(const uint8_t *p, size_t n, pm_quic_crypto_fn fn, void *arg,
 				return PM_E_TRUNC;
 			}
 			out->acks++;
-		} else if (type == PM_QUIC_FR_CRYPTO) {
+		} else if (type == crypto) {
 			uint64_t off = pm_quic_varint(&c);
 			uint64_t len = pm_quic_varint(&c);
 			if (!pm_cur_ok(&c) || len > pm_cur_left(&c)) {

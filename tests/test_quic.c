@@ -4,14 +4,19 @@
  * Appendix A (v1) and RFC 9369 Appendix A (v2): keys, header protection,
  * the sample client and server Initials and the Retry, reproduced exactly;
  * a corrupted tag; version negotiation and coalesced packets crafted here;
- * truncation sweeps against a guard page.
+ * truncation sweeps against a guard page; and agreement with tshark on the
+ * corpus's QUIC captures (tests/quic_expected.tsv, made by
+ * tests/mk_quic_expected.sh): versions, connection IDs, SNIs and ALPNs per
+ * connection.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis.h"
 #include "guard.h"
 #include "quic.h"
 #include "quiccrypt.h"
+#include "quicstats.h"
 #include "test.h"
 #include "tls.h"
 
@@ -244,7 +249,7 @@ test_client_initial(const struct vec *v)
 
 	struct hello_sink hs = { .n = 0 };
 	struct pm_quic_frames fr;
-	CHECK_EQ(pm_quic_walk_frames(pl.payload, pl.payload_len, sink, &hs, &fr), 0);
+	CHECK_EQ(pm_quic_walk_frames(pl.payload, pl.payload_len, v->version, sink, &hs, &fr), 0);
 	CHECK_EQ(fr.crypto, 1);
 	CHECK_EQ(fr.padding, 1162 - cn);
 	CHECK(!fr.stopped);
@@ -277,7 +282,7 @@ test_client_initial(const struct vec *v)
 	CHECK_EQ(bad, 0);
 	for (size_t k = 1; k < cn; k++) {
 		struct pm_quic_frames f2;
-		bad += pm_quic_walk_frames(pm_guard(want, k), k, NULL, NULL, &f2) == 0;
+		bad += pm_quic_walk_frames(pm_guard(want, k), k, v->version, NULL, NULL, &f2) == 0;
 	}
 	for (size_t k = 0; k < hs.n - 4; k++) {
 		bad += pm_quic_tparams(pm_guard(hs.buf + 4, k), k, &tp) == 0;
@@ -304,7 +309,7 @@ test_server_and_retry(const struct vec *v)
 	CHECK_EQ(pl.payload_len, wn);
 	CHECK_MEM(pl.payload, want, wn);
 	struct pm_quic_frames fr;
-	CHECK_EQ(pm_quic_walk_frames(pl.payload, pl.payload_len, NULL, NULL, &fr), 0);
+	CHECK_EQ(pm_quic_walk_frames(pl.payload, pl.payload_len, v->version, NULL, NULL, &fr), 0);
 	CHECK_EQ(fr.acks, 1);
 	CHECK_EQ(fr.crypto, 1);
 
@@ -363,10 +368,74 @@ test_vn_and_names(void)
 	CHECK_STR(pm_quic_version_name(0xff00001d, b), "draft-29");
 	CHECK_STR(pm_quic_version_name(0x51303530, b), "Q050");
 	CHECK_STR(pm_quic_version_name(0x1a2a3a4a, b), "grease");
+	CHECK_STR(pm_quic_version_name(0xfaceb002, b), "mvfst-2");
 	CHECK_STR(pm_quic_version_name(0x12345678, b), "0x12345678");
 	struct pm_quic_keys k;
 	CHECK_EQ(pm_quic_initial_keys(0x12345678, dcid, 8, &k, NULL), PM_E_UNSUPPORTED);
 	CHECK_EQ(pm_quic_initial_keys(0xff00001d, dcid, 8, &k, NULL), 0);
+}
+
+#define QUIC_TSV "tests/quic_expected.tsv"
+
+/* Connections of q whose kind (version, dcid, scid, sni, alpn) is value. */
+static uint64_t
+count_of(const struct pm_quic_stats *q, const char *kind, const char *value)
+{
+	uint64_t n = 0;
+	for (size_t i = 0; q != NULL && i < q->n_rows; i++) {
+		const struct pm_quic_conn *c = &q->rows[i];
+		char buf[2 * PM_QUIC_MAX_CID + 16];
+		const char *have = buf;
+		if (strcmp(kind, "version") == 0) {
+			if (c->version == 0) {
+				continue;
+			}
+			snprintf(buf, sizeof(buf), "0x%08x", (unsigned)c->version);
+		} else if (strcmp(kind, "dcid") == 0) {
+			pm_tls_hex(c->dcid, c->dcid_len, buf);
+		} else if (strcmp(kind, "scid") == 0) {
+			pm_tls_hex(c->scid, c->scid_len, buf);
+		} else if (strcmp(kind, "sni") == 0) {
+			have = c->sni;
+		} else {
+			have = c->alpn;
+		}
+		n += strcmp(have, value) == 0;
+	}
+	return n;
+}
+
+struct conf {
+	size_t mismatches;
+};
+
+static void
+check_row(char **f, size_t n, const struct pm_analysis *a, void *ctx)
+{
+	struct conf *c = ctx;
+	if (n < 4) {
+		return;
+	}
+	uint64_t expect = strtoull(f[3], NULL, 10);
+	uint64_t got = count_of(pm_an_quic(a), f[1], f[2]);
+	if (got == expect) {
+		return;
+	}
+	fprintf(stderr, "quic: %s: %s %s: %llu, tshark %llu\n", f[0], f[1], f[2],
+	        (unsigned long long)got, (unsigned long long)expect);
+	c->mismatches++;
+}
+
+static void
+test_conformance(void)
+{
+	struct conf c = { 0 };
+	size_t skipped;
+	size_t rows = pm_test_tsv_each(QUIC_TSV, 4, PM_AN_BIT(QUIC), check_row, &c, &skipped);
+	fprintf(stderr, "quic conformance: %zu rows against tshark (%zu skipped), %zu mismatches\n",
+	        rows, skipped, c.mismatches);
+	CHECK(rows > 0 || skipped > 0);
+	CHECK_EQ(c.mismatches, 0);
 }
 
 void test_quic(void);
@@ -380,4 +449,5 @@ test_quic(void)
 		test_server_and_retry(&vecs[i]);
 	}
 	test_vn_and_names();
+	test_conformance();
 }
