@@ -14,6 +14,7 @@
 
 #include "analysis.h"
 #include "guard.h"
+#include "pcapbuild.h"
 #include "quic.h"
 #include "quiccrypt.h"
 #include "quicstats.h"
@@ -375,6 +376,77 @@ test_vn_and_names(void)
 	CHECK_EQ(pm_quic_initial_keys(0xff00001d, dcid, 8, &k, NULL), 0);
 }
 
+/* A connection of q by client address (host order, IPv4), or NULL. */
+static const struct pm_quic_conn *
+conn_of(const struct pm_quic_stats *q, uint32_t client)
+{
+	for (size_t i = 0; i < q->n_rows; i++) {
+		const uint8_t *a = q->rows[i].client;
+		if (((uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3]) ==
+		    client) {
+			return &q->rows[i];
+		}
+	}
+	return NULL;
+}
+
+/*
+ * The analyser on a crafted capture: the RFC 9001 client and server
+ * Initials (one connection understood), the client Initial with its tag
+ * corrupted (counted, no hello), random bytes on UDP 443 (not QUIC) and the
+ * RFC 9369 client Initial on port 4433 (labelled by its first bytes).
+ */
+static void
+test_analyser(void)
+{
+	static uint8_t c1[1500], s1[200], c2[1500];
+	size_t n1 = pm_test_unhex(v1_client, c1, sizeof(c1));
+	size_t ns = pm_test_unhex(v1_server, s1, sizeof(s1));
+	size_t n2 = pm_test_unhex(v2_client, c2, sizeof(c2));
+	struct pcapbuf b;
+	pb_start(&b);
+	pb_udp_data(&b, 0x0a000001, 0x0a000002, 5000, 443, c1, n1);
+	pb_udp_data(&b, 0x0a000002, 0x0a000001, 443, 5000, s1, ns);
+	c1[n1 - 1] ^= 1;
+	pb_udp_data(&b, 0x0a000003, 0x0a000002, 5001, 443, c1, n1);
+	static const uint8_t junk[] = { 0x41, 0x99, 0x12, 0x00, 0x7f, 0x33, 0x21, 0x05 };
+	pb_udp_data(&b, 0x0a000004, 0x0a000002, 5002, 443, junk, sizeof(junk));
+	pb_udp_data(&b, 0x0a000005, 0x0a000002, 5003, 4433, c2, n2);
+	static struct pm_analysis a;
+	struct pm_error err;
+	struct pm_analysis_opts o = { .analysers = PM_AN_BIT(QUIC) };
+	if (pm_analysis_run_mem(&a, b.p, b.n, &o, &err) != 0) {
+		CHECK(!"the crafted QUIC capture does not analyse");
+		pb_free(&b);
+		return;
+	}
+	const struct pm_quic_stats *q = pm_an_quic(&a);
+	CHECK_EQ(q->n_rows, 3);
+	CHECK_EQ(q->decrypted, 2);
+	CHECK_EQ(q->decrypt_failed, 1);
+	CHECK_EQ(q->not_quic, 1);
+	CHECK_EQ(q->live, 0);
+	const struct pm_quic_conn *c = conn_of(q, 0x0a000001);
+	CHECK(c != NULL && c->client_hello && c->server_initial && !c->decrypt_failed);
+	if (c != NULL) {
+		CHECK_STR(c->sni, "example.com");
+		CHECK_STR(c->alpn, "alpn");
+		CHECK_EQ(c->version, PM_QUIC_V1);
+		CHECK(c->dcid_len == 8 && memcmp(c->dcid, dcid, 8) == 0);
+		CHECK_EQ(c->server_cid_len, 8);
+		CHECK_EQ(c->ja4[0], 'q');
+		CHECK_EQ(c->packets[0], 1);
+		CHECK_EQ(c->packets[1], 1);
+		CHECK_EQ(c->n_tparams, 8);
+	}
+	c = conn_of(q, 0x0a000003);
+	CHECK(c != NULL && c->decrypt_failed && !c->client_hello && c->sni[0] == '\0');
+	c = conn_of(q, 0x0a000005);
+	CHECK(c != NULL && c->version == PM_QUIC_V2 && c->client_hello && c->server_port == 4433);
+	pm_analysis_free(&a);
+	pb_free(&b);
+}
+
 #define QUIC_TSV "tests/quic_expected.tsv"
 
 /* Connections of q whose kind (version, dcid, scid, sni, alpn) is value. */
@@ -449,5 +521,6 @@ test_quic(void)
 		test_server_and_retry(&vecs[i]);
 	}
 	test_vn_and_names();
+	test_analyser();
 	test_conformance();
 }
