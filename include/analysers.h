@@ -27,7 +27,8 @@
 	X(SIP, sip, pm_sip_stats)          /* SIP requests and responses */                        \
 	X(TUNNELS, tunnels, pm_tunnels)    /* tunnels by kind and outer endpoints */               \
 	X(TLS, tls, pm_tls)                /* TLS handshakes over reassembled TCP */               \
-	X(HTTP, http, pm_http)             /* HTTP/1.x exchanges over reassembled TCP */
+	X(HTTP, http, pm_http)             /* HTTP/1.x exchanges over reassembled TCP */           \
+	X(QUIC, quic, pm_quic_stats)       /* QUIC connections, Initials decrypted */
 
 enum pm_an_id {
 #define PM_AN_ENUM(id, name, type) PM_AN_##id,

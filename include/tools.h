@@ -214,6 +214,8 @@ extern const struct pm_tool pm_tools_enrichment[];
 extern const size_t pm_tools_enrichment_n;
 extern const struct pm_tool pm_tools_web[]; /* analyze_tls, analyze_http_packets */
 extern const size_t pm_tools_web_n;
+extern const struct pm_tool pm_tools_quic[]; /* analyze_quic */
+extern const size_t pm_tools_quic_n;
 extern const struct pm_tool pm_tools_server[];
 extern const size_t pm_tools_server_n;
 

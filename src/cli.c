@@ -77,6 +77,9 @@ static const struct choice scan_rows[] = {
 static const struct choice tls_rows[] = {
 	{ NULL, NULL, { "analyze_tls" }, pm_cli_print_proto },
 };
+static const struct choice quic_rows[] = {
+	{ NULL, NULL, { "analyze_quic" }, pm_cli_print_proto },
+};
 static const struct choice http_rows[] = {
 	{ NULL, NULL, { "analyze_http_packets" }, pm_cli_print_proto },
 };
@@ -107,6 +110,7 @@ static const struct verb verbs[] = {
 	{ "sip", false, sip_rows, PM_ARRAY_LEN(sip_rows), NULL },
 	{ "tls", false, tls_rows, PM_ARRAY_LEN(tls_rows), NULL },
 	{ "http", false, http_rows, PM_ARRAY_LEN(http_rows), NULL },
+	{ "quic", false, quic_rows, PM_ARRAY_LEN(quic_rows), NULL },
 };
 
 /* CLI option names that differ from the tool argument they set. */
@@ -165,6 +169,8 @@ usage(FILE *f)
 	    "                                       TLS handshakes, JA3/JA4, certificates\n"
 	    "  http FILE [--limit N] [--offset N] [--json]\n"
 	    "                                       HTTP/1.x exchanges (analyze_http_packets)\n"
+	    "  quic FILE [--sni S] [--client IP] [--limit N] [--offset N] [--json]\n"
+	    "                                       QUIC connections, Initials decrypted\n"
 	    "  serve [--tools LIST]                 MCP server over stdio (see README)\n"
 	    "  enrich [--offline] IP... | --capture FILE [--top N]\n"
 	    "                                       who an address is (ASN, country, threat\n"

@@ -12,6 +12,7 @@
 #include "cursor.h"
 #include "decode.h"
 #include "dns.h"
+#include "quic.h"
 
 static const char *const app_names[PM_APP_COUNT] = {
 	[PM_APP_UNKNOWN] = "unknown", [PM_APP_HTTP] = "HTTP",
@@ -127,6 +128,25 @@ tcp_payload(const struct pm_cur *c)
 	return PM_APP_UNKNOWN;
 }
 
+/*
+ * A client's first Initial on any port: a long header (fixed bit or not), a
+ * version of a known family (v1, v2, a draft, or a GREASE version forcing a
+ * negotiation) and a connection ID of at most
+ * 20 bytes, in a datagram padded to 1200 bytes (RFC 9000 §14.1).
+ */
+static bool
+quic_initial_any_port(const struct pm_cur *c)
+{
+	struct pm_cur q = *c;
+	uint8_t b0 = pm_cur_u8(&q);
+	uint32_t v = pm_cur_be32(&q);
+	uint8_t dcil = pm_cur_u8(&q);
+	enum pm_quic_family f = pm_quic_family(v);
+	return pm_cur_left(c) >= 1200 && pm_cur_ok(&q) && (b0 & 0x80) && dcil <= 20 &&
+	       (f == PM_QUIC_FAM_V1 || f == PM_QUIC_FAM_V2 || f == PM_QUIC_FAM_DRAFT ||
+	        f == PM_QUIC_FAM_GREASE);
+}
+
 #define BOOTP_COOKIE_AT 236        /* RFC 2131 §3: after the fixed BOOTP header */
 #define BOOTP_COOKIE    0x63825363 /* RFC 2131 §3: 99.130.83.99 */
 
@@ -146,6 +166,9 @@ pm_app_by_payload(uint8_t proto, uint16_t sport, uint16_t dport, const uint8_t *
 	}
 	/* QUIC long header: form bit and fixed bit set, a version (RFC 9000 §17.2). */
 	if ((sport == 443 || dport == 443) && n >= 5 && (pm_cur_peek(&c, 0) & 0xC0) == 0xC0) {
+		return PM_APP_QUIC;
+	}
+	if (quic_initial_any_port(&c)) {
 		return PM_APP_QUIC;
 	}
 	struct pm_cur boot = c;

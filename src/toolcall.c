@@ -125,6 +125,7 @@ registry_build(void)
 		{ pm_tools_protocols, &pm_tools_protocols_n },
 		{ pm_tools_enrichment, &pm_tools_enrichment_n },
 		{ pm_tools_web, &pm_tools_web_n },
+		{ pm_tools_quic, &pm_tools_quic_n },
 		{ pm_tools_server, &pm_tools_server_n },
 	};
 	for (size_t g = 0; g < PM_ARRAY_LEN(groups); g++) {

@@ -43,6 +43,7 @@ void test_tls(void);
 void test_tlsknown(void);
 void test_http(void);
 void test_providers(void);
+void test_quic(void);
 
 static const struct {
 	const char *name;
@@ -84,6 +85,7 @@ static const struct {
 	{ "tlsknown", test_tlsknown },
 	{ "http", test_http },
 	{ "providers", test_providers },
+	{ "quic", test_quic },
 };
 
 int

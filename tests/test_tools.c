@@ -149,13 +149,14 @@ test_registry(void)
 		"enrich_capture",
 		"analyze_http_packets",
 		"analyze_tls",
+		"analyze_quic",
 		"get_info",
 	};
 	size_t n;
 	const struct pm_tool *t = pm_tools(&n);
 	CHECK_EQ(n, pm_tools_capture_n + pm_tools_flows_n + pm_tools_scans_n +
 	                pm_tools_protocols_n + pm_tools_enrichment_n + pm_tools_web_n +
-	                pm_tools_server_n);
+	                pm_tools_quic_n + pm_tools_server_n);
 	CHECK_EQ(n, sizeof(order) / sizeof(order[0]));
 	for (size_t i = 0; i < n && i < sizeof(order) / sizeof(order[0]); i++) {
 		CHECK_STR(t[i].name, order[i]);

@@ -327,6 +327,14 @@ await section('default server', async () => {
 			k.findings?.filter((f) => f.type === 'known_fingerprint' && f.severity === 'low').length === 5 &&
 			k.fingerprint_table === undefined, short(k));
 	});
+	await section('analyze_quic', async () => {
+		const q = await ok('analyze_quic loopback-mixed.pcap', 'analyze_quic', { path: 'loopback-mixed.pcap', limit: 5 });
+		check('analyze_quic: no QUIC in the mixed capture, the list still paged',
+			q.statistics?.total_connections === 0 && q.connections_page?.total === 0 &&
+			q.statistics?.version_negotiation?.failed === 0 && Array.isArray(q.findings), q.statistics);
+		const f = await ok('analyze_quic with filters', 'analyze_quic', { path: 'loopback-mixed.pcap', sni: 'example', client: '10.0.0.1' });
+		check('analyze_quic: filters accepted', f.connections_page?.total === 0, f.connections_page);
+	});
 	await section('load_pcap_file', async () => {
 		const sc = await ok('load_pcap_file loopback-mixed.pcap', 'load_pcap_file', { path: 'loopback-mixed.pcap' });
 		check('load_pcap_file: loaded path and packet_count 16',
