@@ -328,14 +328,15 @@ prefix_match(const char *cidr, const uint8_t addr[16], bool is_v4)
 	return (int)bits;
 }
 
-/* The first https URL of urls into url with a trailing '/'; false when none fits. */
+/* The first https URL with a host of urls into url with a trailing '/'; false when none fits. */
 static bool
 first_https(const struct pm_jv *urls, char *url, size_t cap)
 {
 	for (size_t i = 0; pm_jv_is(urls, PM_JV_ARR) && i < urls->len; i++) {
 		const char *u = pm_jv_str(&urls->items[i]);
 		size_t n = u != NULL ? strlen(u) : 0;
-		if (n > 8 && strncmp(u, "https://", 8) == 0 && n + 2 <= cap &&
+		/* a host after the scheme ("https:///" names none) */
+		if (n > 8 && strncmp(u, "https://", 8) == 0 && u[8] != '/' && n + 2 <= cap &&
 		    strpbrk(u, " \r\n\t") == NULL) {
 			memcpy(url, u, n + 1);
 			if (u[n - 1] != '/') {
