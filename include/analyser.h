@@ -104,6 +104,14 @@ void *pm_flow_state_get(const struct pm_pass_pkt *pp, unsigned id);
 bool pm_flow_state_attach(struct pm_flow_states *l, const struct pm_pass_pkt *pp, unsigned id,
                           void *st);
 /*
+ * A new zeroed state of size bytes for analyser id, attached to pp's flow
+ * and listed in l. NULL when l already holds max_live states, memory runs
+ * out (both counted in *dropped) or another analyser holds the flow; the
+ * flow is then marked done for id (pm_pass_done), so it costs nothing more.
+ */
+void *pm_flow_state_new(struct pm_flow_states *l, const struct pm_pass_pkt *pp, unsigned id,
+                        size_t size, size_t max_live, uint64_t *dropped);
+/*
  * Analyser id is done with pp's flow: its state st is unlisted and detached
  * (the caller frees it) and the flow is marked done for id (pm_pass_done).
  */

@@ -70,6 +70,8 @@ void pm_json_null(struct pm_json *w);
 
 /* Key plus value in one call, for the common object members. */
 void pm_json_kstr(struct pm_json *w, const char *k, const char *s);
+/* Member k: the string s, or null when s is NULL or empty. */
+void pm_json_kstr_or_null(struct pm_json *w, const char *k, const char *s);
 void pm_json_ku64(struct pm_json *w, const char *k, uint64_t v);
 void pm_json_ki64(struct pm_json *w, const char *k, int64_t v);
 void pm_json_kdbl(struct pm_json *w, const char *k, double v, int decimals);

@@ -182,6 +182,24 @@ pm_flow_state_attach(struct pm_flow_states *l, const struct pm_pass_pkt *pp, uns
 }
 
 /* see analyser.h */
+void *
+pm_flow_state_new(struct pm_flow_states *l, const struct pm_pass_pkt *pp, unsigned id, size_t size,
+                  size_t max_live, uint64_t *dropped)
+{
+	void *st = l->n < max_live ? calloc(1, size) : NULL;
+	if (st == NULL) {
+		(*dropped)++;
+	} else if (!pm_flow_state_attach(l, pp, id, st)) {
+		free(st);
+		st = NULL;
+	}
+	if (st == NULL) {
+		pm_pass_done(pp, id);
+	}
+	return st;
+}
+
+/* see analyser.h */
 void
 pm_flow_state_done(struct pm_flow_states *l, const struct pm_pass_pkt *pp, unsigned id, void *st)
 {

@@ -580,15 +580,9 @@ tcp_segment(struct pm_dns_stats *s, const struct pm_pass_pkt *pp)
 		if (pm_reasm_no_payload_yet(pp)) {
 			return;
 		}
-		if (s->tcp_live.n >= PM_DNS_MAX_TCP_STATE / sizeof(*f) ||
-		    (f = calloc(1, sizeof(*f))) == NULL) {
-			s->tcp_dropped++;
-			pm_pass_done(pp, PM_AN_DNS);
-			return;
-		}
-		if (!pm_flow_state_attach(&s->tcp_live, pp, PM_AN_DNS, f)) {
-			free(f);
-			pm_pass_done(pp, PM_AN_DNS);
+		f = pm_flow_state_new(&s->tcp_live, pp, PM_AN_DNS, sizeof(*f),
+		                      PM_DNS_MAX_TCP_STATE / sizeof(*f), &s->tcp_dropped);
+		if (f == NULL) {
 			return;
 		}
 		f->open[0] = f->open[1] = true;

@@ -522,14 +522,9 @@ http_observe(void *st, const struct pm_pass_pkt *pp)
 	}
 	struct http_flow *f = pm_flow_state_get(pp, PM_AN_HTTP);
 	if (f == NULL) {
-		if (h->live.n >= h->max_live || (f = calloc(1, sizeof(*f))) == NULL) {
-			h->flows_dropped++;
-			pm_pass_done(pp, PM_AN_HTTP);
-			return;
-		}
-		if (!pm_flow_state_attach(&h->live, pp, PM_AN_HTTP, f)) {
-			free(f); /* another analyser parses this flow */
-			pm_pass_done(pp, PM_AN_HTTP);
+		f = pm_flow_state_new(&h->live, pp, PM_AN_HTTP, sizeof(*f), h->max_live,
+		                      &h->flows_dropped);
+		if (f == NULL) {
 			return;
 		}
 		pm_reasm_begin_flow(f->d, pp);

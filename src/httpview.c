@@ -144,17 +144,6 @@ kaddr(struct pm_json *w, const char *k, const uint8_t a[16], uint8_t ipver)
 }
 
 static void
-kstr_or_null(struct pm_json *w, const char *k, const char *s, bool present)
-{
-	pm_json_key(w, k);
-	if (present) {
-		pm_json_str(w, s);
-	} else {
-		pm_json_null(w);
-	}
-}
-
-static void
 exchange_obj(struct pm_json *w, const struct pm_http_row *r)
 {
 	pm_json_obj_begin(w);
@@ -165,12 +154,12 @@ exchange_obj(struct pm_json *w, const struct pm_http_row *r)
 	pm_time_iso(r->ts_req, ts);
 	pm_json_kstr(w, "ts", ts);
 	pm_json_kstr(w, "method", r->method);
-	kstr_or_null(w, "host", r->host, r->host[0] != '\0');
+	pm_json_kstr_or_null(w, "host", r->host);
 	pm_json_kstr(w, "uri", r->uri);
 	pm_json_kstr(w, "version", r->version_minor == 0 ? "HTTP/1.0" : "HTTP/1.1");
-	kstr_or_null(w, "user_agent", r->user_agent, r->user_agent[0] != '\0');
-	kstr_or_null(w, "request_content_type", r->req_type, r->req_type[0] != '\0');
-	kstr_or_null(w, "authorization", r->auth_scheme, r->auth_scheme[0] != '\0');
+	pm_json_kstr_or_null(w, "user_agent", r->user_agent);
+	pm_json_kstr_or_null(w, "request_content_type", r->req_type);
+	pm_json_kstr_or_null(w, "authorization", r->auth_scheme);
 	pm_json_kbool(w, "cookie", r->cookie);
 	pm_json_key(w, "status");
 	if (r->has_resp) {
@@ -178,7 +167,7 @@ exchange_obj(struct pm_json *w, const struct pm_http_row *r)
 	} else {
 		pm_json_null(w);
 	}
-	kstr_or_null(w, "content_type", r->resp_type, r->resp_type[0] != '\0');
+	pm_json_kstr_or_null(w, "content_type", r->resp_type);
 	pm_json_key(w, "content_length");
 	if (r->resp_length >= 0) {
 		pm_json_i64(w, r->resp_length);
@@ -186,8 +175,8 @@ exchange_obj(struct pm_json *w, const struct pm_http_row *r)
 		pm_json_null(w);
 	}
 	pm_json_kbool(w, "chunked", r->chunked);
-	kstr_or_null(w, "server_software", r->server_sw, r->server_sw[0] != '\0');
-	kstr_or_null(w, "location", r->location, r->location[0] != '\0');
+	pm_json_kstr_or_null(w, "server_software", r->server_sw);
+	pm_json_kstr_or_null(w, "location", r->location);
 	pm_json_key(w, "response_time_ms");
 	if (r->has_resp && r->ts_resp >= r->ts_req) {
 		pm_json_dbl(w, (double)(r->ts_resp - r->ts_req) / 1e6, 3);
@@ -199,8 +188,8 @@ exchange_obj(struct pm_json *w, const struct pm_http_row *r)
 	if (r->body_hashed) {
 		pm_tls_hex(r->resp_sha256, 32, hex);
 	}
-	kstr_or_null(w, "body_sha256", hex, r->body_hashed);
-	kstr_or_null(w, "file_type", r->resp_magic, r->resp_magic != NULL);
+	pm_json_kstr_or_null(w, "body_sha256", r->body_hashed ? hex : NULL);
+	pm_json_kstr_or_null(w, "file_type", r->resp_magic);
 	pm_json_obj_end(w);
 }
 

@@ -436,6 +436,18 @@ pm_json_kstr(struct pm_json *w, const char *k, const char *s)
 
 /* see json.h */
 void
+pm_json_kstr_or_null(struct pm_json *w, const char *k, const char *s)
+{
+	pm_json_key(w, k);
+	if (s != NULL && s[0] != '\0') {
+		pm_json_str(w, s);
+	} else {
+		pm_json_null(w);
+	}
+}
+
+/* see json.h */
+void
 pm_json_ku64(struct pm_json *w, const char *k, uint64_t v)
 {
 	pm_json_key(w, k);

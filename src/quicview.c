@@ -132,17 +132,6 @@ stat(const struct sel *s, struct scratch *t, struct pm_json *w, const char *name
 }
 
 static void
-kstr_or_null(struct pm_json *w, const char *k, const char *s)
-{
-	pm_json_key(w, k);
-	if (s != NULL && s[0] != '\0') {
-		pm_json_str(w, s);
-	} else {
-		pm_json_null(w);
-	}
-}
-
-static void
 kcid(struct pm_json *w, const char *k, const uint8_t *cid, size_t n)
 {
 	char hex[2 * PM_QUIC_MAX_CID + 1];
@@ -159,15 +148,17 @@ conn_obj(struct pm_json *w, const struct pm_quic_conn *c)
 	pm_json_ku64(w, "client_port", c->client_port);
 	pm_pv_kaddr(w, "server", c->server, c->ipver);
 	pm_json_ku64(w, "server_port", c->server_port);
-	kstr_or_null(w, "version", c->version ? pm_quic_version_name(c->version, vb) : NULL);
-	kstr_or_null(w, "server_version",
-	             c->server_version ? pm_quic_version_name(c->server_version, vb) : NULL);
+	pm_json_kstr_or_null(w, "version",
+	                     c->version ? pm_quic_version_name(c->version, vb) : NULL);
+	pm_json_kstr_or_null(w, "server_version",
+	                     c->server_version ? pm_quic_version_name(c->server_version, vb)
+	                                       : NULL);
 	kcid(w, "dcid", c->dcid, c->dcid_len);
 	kcid(w, "scid", c->scid, c->scid_len);
 	kcid(w, "server_cid", c->server_cid, c->server_cid_len);
-	kstr_or_null(w, "sni", c->sni);
-	kstr_or_null(w, "alpn", c->alpn);
-	kstr_or_null(w, "ja4", c->client_hello ? c->ja4 : NULL);
+	pm_json_kstr_or_null(w, "sni", c->sni);
+	pm_json_kstr_or_null(w, "alpn", c->alpn);
+	pm_json_kstr_or_null(w, "ja4", c->client_hello ? c->ja4 : NULL);
 	pm_json_ku64(w, "transport_parameters", c->n_tparams);
 	pm_json_kbool(w, "client_hello", c->client_hello);
 	pm_json_kbool(w, "decrypt_failed", c->decrypt_failed);

@@ -480,14 +480,9 @@ tls_observe(void *st, const struct pm_pass_pkt *pp)
 	}
 	struct tls_flow *f = pm_flow_state_get(pp, PM_AN_TLS);
 	if (f == NULL) {
-		if (t->live.n >= t->max_live || (f = calloc(1, sizeof(*f))) == NULL) {
-			t->flows_dropped++;
-			pm_pass_done(pp, PM_AN_TLS);
-			return;
-		}
-		if (!pm_flow_state_attach(&t->live, pp, PM_AN_TLS, f)) {
-			free(f); /* another analyser parses this flow */
-			pm_pass_done(pp, PM_AN_TLS);
+		f = pm_flow_state_new(&t->live, pp, PM_AN_TLS, sizeof(*f), t->max_live,
+		                      &t->flows_dropped);
+		if (f == NULL) {
 			return;
 		}
 		pm_reasm_begin_flow(f->d, pp);

@@ -147,17 +147,6 @@ kaddr(struct pm_json *w, const char *k, const uint8_t a[16], uint8_t ipver)
 }
 
 static void
-kstr_or_null(struct pm_json *w, const char *k, const char *s)
-{
-	pm_json_key(w, k);
-	if (s != NULL && s[0] != '\0') {
-		pm_json_str(w, s);
-	} else {
-		pm_json_null(w);
-	}
-}
-
-static void
 ktime(struct pm_json *w, const char *k, int64_t secs)
 {
 	char s[40];
@@ -212,8 +201,8 @@ handshake_obj(const struct pm_tls *t, const struct pm_ja3_feed *feed, struct pm_
 	kaddr(w, "client", r->client, r->ipver);
 	kaddr(w, "server", r->server, r->ipver);
 	pm_json_ku64(w, "server_port", r->server_port);
-	kstr_or_null(w, "sni", r->sni);
-	kstr_or_null(w, "alpn", r->alpn);
+	pm_json_kstr_or_null(w, "sni", r->sni);
+	pm_json_kstr_or_null(w, "alpn", r->alpn);
 	pm_json_kstr(w, "version", pm_tls_version_name(r->version, vb));
 	const char *cn = NULL;
 	if (r->has_sh) {
@@ -223,13 +212,13 @@ handshake_obj(const struct pm_tls *t, const struct pm_ja3_feed *feed, struct pm_
 			cn = cb;
 		}
 	}
-	kstr_or_null(w, "cipher", cn);
-	kstr_or_null(w, "ja3", r->ja3);
-	kstr_or_null(w, "ja3_hash", r->has_ch ? r->ja3_hash : NULL);
-	kstr_or_null(w, "ja3s", r->ja3s);
-	kstr_or_null(w, "ja3s_hash", r->has_sh ? r->ja3s_hash : NULL);
-	kstr_or_null(w, "ja4", r->has_ch ? r->ja4 : NULL);
-	kstr_or_null(w, "ja4s", r->has_sh ? r->ja4s : NULL);
+	pm_json_kstr_or_null(w, "cipher", cn);
+	pm_json_kstr_or_null(w, "ja3", r->ja3);
+	pm_json_kstr_or_null(w, "ja3_hash", r->has_ch ? r->ja3_hash : NULL);
+	pm_json_kstr_or_null(w, "ja3s", r->ja3s);
+	pm_json_kstr_or_null(w, "ja3s_hash", r->has_sh ? r->ja3s_hash : NULL);
+	pm_json_kstr_or_null(w, "ja4", r->has_ch ? r->ja4 : NULL);
+	pm_json_kstr_or_null(w, "ja4s", r->has_sh ? r->ja4s : NULL);
 	const struct pm_tls_known *kn = row_known(r, feed);
 	if (kn != NULL) {
 		pm_json_key(w, "known");
