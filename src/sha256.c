@@ -66,6 +66,24 @@ cpu_has_sha(void)
 	return (b & (1u << 29)) != 0;
 }
 
+/*
+ * Four rounds on the group of four schedule words w at group g: two
+ * sha256rnds2, the second on the upper two words of W+K.
+ */
+#define ROUNDS4(w, g)                                                                              \
+	do {                                                                                       \
+		__m128i m_ = _mm_add_epi32(                                                        \
+		    (w), _mm_loadu_si128((const __m128i *)(const void *)&sha256_k[4 * (g)]));      \
+		cdgh = _mm_sha256rnds2_epu32(cdgh, abef, m_);                                      \
+		abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(m_, 0x0E));             \
+	} while (0)
+
+/* w0 holds group g-4, w1..w3 groups g-3..g-1: w0 becomes group g (§6.2.2 step 1). */
+#define SCHEDULE(w0, w1, w2, w3)                                                                   \
+	(w0) = _mm_sha256msg2_epu32(                                                               \
+	    _mm_add_epi32(_mm_sha256msg1_epu32((w0), (w1)), _mm_alignr_epi8((w3), (w2), 4)), (w3))
+
+/* Spelled out group by group: a loop over the groups keeps the words in memory. */
 __attribute__((target("sha,sse4.1,ssse3"))) static void
 blocks_ni(uint32_t h[8], const uint8_t *p, size_t n)
 {
@@ -78,24 +96,25 @@ blocks_ni(uint32_t h[8], const uint8_t *p, size_t n)
 	__m128i abef = _mm_alignr_epi8(cdab, efgh, 8);
 	__m128i cdgh = _mm_blend_epi16(efgh, cdab, 0xF0);
 	for (; n != 0; n--, p += 64) {
-		__m128i abef0 = abef, cdgh0 = cdgh, w[4];
-		for (int i = 0; i < 4; i++) {
-			w[i] = _mm_shuffle_epi8(
-			    _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i)), bswap);
-		}
-		for (int g = 0; g < 16; g++) {
-			if (g >= 4) {
-				/* w[g % 4] holds group g-4; the others g-3, g-2, g-1 */
-				__m128i t = _mm_sha256msg1_epu32(w[g & 3], w[(g + 1) & 3]);
-				t = _mm_add_epi32(
-				    t, _mm_alignr_epi8(w[(g + 3) & 3], w[(g + 2) & 3], 4));
-				w[g & 3] = _mm_sha256msg2_epu32(t, w[(g + 3) & 3]);
-			}
-			__m128i m = _mm_add_epi32(
-			    w[g & 3],
-			    _mm_loadu_si128((const __m128i *)(const void *)&sha256_k[4 * g]));
-			cdgh = _mm_sha256rnds2_epu32(cdgh, abef, m);
-			abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(m, 0x0E));
+		__m128i abef0 = abef, cdgh0 = cdgh;
+		const __m128i *q = (const __m128i *)(const void *)p;
+		__m128i w0 = _mm_shuffle_epi8(_mm_loadu_si128(q), bswap);
+		__m128i w1 = _mm_shuffle_epi8(_mm_loadu_si128(q + 1), bswap);
+		__m128i w2 = _mm_shuffle_epi8(_mm_loadu_si128(q + 2), bswap);
+		__m128i w3 = _mm_shuffle_epi8(_mm_loadu_si128(q + 3), bswap);
+		ROUNDS4(w0, 0);
+		ROUNDS4(w1, 1);
+		ROUNDS4(w2, 2);
+		ROUNDS4(w3, 3);
+		for (int g = 4; g < 16; g += 4) {
+			SCHEDULE(w0, w1, w2, w3);
+			ROUNDS4(w0, g);
+			SCHEDULE(w1, w2, w3, w0);
+			ROUNDS4(w1, g + 1);
+			SCHEDULE(w2, w3, w0, w1);
+			ROUNDS4(w2, g + 2);
+			SCHEDULE(w3, w0, w1, w2);
+			ROUNDS4(w3, g + 3);
 		}
 		abef = _mm_add_epi32(abef, abef0);
 		cdgh = _mm_add_epi32(cdgh, cdgh0);
@@ -105,6 +124,8 @@ blocks_ni(uint32_t h[8], const uint8_t *p, size_t n)
 	_mm_storeu_si128((__m128i *)(void *)&h[0], _mm_blend_epi16(feba, dchg, 0xF0));
 	_mm_storeu_si128((__m128i *)(void *)&h[4], _mm_alignr_epi8(dchg, feba, 8));
 }
+#undef ROUNDS4
+#undef SCHEDULE
 
 /* see sha256.h */
 bool
