@@ -5,7 +5,10 @@
  * as it went in, from any initial sequence number (wrap included). Then the
  * same input is fed as raw hostile segments (sequence numbers, flags and
  * acks from the input) to a second direction, which must keep its
- * invariants whatever it is given.
+ * invariants whatever it is given. Last, the hostile segments go to two
+ * more directions, one through pm_reasm_feed (parsed in place where it can)
+ * and one through pm_reasm_seg and a parse of what is held: both must see the
+ * same messages and end with the same state and counters.
  *
  * Input: byte 0 segments (1..PM_REASM_MAX_RANGES), bytes 1..4 the initial
  * sequence number, then one cut byte per segment, then the stream.
@@ -109,6 +112,27 @@ ordered(const uint8_t *data, size_t size)
 	FUZZ_ASSERT(pool.bytes == 0);
 }
 
+/* One hostile segment's header: what the bytes at *at say, its length cut to what is left. */
+struct raw {
+	uint32_t seq, ack;
+	uint16_t flags;
+	size_t n;
+};
+
+static struct raw
+raw_at(const uint8_t *data, size_t size, size_t *at)
+{
+	const uint8_t *h = data + *at;
+	struct raw s;
+	s.seq = (uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 | (uint32_t)h[2] << 8;
+	s.flags = h[3];
+	s.ack = (uint32_t)h[4] << 24 | (uint32_t)h[5] << 8;
+	s.n = (size_t)h[6] << 8 | h[7];
+	*at += 8;
+	s.n = s.n < size - *at ? s.n : size - *at;
+	return s;
+}
+
 /* Hostile segments: 8-byte headers (seq, flags, ack, length) followed by the bytes. */
 static void
 hostile(const uint8_t *data, size_t size)
@@ -122,13 +146,10 @@ hostile(const uint8_t *data, size_t size)
 	size_t at = 0;
 	uint64_t taken = 0;
 	while (size - at >= 8) {
-		const uint8_t *h = data + at;
-		uint32_t seq = (uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 | (uint32_t)h[2] << 8;
-		uint16_t flags = h[3];
-		uint32_t ack = (uint32_t)h[4] << 24 | (uint32_t)h[5] << 8;
-		size_t n = (size_t)h[6] << 8 | h[7];
-		at += 8;
-		n = n < size - at ? n : size - at;
+		struct raw s = raw_at(data, size, &at);
+		uint32_t seq = s.seq, ack = s.ack;
+		uint16_t flags = s.flags;
+		size_t n = s.n;
 		(void)pm_reasm_seg(&pool, &d, seq, flags, data + at, n);
 		check_invariants(&d);
 		if ((flags & PM_TCP_ACK) != 0) {
@@ -150,10 +171,76 @@ hostile(const uint8_t *data, size_t size)
 	FUZZ_ASSERT(pool.bytes == 0);
 }
 
+/* Messages of a one-byte length and that many bytes; a running digest of what was parsed. */
+struct twin {
+	uint64_t digest;
+	uint64_t bytes;
+};
+
+static size_t
+parse_msgs(void *ctx, const uint8_t *p, size_t n, uint64_t at)
+{
+	struct twin *t = ctx;
+	size_t done = 0;
+	while (n - done >= 1 && n - done - 1 >= p[done]) {
+		size_t k = 1 + (size_t)p[done];
+		for (size_t i = 0; i < k; i++) {
+			t->digest = (t->digest ^ p[done + i]) * 0x100000001b3ull;
+		}
+		t->digest ^= at + done;
+		done += k;
+	}
+	t->bytes += done;
+	return done;
+}
+
+static void
+twins(const uint8_t *data, size_t size)
+{
+	struct pm_reasm_pool pa, pb;
+	memset(&pa, 0, sizeof(pa));
+	memset(&pb, 0, sizeof(pb));
+	pa.window = pb.window = 4096;
+	struct pm_reasm_dir da, db;
+	memset(&da, 0, sizeof(da));
+	memset(&db, 0, sizeof(db));
+	struct twin ta = { 0, 0 }, tb = { 0, 0 };
+	size_t at = 0;
+	while (size - at >= 8) {
+		struct raw s = raw_at(data, size, &at);
+		uint32_t seq = s.seq, ack = s.ack;
+		uint16_t flags = s.flags;
+		size_t n = s.n;
+		bool fa = pm_reasm_feed(&pa, &da, seq, flags, data + at, n, parse_msgs, &ta);
+		bool fb = pm_reasm_seg(&pb, &db, seq, flags, data + at, n);
+		if (fb) {
+			pm_reasm_parse_held(&db, parse_msgs, &tb);
+		}
+		FUZZ_ASSERT(fa == fb);
+		if ((flags & PM_TCP_ACK) != 0) {
+			pm_reasm_ack(&pa, &da, ack);
+			pm_reasm_ack(&pb, &db, ack);
+		}
+		check_invariants(&da);
+		FUZZ_ASSERT(ta.digest == tb.digest && ta.bytes == tb.bytes);
+		FUZZ_ASSERT(da.consumed == db.consumed && da.len == db.len && da.state == db.state);
+		FUZZ_ASSERT(da.base_seq == db.base_seq && da.n_ranges == db.n_ranges);
+		FUZZ_ASSERT(pa.segments == pb.segments && pa.retrans == pb.retrans &&
+		            pa.overlaps == pb.overlaps && pa.conflicts == pb.conflicts &&
+		            pa.gaps == pb.gaps && pa.full == pb.full && pa.beyond == pb.beyond);
+		FUZZ_ASSERT(pa.peak <= pb.peak);
+		at += n;
+	}
+	pm_reasm_release(&pa, &da);
+	pm_reasm_release(&pb, &db);
+	FUZZ_ASSERT(pa.bytes == 0 && pb.bytes == 0);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	ordered(data, size);
 	hostile(data, size);
+	twins(data, size);
 	return 0;
 }

@@ -42,7 +42,6 @@
 
 struct pm_json;
 struct pm_pass_pkt;
-struct pm_pass_pkt;
 
 #define PM_REASM_WINDOW     (64u << 10)  /* default unconsumed bytes per direction */
 #define PM_REASM_MAX_WINDOW (16u << 20)  /* largest window a caller may ask for */
@@ -111,6 +110,31 @@ struct pm_reasm_dir {
  */
 bool pm_reasm_seg(struct pm_reasm_pool *pool, struct pm_reasm_dir *d, uint32_t seq, uint16_t flags,
                   const uint8_t *p, size_t n);
+
+/*
+ * How a consumer parses reassembled bytes: the n contiguous unconsumed bytes
+ * at p, the first of them at stream offset at. Returns how many it used
+ * (whole messages; at most n), which are consumed. It may release d.
+ */
+typedef size_t pm_reasm_parse_fn(void *ctx, const uint8_t *p, size_t n, uint64_t at);
+
+/*
+ * Feed one segment as pm_reasm_seg does, then let parse read the contiguous
+ * bytes and consume what it used. Returns whether parse was called (the
+ * contiguous bytes grew).
+ *
+ * An in-order segment (no SYN, FIN or RST, at most a window, starting at the
+ * next byte) of an open direction that holds nothing is parsed where it
+ * lies, and only what parse leaves is copied in: a stream read as it comes
+ * costs no copy and no buffer. The bytes parse sees, their offsets and the
+ * pool's counters are those of pm_reasm_seg, a parse of pm_reasm_cur and
+ * pm_reasm_consume; only the buffer bytes (peak) are fewer.
+ */
+bool pm_reasm_feed(struct pm_reasm_pool *pool, struct pm_reasm_dir *d, uint32_t seq, uint16_t flags,
+                   const uint8_t *p, size_t n, pm_reasm_parse_fn *parse, void *ctx);
+
+/* Let parse read what d holds now (after a gap ended it, say), and consume what it used. */
+void pm_reasm_parse_held(struct pm_reasm_dir *d, pm_reasm_parse_fn *parse, void *ctx);
 
 /*
  * For a consumer that keeps state only for flows with payload (so a flow it

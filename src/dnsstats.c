@@ -536,22 +536,35 @@ struct dns_tcp {
 	bool open[2];              /* the direction may still get bytes */
 };
 
-/* RFC 1035 §4.2.2, RFC 7766 §8: the whole messages direction dir holds, each after its length. */
-static void
-tcp_messages(struct pm_dns_stats *s, struct dns_tcp *f, int dir, const struct pm_pass_pkt *pp)
+/* What tcp_messages needs besides the bytes. */
+struct dns_tcp_parse {
+	struct pm_dns_stats *s;
+	const struct pm_pass_pkt *pp;
+};
+
+/*
+ * see pm_reasm_parse_fn: the whole messages of one direction, each after its
+ * length (RFC 1035 §4.2.2, RFC 7766 §8).
+ */
+static size_t
+tcp_messages(void *ctx, const uint8_t *p, size_t n, uint64_t at)
 {
+	(void)at;
+	struct dns_tcp_parse *x = ctx;
+	size_t done = 0;
 	for (unsigned i = 0; i < 4096; i++) {
-		struct pm_cur c = pm_reasm_cur(&f->d[dir]);
+		struct pm_cur c = pm_cur_init(p + done, n - done);
 		if (pm_cur_left(&c) < 2) {
-			return;
+			break;
 		}
 		uint16_t len = pm_cur_be16(&c);
 		if (pm_cur_left(&c) < len) {
-			return; /* the rest is still to come */
+			break; /* the rest is still to come */
 		}
-		message(s, pp, c.buf + c.off, len);
-		pm_reasm_consume(&f->d[dir], 2 + (size_t)len);
+		message(x->s, x->pp, c.buf + c.off, len);
+		done += 2 + (size_t)len;
 	}
+	return done;
 }
 
 /* A direction stopped taking bytes: held bytes of a message never completed count. */
@@ -595,10 +608,10 @@ tcp_segment(struct pm_dns_stats *s, const struct pm_pass_pkt *pp)
 	if (f->open[dir]) {
 		uint64_t before = f->d[dir].consumed;
 		size_t held = pm_reasm_cur(&f->d[dir]).len;
-		if (pm_reasm_seg(&s->pool, &f->d[dir], p->seq, p->tcp_flags, p->payload,
-		                 p->payload_len)) {
-			uint64_t msgs = s->messages;
-			tcp_messages(s, f, dir, pp);
+		uint64_t msgs = s->messages;
+		struct dns_tcp_parse x = { s, pp };
+		if (pm_reasm_feed(&s->pool, &f->d[dir], p->seq, p->tcp_flags, p->payload,
+		                  p->payload_len, tcp_messages, &x)) {
 			/* messages completed after their start waited for this segment */
 			s->tcp_split +=
 			    held != 0 && (s->messages != msgs || f->d[dir].consumed != before);

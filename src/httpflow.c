@@ -331,15 +331,14 @@ flow_done(struct pm_http *h, struct http_flow *f)
 	}
 }
 
-/* A head at the front of the direction. Returns bytes used, 0 when more are needed. */
+/* A head at stream offset at of direction dir. Returns bytes used, 0 when more are needed. */
 static size_t
 head(struct pm_http *h, struct http_flow *f, int dir, const struct pm_pass_pkt *pp,
-     struct pm_cur *c)
+     struct pm_cur *c, uint64_t at)
 {
 	static const char preface[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"; /* RFC 9113 §3.4 */
 	size_t n = pm_cur_left(c);
-	if (dir == PM_DIR_C2S && f->d[dir].consumed == 0 && n >= 16 &&
-	    memcmp(c->buf, preface, 16) == 0) {
+	if (dir == PM_DIR_C2S && at == 0 && n >= 16 && memcmp(c->buf, preface, 16) == 0) {
 		h->h2_prior_knowledge++;
 		flow_done(h, f);
 		return 0;
@@ -350,7 +349,7 @@ head(struct pm_http *h, struct http_flow *f, int dir, const struct pm_pass_pkt *
 		return 0;
 	}
 	if (rc != 0) {
-		if (f->d[dir].consumed == 0) {
+		if (at == 0) {
 			h->not_http++;
 		} else {
 			h->malformed++;
@@ -424,46 +423,55 @@ chunk_step(struct pm_http *h, struct http_dir *s, int dir, const struct pm_cur *
 	return used;
 }
 
-/* Parse what direction dir holds, consuming it. */
-static void
-parse_dir(struct pm_http *h, struct http_flow *f, int dir, const struct pm_pass_pkt *pp)
+/* What parse_bytes needs besides the bytes. */
+struct http_parse {
+	struct pm_http *h;
+	struct http_flow *f;
+	const struct pm_pass_pkt *pp;
+	int dir;
+};
+
+/* see pm_reasm_parse_fn: heads, bodies and chunk framing of one direction. */
+static size_t
+parse_bytes(void *ctx, const uint8_t *p, size_t n, uint64_t at)
 {
-	struct http_dir *s = &f->s[dir];
-	for (unsigned i = 0; i < 1024 && s->mode != M_DONE; i++) {
-		struct pm_cur c = pm_reasm_cur(&f->d[dir]);
-		size_t avail = pm_cur_left(&c), used;
-		if (avail == 0) {
-			return;
-		}
+	struct http_parse *x = ctx;
+	struct pm_http *h = x->h;
+	struct http_dir *s = &x->f->s[x->dir];
+	size_t done = 0;
+	for (unsigned i = 0; i < 1024 && s->mode != M_DONE && done < n; i++) {
+		struct pm_cur c = pm_cur_init(p + done, n - done);
+		size_t avail = n - done, used;
 		switch (s->mode) {
 		case M_HEAD:
-			used = head(h, f, dir, pp, &c);
+			used = head(h, x->f, x->dir, x->pp, &c, at + done);
 			break;
 		case M_BODY:
 		case M_CLOSE:
 			used = s->mode == M_CLOSE || avail < s->left ? avail : (size_t)s->left;
-			body_feed(h, s, dir, c.buf, used);
+			body_feed(h, s, x->dir, c.buf, used);
 			if (s->mode == M_BODY) {
 				s->left -= used;
 				if (s->left == 0) {
-					body_end(h, s, dir);
+					body_end(h, s, x->dir);
 				}
 			}
 			break;
 		default:
-			used = chunk_step(h, s, dir, &c);
+			used = chunk_step(h, s, x->dir, &c);
 			if (used == SIZE_MAX) {
 				h->malformed++;
-				flow_done(h, f);
-				return;
+				flow_done(h, x->f);
+				return done;
 			}
 			break;
 		}
 		if (used == 0 || s->mode == M_DONE) {
-			return;
+			break;
 		}
-		pm_reasm_consume(&f->d[dir], used);
+		done += used;
 	}
+	return done;
 }
 
 static void
@@ -474,9 +482,10 @@ observe_flow(struct pm_http *h, struct http_flow *f, const struct pm_pass_pkt *p
 	if ((p->tcp_flags & PM_TCP_ACK) != 0 && f->s[other].mode != M_DONE) {
 		pm_reasm_ack(&h->pool, &f->d[other], p->ack);
 	}
-	if (f->s[dir].mode != M_DONE &&
-	    pm_reasm_seg(&h->pool, &f->d[dir], p->seq, p->tcp_flags, p->payload, p->payload_len)) {
-		parse_dir(h, f, dir, pp);
+	if (f->s[dir].mode != M_DONE) {
+		struct http_parse x = { h, f, pp, dir };
+		pm_reasm_feed(&h->pool, &f->d[dir], p->seq, p->tcp_flags, p->payload,
+		              p->payload_len, parse_bytes, &x);
 	}
 	for (int d = 0; d < 2; d++) {
 		struct http_dir *s = &f->s[d];

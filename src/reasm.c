@@ -336,6 +336,53 @@ pm_reasm_seg(struct pm_reasm_pool *pool, struct pm_reasm_dir *d, uint32_t seq, u
 
 /* see reasm.h */
 void
+pm_reasm_parse_held(struct pm_reasm_dir *d, pm_reasm_parse_fn *parse, void *ctx)
+{
+	if (d->buf == NULL || d->len == 0) {
+		return;
+	}
+	size_t used = parse(ctx, d->buf, d->len, d->consumed);
+	pm_reasm_consume(d, used);
+}
+
+/* Whether pm_reasm_feed may parse the segment where it lies (see reasm.h). */
+static bool
+in_place(const struct pm_reasm_pool *pool, const struct pm_reasm_dir *d, uint32_t seq,
+         uint16_t flags, size_t n)
+{
+	return d->state == PM_REASM_OPEN && d->len == 0 && d->n_ranges == 0 && !d->fin_seen &&
+	       (flags & (PM_TCP_SYN | PM_TCP_FIN | PM_TCP_RST)) == 0 && n != 0 &&
+	       n <= window_of(pool) && seq == d->base_seq;
+}
+
+/* see reasm.h */
+bool
+pm_reasm_feed(struct pm_reasm_pool *pool, struct pm_reasm_dir *d, uint32_t seq, uint16_t flags,
+              const uint8_t *p, size_t n, pm_reasm_parse_fn *parse, void *ctx)
+{
+	if (!in_place(pool, d, seq, flags, n)) {
+		if (!pm_reasm_seg(pool, d, seq, flags, p, n)) {
+			return false;
+		}
+		pm_reasm_parse_held(d, parse, ctx);
+		return true;
+	}
+	pool->segments++;
+	size_t used = parse(ctx, p, n, d->consumed);
+	if (used > n) {
+		used = n;
+	}
+	/* the used bytes are consumed as if they had been held */
+	d->base_seq += (uint32_t)used;
+	d->consumed += used;
+	if (used < n && d->state == PM_REASM_OPEN) {
+		insert(pool, d, d->base_seq, p + used, n - used);
+	}
+	return true;
+}
+
+/* see reasm.h */
+void
 pm_reasm_ack(struct pm_reasm_pool *pool, struct pm_reasm_dir *d, uint32_t ack)
 {
 	if (d->state != PM_REASM_OPEN) {

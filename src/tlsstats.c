@@ -392,34 +392,45 @@ on_record(struct pm_tls *t, struct tls_flow *f, int dir, const struct pm_pass_pk
 	}
 }
 
-/* Walk the whole records reassembled so far in direction dir, consuming them. */
-static void
-parse_dir(struct pm_tls *t, struct tls_flow *f, int dir, const struct pm_pass_pkt *pp)
+/* What parse_records needs besides the bytes. */
+struct tls_parse {
+	struct pm_tls *t;
+	struct tls_flow *f;
+	const struct pm_pass_pkt *pp;
+	int dir;
+};
+
+/* see pm_reasm_parse_fn: the whole records of one direction. */
+static size_t
+parse_records(void *ctx, const uint8_t *p, size_t n, uint64_t at)
 {
-	for (unsigned i = 0; i < 256 && !f->done[dir]; i++) {
-		struct pm_cur c = pm_reasm_cur(&f->d[dir]);
+	struct tls_parse *x = ctx;
+	struct tls_flow *f = x->f;
+	size_t done = 0;
+	for (unsigned i = 0; i < 256 && !f->done[x->dir]; i++) {
+		struct pm_cur c = pm_cur_init(p + done, n - done);
 		if (pm_cur_left(&c) < 5) {
-			return;
+			break;
 		}
-		bool first = f->d[dir].consumed == 0;
 		uint8_t type = pm_cur_u8(&c);
 		uint8_t major = pm_cur_u8(&c);
 		pm_cur_skip(&c, 1);
 		uint16_t len = pm_cur_be16(&c);
 		if (type < PM_TLS_CT_CCS || type > PM_TLS_CT_HEARTBEAT || major != 3 ||
 		    len > PM_TLS_RECORD_MAX) {
-			not_a_record(t, f, dir, &c, first);
-			return;
+			not_a_record(x->t, f, x->dir, &c, at + done == 0);
+			break;
 		}
 		if (pm_cur_left(&c) < len) {
-			return;
+			break;
 		}
 		struct pm_cur frag = pm_cur_sub(&c, len);
-		on_record(t, f, dir, pp, type, frag);
-		if (!f->done[dir]) {
-			pm_reasm_consume(&f->d[dir], 5 + (size_t)len);
+		on_record(x->t, f, x->dir, x->pp, type, frag);
+		if (!f->done[x->dir]) {
+			done += 5 + (size_t)len;
 		}
 	}
+	return done;
 }
 
 static void
@@ -430,16 +441,17 @@ observe_flow(struct pm_tls *t, struct tls_flow *f, const struct pm_pass_pkt *pp)
 	if ((p->tcp_flags & PM_TCP_ACK) != 0 && !f->done[other]) {
 		pm_reasm_ack(&t->pool, &f->d[other], p->ack);
 		if (!pm_reasm_open(&f->d[other])) {
-			parse_dir(t, f, other, pp);
+			struct tls_parse x = { t, f, pp, other };
+			pm_reasm_parse_held(&f->d[other], parse_records, &x);
 			dir_done(t, f, other);
 		}
 	}
 	if (f->done[dir]) {
 		return;
 	}
-	if (pm_reasm_seg(&t->pool, &f->d[dir], p->seq, p->tcp_flags, p->payload, p->payload_len)) {
-		parse_dir(t, f, dir, pp);
-	}
+	struct tls_parse x = { t, f, pp, dir };
+	pm_reasm_feed(&t->pool, &f->d[dir], p->seq, p->tcp_flags, p->payload, p->payload_len,
+	              parse_records, &x);
 	if (!f->done[dir] && !pm_reasm_open(&f->d[dir])) {
 		dir_done(t, f, dir);
 	}

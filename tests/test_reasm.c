@@ -165,6 +165,136 @@ test_caps(void)
 	free(big);
 }
 
+/* Messages of a two-byte length and that many bytes, as a parse function sees them. */
+struct msgs {
+	uint8_t out[8192];
+	size_t n;
+	unsigned calls;
+};
+
+static size_t
+parse_msgs(void *ctx, const uint8_t *p, size_t n, uint64_t at)
+{
+	(void)at;
+	struct msgs *m = ctx;
+	size_t done = 0;
+	m->calls++;
+	while (n - done >= 2) {
+		size_t len = (size_t)p[done] << 8 | p[done + 1];
+		if (n - done - 2 < len) {
+			break;
+		}
+		if (m->n + 2 + len <= sizeof(m->out)) {
+			memcpy(m->out + m->n, p + done, 2 + len);
+			m->n += 2 + len;
+		}
+		done += 2 + len;
+	}
+	return done;
+}
+
+static uint32_t
+lcg(uint32_t *s)
+{
+	*s = *s * 1103515245u + 12345u;
+	return *s >> 8;
+}
+
+/*
+ * pm_reasm_feed against pm_reasm_seg and a parse of what is held, over many
+ * segmentations of one stream, in order and shuffled with retransmissions:
+ * the same messages, counters and state, and in order with segments on
+ * message boundaries no buffer at all.
+ */
+static void
+test_feed(void)
+{
+	uint8_t stream[4000];
+	size_t len = 0;
+	uint32_t rs = 7;
+	while (len + 2 + 300 < sizeof(stream)) {
+		size_t k = lcg(&rs) % 300;
+		stream[len] = (uint8_t)(k >> 8);
+		stream[len + 1] = (uint8_t)k;
+		for (size_t i = 0; i < k; i++) {
+			stream[len + 2 + i] = (uint8_t)lcg(&rs);
+		}
+		len += 2 + k;
+	}
+	size_t bad = 0;
+	for (unsigned trial = 0; trial < 200; trial++) {
+		size_t cut[64], ncut = 0, off = 0;
+		while (off < len && ncut < PM_ARRAY_LEN(cut) - 1) {
+			cut[ncut++] = off;
+			off += 1 + lcg(&rs) % 600;
+		}
+		cut[ncut] = len;
+		size_t order[128], n = 0;
+		for (size_t i = 0; i < ncut; i++) {
+			order[n++] = i;
+		}
+		if (trial % 2 == 1) { /* shuffled neighbours and a few retransmissions */
+			for (size_t i = 0; i + 1 < n; i += 1 + lcg(&rs) % 3) {
+				size_t t = order[i];
+				order[i] = order[i + 1];
+				order[i + 1] = t;
+			}
+			for (size_t i = 0; i < 4 && n < PM_ARRAY_LEN(order); i++) {
+				order[n++] = order[lcg(&rs) % ncut];
+			}
+		}
+		struct pm_reasm_pool pa = { 0 }, pb = { 0 };
+		struct pm_reasm_dir da = { 0 }, db = { 0 };
+		struct msgs *ma = calloc(1, sizeof(*ma)), *mb = calloc(1, sizeof(*mb));
+		pm_reasm_begin(&da, 500);
+		pm_reasm_begin(&db, 500);
+		for (size_t i = 0; i < n; i++) {
+			size_t a = cut[order[i]], b = cut[order[i] + 1];
+			uint16_t fl = PM_TCP_ACK | (b == len ? PM_TCP_FIN : 0);
+			uint32_t seq = 501 + (uint32_t)a;
+			pm_reasm_feed(&pa, &da, seq, fl, stream + a, b - a, parse_msgs, ma);
+			if (pm_reasm_seg(&pb, &db, seq, fl, stream + a, b - a)) {
+				pm_reasm_parse_held(&db, parse_msgs, mb);
+			}
+		}
+		bad += ma->n != mb->n || memcmp(ma->out, mb->out, ma->n) != 0 ||
+		       da.consumed != db.consumed || da.state != db.state || da.len != db.len ||
+		       pa.segments != pb.segments || pa.retrans != pb.retrans ||
+		       pa.overlaps != pb.overlaps || pa.conflicts != pb.conflicts ||
+		       pa.gaps != pb.gaps || pa.peak > pb.peak;
+		if (trial == 0) {
+			CHECK_EQ(ma->n, len); /* every message, in order */
+			CHECK_EQ(da.state, PM_REASM_FIN);
+		}
+		pm_reasm_release(&pa, &da);
+		pm_reasm_release(&pb, &db);
+		free(ma);
+		free(mb);
+	}
+	CHECK_EQ(bad, 0);
+
+	/* segments on message boundaries, in order: parsed where they lie, no buffer */
+	struct pm_reasm_pool pool = { 0 };
+	struct pm_reasm_dir d = { 0 };
+	struct msgs *m = calloc(1, sizeof(*m));
+	pm_reasm_begin(&d, 0xFFFFFFF0u); /* across the sequence wrap */
+	for (size_t off = 0; off < len;) {
+		size_t k = 2 + ((size_t)stream[off] << 8 | stream[off + 1]);
+		CHECK(pm_reasm_feed(&pool, &d, 0xFFFFFFF1u + (uint32_t)off, PM_TCP_ACK,
+		                    stream + off, k, parse_msgs, m));
+		off += k;
+	}
+	CHECK_EQ(m->n, len);
+	CHECK_EQ(pool.peak, 0);
+	CHECK_EQ(d.consumed, len);
+	/* an old copy after that is a retransmission, not parsed again */
+	CHECK(!pm_reasm_feed(&pool, &d, 0xFFFFFFF1u, PM_TCP_ACK, stream, 100, parse_msgs, m));
+	CHECK_EQ(pool.retrans, 1);
+	CHECK_EQ(m->n, len);
+	pm_reasm_release(&pool, &d);
+	free(m);
+}
+
 void test_reasm(void);
 
 void
@@ -174,4 +304,5 @@ test_reasm(void)
 	test_conflict();
 	test_gap_fin_rst();
 	test_caps();
+	test_feed();
 }
