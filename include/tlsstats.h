@@ -62,9 +62,10 @@ struct pm_tls {
 	size_t n_rows, cap_rows;
 	struct pm_x509 *certs; /* n_certs distinct leaf certificates, malloc'd, owned */
 	size_t n_certs, cap_certs;
-	uint64_t rows_dropped;  /* handshakes beyond PM_TLS_MAX_HANDSHAKES */
-	uint64_t certs_dropped; /* certificates beyond PM_TLS_MAX_CERTS */
-	uint64_t flows_dropped; /* flows not parsed: too many at once, or out of memory */
+	struct pm_table der_seen; /* the DER of each certificate met -> what it gave (tlsstats.c) */
+	uint64_t rows_dropped;    /* handshakes beyond PM_TLS_MAX_HANDSHAKES */
+	uint64_t certs_dropped;   /* certificates beyond PM_TLS_MAX_CERTS */
+	uint64_t flows_dropped;   /* flows not parsed: too many at once, or out of memory */
 	uint64_t client_hellos, server_hellos, hrrs, certificates, alerts;
 	uint64_t sslv2_hellos;      /* SSL 2.0 CLIENT-HELLO (not parsed further) */
 	uint64_t not_tls;           /* labelled TLS, but the bytes were not TLS records */

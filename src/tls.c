@@ -21,6 +21,7 @@
 #include <bearssl.h>
 
 #include "cursor.h"
+#include "sha256.h"
 
 /* RFC 8446 §4.1.3: SHA-256 of "HelloRetryRequest". */
 static const uint8_t hrr_random[32] = {
@@ -368,6 +369,19 @@ struct sb {
 	bool full;
 };
 
+/* Append the n bytes at s. */
+static void
+sb_add_n(struct sb *b, const char *s, size_t n)
+{
+	if (b->full || n >= b->cap - b->len) {
+		b->full = true;
+		return;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
 static void
 sb_add(struct sb *b, const char *s)
 {
@@ -380,18 +394,43 @@ sb_add(struct sb *b, const char *s)
 	b->len += n;
 }
 
+/*
+ * v after the separator sep (none when 0), in decimal or as four hex
+ * digits: the fingerprints' numbers, written without printf (a ClientHello
+ * has dozens of them, and every handshake is fingerprinted).
+ */
+static void
+sb_num(struct sb *b, char sep, uint16_t v, bool hex)
+{
+	static const char digits[] = "0123456789abcdef";
+	char num[8], *e = num + sizeof(num), *p = e;
+	*--p = '\0';
+	if (hex) {
+		for (int i = 0; i < 4; i++, v >>= 4) {
+			*--p = digits[v & 15];
+		}
+	} else {
+		do {
+			*--p = digits[v % 10];
+			v /= 10;
+		} while (v != 0);
+	}
+	if (sep != 0) {
+		*--p = sep;
+	}
+	sb_add_n(b, p, (size_t)(e - p) - 1);
+}
+
 /* Values of l in decimal joined by '-', GREASE left out. */
 static void
 sb_dec_list(struct sb *b, const struct pm_tls_list *l)
 {
 	bool first = true;
-	char num[8];
 	for (uint16_t i = 0; i < l->n; i++) {
 		if (pm_tls_is_grease(l->v[i])) {
 			continue;
 		}
-		snprintf(num, sizeof(num), "%s%u", first ? "" : "-", l->v[i]);
-		sb_add(b, num);
+		sb_num(b, first ? 0 : '-', l->v[i], false);
 		first = false;
 	}
 }
@@ -412,10 +451,9 @@ void
 pm_tls_ja3(const struct pm_tls_client_hello *h, char *out, size_t cap, char md5[PM_TLS_HASH_HEX])
 {
 	struct sb b = { out, cap, 0, false };
-	char num[8];
 	out[0] = '\0';
-	snprintf(num, sizeof(num), "%u,", h->legacy_version);
-	sb_add(&b, num);
+	sb_num(&b, 0, h->legacy_version, false);
+	sb_add(&b, ",");
 	sb_dec_list(&b, &h->ciphers);
 	sb_add(&b, ",");
 	sb_dec_list(&b, &h->exts);
@@ -431,10 +469,10 @@ void
 pm_tls_ja3s(const struct pm_tls_server_hello *h, char *out, size_t cap, char md5[PM_TLS_HASH_HEX])
 {
 	struct sb b = { out, cap, 0, false };
-	char num[16];
 	out[0] = '\0';
-	snprintf(num, sizeof(num), "%u,%u,", h->legacy_version, h->cipher);
-	sb_add(&b, num);
+	sb_num(&b, 0, h->legacy_version, false);
+	sb_num(&b, ',', h->cipher, false);
+	sb_add(&b, ",");
 	sb_dec_list(&b, &h->exts);
 	md5_hex(out, md5);
 }
@@ -499,15 +537,12 @@ sha12(const char *s, char out[13])
 		memcpy(out, "000000000000", 13);
 		return;
 	}
-	br_sha256_context ctx;
-	uint8_t d[32];
-	char hex[65];
-	br_sha256_init(&ctx);
-	br_sha256_update(&ctx, s, strlen(s));
-	br_sha256_out(&ctx, d);
-	pm_tls_hex(d, sizeof(d), hex);
-	memcpy(out, hex, 12);
-	out[12] = '\0';
+	struct pm_sha256 ctx;
+	uint8_t d[PM_SHA256_LEN];
+	pm_sha256_init(&ctx);
+	pm_sha256_update(&ctx, s, strlen(s));
+	pm_sha256_out(&ctx, d);
+	pm_tls_hex(d, 6, out); /* the first 12 hex digits */
 }
 
 static int
@@ -517,19 +552,39 @@ cmp_u16(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/*
+ * Sort n values ascending: insertion sort for the short lists real hellos
+ * carry, qsort for long ones (so a hostile list of PM_TLS_MAX_LIST costs
+ * n log n, not n squared).
+ */
+static void
+sort_u16(uint16_t *v, size_t n)
+{
+	if (n > 32) {
+		qsort(v, n, sizeof(v[0]), cmp_u16);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		uint16_t x = v[i];
+		size_t j = i;
+		for (; j > 0 && v[j - 1] > x; j--) {
+			v[j] = v[j - 1];
+		}
+		v[j] = x;
+	}
+}
+
 /* Hex values of v (n of them) joined by commas into b, GREASE and the skip values left out. */
 static void
 sb_hex_list(struct sb *b, const uint16_t *v, size_t n, bool skip_sni_alpn)
 {
-	char num[8];
 	bool first = true;
 	for (size_t i = 0; i < n; i++) {
 		if (pm_tls_is_grease(v[i]) ||
 		    (skip_sni_alpn && (v[i] == PM_TLS_EXT_SNI || v[i] == PM_TLS_EXT_ALPN))) {
 			continue;
 		}
-		snprintf(num, sizeof(num), "%s%04x", first ? "" : ",", v[i]);
-		sb_add(b, num);
+		sb_num(b, first ? 0 : ',', v[i], true);
 		first = false;
 	}
 }
@@ -562,7 +617,7 @@ pm_tls_ja4(const struct pm_tls_client_hello *h, char out[PM_TLS_JA4_MAX])
 	struct sb b = { buf, sizeof(buf), 0, false };
 	buf[0] = '\0';
 	memcpy(sorted, h->ciphers.v, h->ciphers.n * sizeof(sorted[0]));
-	qsort(sorted, h->ciphers.n, sizeof(sorted[0]), cmp_u16);
+	sort_u16(sorted, h->ciphers.n);
 	sb_hex_list(&b, sorted, h->ciphers.n, false);
 	sha12(buf, hb);
 
@@ -570,7 +625,7 @@ pm_tls_ja4(const struct pm_tls_client_hello *h, char out[PM_TLS_JA4_MAX])
 	b.full = false;
 	buf[0] = '\0';
 	memcpy(sorted, h->exts.v, h->exts.n * sizeof(sorted[0]));
-	qsort(sorted, h->exts.n, sizeof(sorted[0]), cmp_u16);
+	sort_u16(sorted, h->exts.n);
 	sb_hex_list(&b, sorted, h->exts.n, true);
 	if (h->sig_algs.n != 0) {
 		sb_add(&b, "_");

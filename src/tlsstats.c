@@ -30,6 +30,18 @@ struct tls_flow {
 	bool done[2]; /* the direction is no longer parsed */
 };
 
+/*
+ * A certificate's DER as the key of der_seen: its length and SipHash (keyed
+ * per run, so a capture cannot aim two certificates at one key). The value
+ * is what the first copy gave: its index in certs, CERT_BAD, or -1 (full).
+ */
+struct der_key {
+	uint64_t hash;
+	uint64_t len;
+};
+
+#define CERT_BAD (-2) /* the DER reader refused it */
+
 static int
 tls_init(void *st, const struct pm_analysis_opts *o)
 {
@@ -38,6 +50,7 @@ tls_init(void *st, const struct pm_analysis_opts *o)
 	                 ? o->max_table_bytes
 	                 : PM_TLS_MAX_STATE;
 	t->max_live = cap / sizeof(struct tls_flow);
+	pm_table_init(&t->der_seen, sizeof(struct der_key), sizeof(int32_t), 0);
 	if (o != NULL) {
 		t->pool.window = o->reasm_window;       /* 0: PM_REASM_WINDOW */
 		t->pool.max_bytes = o->reasm_max_bytes; /* 0: PM_REASM_POOL_MAX */
@@ -161,15 +174,10 @@ on_server_hello(struct pm_tls *t, struct pm_tls_row *r, const uint8_t *body, siz
 	pm_tls_ja4s(&h, r->ja4s);
 }
 
-/* The index of a certificate equal to x (by SHA-256), adding it if new; -1 when full. */
+/* The index of a new distinct certificate x; -1 when full. */
 static int32_t
 cert_index(struct pm_tls *t, const struct pm_x509 *x)
 {
-	for (size_t i = t->n_certs; i-- > 0;) {
-		if (memcmp(t->certs[i].sha256, x->sha256, 32) == 0) {
-			return (int32_t)i;
-		}
-	}
 	if (t->n_certs >= PM_TLS_MAX_CERTS) {
 		t->certs_dropped++;
 		return -1;
@@ -202,16 +210,34 @@ on_certificate(struct pm_tls *t, struct pm_tls_row *r, const uint8_t *body, size
 		return;
 	}
 	t->certificates++;
-	struct pm_x509 *x = malloc(sizeof(*x));
-	if (x == NULL) {
-		return;
+	/* servers send the same certificate to every client: parse and fingerprint it once */
+	struct der_key k = { pm_hash(der, len), len };
+	bool is_new;
+	int32_t *seen = pm_table_upsert_max(&t->der_seen, &k, 2 * PM_TLS_MAX_CERTS, &is_new);
+	int32_t idx;
+	if (seen != NULL && !is_new) {
+		idx = *seen;
+		t->bad_certs += idx == CERT_BAD;
+		t->certs_dropped += idx == -1;
+	} else {
+		struct pm_x509 *x = malloc(sizeof(*x));
+		if (x == NULL) {
+			return;
+		}
+		if (pm_x509_parse(der, len, x) != 0) {
+			t->bad_certs++;
+			idx = CERT_BAD;
+		} else {
+			idx = cert_index(t, x);
+		}
+		free(x);
+		if (seen != NULL) {
+			*seen = idx;
+		}
 	}
-	if (pm_x509_parse(der, len, x) != 0) {
-		t->bad_certs++;
-	} else if (r != NULL && r->cert < 0) {
-		r->cert = cert_index(t, x);
+	if (r != NULL && r->cert < 0 && idx >= 0) {
+		r->cert = idx;
 	}
-	free(x);
 }
 
 static void
@@ -532,6 +558,7 @@ tls_free(void *st)
 	}
 	free(t->rows);
 	free(t->certs);
+	pm_table_free(&t->der_seen);
 }
 
 static size_t
@@ -540,7 +567,7 @@ tls_mem(const void *st)
 	const struct pm_tls *t = st;
 	return sizeof(*t) + t->pool.bytes + t->cap_rows * sizeof(*t->rows) +
 	       t->live.n * sizeof(struct tls_flow) + t->cap_certs * sizeof(*t->certs) +
-	       t->n_rows * 2 * 128;
+	       t->der_seen.bytes + t->n_rows * 2 * 128;
 }
 
 const struct pm_analyser pm_analyser_tls = {
