@@ -5,7 +5,9 @@
  * Output: little-endian pcap, microsecond timestamps, LINKTYPE_ETHERNET,
  * snaplen 65535. Flows are started as the file grows and a pool of them is
  * interleaved at random: ~85% TCP (handshake, request/response rounds, FIN
- * close; HTTP text on port 80), ~12% UDP (2/3 DNS exchanges on port 53 with
+ * close; HTTP text on port 80, TLS 1.2 records on port 443: a ClientHello
+ * with SNI and ALPN, a ServerHello, Certificate and ServerHelloDone, then
+ * application data), ~12% UDP (2/3 DNS exchanges on port 53 with
  * well-formed RFC 1035 messages, 1/3 other datagram exchanges), ~3% ICMP
  * echo. ~10% of each kind is IPv6. IPv4 header, TCP, UDP and ICMP checksums
  * are correct. The same arguments always give the same bytes.
@@ -73,9 +75,10 @@ struct flow {
 	uint32_t round;   /* rounds done */
 	uint32_t left;    /* TCP: response bytes still to send */
 	uint32_t unacked; /* TCP: server segments since the last client ACK */
-	bool resp_hdr;    /* TCP port 80: the response's HTTP head was sent */
-	uint16_t dns_id;  /* DNS transaction id */
-	uint32_t name;    /* DNS/HTTP host number */
+	bool
+	    resp_hdr; /* TCP port 80: the response's HTTP head was sent; 443: the server's flight */
+	uint16_t dns_id; /* DNS transaction id */
+	uint32_t name;   /* DNS/HTTP host number */
 };
 
 struct gen {
@@ -231,7 +234,7 @@ finish(uint8_t *f, size_t n)
 
 static size_t
 tcp_seg(struct gen *g, uint8_t *f, struct flow *fl, bool c2s, uint8_t flags, size_t plen,
-        const char *text)
+        const void *head, size_t head_len)
 {
 	size_t optlen = (flags & TH_SYN) ? 20 : 12;
 	size_t hl = 20 + optlen;
@@ -271,12 +274,9 @@ tcp_seg(struct gen *g, uint8_t *f, struct flow *fl, bool c2s, uint8_t flags, siz
 		be32(t + 28, tsval - 3);
 	}
 	uint8_t *p = t + hl;
-	size_t tl = text ? strlen(text) : 0;
-	if (tl > plen) {
-		tl = plen;
-	}
+	size_t tl = head_len < plen ? head_len : plen;
 	if (tl) {
-		memcpy(p, text, tl);
+		memcpy(p, head, tl);
 	}
 	if (plen > tl) {
 		memcpy(p + tl, g->rnd + rnd_in(g, 0, RAND_POOL - 1), plen - tl);
@@ -284,6 +284,192 @@ tcp_seg(struct gen *g, uint8_t *f, struct flow *fl, bool c2s, uint8_t flags, siz
 	*seq += (uint32_t)plen + ((flags & (TH_SYN | TH_FIN)) ? 1u : 0u);
 	l4_csum(f, fl, l4, hl + plen, P_TCP, 16);
 	return finish(f, l4 + hl + plen);
+}
+
+/*
+ * The server's certificate, DER: CN=www.example.com, SAN *.example.com and
+ * example.com, P-256 key, issued by "CN=Bench CA", valid 2023-01-01 to
+ * 2033-01-01 (so valid at the file's 2024 timestamps). Made once with:
+ *   openssl ecparam -name prime256v1 -genkey -noout -out k.pem
+ *   openssl req -new -key k.pem -subj /CN=www.example.com -out r.csr
+ *   openssl ecparam -name prime256v1 -genkey -noout -out cak.pem
+ *   openssl req -new -x509 -key cak.pem -subj "/CN=Bench CA" -days 3650 -out ca.pem
+ *   openssl ca -batch -config ca.cnf -cert ca.pem -keyfile cak.pem -in r.csr -out c.pem \
+ *     -startdate 20230101000000Z -enddate 20330101000000Z
+ *   openssl x509 -in c.pem -outform DER | xxd -i
+ * where ca.cnf copies the request's extensions and adds the SAN (captures/README.md
+ * has the same recipe for the expired certificate).
+ */
+static const uint8_t bench_cert[] = {
+	0x30, 0x82, 0x01, 0x91, 0x30, 0x82, 0x01, 0x36, 0xa0, 0x03, 0x02, 0x01, 0x02, 0x02, 0x01,
+	0x02, 0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02, 0x30, 0x13,
+	0x31, 0x11, 0x30, 0x0f, 0x06, 0x03, 0x55, 0x04, 0x03, 0x0c, 0x08, 0x42, 0x65, 0x6e, 0x63,
+	0x68, 0x20, 0x43, 0x41, 0x30, 0x1e, 0x17, 0x0d, 0x32, 0x33, 0x30, 0x31, 0x30, 0x31, 0x30,
+	0x30, 0x30, 0x30, 0x30, 0x30, 0x5a, 0x17, 0x0d, 0x33, 0x33, 0x30, 0x31, 0x30, 0x31, 0x30,
+	0x30, 0x30, 0x30, 0x30, 0x30, 0x5a, 0x30, 0x1a, 0x31, 0x18, 0x30, 0x16, 0x06, 0x03, 0x55,
+	0x04, 0x03, 0x0c, 0x0f, 0x77, 0x77, 0x77, 0x2e, 0x65, 0x78, 0x61, 0x6d, 0x70, 0x6c, 0x65,
+	0x2e, 0x63, 0x6f, 0x6d, 0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d,
+	0x02, 0x01, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00,
+	0x04, 0x74, 0x79, 0x1d, 0x40, 0x56, 0xb8, 0x50, 0xce, 0x43, 0x8d, 0xbc, 0xec, 0x44, 0x64,
+	0xe8, 0x63, 0x94, 0x99, 0xe4, 0x13, 0x10, 0x17, 0x36, 0x56, 0x8d, 0x2b, 0x77, 0x1a, 0x81,
+	0xc1, 0xc1, 0xff, 0x5e, 0xa4, 0x4d, 0x8e, 0x3d, 0x7d, 0x68, 0xaa, 0xc8, 0x5d, 0x05, 0xad,
+	0xdb, 0xed, 0x20, 0x7f, 0x68, 0x04, 0xc5, 0xe2, 0x6f, 0x48, 0xd0, 0xea, 0x60, 0x65, 0xe7,
+	0x3d, 0xfb, 0x1c, 0xee, 0x96, 0xa3, 0x74, 0x30, 0x72, 0x30, 0x25, 0x06, 0x03, 0x55, 0x1d,
+	0x11, 0x04, 0x1e, 0x30, 0x1c, 0x82, 0x0d, 0x2a, 0x2e, 0x65, 0x78, 0x61, 0x6d, 0x70, 0x6c,
+	0x65, 0x2e, 0x63, 0x6f, 0x6d, 0x82, 0x0b, 0x65, 0x78, 0x61, 0x6d, 0x70, 0x6c, 0x65, 0x2e,
+	0x63, 0x6f, 0x6d, 0x30, 0x09, 0x06, 0x03, 0x55, 0x1d, 0x13, 0x04, 0x02, 0x30, 0x00, 0x30,
+	0x1d, 0x06, 0x03, 0x55, 0x1d, 0x0e, 0x04, 0x16, 0x04, 0x14, 0xab, 0x84, 0xa0, 0x55, 0x15,
+	0x55, 0x72, 0x70, 0x70, 0xa3, 0xd4, 0xee, 0xc5, 0x39, 0x6d, 0xf3, 0x41, 0x70, 0x09, 0xd0,
+	0x30, 0x1f, 0x06, 0x03, 0x55, 0x1d, 0x23, 0x04, 0x18, 0x30, 0x16, 0x80, 0x14, 0x98, 0x74,
+	0xe1, 0xe1, 0xb0, 0x9c, 0x22, 0xb8, 0x30, 0xa2, 0x03, 0xc1, 0xd6, 0x38, 0xca, 0x62, 0xe5,
+	0x6b, 0x18, 0x67, 0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02,
+	0x03, 0x49, 0x00, 0x30, 0x46, 0x02, 0x21, 0x00, 0xf6, 0x32, 0x7a, 0x5f, 0x2c, 0xbd, 0x22,
+	0xe6, 0x7d, 0xab, 0x1c, 0xcd, 0xb0, 0x31, 0xd7, 0x6b, 0x7e, 0x10, 0x07, 0x30, 0xfe, 0x61,
+	0xe7, 0xb1, 0x07, 0x5c, 0xdf, 0x25, 0xb7, 0xd1, 0x44, 0x24, 0x02, 0x21, 0x00, 0x92, 0x05,
+	0xc4, 0x4e, 0x09, 0x41, 0xba, 0x4b, 0x12, 0x82, 0xba, 0x24, 0xa0, 0x98, 0x74, 0x6b, 0x12,
+	0x29, 0x8c, 0xe3, 0xad, 0x8c, 0x78, 0x54, 0x25, 0xb0, 0x95, 0x6f, 0x0a, 0x5c, 0x04, 0x9f,
+};
+
+#define TLS_FLIGHT_MAX (128 + sizeof(bench_cert)) /* ServerHello + Certificate + Done */
+
+static size_t
+put24(uint8_t *p, size_t v)
+{
+	p[0] = (uint8_t)(v >> 16);
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)v;
+	return 3;
+}
+
+/* An application data record header (RFC 5246 §6.2.1) for a record of n bytes with it. */
+static void
+tls_appdata_header(uint8_t *p, size_t n)
+{
+	p[0] = 23;
+	p[1] = 3;
+	p[2] = 3;
+	be16(p + 3, (uint16_t)(n - 5));
+}
+
+/* Start a handshake record holding one message of type; returns the body's offset. */
+static size_t
+tls_hs_begin(uint8_t *p, uint8_t type)
+{
+	p[0] = 22;
+	p[1] = 3;
+	p[2] = 1;
+	p[5] = type;
+	return 9;
+}
+
+/* Close the record started at p whose message ends at n; returns n. */
+static size_t
+tls_hs_end(uint8_t *p, size_t n)
+{
+	be16(p + 3, (uint16_t)(n - 5));
+	put24(p + 6, n - 9);
+	return n;
+}
+
+/*
+ * A ClientHello like a browser's (RFC 5246 §7.4.1.2, RFC 8446 §4.1.2): a
+ * GREASE suite, TLS 1.3 and 1.2 suites, SNI h<name>.example.com, groups,
+ * point formats, signature algorithms, ALPN h2 and http/1.1, supported
+ * versions 1.3 and 1.2, an X25519 key share. Returns its record's length.
+ */
+static size_t
+tls_client_hello(struct gen *g, const struct flow *fl, uint8_t *p)
+{
+	static const uint16_t suites[] = { 0x0a0a, 0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f,
+		                           0xc02c, 0xc030, 0xcca9, 0xcca8, 0xc013, 0xc014,
+		                           0x009c, 0x009d, 0x002f, 0x0035 };
+	static const uint8_t groups[] = {
+		0, 10, 0, 10, 0, 8, 0x0a, 0x0a, 0, 0x1d, 0, 0x17, 0, 0x18
+	};
+	static const uint8_t sigalgs[] = { 0, 13, 0, 18, 0, 16, 4, 3, 8, 4, 4,
+		                           1, 5,  3, 8,  5, 5,  1, 8, 6, 6, 1 };
+	static const uint8_t alpn[] = { 0, 16,  0,   14,  0,   12,  2,   'h', '2',
+		                        8, 'h', 't', 't', 'p', '/', '1', '.', '1' };
+	static const uint8_t versions[] = { 0, 43, 0, 5, 4, 3, 4, 3, 3 };
+	static const uint8_t tail[] = { 0, 11, 0, 2, 1, 0,  0, 23, 0, 0, 0xff,
+		                        1, 0,  1, 0, 0, 45, 0, 2,  1, 1 };
+	size_t n = tls_hs_begin(p, 1);
+	p[n++] = 3;
+	p[n++] = 3;
+	memcpy(p + n, g->rnd + rnd_in(g, 0, RAND_POOL - 1), 32); /* random */
+	n += 32;
+	p[n++] = 32;
+	memcpy(p + n, g->rnd + rnd_in(g, 0, RAND_POOL - 1), 32); /* legacy session id */
+	n += 32;
+	be16(p + n, (uint16_t)(2 * (sizeof(suites) / sizeof(suites[0]))));
+	n += 2;
+	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++, n += 2) {
+		be16(p + n, suites[i]);
+	}
+	p[n++] = 1;
+	p[n++] = 0; /* null compression */
+	size_t ext = n;
+	n += 2;
+	char host[40];
+	int hl = snprintf(host, sizeof(host), "h%u.example.com", fl->name);
+	be16(p + n, 0); /* server_name (RFC 6066 §3) */
+	be16(p + n + 2, (uint16_t)(hl + 5));
+	be16(p + n + 4, (uint16_t)(hl + 3));
+	p[n + 6] = 0;
+	be16(p + n + 7, (uint16_t)hl);
+	memcpy(p + n + 9, host, (size_t)hl);
+	n += 9 + (size_t)hl;
+	memcpy(p + n, groups, sizeof(groups));
+	n += sizeof(groups);
+	memcpy(p + n, sigalgs, sizeof(sigalgs));
+	n += sizeof(sigalgs);
+	memcpy(p + n, alpn, sizeof(alpn));
+	n += sizeof(alpn);
+	memcpy(p + n, versions, sizeof(versions));
+	n += sizeof(versions);
+	be16(p + n, 51); /* key_share: X25519 */
+	be16(p + n + 2, 38);
+	be16(p + n + 4, 36);
+	be16(p + n + 6, 0x1d);
+	be16(p + n + 8, 32);
+	memcpy(p + n + 10, g->rnd + rnd_in(g, 0, RAND_POOL - 1), 32);
+	n += 42;
+	memcpy(p + n, tail, sizeof(tail));
+	n += sizeof(tail);
+	be16(p + ext, (uint16_t)(n - ext - 2));
+	return tls_hs_end(p, n);
+}
+
+/* ServerHello (TLS 1.2, ECDHE-RSA-AES128-GCM, ALPN h2), Certificate, ServerHelloDone. */
+static size_t
+tls_server_flight(struct gen *g, uint8_t *p)
+{
+	static const uint8_t exts[] = { 0, 23, 0, 0, 0xff, 1, 0, 1, 0, 0, 11,  0,
+		                        2, 1,  0, 0, 16,   0, 5, 0, 3, 2, 'h', '2' };
+	size_t n = tls_hs_begin(p, 2);
+	p[n++] = 3;
+	p[n++] = 3;
+	memcpy(p + n, g->rnd + rnd_in(g, 0, RAND_POOL - 1), 32);
+	n += 32;
+	p[n++] = 0; /* no session id */
+	be16(p + n, 0xc02f);
+	n += 2;
+	p[n++] = 0;
+	be16(p + n, (uint16_t)sizeof(exts));
+	n += 2;
+	memcpy(p + n, exts, sizeof(exts));
+	n += sizeof(exts);
+	size_t m = tls_hs_end(p, n);
+	n = tls_hs_begin(p + m, 11) + m; /* Certificate (RFC 5246 §7.4.2) */
+	n += put24(p + n, 3 + sizeof(bench_cert));
+	n += put24(p + n, sizeof(bench_cert));
+	memcpy(p + n, bench_cert, sizeof(bench_cert));
+	n += sizeof(bench_cert);
+	tls_hs_end(p + m, n - m);
+	m = n;
+	n = tls_hs_begin(p + m, 14) + m; /* ServerHelloDone */
+	tls_hs_end(p + m, n - m);
+	return n;
 }
 
 /* Response body size: mostly one segment, a tail of larger transfers. */
@@ -310,22 +496,26 @@ static size_t
 step_tcp(struct gen *g, uint8_t *f, struct flow *fl)
 {
 	char text[160];
+	uint8_t tls[MSS4];
 	size_t mss = fl->v6 ? MSS6 : MSS4;
 	size_t n;
 
 	switch (fl->phase) {
 	case PH_SYN:
 		fl->phase = PH_SYNACK;
-		return tcp_seg(g, f, fl, true, TH_SYN, 0, NULL);
+		return tcp_seg(g, f, fl, true, TH_SYN, 0, NULL, 0);
 	case PH_SYNACK:
 		fl->phase = PH_ACK;
-		return tcp_seg(g, f, fl, false, TH_SYN | TH_ACK, 0, NULL);
+		return tcp_seg(g, f, fl, false, TH_SYN | TH_ACK, 0, NULL, 0);
 	case PH_ACK:
 		fl->phase = PH_REQ;
-		return tcp_seg(g, f, fl, true, TH_ACK, 0, NULL);
+		return tcp_seg(g, f, fl, true, TH_ACK, 0, NULL, 0);
 	case PH_REQ:
 		fl->phase = PH_RESP;
 		fl->left = resp_size(g);
+		if (fl->sport == 443 && fl->round == 0 && fl->left < TLS_FLIGHT_MAX + 64) {
+			fl->left = TLS_FLIGHT_MAX + 64;
+		}
 		fl->unacked = 0;
 		fl->resp_hdr = false;
 		if (fl->sport == 80) {
@@ -333,9 +523,18 @@ step_tcp(struct gen *g, uint8_t *f, struct flow *fl)
 			                 "GET /obj/%u/%u HTTP/1.1\r\nHost: h%u.example.com\r\n"
 			                 "User-Agent: gen_big/1\r\nAccept: */*\r\n\r\n",
 			                 fl->idx, fl->round, fl->name);
-			return tcp_seg(g, f, fl, true, TH_PSH | TH_ACK, (size_t)k, text);
+			return tcp_seg(g, f, fl, true, TH_PSH | TH_ACK, (size_t)k, text, (size_t)k);
 		}
-		return tcp_seg(g, f, fl, true, TH_PSH | TH_ACK, rnd_in(g, 40, 700), NULL);
+		if (fl->sport == 443) {
+			size_t k =
+			    fl->round == 0 ? tls_client_hello(g, fl, tls) : rnd_in(g, 40, 700);
+			if (fl->round != 0) {
+				tls_appdata_header(tls, k);
+			}
+			return tcp_seg(g, f, fl, true, TH_PSH | TH_ACK, k, tls,
+			               fl->round == 0 ? k : 5);
+		}
+		return tcp_seg(g, f, fl, true, TH_PSH | TH_ACK, rnd_in(g, 40, 700), NULL, 0);
 	case PH_RESP:
 		n = fl->left < mss ? fl->left : mss;
 		fl->left -= (uint32_t)n;
@@ -352,8 +551,22 @@ step_tcp(struct gen *g, uint8_t *f, struct flow *fl)
 			         "Content-Length: %05u\r\n\r\n",
 			         (unsigned)(fl->left + n - 82));
 		}
+		if (fl->sport == 443) {
+			/* the server's flight first, then application data, whole records per segment */
+			size_t k = 0;
+			if (fl->round == 0 && !fl->resp_hdr) {
+				fl->resp_hdr = true;
+				k = tls_server_flight(g, tls);
+			}
+			if (n >= k + 5) {
+				tls_appdata_header(tls + k, n - k);
+				k += 5;
+			}
+			return tcp_seg(g, f, fl, false, (uint8_t)(TH_ACK | (fl->left ? 0 : TH_PSH)),
+			               n, tls, k);
+		}
 		return tcp_seg(g, f, fl, false, (uint8_t)(TH_ACK | (fl->left ? 0 : TH_PSH)), n,
-		               text[0] ? text : NULL);
+		               text[0] ? text : NULL, strlen(text));
 	case PH_CACK:
 		fl->unacked = 0;
 		if (fl->left) {
@@ -363,17 +576,17 @@ step_tcp(struct gen *g, uint8_t *f, struct flow *fl)
 		} else {
 			fl->phase = PH_FIN1;
 		}
-		return tcp_seg(g, f, fl, true, TH_ACK, 0, NULL);
+		return tcp_seg(g, f, fl, true, TH_ACK, 0, NULL, 0);
 	case PH_FIN1:
 		fl->phase = PH_FIN2;
-		return tcp_seg(g, f, fl, true, TH_FIN | TH_ACK, 0, NULL);
+		return tcp_seg(g, f, fl, true, TH_FIN | TH_ACK, 0, NULL, 0);
 	case PH_FIN2:
 		fl->phase = PH_FIN3;
-		return tcp_seg(g, f, fl, false, TH_FIN | TH_ACK, 0, NULL);
+		return tcp_seg(g, f, fl, false, TH_FIN | TH_ACK, 0, NULL, 0);
 	case PH_FIN3:
 	default:
 		fl->phase = PH_DONE;
-		return tcp_seg(g, f, fl, true, TH_ACK, 0, NULL);
+		return tcp_seg(g, f, fl, true, TH_ACK, 0, NULL, 0);
 	}
 }
 

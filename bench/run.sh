@@ -36,21 +36,40 @@ GEN=$OUT/gen_big
 WALK=$OUT/bench_walk
 RESULTS=$OUT/results.txt
 
-main() {
+# The generator, rebuilt when its source changed.
+ensure_gen() {
 	if [ ! -x "$GEN" ] || [ bench/gen_big.c -nt "$GEN" ]; then
 		echo "building $GEN"
 		${CC:-cc} -O2 -std=c11 -Wall -Wextra -o "$GEN" bench/gen_big.c
 	fi
+}
 
+# The callgrind file of VS_N packets, made again when the generator is newer.
+ensure_vs() {
+	ensure_gen >&2
+	if [ ! -f "$OUT/vs.pcap" ] || [ "$GEN" -nt "$OUT/vs.pcap" ]; then
+		"$GEN" -n "$VS_N" "$OUT/vs.pcap" 2>/dev/null
+	fi
+}
+
+# The bench file: SIZE bytes, made when missing or short, and again when the
+# generator changed (unless BENCH_FILE names the caller's own file).
+ensure_big() {
+	ensure_gen
 	# Bytes wanted: SIZE with an optional K/M/G suffix (powers of ten, like gen_big).
 	want=$(echo "$SIZE" | awk '{ v = $0 + 0; u = substr($0, length($0));
 		if (u == "K" || u == "k") v *= 1e3; else if (u == "M" || u == "m") v *= 1e6;
 		else if (u == "G" || u == "g") v *= 1e9; printf "%.0f", v }')
 	have=$(stat -c %s "$BIG" 2>/dev/null || echo 0)
-	if [ "$have" -lt "$want" ]; then
+	# the default file is made again when the generator changed (BENCH_FILE is the caller's)
+	if [ "$have" -lt "$want" ] || { [ -z "${BENCH_FILE:-}" ] && [ "$GEN" -nt "$BIG" ]; }; then
 		echo "generating $BIG ($SIZE)"
 		"$GEN" -s "$SIZE" "$BIG"
 	fi
+}
+
+main() {
+	ensure_big
 
 	echo
 	echo "== machine"
@@ -162,13 +181,7 @@ with_without() {
 	local with=$1 without=$2
 	echo
 	echo "== $3: whole analysis with ($with) and without ($without), $RUNS alternating runs, medians"
-	if [ ! -f "$BIG" ]; then
-		echo "no $BIG (run make bench once, or set BENCH_FILE); skipped"
-		return
-	fi
-	if [ ! -x "$GEN" ]; then
-		${CC:-cc} -O2 -std=c11 -Wall -Wextra -o "$GEN" bench/gen_big.c
-	fi
+	ensure_big
 	: >"$OUT/ww.txt"
 	# Each line: wall with, wall without, CPU with, CPU without (seconds, one run each).
 	for _ in $(seq "$RUNS"); do
@@ -187,7 +200,7 @@ with_without() {
 		"$(awk '{ print $3 / $4 }' "$OUT/ww.txt" | median)"
 	if command -v valgrind >/dev/null; then
 		local vs=$OUT/vs.pcap iw ic
-		[ -f "$vs" ] || "$GEN" -n "$VS_N" "$vs" 2>/dev/null
+		ensure_vs
 		ir_walk() {
 			valgrind --tool=callgrind --callgrind-out-file=/dev/null \
 				--toggle-collect=pm_analysis_run "$WALK" -F -r 1 -m "$1" "$vs" 2>&1 >/dev/null |
@@ -229,7 +242,7 @@ versus_base() {
 		# Instructions inside the analysis only (the pass and every finish), on
 		# enough packets that per-process start-up does not count.
 		local vs=$OUT/vs.pcap ib ia
-		[ -f "$vs" ] || "$GEN" -n "$VS_N" "$vs" 2>/dev/null
+		ensure_vs
 		ir_in() {
 			valgrind --tool=callgrind --callgrind-out-file=/dev/null \
 				--toggle-collect=pm_analysis_run --toggle-collect=pm_analysis_run_fd \
