@@ -336,8 +336,9 @@ record(struct bb *out, uint8_t ct, uint8_t hs, const uint8_t *p, size_t n)
 #define CLI 0x0A000002u
 #define SRV 0x5DB8D822u /* 93.184.216.34 */
 
+/* One TLS 1.2 connection from client port cp; bad_cert breaks the certificate's DER. */
 static void
-tls12_capture(struct pcapbuf *b)
+tls12_flow(struct pcapbuf *b, uint16_t cp, bool bad_cert)
 {
 	struct bb ch, rec_c, rec_s, body;
 	client_hello(&ch);
@@ -357,6 +358,9 @@ tls12_capture(struct pcapbuf *b)
 	record(&rec_s, PM_TLS_CT_HANDSHAKE, PM_TLS_HS_SERVER_HELLO, body.p, body.n);
 	uint8_t der[1024];
 	size_t dn = unhex(cert_hex, der, sizeof(der));
+	if (bad_cert) {
+		der[0] = 0x31; /* a SET, not the Certificate SEQUENCE */
+	}
 	struct bb msgs;
 	msgs.n = 0;
 	u8(&msgs, PM_TLS_HS_CERTIFICATE);
@@ -372,24 +376,23 @@ tls12_capture(struct pcapbuf *b)
 	u8(&msgs, 0);
 	record(&rec_s, PM_TLS_CT_HANDSHAKE, 0, msgs.p, msgs.n);
 
-	pb_start(b);
 	uint32_t cs = 1000, ss = 5000;
-	seg(b, CLI, SRV, 40000, 443, cs, 0, PM_TCP_SYN, NULL, 0);
-	seg(b, SRV, CLI, 443, 40000, ss, cs + 1, PM_TCP_SYN | PM_TCP_ACK, NULL, 0);
-	seg(b, CLI, SRV, 40000, 443, cs + 1, ss + 1, PM_TCP_ACK, NULL, 0);
+	seg(b, CLI, SRV, cp, 443, cs, 0, PM_TCP_SYN, NULL, 0);
+	seg(b, SRV, CLI, 443, cp, ss, cs + 1, PM_TCP_SYN | PM_TCP_ACK, NULL, 0);
+	seg(b, CLI, SRV, cp, 443, cs + 1, ss + 1, PM_TCP_ACK, NULL, 0);
 	/* the ClientHello in three pieces: the last first, then the first, a copy, the middle */
 	size_t a = 100, m = 200;
-	seg(b, CLI, SRV, 40000, 443, cs + 1 + (uint32_t)m, ss + 1, PM_TCP_ACK, rec_c.p + m,
+	seg(b, CLI, SRV, cp, 443, cs + 1 + (uint32_t)m, ss + 1, PM_TCP_ACK, rec_c.p + m,
 	    rec_c.n - m);
-	seg(b, CLI, SRV, 40000, 443, cs + 1, ss + 1, PM_TCP_ACK, rec_c.p, a);
-	seg(b, CLI, SRV, 40000, 443, cs + 1, ss + 1, PM_TCP_ACK, rec_c.p, a);
-	seg(b, CLI, SRV, 40000, 443, cs + 1 + (uint32_t)a, ss + 1, PM_TCP_ACK | PM_TCP_PSH,
+	seg(b, CLI, SRV, cp, 443, cs + 1, ss + 1, PM_TCP_ACK, rec_c.p, a);
+	seg(b, CLI, SRV, cp, 443, cs + 1, ss + 1, PM_TCP_ACK, rec_c.p, a);
+	seg(b, CLI, SRV, cp, 443, cs + 1 + (uint32_t)a, ss + 1, PM_TCP_ACK | PM_TCP_PSH,
 	    rec_c.p + a, m - a);
 	uint32_t cend = cs + 1 + (uint32_t)rec_c.n;
 	/* the server's flight in two segments */
 	size_t half = rec_s.n / 2;
-	seg(b, SRV, CLI, 443, 40000, ss + 1, cend, PM_TCP_ACK, rec_s.p, half);
-	seg(b, SRV, CLI, 443, 40000, ss + 1 + (uint32_t)half, cend, PM_TCP_ACK | PM_TCP_PSH,
+	seg(b, SRV, CLI, 443, cp, ss + 1, cend, PM_TCP_ACK, rec_s.p, half);
+	seg(b, SRV, CLI, 443, cp, ss + 1 + (uint32_t)half, cend, PM_TCP_ACK | PM_TCP_PSH,
 	    rec_s.p + half, rec_s.n - half);
 	uint32_t send = ss + 1 + (uint32_t)rec_s.n;
 	/* ChangeCipherSpec, an encrypted Finished, application data */
@@ -398,7 +401,51 @@ tls12_capture(struct pcapbuf *b)
 	record(&fin, PM_TLS_CT_CCS, 0, (const uint8_t[]){ 1 }, 1);
 	record(&fin, PM_TLS_CT_HANDSHAKE, 0, zero, 32);
 	record(&fin, PM_TLS_CT_APPDATA, 0, zero, 24);
-	seg(b, CLI, SRV, 40000, 443, cend, send, PM_TCP_ACK | PM_TCP_PSH, fin.p, fin.n);
+	seg(b, CLI, SRV, cp, 443, cend, send, PM_TCP_ACK | PM_TCP_PSH, fin.p, fin.n);
+}
+
+static void
+tls12_capture(struct pcapbuf *b)
+{
+	pb_start(b);
+	tls12_flow(b, 40000, false);
+}
+
+/*
+ * The same certificate to two clients and a broken one to two more: parsed
+ * once per distinct DER, yet counted, referenced and refused per handshake.
+ */
+static void
+test_cert_once(void)
+{
+	struct pcapbuf b;
+	pb_start(&b);
+	tls12_flow(&b, 40000, false);
+	tls12_flow(&b, 40001, false);
+	tls12_flow(&b, 40002, true);
+	tls12_flow(&b, 40003, true);
+	static struct pm_analysis a;
+	struct pm_error err;
+	struct pm_analysis_opts o = { .analysers = PM_AN_BIT(TLS) };
+	if (pm_analysis_run_mem(&a, b.p, b.n, &o, &err) != 0) {
+		CHECK(!"analysis failed");
+		pb_free(&b);
+		return;
+	}
+	const struct pm_tls *t = pm_an_tls(&a);
+	CHECK(t != NULL && t->n_rows == 4);
+	if (t != NULL && t->n_rows == 4) {
+		CHECK_EQ(t->certificates, 4);
+		CHECK_EQ(t->n_certs, 1);
+		CHECK_EQ(t->bad_certs, 2);
+		CHECK_EQ(t->der_seen.count, 2);
+		CHECK_EQ(t->rows[0].cert, 0);
+		CHECK_EQ(t->rows[1].cert, 0);
+		CHECK_EQ(t->rows[2].cert, -1);
+		CHECK_EQ(t->rows[3].cert, -1);
+	}
+	pm_analysis_free(&a);
+	pb_free(&b);
 }
 
 static void
@@ -630,6 +677,7 @@ test_tls(void)
 	test_hellos();
 	test_x509();
 	test_capture();
+	test_cert_once();
 	test_loopback();
 	test_corpus_agreement();
 }
