@@ -53,12 +53,13 @@ enum method {
 	M_ANALYSIS,
 	M_ANALYSIS_CORE,
 	M_ANALYSIS_NOWEB,
+	M_ANALYSIS_NOQUIC,
 	M_COUNT
 };
 
 static const char *const method_name[M_COUNT] = {
 	"floor",       "libpcap",  "read",          "mmap",           "decode-read",
-	"decode-mmap", "analysis", "analysis-core", "analysis-noweb",
+	"decode-mmap", "analysis", "analysis-core", "analysis-noweb", "analysis-noquic",
 };
 
 /* analysis-core: the whole pass without the protocol analysers (DNS, ICMP, DHCP, SIP, TLS, HTTP). */
@@ -67,6 +68,8 @@ static const char *const method_name[M_COUNT] = {
 	 PM_AN_BIT(SCAN) | PM_AN_BIT(TUNNELS))
 /* analysis-noweb: every analyser but the two over reassembled TCP (TLS, HTTP). */
 #define NOWEB_ANALYSERS (PM_AN_ALL & ~(PM_AN_BIT(TLS) | PM_AN_BIT(HTTP)))
+/* analysis-noquic: analysis-noweb without QUIC. */
+#define NOQUIC_ANALYSERS (NOWEB_ANALYSERS & ~PM_AN_BIT(QUIC))
 
 /* What one method's child sends back through the pipe. */
 struct result {
@@ -309,6 +312,8 @@ walk_once(enum method m, const char *path, struct walk *w, char *err, size_t err
 		return walk_analysis(path, CORE_ANALYSERS, w, err, errlen);
 	case M_ANALYSIS_NOWEB:
 		return walk_analysis(path, NOWEB_ANALYSERS, w, err, errlen);
+	case M_ANALYSIS_NOQUIC:
+		return walk_analysis(path, NOQUIC_ANALYSERS, w, err, errlen);
 	case M_ANALYSIS:
 	default:
 		return walk_analysis(path, 0, w, err, errlen);
@@ -459,7 +464,7 @@ usage(void)
 	    stderr,
 	    "usage: bench_walk [-r RUNS] [-m METHOD[,METHOD...]] [-F] FILE\n"
 	    "  methods: floor libpcap read mmap decode-read decode-mmap analysis analysis-core\n"
-	    "           analysis-noweb\n"
+	    "           analysis-noweb analysis-noquic\n"
 	    "           (default: all)\n");
 	return 2;
 }
@@ -564,7 +569,7 @@ main(int argc, char **argv)
 		       (unsigned long long)an->check, used,
 		       an->check != 0 ? (double)used * 1024.0 / (double)an->check : 0.0);
 	}
-	for (i = M_ANALYSIS; i <= M_ANALYSIS_NOWEB; i++) {
+	for (i = M_ANALYSIS; i <= M_ANALYSIS_NOQUIC; i++) {
 		if (want[i] && res[i].ok) {
 			printf("cpu_s %s %.4f (median user + system of the runs)\n", method_name[i],
 			       median_of(res[i].cpu, res[i].runs));
@@ -585,6 +590,14 @@ main(int argc, char **argv)
 		       median(&res[M_ANALYSIS]) / median(&res[M_ANALYSIS_NOWEB]),
 		       median_of(res[M_ANALYSIS].cpu, res[M_ANALYSIS].runs) /
 		           median_of(res[M_ANALYSIS_NOWEB].cpu, res[M_ANALYSIS_NOWEB].runs));
+	}
+	if (want[M_ANALYSIS_NOWEB] && want[M_ANALYSIS_NOQUIC] && res[M_ANALYSIS_NOWEB].ok &&
+	    res[M_ANALYSIS_NOQUIC].ok) {
+		printf("QUIC: analysis-noweb / analysis-noquic = %.3f (median wall), %.3f (median "
+		       "CPU)\n",
+		       median(&res[M_ANALYSIS_NOWEB]) / median(&res[M_ANALYSIS_NOQUIC]),
+		       median_of(res[M_ANALYSIS_NOWEB].cpu, res[M_ANALYSIS_NOWEB].runs) /
+		           median_of(res[M_ANALYSIS_NOQUIC].cpu, res[M_ANALYSIS_NOQUIC].runs));
 	}
 	if (want[M_DEC_READ] && want[M_DEC_MMAP] && res[M_DEC_READ].ok && res[M_DEC_MMAP].ok &&
 	    res[M_DEC_READ].check != res[M_DEC_MMAP].check) {

@@ -16,6 +16,8 @@
 #    run, alternating, with the ratio of the medians, and with valgrind the
 #    ratio of their instructions inside the analysis on $BENCH_VS_PACKETS
 #    packets (BENCH_ONLY=protocols or BENCH_ONLY=web runs only that part);
+#    and QUIC (analysis-noweb against analysis-noquic, the same without the
+#    QUIC analyser; BENCH_ONLY=quic);
 # 7. with BENCH_BASE=<git revision>, builds that revision in a temporary
 #    worktree and times its whole analysis (`pcapmcp summary --json`) against
 #    this tree's, alternating runs on the same file, and compares both
@@ -264,6 +266,9 @@ mkdir -p "$OUT" "$(dirname "$BIG")"
 	fi
 	if [ -z "${BENCH_ONLY:-}" ] || [ "${BENCH_ONLY:-}" = web ]; then
 		with_without analysis analysis-noweb "TLS and HTTP over reassembled TCP"
+	fi
+	if [ -z "${BENCH_ONLY:-}" ] || [ "${BENCH_ONLY:-}" = quic ]; then
+		with_without analysis-noweb analysis-noquic "QUIC (headers, Initial decryption)"
 	fi
 	if [ -n "$BASE" ]; then versus_base; fi
 } 2>&1 | tee "$RESULTS"

@@ -5,9 +5,20 @@
  * decrypted with the keys its first destination connection ID gives
  * (quiccrypt.h), its CRYPTO frames reassembled (at most PM_QUIC_MAX_CRYPTO
  * bytes) and the ClientHello parsed by the TLS parser, once per connection.
- * A connection stops costing anything once its ClientHello and the
- * server's handshake are seen (pm_pass_done); packet and byte counts and
- * times come from the flow table at finish. The view (pm_quic_view) derives
+ * The reassembly buffer goes once the ClientHello is read; a connection
+ * stops costing anything after its first PM_QUIC_WATCH_DGRAMS datagrams,
+ * read for their connection IDs (pm_pass_done); packet and byte counts and
+ * times come from the flow table at finish.
+ *
+ * The analyser's verdict is the flow's label: a UDP flow stays labelled
+ * QUIC only when its first datagram opens with a long header of a known
+ * version family (or a Google QUIC public header) and, where the version's
+ * Initial keys are known, the client's first Initial decrypts. Otherwise
+ * the label is withdrawn during the pass, to what the flow's other port
+ * names or to none, for good (flow.c does not label the flow again). Hosts,
+ * summary and flow views read the label from the flow record after the
+ * pass, so every count by label follows the verdict; an analysis run
+ * without this analyser keeps the port's guess. The view (pm_quic_view) derives
  * statistics, the paged connection list and findings from the rows.
  */
 #ifndef PM_QUICSTATS_H
@@ -31,6 +42,19 @@ struct pm_flow;
 #define PM_QUIC_MAX_SNI        256         /* bytes of an SNI kept */
 #define PM_QUIC_MAX_OFFERED    8           /* versions kept from a version negotiation */
 #define PM_QUIC_MAX_DECRYPTS   8           /* Initial packets decrypted per connection */
+#define PM_QUIC_MAX_CIDS       4           /* connection IDs kept per side of a connection */
+#define PM_QUIC_WATCH_DGRAMS   64          /* datagrams per flow read for connection IDs */
+
+/*
+ * The connection IDs one side chose: the source connection IDs of its long
+ * headers (Initial, 0-RTT, Handshake, Retry), distinct, in order of use.
+ */
+struct pm_quic_cids {
+	uint8_t id[PM_QUIC_MAX_CIDS][PM_QUIC_MAX_CID];
+	uint8_t len[PM_QUIC_MAX_CIDS]; /* bytes of each id */
+	uint8_t n;                     /* entries kept */
+	uint16_t total; /* distinct IDs seen; past the cap, ones not kept may count twice */
+};
 
 /* One QUIC connection (one UDP flow). */
 struct pm_quic_conn {
@@ -45,6 +69,8 @@ struct pm_quic_conn {
 	uint8_t dcid_len, scid_len;
 	uint8_t server_cid[PM_QUIC_MAX_CID]; /* the server's first source connection ID */
 	uint8_t server_cid_len;
+	struct pm_quic_cids cids[2]; /* by PM_DIR_*: the client's SCIDs, the server's (Retry too) */
+	uint32_t dcid_changes; /* short headers whose DCID that direction had not used before */
 	uint32_t offered[PM_QUIC_MAX_OFFERED]; /* versions a version negotiation offered */
 	uint8_t n_offered;
 	char sni[PM_QUIC_MAX_SNI];  /* "" when none */
@@ -74,6 +100,7 @@ struct pm_quic_stats {
 	uint64_t datagrams;      /* datagrams parsed */
 	uint64_t packets;        /* QUIC packets parsed (coalesced ones counted apart) */
 	uint64_t not_quic;       /* datagrams labelled QUIC whose first packet did not parse */
+	uint64_t withdrawn;      /* flows whose QUIC label the verdict withdrew */
 	uint64_t decrypted;      /* Initial packets decrypted */
 	uint64_t decrypt_failed; /* Initial packets whose tag did not match */
 	uint64_t crypto_dropped; /* CRYPTO bytes beyond PM_QUIC_MAX_CRYPTO or out of order */

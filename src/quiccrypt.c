@@ -4,7 +4,12 @@
  * Retry Integrity Tag: RFC 9001 §5.2-§5.4 and §5.8, RFC 9369 §3.3. HKDF is
  * written on BearSSL's HMAC (Extract is one HMAC, Expand-Label needs at most
  * two blocks here); AES-ECB is one block of CBC with a zero IV. Salts and
- * Retry keys are public constants cited at each entry.
+ * Retry keys are public constants cited at each entry, with where each was
+ * checked: v1 and v2 by the RFCs' Appendix A Retry and Initials, which
+ * tests/test_quic.c reproduces; the drafts' and Google's against
+ * implementations that quote or cite them (Wireshark's packet-quic.c,
+ * Chromium's quic_crypto_utils.cc, s2n-quic, lsquic) and, where the corpus
+ * has them, captures that tshark decodes.
  */
 #include "quiccrypt.h"
 
@@ -25,7 +30,12 @@ struct version_keys {
 };
 
 static const struct version_keys versions[] = {
-	/* RFC 9001 §5.2 and §5.8 (draft-33 and draft-34 used the same values) */
+	/*
+	 * RFC 9001 §5.2 and §5.8 (draft-33 and draft-34 used the same values:
+	 * quicwg/base-drafts PR 4431 "Final salt and retry keys"); salt, key and
+	 * nonce as s2n-quic quotes RFC 9001 §5.2 and §5.8; the Appendix A.4
+	 * Retry's tag matches (tests/test_quic.c).
+	 */
 	{ PM_QUIC_V1,
 	  PM_QUIC_V1,
 	  { 0x38, 0x76, 0x2c, 0xf7, 0xf5, 0x59, 0x34, 0xb3, 0x4d, 0x17,
@@ -36,7 +46,10 @@ static const struct version_keys versions[] = {
 	  { 0xbe, 0x0c, 0x69, 0x0b, 0x9f, 0x66, 0x57, 0x5a, 0x1d, 0x76, 0x6b, 0x54, 0xe3, 0x68,
 	    0xc8, 0x4e },
 	  { 0x46, 0x15, 0x99, 0xd3, 0x5d, 0x63, 0x2b, 0xf2, 0x23, 0x98, 0x25, 0xbb } },
-	/* RFC 9369 §3.3.1 and §3.3.3 */
+	/*
+	 * RFC 9369 §3.3.1 and §3.3.3; the Appendix A.4 Retry's tag matches and
+	 * the Appendix A.2 Initial decrypts with the salt (tests/test_quic.c).
+	 */
 	{ PM_QUIC_V2,
 	  PM_QUIC_V2,
 	  { 0x0d, 0xed, 0xe3, 0xde, 0xf7, 0x00, 0xa6, 0xdb, 0x81, 0x93,
@@ -47,7 +60,13 @@ static const struct version_keys versions[] = {
 	  { 0x8f, 0xb4, 0xb0, 0x1b, 0x56, 0xac, 0x48, 0xe2, 0x60, 0xfb, 0xcb, 0xce, 0xad, 0x7c,
 	    0xcc, 0x92 },
 	  { 0xd8, 0x69, 0x69, 0xbc, 0x2d, 0x7c, 0x6d, 0x99, 0x90, 0xef, 0xb0, 0x4a } },
-	/* draft-ietf-quic-tls-29 §5.2 and §5.8 (drafts 29 to 32) */
+	/*
+	 * draft-ietf-quic-tls-29 §5.2 and §5.8 (drafts 29 to 32): the salt as
+	 * quicwg/base-drafts issue 4325 and PR 4431 quote §5.2 and Chromium
+	 * cites draft-29 §5.2; key and nonce as Wireshark cites draft-29 §5.8
+	 * and s2n-quic quotes draft-31 and draft-32 §5.8; the draft-29 Retry of
+	 * ndpi/pcap/quic-29.pcap verifies (tests/test_quic.c).
+	 */
 	{ 0xff00001du,
 	  0xff000020u,
 	  { 0xaf, 0xbf, 0xec, 0x28, 0x99, 0x93, 0xd2, 0x4c, 0x9e, 0x97,
@@ -58,7 +77,13 @@ static const struct version_keys versions[] = {
 	  { 0xcc, 0xce, 0x18, 0x7e, 0xd0, 0x9a, 0x09, 0xd0, 0x57, 0x28, 0x15, 0x5a, 0x6c, 0xb9,
 	    0x6b, 0xe1 },
 	  { 0xe5, 0x49, 0x30, 0xf9, 0x7f, 0x21, 0x36, 0xf0, 0x53, 0x0a, 0x8c, 0x1c } },
-	/* Google T050 (Wireshark's packet-quic.c; the tag check against the corpus confirms it) */
+	/*
+	 * Google T050: no RFC; salt (kT050Salt), Retry key and nonce
+	 * (kT050RetryIntegrityKey, kT050RetryIntegrityNonce) as Chromium's
+	 * quic_crypto_utils.cc defines them, the salt also as Wireshark's
+	 * packet-quic.c; ndpi/pcap/quic_t50.pcap's Initial decrypts with it
+	 * (tests/quic_expected.tsv). No capture of a T050 Retry was found.
+	 */
 	{ 0x54303530u,
 	  0x54303530u,
 	  { 0x7f, 0xf5, 0x79, 0xe5, 0xac, 0xd0, 0x72, 0x91, 0x55, 0x80,
@@ -66,9 +91,13 @@ static const struct version_keys versions[] = {
 	  "quic key",
 	  "quic iv",
 	  "quic hp",
-	  { 0 },
-	  { 0 } },
-	/* Google T051 (as T050) */
+	  { 0xc9, 0x2d, 0x32, 0x3d, 0x9c, 0xe3, 0x0d, 0xa0, 0x88, 0xb9, 0xb7, 0xbb, 0xdc, 0xcd,
+	    0x50, 0xc8 },
+	  { 0x26, 0xe4, 0xd6, 0x23, 0x83, 0xd5, 0xc7, 0x60, 0xea, 0x02, 0xb4, 0x1f } },
+	/*
+	 * Google T051: as T050 (kT051Salt, kT051RetryIntegrityKey,
+	 * kT051RetryIntegrityNonce); ndpi/pcap/quic_t51.pcap's Initial decrypts.
+	 */
 	{ 0x54303531u,
 	  0x54303531u,
 	  { 0x7a, 0x4e, 0xde, 0xf4, 0xe7, 0xcc, 0xee, 0x5f, 0xa4, 0x50,
@@ -76,9 +105,18 @@ static const struct version_keys versions[] = {
 	  "quic key",
 	  "quic iv",
 	  "quic hp",
-	  { 0 },
-	  { 0 } },
-	/* draft-ietf-quic-tls-27 §5.2 and §5.8 (drafts 23 to 28; the Retry tag from 25) */
+	  { 0x2e, 0xb9, 0x61, 0xa6, 0x79, 0x56, 0xf8, 0x79, 0x53, 0x14, 0xda, 0xfb, 0x2e, 0xbc,
+	    0x83, 0xd7 },
+	  { 0xb5, 0x0e, 0x4e, 0x53, 0x4c, 0xfc, 0x0b, 0xbb, 0x85, 0xf2, 0xf9, 0xca } },
+	/*
+	 * draft-ietf-quic-tls-27 §5.2 and §5.8 (drafts 23 to 28; the Retry tag
+	 * from 25): the salt as Chromium cites draft-25 and draft-27 §5.2; key
+	 * and nonce as Wireshark cites draft-25 §5.8, Chromium draft-25 and
+	 * draft-27 §5.8, lsquic draft-25 §5.8 (the editors' copy briefly had
+	 * key 0xf5ed4642... with a zero nonce, base-drafts PR 3120: not used).
+	 * No corpus capture has a Retry of drafts 25 to 28; the Initials of
+	 * ndpi/pcap/quic-23, -24, -27 and -28 decrypt with the salt.
+	 */
 	{ 0xff000017u,
 	  0xff00001cu,
 	  { 0xc3, 0xee, 0xf7, 0x12, 0xc7, 0x2e, 0xbb, 0x5a, 0x11, 0xa7,

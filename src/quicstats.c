@@ -4,8 +4,11 @@
  * labelled QUIC through pm_quic_parse_datagram; the client's Initials
  * decrypted (pm_quic_unprotect) until its ClientHello is whole, CRYPTO
  * frames placed by offset in a bounded buffer (RFC 9001 §4.1.3), and the
- * hello parsed by the TLS parser (JA4 with QUIC's 'q'). A flow stops being
- * offered once it is understood, or once it is plainly not QUIC.
+ * hello parsed by the TLS parser (JA4 with QUIC's 'q'). The connection IDs
+ * of long headers are kept per side, and the DCIDs of short headers
+ * compared with them. A flow stops being offered once it is understood and
+ * its first datagrams are read, or once it is plainly not QUIC, when its
+ * label is withdrawn (quicstats.h).
  */
 #include "quicstats.h"
 
@@ -20,8 +23,8 @@
 #include "label.h"
 #include "quiccrypt.h"
 
-#define QUIC_SCRATCH    65536 /* largest UDP payload: one packet decrypted at a time */
-#define QUIC_MAX_DGRAMS 64    /* datagrams looked at per flow before giving up on more */
+#define QUIC_SCRATCH 65536 /* largest UDP payload: one packet decrypted at a time */
+#define QUIC_NO_CID  0xff  /* a last_len that holds no connection ID yet */
 
 /* Reassembly of the client's Initial CRYPTO stream, while it is incomplete. */
 struct quic_flow {
@@ -41,6 +44,9 @@ struct quic_slot {
 	uint16_t dgrams;     /* datagrams seen */
 	bool finished;       /* no more packets wanted */
 	bool no_hello;       /* the reassembly state could not be allocated */
+	bool hello_over;     /* the ClientHello was read, or will not be: f is gone for good */
+	uint8_t last_len[2]; /* by PM_DIR_*: bytes of last_dcid, or QUIC_NO_CID */
+	uint8_t last_dcid[2][PM_QUIC_MAX_CID]; /* the DCID of that direction's last short header */
 };
 
 static int
@@ -179,12 +185,17 @@ rekey(struct quic_flow *f, const struct pm_quic_hdr *h)
 	return true;
 }
 
-static void
+/*
+ * Decrypt one client Initial and feed its CRYPTO frames to the reassembly.
+ * Returns true when it was the connection's first Initial and its tag did
+ * not match: the verdict that the flow is not QUIC.
+ */
+static bool
 client_initial(struct pm_quic_stats *q, struct quic_flow *f, struct pm_quic_conn *c,
                const struct pm_quic_hdr *h)
 {
 	if (f->decrypts >= PM_QUIC_MAX_DECRYPTS) {
-		return;
+		return false;
 	}
 	f->decrypts++;
 	/*
@@ -195,7 +206,7 @@ client_initial(struct pm_quic_stats *q, struct quic_flow *f, struct pm_quic_conn
 	 */
 	bool first = f->keyed_len == 0xff;
 	if (first && !rekey(f, h)) {
-		return;
+		return false; /* no keys for the version: the long header is the verdict */
 	}
 	struct pm_quic_plain pl;
 	int rc = pm_quic_unprotect(&f->keys, h, q->scratch, QUIC_SCRATCH, &pl);
@@ -212,7 +223,7 @@ client_initial(struct pm_quic_stats *q, struct quic_flow *f, struct pm_quic_conn
 	if (rc != 0) {
 		q->decrypt_failed += rc == PM_E_TLS;
 		c->decrypt_failed = c->decrypt_failed || rc == PM_E_TLS;
-		return;
+		return first && rc == PM_E_TLS;
 	}
 	q->decrypted++;
 	struct pm_quic_frames fr;
@@ -222,6 +233,7 @@ client_initial(struct pm_quic_stats *q, struct quic_flow *f, struct pm_quic_conn
 	if (try_hello(q, f, c)) {
 		f->decrypts = PM_QUIC_MAX_DECRYPTS;
 	}
+	return false;
 }
 
 static void
@@ -231,6 +243,53 @@ on_vn(struct pm_quic_conn *c, const struct pm_quic_hdr *h)
 	for (size_t i = 0; i < h->nvers && c->n_offered < PM_QUIC_MAX_OFFERED; i++) {
 		c->offered[c->n_offered++] = h->vers[i];
 	}
+}
+
+static bool
+has_cid(const struct pm_quic_cids *l, const uint8_t *cid, size_t n)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		if (l->len[i] == n && memcmp(l->id[i], cid, n) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A long header's SCID joins its side's list when it is new (empty IDs are not listed). */
+static void
+add_cid(struct pm_quic_cids *l, const struct pm_quic_hdr *h)
+{
+	if (!h->is_long || h->type == PM_QUIC_VN || h->scid == NULL || h->scid_len == 0 ||
+	    h->scid_len > PM_QUIC_MAX_CID || has_cid(l, h->scid, h->scid_len)) {
+		return;
+	}
+	l->total += l->total < UINT16_MAX;
+	if (l->n < PM_QUIC_MAX_CIDS) {
+		memcpy(l->id[l->n], h->scid, h->scid_len);
+		l->len[l->n++] = (uint8_t)h->scid_len;
+	}
+}
+
+/*
+ * A short header's DCID (of the length the peer chose) is a change when it
+ * is not the one this direction's previous short header carried, or, for
+ * the first short header, not one the peer announced in a long header
+ * (NEW_CONNECTION_ID in use, or a migration).
+ */
+static void
+note_dcid(struct pm_quic_conn *c, struct quic_slot *s, unsigned dir, const struct pm_quic_hdr *h)
+{
+	if (h->dcid == NULL || h->dcid_len == 0 || h->dcid_len > PM_QUIC_MAX_CID) {
+		return;
+	}
+	bool seen = s->last_len[dir] == QUIC_NO_CID
+	                ? has_cid(&c->cids[!dir], h->dcid, h->dcid_len)
+	                : s->last_len[dir] == h->dcid_len &&
+	                      memcmp(s->last_dcid[dir], h->dcid, h->dcid_len) == 0;
+	c->dcid_changes += !seen;
+	memcpy(s->last_dcid[dir], h->dcid, h->dcid_len);
+	s->last_len[dir] = (uint8_t)h->dcid_len;
 }
 
 /*
@@ -257,13 +316,15 @@ begin_hello(struct pm_quic_stats *q, struct quic_slot *s)
 	return true;
 }
 
-static void
+/* One packet from the client; returns client_initial's verdict. */
+static bool
 client_packet(struct pm_quic_stats *q, struct quic_slot *s, struct pm_quic_conn *c,
               const struct pm_quic_hdr *h)
 {
 	if (h->version == 0) {
-		return;
+		return false;
 	}
+	add_cid(&c->cids[PM_DIR_C2S], h);
 	if (c->version == 0) {
 		c->version = h->version;
 		c->dcid_len = copy_cid(c->dcid, h->dcid, h->dcid_len);
@@ -277,9 +338,10 @@ client_packet(struct pm_quic_stats *q, struct quic_slot *s, struct pm_quic_conn 
 	if (h->type == PM_QUIC_0RTT) {
 		c->zero_rtt = true;
 	} else if (h->type == PM_QUIC_INITIAL && !c->client_hello && !s->no_hello &&
-	           begin_hello(q, s)) {
-		client_initial(q, s->f, c, h);
+	           !s->hello_over && begin_hello(q, s)) {
+		return client_initial(q, s->f, c, h);
 	}
+	return false;
 }
 
 static void
@@ -293,6 +355,7 @@ server_packet(struct pm_quic_conn *c, const struct pm_quic_hdr *h)
 		c->server_version = h->version;
 		c->server_cid_len = copy_cid(c->server_cid, h->scid, h->scid_len);
 	}
+	add_cid(&c->cids[PM_DIR_S2C], h);
 	if (h->type == PM_QUIC_INITIAL) {
 		c->server_initial = true;
 	} else if (h->type == PM_QUIC_HANDSHAKE || h->type == PM_QUIC_SHORT) {
@@ -304,23 +367,52 @@ server_packet(struct pm_quic_conn *c, const struct pm_quic_hdr *h)
 }
 
 static void
-finish_slot(struct pm_quic_stats *q, struct quic_slot *s)
+drop_hello(struct pm_quic_stats *q, struct quic_slot *s)
 {
 	if (s->f != NULL) {
 		free(s->f);
 		s->f = NULL;
 		q->live--;
 	}
+	s->hello_over = true;
+}
+
+static void
+finish_slot(struct pm_quic_stats *q, struct quic_slot *s)
+{
+	drop_hello(q, s);
 	s->finished = true;
 }
 
+/*
+ * Nothing more to learn from the flow's datagrams: its first ones are read
+ * (connection IDs change after the handshake, and Google QUIC's long
+ * headers name theirs too), its Initial flight long since over.
+ */
 static bool
-understood(const struct pm_quic_conn *c, const struct quic_slot *s)
+understood(const struct quic_slot *s)
 {
-	bool hello_done = c->client_hello || s->no_hello ||
-	                  (s->f != NULL && s->f->decrypts >= PM_QUIC_MAX_DECRYPTS);
-	bool opaque = c->google && !pm_quic_version_known(c->version); /* gQUIC: nothing to read */
-	return (hello_done && c->handshake) || opaque || s->dgrams >= QUIC_MAX_DGRAMS;
+	return s->dgrams >= PM_QUIC_WATCH_DGRAMS;
+}
+
+/*
+ * The verdict against the flow's QUIC label: it falls back to what the
+ * other port names, or to none, and stays (both directions count as
+ * labelled, so flow.c's first-payload check cannot bring it back).
+ */
+static void
+withdraw_label(struct pm_quic_stats *q, const struct pm_pass_pkt *pp)
+{
+	struct pm_flow *fl = pp->flow;
+	enum pm_app app = pm_app_by_port(pp->key->proto, pp->key->pa);
+	if (app == PM_APP_QUIC || app == PM_APP_UNKNOWN) {
+		app = pm_app_by_port(pp->key->proto, pp->key->pb);
+	}
+	app = app == PM_APP_QUIC ? PM_APP_UNKNOWN : app;
+	fl->app = (uint8_t)app;
+	fl->app_src = app == PM_APP_UNKNOWN ? PM_LABEL_NONE : PM_LABEL_PORT;
+	fl->d[0].labelled = fl->d[1].labelled = true;
+	q->withdrawn++;
 }
 
 /*
@@ -356,6 +448,7 @@ observe_flow(struct pm_quic_stats *q, struct quic_slot *s, const struct pm_pass_
 	}
 	if (c == NULL && !opens_quic(h, k)) {
 		q->not_quic++;
+		withdraw_label(q, pp);
 		finish_slot(q, s);
 		pm_pass_done(pp, PM_AN_QUIC);
 		return;
@@ -368,19 +461,27 @@ observe_flow(struct pm_quic_stats *q, struct quic_slot *s, const struct pm_pass_
 		pm_pass_done(pp, PM_AN_QUIC);
 		return;
 	}
+	bool undecrypted = false;
 	for (size_t i = 0; i < k; i++) {
+		if (h[i].type == PM_QUIC_SHORT && sdl != 0) {
+			note_dcid(c, s, pp->dir, &h[i]);
+		}
 		if (c2s) {
-			client_packet(q, s, c, &h[i]);
+			undecrypted = client_packet(q, s, c, &h[i]) || undecrypted;
 		} else {
 			server_packet(c, &h[i]);
 		}
 	}
-	if (c->client_hello && s->f != NULL) {
-		free(s->f);
-		s->f = NULL;
-		q->live--;
+	if (undecrypted) {
+		withdraw_label(q, pp);
+		finish_slot(q, s);
+		pm_pass_done(pp, PM_AN_QUIC);
+		return;
 	}
-	if (understood(c, s)) {
+	if (c->client_hello || (s->f != NULL && s->f->decrypts >= PM_QUIC_MAX_DECRYPTS)) {
+		drop_hello(q, s);
+	}
+	if (understood(s)) {
 		finish_slot(q, s);
 		pm_pass_done(pp, PM_AN_QUIC); /* its later packets cost nothing */
 	}
@@ -402,6 +503,7 @@ quic_observe(void *st, const struct pm_pass_pkt *pp)
 	}
 	if (is_new) {
 		s->row = -1;
+		s->last_len[0] = s->last_len[1] = QUIC_NO_CID;
 	}
 	s->dgrams++;
 	observe_flow(q, s, pp);

@@ -139,6 +139,24 @@ kcid(struct pm_json *w, const char *k, const uint8_t *cid, size_t n)
 	pm_json_kstr(w, k, hex);
 }
 
+/* A side's connection IDs: {"ids": [hex...], "total": n}. */
+static void
+kcids(struct pm_json *w, const char *k, const struct pm_quic_cids *l)
+{
+	pm_json_key(w, k);
+	pm_json_obj_begin(w);
+	pm_json_key(w, "ids");
+	pm_json_arr_begin(w);
+	for (size_t i = 0; i < l->n; i++) {
+		char hex[2 * PM_QUIC_MAX_CID + 1];
+		pm_tls_hex(l->id[i], l->len[i], hex);
+		pm_json_str(w, hex);
+	}
+	pm_json_arr_end(w);
+	pm_json_ku64(w, "total", l->total);
+	pm_json_obj_end(w);
+}
+
 static void
 conn_obj(struct pm_json *w, const struct pm_quic_conn *c)
 {
@@ -156,6 +174,9 @@ conn_obj(struct pm_json *w, const struct pm_quic_conn *c)
 	kcid(w, "dcid", c->dcid, c->dcid_len);
 	kcid(w, "scid", c->scid, c->scid_len);
 	kcid(w, "server_cid", c->server_cid, c->server_cid_len);
+	kcids(w, "client_cids", &c->cids[0]); /* PM_DIR_C2S */
+	kcids(w, "server_cids", &c->cids[1]);
+	pm_json_ku64(w, "dcid_changes", c->dcid_changes);
 	pm_json_kstr_or_null(w, "sni", c->sni);
 	pm_json_kstr_or_null(w, "alpn", c->alpn);
 	pm_json_kstr_or_null(w, "ja4", c->client_hello ? c->ja4 : NULL);
@@ -294,6 +315,7 @@ statistics(const struct sel *s, struct scratch *t, struct pm_json *w)
 	pm_json_ku64(w, "initials_decrypted", q->decrypted);
 	pm_json_ku64(w, "decrypt_failures", q->decrypt_failed);
 	pm_json_ku64(w, "not_quic", q->not_quic);
+	pm_json_ku64(w, "labels_withdrawn", q->withdrawn);
 	pm_json_ku64(w, "malformed", q->malformed);
 	stat(s, t, w, "versions", ST_VERSION, false);
 	stat(s, t, w, "snis", ST_SNI, false);

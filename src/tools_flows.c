@@ -500,7 +500,9 @@ const struct pm_tool pm_tools_flows[] = {
 	        "are the unlabelled TCP and UDP flows, other IP the unlabelled flows of other "
 	        "IP protocols; non-IP has no flows), any case: the flows returned are exactly "
 	        "those the summary counts under that name. Labels come from the first payload "
-	        "bytes or a well-known port.",
+	        "bytes or a well-known port. "
+	        "QUIC stays only on flows the QUIC analyser confirms (a long header of a "
+	        "known version whose Initial, where keys are known, decrypts).",
 	    .args = protocol_args,
 	    .result = protocol_result,
 	    .group = PM_GROUP_FLOWS,

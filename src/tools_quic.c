@@ -44,11 +44,24 @@ static const struct pm_field stat_members[] = {
 	{ .name = "not_quic",
 	  .type = PM_F_INT,
 	  .description = "flows labelled QUIC that were not" },
+	{ .name = "labels_withdrawn",
+	  .type = PM_F_INT,
+	  .description = "flows whose QUIC label was withdrawn: not QUIC, or the client's first "
+	                 "Initial did not decrypt" },
 	{ .name = "malformed", .type = PM_F_INT },
 	{ .name = "versions", .type = PM_F_MAP, .item = &pm_field_int },
 	{ .name = "snis", .type = PM_F_MAP, .item = &pm_field_int, .description = "the top 10" },
 	{ .name = "alpns", .type = PM_F_MAP, .item = &pm_field_int },
 	{ .name = "ja4", .type = PM_F_ARR, .item = &value_count, .description = "top 10" },
+	{ 0 },
+};
+
+static const struct pm_field cids_members[] = {
+	{ .name = "ids",
+	  .type = PM_F_ARR,
+	  .item = &pm_field_str,
+	  .description = "hex, distinct, in order of use (at most 4; empty IDs not listed)" },
+	{ .name = "total", .type = PM_F_INT, .description = "distinct IDs seen" },
 	{ 0 },
 };
 
@@ -62,6 +75,18 @@ static const struct pm_field conn_members[] = {
 	{ .name = "dcid", .type = PM_F_STR, .description = "hex, the client's first Initial" },
 	{ .name = "scid", .type = PM_F_STR, .description = "hex, the client's first Initial" },
 	{ .name = "server_cid", .type = PM_F_STR, .description = "hex, the server's first SCID" },
+	{ .name = "client_cids",
+	  .type = PM_F_OBJ,
+	  .members = cids_members,
+	  .description = "the SCIDs of the client's long headers" },
+	{ .name = "server_cids",
+	  .type = PM_F_OBJ,
+	  .members = cids_members,
+	  .description = "the SCIDs of the server's long headers (Initial, Handshake, Retry)" },
+	{ .name = "dcid_changes",
+	  .type = PM_F_INT,
+	  .description = "short headers (first 64 datagrams) with a DCID their direction had not "
+	                 "used: NEW_CONNECTION_ID or migration" },
 	{ .name = "sni", .type = PM_F_STR, .nullable = true },
 	{ .name = "alpn", .type = PM_F_STR, .nullable = true },
 	{ .name = "ja4", .type = PM_F_STR, .nullable = true },
@@ -149,14 +174,17 @@ const struct pm_tool pm_tools_quic[] = {
 	    .name = "analyze_quic",
 	    .title = "QUIC connections, versions and decrypted ClientHellos",
 	    .description =
-	        "QUIC in a capture (UDP flows labelled QUIC by port 443/853 or a long header). "
+	        "QUIC in a capture (UDP flows labelled QUIC by port 443/853 or a long header; "
+	        "the label stays only when the first datagram is a long header of a known "
+	        "version and, where its keys are known, the client's first Initial decrypts). "
 	        "Initial packets are decrypted with the version's public keys (RFC 9001 §5.2, "
 	        "RFC 9369: v1, v2, drafts 23-34, Google T050/T051) once per connection, CRYPTO "
 	        "frames "
 	        "reassembled and the ClientHello read: SNI, ALPN, JA4 ('q' prefix), transport "
 	        "parameters. Per connection (connections, paged with limit/offset, filtered by "
 	        "sni and client): client, server, ports, versions (Google QUIC and drafts "
-	        "recognised by number), connection IDs, SNI, ALPN, JA4, whether the server's "
+	        "recognised by number), connection IDs (each side's, DCID changes), SNI, ALPN, "
+	        "JA4, whether the server's "
 	        "Initial and Handshake were seen, 0-RTT, Retry (integrity tag checked), "
 	        "versions offered by a version negotiation, packets and bytes each way, first "
 	        "and last time. statistics: versions, SNIs, ALPNs, JA4s with counts and "

@@ -15,8 +15,12 @@
 # Each UDP stream is one connection; its client sent the stream's first
 # packet. From the client's first packet with a version come version, dcid
 # and scid; from its first ClientHello the SNI and the first ALPN offered.
-# Rows: FILE <tab> version|dcid|scid|sni|alpn <tab> VALUE <tab> CONNECTIONS,
-# one per distinct value, sorted.
+# client_cids and server_cids: the distinct non-empty quic.scid values of
+# that side's long headers other than version negotiation (quic.version 0),
+# in order of first use, the first 4 joined by commas, from its packets
+# among the stream's first 64 (the analyser reads that many datagrams).
+# Rows: FILE <tab> version|dcid|scid|sni|alpn|client_cids|server_cids <tab>
+# VALUE <tab> CONNECTIONS, one per distinct value, sorted.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -53,7 +57,12 @@ for rel in sorted(set(files)):
     for line in res.stdout.splitlines():
         f = (line.split("\t") + [""] * 7)[:7]
         stream, sport, ver, dcid, scid, sni, alpn = f
-        c = conns.setdefault(stream, {"client": sport})
+        c = conns.setdefault(stream, {"client": sport, "n": 0, "cids": ([], [])})
+        c["n"] += 1
+        side = c["cids"][0 if sport == c["client"] else 1]
+        for v, s in zip(ver.split(","), scid.split(",")):
+            if c["n"] <= 64 and v and int(v, 16) != 0 and s and s not in side:
+                side.append(s)
         if sport != c["client"]:
             continue
         vers = [v for v in ver.split(",") if v and int(v, 16) != 0]
@@ -67,7 +76,9 @@ for rel in sorted(set(files)):
             c["alpn"] = alpn.split(",")[0]
     count = collections.Counter()
     for c in conns.values():
-        for k in ("version", "dcid", "scid", "sni", "alpn"):
+        c["client_cids"] = ",".join(c["cids"][0][:4])
+        c["server_cids"] = ",".join(c["cids"][1][:4])
+        for k in ("version", "dcid", "scid", "sni", "alpn", "client_cids", "server_cids"):
             if c.get(k):
                 count[(k, c[k])] += 1
     for (k, v), n in sorted(count.items()):

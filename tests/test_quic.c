@@ -12,8 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyser.h"
 #include "analysis.h"
+#include "flow.h"
 #include "guard.h"
+#include "hosts.h"
+#include "label.h"
 #include "pcapbuild.h"
 #include "quic.h"
 #include "quiccrypt.h"
@@ -391,33 +395,59 @@ conn_of(const struct pm_quic_stats *q, uint32_t client)
 }
 
 /*
- * The analyser on a crafted capture: the RFC 9001 client and server
- * Initials (one connection understood), the client Initial with its tag
- * corrupted (counted, no hello), random bytes on UDP 443 (not QUIC) and the
- * RFC 9369 client Initial on port 4433 (labelled by its first bytes).
+ * The crafted capture: the RFC 9001 client and server Initials, the client
+ * Initial with its tag corrupted, random bytes on UDP 443 and the RFC 9369
+ * client Initial on port 4433; with extras, an answer of long-header-looking
+ * bytes to the random ones and random bytes from DNS's port to 853.
  */
 static void
-test_analyser(void)
+crafted(struct pcapbuf *b, bool extras)
 {
 	static uint8_t c1[1500], s1[200], c2[1500];
 	size_t n1 = pm_test_unhex(v1_client, c1, sizeof(c1));
 	size_t ns = pm_test_unhex(v1_server, s1, sizeof(s1));
 	size_t n2 = pm_test_unhex(v2_client, c2, sizeof(c2));
-	struct pcapbuf b;
-	pb_start(&b);
-	pb_udp_data(&b, 0x0a000001, 0x0a000002, 5000, 443, c1, n1);
-	pb_udp_data(&b, 0x0a000002, 0x0a000001, 443, 5000, s1, ns);
-	c1[n1 - 1] ^= 1;
-	pb_udp_data(&b, 0x0a000003, 0x0a000002, 5001, 443, c1, n1);
 	static const uint8_t junk[] = { 0x41, 0x99, 0x12, 0x00, 0x7f, 0x33, 0x21, 0x05 };
-	pb_udp_data(&b, 0x0a000004, 0x0a000002, 5002, 443, junk, sizeof(junk));
-	pb_udp_data(&b, 0x0a000005, 0x0a000002, 5003, 4433, c2, n2);
-	static struct pm_analysis a;
+	static const uint8_t longish[] = { 0xc3, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x12 };
+	pb_start(b);
+	pb_udp_data(b, 0x0a000001, 0x0a000002, 5000, 443, c1, n1);
+	pb_udp_data(b, 0x0a000002, 0x0a000001, 443, 5000, s1, ns);
+	c1[n1 - 1] ^= 1;
+	pb_udp_data(b, 0x0a000003, 0x0a000002, 5001, 443, c1, n1);
+	pb_udp_data(b, 0x0a000004, 0x0a000002, 5002, 443, junk, sizeof(junk));
+	if (extras) {
+		pb_udp_data(b, 0x0a000002, 0x0a000004, 443, 5002, longish, sizeof(longish));
+		pb_udp_data(b, 0x0a000006, 0x0a000002, 53, 853, junk, sizeof(junk));
+	}
+	pb_udp_data(b, 0x0a000005, 0x0a000002, 5003, 4433, c2, n2);
+}
+
+/* Analyse b with the analysers given; false (b freed) when that fails. */
+static bool
+run_crafted(struct pm_analysis *a, struct pcapbuf *b, uint32_t analysers)
+{
 	struct pm_error err;
-	struct pm_analysis_opts o = { .analysers = PM_AN_BIT(QUIC) };
-	if (pm_analysis_run_mem(&a, b.p, b.n, &o, &err) != 0) {
+	struct pm_analysis_opts o = { .analysers = analysers };
+	if (pm_analysis_run_mem(a, b->p, b->n, &o, &err) != 0) {
 		CHECK(!"the crafted QUIC capture does not analyse");
-		pb_free(&b);
+		pb_free(b);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * The analyser on the crafted capture: one connection understood, the
+ * corrupted Initial counted (no hello), the random bytes not QUIC, the
+ * Initial on 4433 labelled by its first bytes.
+ */
+static void
+test_analyser(void)
+{
+	struct pcapbuf b;
+	static struct pm_analysis a;
+	crafted(&b, false);
+	if (!run_crafted(&a, &b, PM_AN_BIT(QUIC))) {
 		return;
 	}
 	const struct pm_quic_stats *q = pm_an_quic(&a);
@@ -447,6 +477,169 @@ test_analyser(void)
 	pb_free(&b);
 }
 
+/* The flow of a's table whose endpoint a or b is the IPv4 address ip and port. */
+static const struct pm_flow *
+flow_of(const struct pm_analysis *a, uint32_t ip, uint16_t port)
+{
+	const struct pm_flows *f = pm_an_flows(a);
+	size_t pos = 0;
+	void *v;
+	const void *k;
+	uint8_t be[4] = { (uint8_t)(ip >> 24), (uint8_t)(ip >> 16), (uint8_t)(ip >> 8),
+		          (uint8_t)ip };
+	while ((k = pm_table_next(&f->flows, &pos, &v)) != NULL) {
+		const struct pm_flow_key *fk = k;
+		if ((memcmp(fk->a, be, 4) == 0 && fk->pa == port) ||
+		    (memcmp(fk->b, be, 4) == 0 && fk->pb == port)) {
+			return v;
+		}
+	}
+	return NULL;
+}
+
+static void
+check_label(const struct pm_analysis *a, uint32_t ip, uint16_t port, enum pm_app app,
+            enum pm_label_src src)
+{
+	const struct pm_flow *fl = flow_of(a, ip, port);
+	CHECK(fl != NULL);
+	if (fl != NULL) {
+		CHECK_STR(pm_app_name((enum pm_app)fl->app), pm_app_name(app));
+		CHECK_STR(pm_label_src_name((enum pm_label_src)fl->app_src),
+		          pm_label_src_name(src));
+	}
+}
+
+/*
+ * The verdict is the label: the RFC 9001 connection stays QUIC, the
+ * corrupted Initial and the random bytes on 443 lose it (and the server's
+ * answer of long-header-looking bytes does not bring it back), random bytes
+ * between DNS's port and 853 fall back to DNS, the RFC 9369 Initial on 4433
+ * stays QUIC (payload); the hosts' totals by label follow.
+ */
+static void
+test_verdict(void)
+{
+	struct pcapbuf b;
+	static struct pm_analysis a;
+	crafted(&b, true);
+	if (!run_crafted(&a, &b, PM_AN_BIT(QUIC) | PM_AN_BIT(HOSTS))) {
+		return;
+	}
+	check_label(&a, 0x0a000001, 5000, PM_APP_QUIC, PM_LABEL_PAYLOAD);
+	check_label(&a, 0x0a000003, 5001, PM_APP_UNKNOWN, PM_LABEL_NONE);
+	check_label(&a, 0x0a000004, 5002, PM_APP_UNKNOWN, PM_LABEL_NONE);
+	check_label(&a, 0x0a000006, 53, PM_APP_DNS, PM_LABEL_PORT);
+	check_label(&a, 0x0a000005, 5003, PM_APP_QUIC, PM_LABEL_PAYLOAD);
+	CHECK_EQ(pm_an_quic(&a)->withdrawn, 3);
+	CHECK_EQ(pm_an_hosts(&a)->app_packets[PM_APP_QUIC], 3);
+	CHECK_EQ(pm_an_hosts(&a)->app_packets[PM_APP_UNKNOWN], 3);
+	CHECK_EQ(pm_an_hosts(&a)->app_packets[PM_APP_DNS], 1);
+	pm_analysis_free(&a);
+	pb_free(&b);
+}
+
+/* A 1-RTT packet: the first byte, the DCID, and bytes standing for the rest. */
+static void
+short_pkt(struct pcapbuf *b, uint32_t src, uint32_t dst, uint16_t sp, uint16_t dp,
+          const uint8_t dcid8[8])
+{
+	uint8_t one[40] = { 0x43 };
+	memcpy(one + 1, dcid8, 8);
+	memset(one + 9, 0x5a, sizeof(one) - 9);
+	pb_udp_data(b, src, dst, sp, dp, one, sizeof(one));
+}
+
+/*
+ * Connection IDs: the RFC 9001 server Initial's SCID is the server's; the
+ * client's is empty (not listed). The client's short headers use it, then
+ * a new DCID (a change), again (none), and the first one again (a change).
+ */
+static void
+test_cids(void)
+{
+	static uint8_t c1[1500], s1[200];
+	size_t n1 = pm_test_unhex(v1_client, c1, sizeof(c1));
+	size_t ns = pm_test_unhex(v1_server, s1, sizeof(s1));
+	static const uint8_t srv[8] = { 0xf0, 0x67, 0xa5, 0x50, 0x2a, 0x42, 0x62, 0xb5 };
+	static const uint8_t other[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	struct pcapbuf b;
+	static struct pm_analysis a;
+	pb_start(&b);
+	pb_udp_data(&b, 0x0a000001, 0x0a000002, 5000, 443, c1, n1);
+	pb_udp_data(&b, 0x0a000002, 0x0a000001, 443, 5000, s1, ns);
+	short_pkt(&b, 0x0a000001, 0x0a000002, 5000, 443, srv);
+	short_pkt(&b, 0x0a000001, 0x0a000002, 5000, 443, other);
+	short_pkt(&b, 0x0a000001, 0x0a000002, 5000, 443, other);
+	short_pkt(&b, 0x0a000001, 0x0a000002, 5000, 443, srv);
+	if (!run_crafted(&a, &b, PM_AN_BIT(QUIC))) {
+		return;
+	}
+	const struct pm_quic_conn *c = conn_of(pm_an_quic(&a), 0x0a000001);
+	CHECK(c != NULL);
+	if (c != NULL) {
+		CHECK_EQ(c->cids[PM_DIR_C2S].n, 0);
+		CHECK_EQ(c->cids[PM_DIR_S2C].n, 1);
+		CHECK_EQ(c->cids[PM_DIR_S2C].total, 1);
+		CHECK(memcmp(c->cids[PM_DIR_S2C].id[0], srv, 8) == 0);
+		CHECK_EQ(c->cids[PM_DIR_S2C].len[0], 8);
+		CHECK_EQ(c->dcid_changes, 2);
+	}
+	pm_analysis_free(&a);
+	pb_free(&b);
+}
+
+/* The first connection of a corpus capture, analysed into *a; NULL without the corpus. */
+static const struct pm_quic_conn *
+corpus_conn(struct pm_analysis *a, const char *rel)
+{
+	const char *corpus = pm_test_corpus_dir();
+	char path[4096];
+	struct pm_error err;
+	struct pm_analysis_opts o = { .analysers = PM_AN_BIT(QUIC) };
+	if (corpus == NULL) {
+		fprintf(stderr, "quic: no corpus, %s skipped\n", rel);
+		return NULL;
+	}
+	snprintf(path, sizeof(path), "%s/%s", corpus, rel);
+	if (pm_analysis_run(a, path, &o, &err) != 0) {
+		CHECK(!"a corpus capture does not analyse");
+		return NULL;
+	}
+	const struct pm_quic_stats *q = pm_an_quic(a);
+	CHECK(q->n_rows > 0);
+	return q->n_rows > 0 ? &q->rows[0] : NULL;
+}
+
+/*
+ * On the corpus: the draft-29 Retry of ndpi/pcap/quic-29.pcap (frame 2;
+ * tshark -r F -Y "quic.long.packet_type == 3" -T fields -e quic.version
+ * -e quic.bad_retry: 0xff00001d, no failure) verifies with draft-29's key;
+ * in zeek/Traces/quic/quicv2-http3-443.pcap the client moves from the
+ * server's Initial SCID cdc8b6e6 to e372f477 (frame 8; tshark's quic.dcid
+ * of frame 7's short header) and the server from the client's 71b8f3f4 to
+ * 8159d6ee (frame 10, by its bytes: tshark leaves quic.dcid empty there).
+ */
+static void
+test_corpus_cids(void)
+{
+	static struct pm_analysis a;
+	const struct pm_quic_conn *c = corpus_conn(&a, "ndpi/pcap/quic-29.pcap");
+	if (c != NULL) {
+		CHECK_EQ(c->version, 0xff00001du);
+		CHECK(c->retry && c->retry_valid);
+		CHECK_EQ(c->cids[PM_DIR_S2C].total, 2); /* the Retry's SCID, then the Initial's */
+		pm_analysis_free(&a);
+	}
+	c = corpus_conn(&a, "zeek/Traces/quic/quicv2-http3-443.pcap");
+	if (c != NULL) {
+		CHECK_EQ(c->dcid_changes, 2);
+		CHECK_EQ(c->cids[PM_DIR_C2S].total, 1);
+		CHECK_EQ(c->cids[PM_DIR_S2C].total, 1);
+		pm_analysis_free(&a);
+	}
+}
+
 #define QUIC_TSV "tests/quic_expected.tsv"
 
 /* Connections of q whose kind (version, dcid, scid, sni, alpn) is value. */
@@ -457,6 +650,7 @@ count_of(const struct pm_quic_stats *q, const char *kind, const char *value)
 	for (size_t i = 0; q != NULL && i < q->n_rows; i++) {
 		const struct pm_quic_conn *c = &q->rows[i];
 		char buf[2 * PM_QUIC_MAX_CID + 16];
+		char cids[PM_QUIC_MAX_CIDS * (2 * PM_QUIC_MAX_CID + 1)];
 		const char *have = buf;
 		if (strcmp(kind, "version") == 0) {
 			if (c->version == 0) {
@@ -467,6 +661,20 @@ count_of(const struct pm_quic_stats *q, const char *kind, const char *value)
 			pm_tls_hex(c->dcid, c->dcid_len, buf);
 		} else if (strcmp(kind, "scid") == 0) {
 			pm_tls_hex(c->scid, c->scid_len, buf);
+		} else if (strcmp(kind, "client_cids") == 0 || strcmp(kind, "server_cids") == 0) {
+			const struct pm_quic_cids *l = &c->cids[kind[0] == 's'];
+			if (l->n == 0) {
+				continue;
+			}
+			size_t o = 0;
+			for (size_t j = 0; j < l->n; j++) {
+				if (j != 0) {
+					cids[o++] = ',';
+				}
+				pm_tls_hex(l->id[j], l->len[j], cids + o);
+				o += 2 * (size_t)l->len[j];
+			}
+			have = cids;
 		} else if (strcmp(kind, "sni") == 0) {
 			have = c->sni;
 		} else {
@@ -522,5 +730,8 @@ test_quic(void)
 	}
 	test_vn_and_names();
 	test_analyser();
+	test_verdict();
+	test_cids();
+	test_corpus_cids();
 	test_conformance();
 }

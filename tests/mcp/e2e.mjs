@@ -672,6 +672,38 @@ await section('protocol analysers (corpus)', async () => {
 });
 
 // ---------------------------------------------------------------------------
+// QUIC on a real capture of ../shared/corpus (skipped when absent), read in
+// place: the sandbox root is the capture's directory. Expected values from
+// tshark 4.0 (tests/mk_quic_expected.sh uses the same fields):
+//   tshark -r curl-8.1.2-dev-http3-www-google-de.pcap -Y quic -T fields -e udp.stream
+//     -e quic.version -e tls.handshake.extensions_server_name -e tls.handshake.extensions_alpn_str
+//     -> one UDP stream (0), version 0x00000001, SNI www.google.de, ALPN h3 offered first
+//   (172.17.0.2:34347 -> 64.233.166.94:443)
+
+const quicDir = resolve(corpus, 'zeek/Traces/quic');
+const quicName = 'curl-8.1.2-dev-http3-www-google-de.pcap';
+await section('analyze_quic (corpus)', async () => {
+	if (!existsSync(resolve(quicDir, quicName))) {
+		console.log('# analyze_quic (corpus): skipped (no ../shared/corpus)');
+		return;
+	}
+	const s = await connect({ PCAPMCP_ALLOWED_DIR: quicDir });
+	const { client } = s;
+	const path = quicName;
+	const q = (await call(client, 'analyze_quic curl-8.1.2 www.google.de', 'analyze_quic', { path })).structuredContent;
+	const c = q.connections?.[0];
+	check('analyze_quic (corpus): tshark\'s one connection, v1, SNI www.google.de, ALPN h3',
+		q.connections_page?.total === 1 && q.statistics?.total_connections === 1 && c?.version === 'v1' &&
+		c?.sni === 'www.google.de' && c?.alpn === 'h3' && c?.client_hello === true, short(c));
+	const f = (await call(client, 'analyze_protocol_flows quic (corpus)', 'analyze_protocol_flows', { path, protocol: 'quic' })).structuredContent;
+	check('analyze_protocol_flows quic (corpus): that flow, labelled QUIC',
+		f.flows_page?.total === 1 && f.flows?.[0]?.label === 'QUIC' && f.flows?.[0]?.client === '172.17.0.2' &&
+		f.flows?.[0]?.client_port === 34347 && f.flows?.[0]?.server_port === 443, short(f.flows));
+	check('analyze_quic (corpus): no transport/protocol errors', s.errors.length === 0, s.errors);
+	await client.close();
+});
+
+// ---------------------------------------------------------------------------
 // 5. Modern era: raw JSON-RPC lines, no initialize
 
 // Raw JSON-RPC lines over a spawned `serve` (raw.mjs), in captures/.
