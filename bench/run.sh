@@ -11,7 +11,7 @@
 # 5. with valgrind installed, counts instructions per packet (callgrind) on a
 #    small generated capture of $BENCH_SMALL packets (default 20000);
 # 6. the whole analysis with and without the protocol analysers (DNS, ICMP,
-#    DHCP, SIP: bench_walk's analysis-noweb and analysis-core methods; and
+#    DHCP, SIP: bench_walk's analysis-noquic and analysis-core methods; and
 #    TLS and HTTP: analysis and analysis-noweb) on the same file in the same
 #    run, alternating, with the ratio of the medians, and with valgrind the
 #    ratio of their instructions inside the analysis on $BENCH_VS_PACKETS
@@ -262,7 +262,7 @@ mkdir -p "$OUT" "$(dirname "$BIG")"
 {
 	if [ -z "${BENCH_ONLY:-}" ]; then main; fi
 	if [ -z "${BENCH_ONLY:-}" ] || [ "${BENCH_ONLY:-}" = protocols ]; then
-		with_without analysis-noweb analysis-core "protocol analysers (DNS, ICMP, DHCP, SIP)"
+		with_without analysis-noquic analysis-core "protocol analysers (DNS, ICMP, DHCP, SIP)"
 	fi
 	if [ -z "${BENCH_ONLY:-}" ] || [ "${BENCH_ONLY:-}" = web ]; then
 		with_without analysis analysis-noweb "TLS and HTTP over reassembled TCP"
