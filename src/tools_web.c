@@ -132,6 +132,10 @@ static const struct pm_field finding_members[] = {
 	{ .name = "type", .type = PM_F_STR },
 	{ .name = "severity", .type = PM_F_STR, .description = "low, medium or high" },
 	{ .name = "summary", .type = PM_F_STR },
+	{ .name = "count",
+	  .type = PM_F_INT,
+	  .optional = true,
+	  .description = "HTTP: the requests the finding stands for" },
 	{ .name = "evidence", .type = PM_F_MAP, .item = &pm_field_str },
 	{ 0 },
 };
@@ -330,8 +334,9 @@ const struct pm_tool pm_tools_web[] = {
 	        "bytes, file type by magic bytes and, for files up to 64 KiB (by magic or a "
 	        "download Content-Type such as application/octet-stream; not pages, scripts or "
 	        "gzip-coded text), SHA-256. "
-	        "findings {type, severity, summary, evidence}: cleartext_credentials (Basic auth, "
-	        "password form fields; secrets redacted), secret_in_url, path_traversal, "
+	        "findings {type, severity, summary, count, evidence}: cleartext_credentials, one "
+	        "per server, port and evidence.kind (basic_auth, bearer_token, form_password; "
+	        "secrets redacted), secret_in_url, path_traversal, "
 	        "sql_injection, command_injection, scanner_user_agent (sqlmap, nikto, nmap, ...), "
 	        "scripted_client (curl, wget, python from a host that also browses), "
 	        "executable_download. Bodies are never stored.",

@@ -17,6 +17,7 @@
 #include "guard.h"
 #include "http.h"
 #include "json.h"
+#include "jsonparse.h"
 #include "pcapbuild.h"
 #include "sha256.h"
 #include "test.h"
@@ -465,11 +466,79 @@ test_sha256(void)
 	}
 }
 
+/* The finding of root's "findings" of type cleartext_credentials whose evidence kind is kind. */
+static const struct pm_jv *
+cred_finding(const struct pm_jv *root, const char *kind, unsigned *n)
+{
+	const struct pm_jv *fs = pm_jv_get(root, "findings"), *hit = NULL;
+	for (size_t i = 0; pm_jv_is(fs, PM_JV_ARR) && i < fs->len; i++) {
+		const struct pm_jv *f = &fs->items[i];
+		const char *t = pm_jv_str(pm_jv_get(f, "type"));
+		const char *k = pm_jv_str(pm_jv_get(pm_jv_get(f, "evidence"), "kind"));
+		if (t != NULL && strcmp(t, "cleartext_credentials") == 0 && k != NULL &&
+		    strcmp(k, kind) == 0) {
+			(*n)++;
+			hit = f;
+		}
+	}
+	return hit;
+}
+
+/*
+ * captures/loopback-http-forms.pcapng (captures/README.md): a form password
+ * (POST /login) and Basic auth (GET /secret) to the same server and port are
+ * two cleartext_credentials findings, each with its count and first request,
+ * and neither shows the password nor its Base64.
+ */
+static void
+test_forms(void)
+{
+	static struct pm_analysis a;
+	struct pm_error err;
+	struct pm_analysis_opts o = { .analysers = PM_AN_BIT(HTTP) };
+	if (pm_analysis_run(&a, "captures/loopback-http-forms.pcapng", &o, &err) != 0) {
+		CHECK(!"captures/loopback-http-forms.pcapng does not analyse");
+		return;
+	}
+	struct pm_json w;
+	pm_json_init(&w, 0);
+	pm_json_obj_begin(&w);
+	CHECK_EQ(pm_http_view(pm_an_http(&a), 50, 0, &w), 0);
+	pm_json_obj_end(&w);
+	CHECK_EQ(pm_json_finish(&w), 0);
+	CHECK(strstr(w.buf, "hunter2") == NULL && strstr(w.buf, "Ym9iOmh1bnRlcjI") == NULL);
+	struct pm_arena ar;
+	pm_arena_init(&ar, 0);
+	const struct pm_jv *root = NULL;
+	CHECK_EQ(pm_json_parse((const uint8_t *)w.buf, w.len, &ar, &root, &err), 0);
+	if (root != NULL) {
+		CHECK_EQ(pm_test_findings_of(root, "cleartext_credentials"), 2);
+		unsigned nb = 0, nf = 0;
+		const struct pm_jv *b = cred_finding(root, "basic_auth", &nb);
+		const struct pm_jv *f = cred_finding(root, "form_password", &nf);
+		CHECK_EQ(nb, 1);
+		CHECK_EQ(nf, 1);
+		int64_t v = 0;
+		CHECK(pm_jv_int(pm_jv_get(b, "count"), &v) && v == 1);
+		CHECK(pm_jv_int(pm_jv_get(f, "count"), &v) && v == 1);
+		const char *method = pm_jv_str(pm_jv_get(pm_jv_get(b, "evidence"), "request"));
+		CHECK(method != NULL && strcmp(method, "GET") == 0);
+		method = pm_jv_str(pm_jv_get(pm_jv_get(f, "evidence"), "request"));
+		CHECK(method != NULL && strcmp(method, "POST") == 0);
+		const char *port = pm_jv_str(pm_jv_get(pm_jv_get(f, "evidence"), "server_port"));
+		CHECK(port != NULL && strcmp(port, "8081") == 0);
+	}
+	pm_arena_free(&ar);
+	pm_json_free(&w);
+	pm_analysis_free(&a);
+}
+
 void
 test_http(void)
 {
 	test_sha256();
 	test_parser();
 	test_capture();
+	test_forms();
 	test_corpus_agreement();
 }
