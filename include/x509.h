@@ -26,7 +26,14 @@
 #define PM_X509_MAX_DEPTH 8   /* DER nesting walked */
 
 struct pm_x509 {
-	char subject[PM_X509_MAX_NAME];   /* RDNs in DER order, "C=US, O=..., CN=..." */
+	/*
+	 * Attributes in DER order, ", " between all of them: "C=US, O=..., CN=...".
+	 * Keys are OpenSSL's short names (CN, serialNumber, jurisdictionC, DC, ...);
+	 * another type is its dotted OID and '#' with the hex of its DER value
+	 * (RFC 4514 §2.4). Values are unescaped, BMPString and UniversalString
+	 * as UTF-8, control bytes as '?'; cut at the capacity.
+	 */
+	char subject[PM_X509_MAX_NAME];
 	char issuer[PM_X509_MAX_NAME];    /* the same for the issuer */
 	char subject_cn[PM_X509_MAX_SAN]; /* the subject's last commonName, "" when none */
 	char serial[2 * 20 + 1];          /* hex, at most 20 octets (RFC 5280 §4.1.2.2) */

@@ -228,23 +228,48 @@ url_decode(const char *s, char *out, size_t cap)
 	out[n] = '\0';
 }
 
+/*
+ * The findings of a view, gathered over every row before any is written so
+ * each carries its count. One finding per (type, client, server, port); a
+ * cleartext_credentials finding per (kind, server, port) instead, whichever
+ * client sent them, so a form password and Basic auth to one server are two
+ * findings, each with its first location.
+ */
+struct found {
+	const char *type, *kind; /* kind: "basic_auth", ...; NULL for other types */
+	const char *severity, *summary;
+	const struct pm_http_row *row; /* the first request */
+	char detail[160];
+	uint64_t count; /* requests */
+};
+
 struct seen {
-	const char *type[HTTP_MAX_FINDINGS];
-	const struct pm_http_row *row[HTTP_MAX_FINDINGS];
+	struct found f[HTTP_MAX_FINDINGS];
 	size_t n;
 	uint64_t more;
 };
 
-/* One finding per (type, client, server, port). */
+static bool
+same_finding(const struct found *f, const struct pm_http_row *r, const char *type, const char *kind)
+{
+	const struct pm_http_row *o = f->row;
+	if (strcmp(f->type, type) != 0 || o->server_port != r->server_port ||
+	    memcmp(o->server, r->server, 16) != 0) {
+		return false;
+	}
+	if (kind != NULL || f->kind != NULL) {
+		return kind != NULL && f->kind != NULL && strcmp(kind, f->kind) == 0;
+	}
+	return memcmp(o->client, r->client, 16) == 0;
+}
+
 static void
-finding(struct pm_json *w, struct seen *s, const struct pm_http_row *r, const char *type,
-        const char *severity, const char *summary, const char *detail)
+finding_kind(struct seen *s, const struct pm_http_row *r, const char *type, const char *kind,
+             const char *severity, const char *summary, const char *detail)
 {
 	for (size_t i = 0; i < s->n; i++) {
-		const struct pm_http_row *o = s->row[i];
-		if (strcmp(s->type[i], type) == 0 && o->server_port == r->server_port &&
-		    memcmp(o->server, r->server, 16) == 0 &&
-		    memcmp(o->client, r->client, 16) == 0) {
+		if (same_finding(&s->f[i], r, type, kind)) {
+			s->f[i].count++;
 			return;
 		}
 	}
@@ -252,14 +277,37 @@ finding(struct pm_json *w, struct seen *s, const struct pm_http_row *r, const ch
 		s->more++;
 		return;
 	}
-	s->type[s->n] = type;
-	s->row[s->n++] = r;
+	struct found *f = &s->f[s->n++];
+	f->type = type;
+	f->kind = kind;
+	f->severity = severity;
+	f->summary = summary;
+	f->row = r;
+	snprintf(f->detail, sizeof(f->detail), "%s", detail);
+	f->count = 1;
+}
+
+static void
+finding(struct seen *s, const struct pm_http_row *r, const char *type, const char *severity,
+        const char *summary, const char *detail)
+{
+	finding_kind(s, r, type, NULL, severity, summary, detail);
+}
+
+static void
+finding_json(struct pm_json *w, const struct found *f)
+{
+	const struct pm_http_row *r = f->row;
 	pm_json_obj_begin(w);
-	pm_json_kstr(w, "type", type);
-	pm_json_kstr(w, "severity", severity);
-	pm_json_kstr(w, "summary", summary);
+	pm_json_kstr(w, "type", f->type);
+	pm_json_kstr(w, "severity", f->severity);
+	pm_json_kstr(w, "summary", f->summary);
+	pm_json_ku64(w, "count", f->count);
 	pm_json_key(w, "evidence");
 	pm_json_obj_begin(w);
+	if (f->kind != NULL) {
+		pm_json_kstr(w, "kind", f->kind);
+	}
 	kaddr(w, "client", r->client, r->ipver);
 	kaddr(w, "server", r->server, r->ipver);
 	char port[8];
@@ -272,7 +320,7 @@ finding(struct pm_json *w, struct seen *s, const struct pm_http_row *r, const ch
 	if (r->host[0] != '\0') {
 		pm_json_kstr(w, "host", r->host);
 	}
-	pm_json_kstr(w, "detail", detail);
+	pm_json_kstr(w, "detail", f->detail);
 	pm_json_obj_end(w);
 	pm_json_obj_end(w);
 }
@@ -334,47 +382,51 @@ executable_uri(const char *uri)
 }
 
 static void
-row_findings(const struct pm_http *h, struct pm_json *w, struct seen *s,
-             const struct pm_http_row *r)
+row_findings(const struct pm_http *h, struct seen *s, const struct pm_http_row *r)
 {
 	char dec[512], d[160];
 	const char *hit;
 	url_decode(r->uri, dec, sizeof(dec));
-	if (strcmp(r->auth_scheme, "Basic") == 0 || strcmp(r->auth_scheme, "basic") == 0) {
-		finding(w, s, r, "cleartext_credentials", "high",
-		        "HTTP Basic credentials sent in clear", "Authorization header (redacted)");
+	if (strcasecmp(r->auth_scheme, "Basic") == 0) {
+		finding_kind(s, r, "cleartext_credentials", "basic_auth", "high",
+		             "HTTP Basic credentials sent in clear",
+		             "Authorization header (redacted)");
+	} else if (strcasecmp(r->auth_scheme, "Bearer") == 0) {
+		finding_kind(s, r, "cleartext_credentials", "bearer_token", "high",
+		             "An HTTP bearer token sent in clear",
+		             "Authorization header (redacted)");
 	}
 	if (r->form_password) {
-		finding(w, s, r, "cleartext_credentials", "high",
-		        "A form field named like a password sent in clear",
-		        "request body (redacted)");
+		finding_kind(s, r, "cleartext_credentials", "form_password", "high",
+		             "A form field named like a password sent in clear",
+		             "request body (redacted)");
 	}
 	if ((hit = any_of(r->uri, secrets, PM_ARRAY_LEN(secrets))) != NULL) {
 		snprintf(d, sizeof(d), "query parameter %s<redacted>", hit);
-		finding(w, s, r, "secret_in_url", "medium", "A credential or token in a URL", d);
+		finding(s, r, "secret_in_url", "medium", "A credential or token in a URL", d);
 	}
 	if (has(dec, "../") || has(dec, "..\\")) {
-		finding(w, s, r, "path_traversal", "high", "A request climbing out of the web root",
+		finding(s, r, "path_traversal", "high", "A request climbing out of the web root",
 		        "dot-dot segments in the URI");
 	}
 	if ((hit = any_of(dec, sqli, PM_ARRAY_LEN(sqli))) != NULL) {
 		snprintf(d, sizeof(d), "URI contains \"%s\"", hit);
-		finding(w, s, r, "sql_injection", "high", "A request that looks like SQL injection",
+		finding(s, r, "sql_injection", "high", "A request that looks like SQL injection",
 		        d);
 	}
 	if ((hit = any_of(dec, shell, PM_ARRAY_LEN(shell))) != NULL) {
 		snprintf(d, sizeof(d), "URI contains \"%s\"", hit);
-		finding(w, s, r, "command_injection", "high",
+		finding(s, r, "command_injection", "high",
 		        "A request that looks like shell or command injection", d);
 	}
 	if ((hit = any_of(r->user_agent, tool_agents, PM_ARRAY_LEN(tool_agents))) != NULL) {
 		snprintf(d, sizeof(d), "User-Agent names %s", hit);
-		finding(w, s, r, "scanner_user_agent", "medium", "A scanning tool's User-Agent", d);
+		finding(s, r, "scanner_user_agent", "medium", "A scanning tool's User-Agent", d);
 	} else if ((hit = any_of(r->user_agent, script_agents, PM_ARRAY_LEN(script_agents))) !=
 	               NULL &&
 	           browses(h, r)) {
 		snprintf(d, sizeof(d), "User-Agent %s from a host that also browses", hit);
-		finding(w, s, r, "scripted_client", "low",
+		finding(s, r, "scripted_client", "low",
 		        "A scripted client from a host that otherwise browses", d);
 	}
 	bool exe = r->resp_magic != NULL &&
@@ -385,7 +437,7 @@ row_findings(const struct pm_http *h, struct pm_json *w, struct seen *s,
 	     has(r->resp_type, "x-dosexec") || has(r->resp_type, "x-executable"))) {
 		snprintf(d, sizeof(d), "%s%s", exe ? "body is " : "URI or Content-Type",
 		         exe ? r->resp_magic : "");
-		finding(w, s, r, "executable_download", "high",
+		finding(s, r, "executable_download", "high",
 		        "An executable downloaded over plain HTTP", d);
 	}
 }
@@ -397,7 +449,10 @@ findings(const struct pm_http *h, struct pm_json *w)
 	pm_json_key(w, "findings");
 	pm_json_arr_begin(w);
 	for (size_t i = 0; s != NULL && i < h->n_rows; i++) {
-		row_findings(h, w, s, &h->rows[i]);
+		row_findings(h, s, &h->rows[i]);
+	}
+	for (size_t i = 0; s != NULL && i < s->n; i++) {
+		finding_json(w, &s->f[i]);
 	}
 	pm_json_arr_end(w);
 	pm_json_ku64(w, "findings_omitted", s != NULL ? s->more : 0);

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tlsknown.c - the built-in table of known JA3 fingerprints (sorted, found
- * by binary search) and the SSLBL-layout feed file: lines cut with the
- * cursor, fields split at commas, entries sorted and deduplicated once.
+ * tlsknown.c - the built-in table of known JA3, JA3S, JA4 and JA4S
+ * fingerprints (sorted by kind and value, found by binary search) and the
+ * SSLBL-layout feed file: lines cut with the cursor, fields split at commas,
+ * entries sorted and deduplicated once.
  */
 #include "tlsknown.h"
 
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,24 +19,47 @@
 #define REC "captures/known-clients.pcapng (captures/README.md), "
 
 /*
- * Sorted by ja3. Every entry was recorded on loopback against openssl
- * s_server 3.0.19 and its JA3 printed by tshark 4.0.17 (tls.handshake.ja3);
- * the same client built against another TLS library version may differ.
+ * Sorted by fp, then value. Every entry was recorded on loopback against
+ * openssl s_server 3.0.19: its JA3 printed by tshark 4.0.17
+ * (tls.handshake.ja3), its JA4 derived by hand from the ClientHello fields
+ * tshark prints, following FoxIO's JA4 specification (captures/README.md,
+ * "Known clients"); the same client built against another TLS library
+ * version may differ. s_client sends the same lists with and without SNI,
+ * so its two JA4s differ only in part a (d/i and the extension count).
  */
+/* The recordings, one per client (stream numbers of the capture). */
+#define S_SCLIENT_IP                                                                               \
+	REC "stream 0: OpenSSL 3.0.19 openssl s_client -connect localhost:8453 (no SNI)"
+#define S_SCLIENT_SNI                                                                              \
+	REC "stream 1: OpenSSL 3.0.19 openssl s_client -connect 127.0.0.1:8453 "                   \
+	    "-servername test.example"
+#define S_CURL REC "stream 2: curl 7.88.1 (OpenSSL 3.0.19) curl -sk https://localhost:8453/"
+#define S_PYTHON                                                                                   \
+	REC "stream 3: Python 3.11.7 (OpenSSL 3.0.19) urllib.request.urlopen with "                \
+	    "ssl.create_default_context()"
+#define S_WGET                                                                                     \
+	REC "stream 4: GNU Wget 1.21.3 (GnuTLS) wget --no-check-certificate "                      \
+	    "https://localhost:8453/"
+
 static const struct pm_tls_known builtin[] = {
-	{ "0149f47eabf9a20d0893e2a44e5a6323", PM_TLS_KNOWN_TOOL, "curl",
-	  REC "stream 2: curl 7.88.1 (OpenSSL 3.0.19) curl -sk https://localhost:8453/" },
-	{ "93c7d42c0df602fb91589311534831f5", PM_TLS_KNOWN_TOOL, "python urllib",
-	  REC "stream 3: Python 3.11.7 (OpenSSL 3.0.19) urllib.request.urlopen with "
-	      "ssl.create_default_context()" },
-	{ "a3afc2c46ba4a7d7fbe1cfb7a3031c2f", PM_TLS_KNOWN_TOOL, "openssl s_client",
-	  REC "stream 1: OpenSSL 3.0.19 openssl s_client -connect 127.0.0.1:8453 "
-	      "-servername test.example" },
-	{ "bb4f9fef542ff6b4b29aa653bf0c1d31", PM_TLS_KNOWN_TOOL, "wget",
-	  REC "stream 4: GNU Wget 1.21.3 (GnuTLS) wget --no-check-certificate "
-	      "https://localhost:8453/" },
-	{ "c216e752cae6f8755fd27f561d031636", PM_TLS_KNOWN_TOOL, "openssl s_client",
-	  REC "stream 0: OpenSSL 3.0.19 openssl s_client -connect localhost:8453 (no SNI)" },
+	{ PM_TLS_FP_JA3, "0149f47eabf9a20d0893e2a44e5a6323", PM_TLS_KNOWN_TOOL, "curl", S_CURL },
+	{ PM_TLS_FP_JA3, "93c7d42c0df602fb91589311534831f5", PM_TLS_KNOWN_TOOL, "python urllib",
+	  S_PYTHON },
+	{ PM_TLS_FP_JA3, "a3afc2c46ba4a7d7fbe1cfb7a3031c2f", PM_TLS_KNOWN_TOOL, "openssl s_client",
+	  S_SCLIENT_SNI },
+	{ PM_TLS_FP_JA3, "bb4f9fef542ff6b4b29aa653bf0c1d31", PM_TLS_KNOWN_TOOL, "wget", S_WGET },
+	{ PM_TLS_FP_JA3, "c216e752cae6f8755fd27f561d031636", PM_TLS_KNOWN_TOOL, "openssl s_client",
+	  S_SCLIENT_IP },
+	{ PM_TLS_FP_JA4, "t13d181100_85036bcba153_d41ae481755e", PM_TLS_KNOWN_TOOL, "python urllib",
+	  S_PYTHON },
+	{ PM_TLS_FP_JA4, "t13d291300_723694b0fccc_899037bd0b8c", PM_TLS_KNOWN_TOOL, "wget",
+	  S_WGET },
+	{ PM_TLS_FP_JA4, "t13d311000_e8f1e7e78f70_1f22a2ca17c4", PM_TLS_KNOWN_TOOL,
+	  "openssl s_client", S_SCLIENT_SNI },
+	{ PM_TLS_FP_JA4, "t13d3112h2_e8f1e7e78f70_b26ce05bbdd6", PM_TLS_KNOWN_TOOL, "curl",
+	  S_CURL },
+	{ PM_TLS_FP_JA4, "t13i310900_e8f1e7e78f70_1f22a2ca17c4", PM_TLS_KNOWN_TOOL,
+	  "openssl s_client", S_SCLIENT_IP },
 };
 
 static int
@@ -65,21 +90,89 @@ md5_norm(const uint8_t *p, size_t n, char out[33])
 	return true;
 }
 
-static int
-cmp_key(const void *key, const void *elem)
+/* A JA4 or JA4S (letters, digits, '_') lowercased into out; false when not that. */
+static bool
+ja4_norm(const char *v, size_t n, char out[PM_TLS_KNOWN_MAX])
 {
-	return strcmp(key, ((const struct pm_tls_known *)elem)->ja3);
+	if (n == 0 || n >= PM_TLS_KNOWN_MAX) {
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char ch = v[i];
+		if (ch >= 'A' && ch <= 'Z') {
+			ch = (char)(ch | 0x20);
+		}
+		if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || ch == '_')) {
+			return false;
+		}
+		out[i] = ch;
+	}
+	out[n] = '\0';
+	return true;
+}
+
+/* The form a value of kind fp is stored in; false when it cannot be one. */
+static bool
+value_norm(enum pm_tls_fp fp, const char *v, char out[PM_TLS_KNOWN_MAX])
+{
+	if (v == NULL) {
+		return false;
+	}
+	size_t n = strlen(v);
+	if (fp == PM_TLS_FP_JA3 || fp == PM_TLS_FP_JA3S) {
+		return md5_norm((const uint8_t *)v, n, out);
+	}
+	return ja4_norm(v, n, out);
+}
+
+/* Order of the table and the feed: kind, then value. */
+static int
+known_cmp(enum pm_tls_fp fp, const char *value, const struct pm_tls_known *e)
+{
+	if (fp != e->fp) {
+		return fp < e->fp ? -1 : 1;
+	}
+	return strcmp(value, e->value);
+}
+
+/* The entry of v (n, sorted by known_cmp) at stride bytes, offset off to its known; or NULL. */
+static const struct pm_tls_known *
+search(const void *v, size_t n, size_t stride, size_t off, enum pm_tls_fp fp, const char *value)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct pm_tls_known *e =
+		    (const struct pm_tls_known *)((const char *)v + mid * stride + off);
+		int c = known_cmp(fp, value, e);
+		if (c == 0) {
+			return e;
+		}
+		if (c < 0) {
+			hi = mid;
+		} else {
+			lo = mid + 1;
+		}
+	}
+	return NULL;
+}
+
+/* see tlsknown.h */
+const struct pm_tls_known *
+pm_tls_known_find(enum pm_tls_fp fp, const char *value)
+{
+	char k[PM_TLS_KNOWN_MAX];
+	if (!value_norm(fp, value, k)) {
+		return NULL;
+	}
+	return search(builtin, PM_ARRAY_LEN(builtin), sizeof(builtin[0]), 0, fp, k);
 }
 
 /* see tlsknown.h */
 const struct pm_tls_known *
 pm_tls_known_builtin(const char *ja3_md5)
 {
-	char k[33];
-	if (ja3_md5 == NULL || !md5_norm((const uint8_t *)ja3_md5, strlen(ja3_md5), k)) {
-		return NULL;
-	}
-	return bsearch(k, builtin, PM_ARRAY_LEN(builtin), sizeof(builtin[0]), cmp_key);
+	return pm_tls_known_find(PM_TLS_FP_JA3, ja3_md5);
 }
 
 /* see tlsknown.h */
@@ -95,6 +188,14 @@ const char *
 pm_tls_known_kind_name(enum pm_tls_known_kind k)
 {
 	return k == PM_TLS_KNOWN_MALWARE ? "malware" : "tool";
+}
+
+/* see tlsknown.h */
+const char *
+pm_tls_fp_name(enum pm_tls_fp fp)
+{
+	static const char *const names[] = { "ja3", "ja3s", "ja4", "ja4s" };
+	return (unsigned)fp < PM_ARRAY_LEN(names) ? names[fp] : "unknown";
 }
 
 /* see tlsknown.h */
@@ -204,7 +305,8 @@ settle(struct pm_ja3_feed *f)
 	f->n = k;
 	for (size_t i = 0; i < f->n; i++) {
 		struct pm_ja3_feed_entry *e = &f->v[i];
-		e->known.ja3 = e->ja3;
+		e->known.fp = PM_TLS_FP_JA3;
+		e->known.value = e->ja3;
 		e->known.kind = PM_TLS_KNOWN_MALWARE;
 		e->known.name = e->name;
 		e->known.source = "feed";
@@ -290,39 +392,40 @@ out_fd:
 
 /* see tlsknown.h */
 const struct pm_tls_known *
-pm_ja3_feed_lookup(const struct pm_ja3_feed *f, const char *ja3_md5)
+pm_ja3_feed_find(const struct pm_ja3_feed *f, enum pm_tls_fp fp, const char *value)
 {
-	char k[33];
-	if (f == NULL || f->n == 0 || ja3_md5 == NULL ||
-	    !md5_norm((const uint8_t *)ja3_md5, strlen(ja3_md5), k)) {
+	char k[PM_TLS_KNOWN_MAX];
+	if (f == NULL || f->n == 0 || !value_norm(fp, value, k)) {
 		return NULL;
 	}
-	size_t lo = 0, hi = f->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(k, f->v[mid].ja3);
-		if (c == 0) {
-			return &f->v[mid].known;
-		}
-		if (c < 0) {
-			hi = mid;
-		} else {
-			lo = mid + 1;
-		}
+	return search(f->v, f->n, sizeof(f->v[0]), offsetof(struct pm_ja3_feed_entry, known), fp,
+	              k);
+}
+
+/* see tlsknown.h */
+const struct pm_tls_known *
+pm_ja3_feed_lookup(const struct pm_ja3_feed *f, const char *ja3_md5)
+{
+	return pm_ja3_feed_find(f, PM_TLS_FP_JA3, ja3_md5);
+}
+
+/* see tlsknown.h */
+const struct pm_tls_known *
+pm_tls_known_match_fp(const struct pm_ja3_feed *f, enum pm_tls_fp fp, const char *value)
+{
+	const struct pm_tls_known *b = pm_tls_known_find(fp, value);
+	if (b != NULL && b->kind == PM_TLS_KNOWN_MALWARE) {
+		return b;
 	}
-	return NULL;
+	const struct pm_tls_known *m = pm_ja3_feed_find(f, fp, value);
+	return m != NULL ? m : b;
 }
 
 /* see tlsknown.h */
 const struct pm_tls_known *
 pm_tls_known_match(const struct pm_ja3_feed *f, const char *ja3_md5)
 {
-	const struct pm_tls_known *b = pm_tls_known_builtin(ja3_md5);
-	if (b != NULL && b->kind == PM_TLS_KNOWN_MALWARE) {
-		return b;
-	}
-	const struct pm_tls_known *m = pm_ja3_feed_lookup(f, ja3_md5);
-	return m != NULL ? m : b;
+	return pm_tls_known_match_fp(f, PM_TLS_FP_JA3, ja3_md5);
 }
 
 /* see tlsknown.h */

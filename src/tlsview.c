@@ -36,19 +36,52 @@ enum stat_kind {
 	ST_KNOWN
 };
 
-/* The known fingerprint a row's ClientHello matches, or NULL. */
+/* The known fingerprints of one handshake, looked up once per view. */
+struct mark {
+	const struct pm_tls_known *client; /* by JA3 or JA4, malware first, else JA3's */
+	const struct pm_tls_known *server; /* by JA3S or JA4S, the same way */
+};
+
 static const struct pm_tls_known *
-row_known(const struct pm_tls_row *r, const struct pm_ja3_feed *feed)
+better(const struct pm_tls_known *a, const struct pm_tls_known *b)
 {
-	return r->has_ch ? pm_tls_known_match(feed, r->ja3_hash) : NULL;
+	if (a == NULL ||
+	    (b != NULL && b->kind == PM_TLS_KNOWN_MALWARE && a->kind != PM_TLS_KNOWN_MALWARE)) {
+		return b;
+	}
+	return a;
+}
+
+/* Every row's marks (n_rows entries, calloc'd; the caller frees), or NULL without memory. */
+static struct mark *
+marks_of(const struct pm_tls *t, const struct pm_ja3_feed *feed)
+{
+	struct mark *m = calloc(t->n_rows + 1, sizeof(*m));
+	for (size_t i = 0; m != NULL && i < t->n_rows; i++) {
+		const struct pm_tls_row *r = &t->rows[i];
+		if (r->has_ch) {
+			m[i].client =
+			    better(pm_tls_known_match_fp(feed, PM_TLS_FP_JA3, r->ja3_hash),
+			           pm_tls_known_match_fp(feed, PM_TLS_FP_JA4, r->ja4));
+		}
+		if (r->has_sh) {
+			m[i].server =
+			    better(pm_tls_known_match_fp(feed, PM_TLS_FP_JA3S, r->ja3s_hash),
+			           pm_tls_known_match_fp(feed, PM_TLS_FP_JA4S, r->ja4s));
+		}
+	}
+	return m;
 }
 
 /* The key a row contributes to one statistic, or NULL (buf holds formatted names). */
 static const char *
-row_key(const struct pm_tls_row *r, const struct pm_ja3_feed *feed, enum stat_kind k, char *buf,
+row_key(const struct pm_tls_row *r, const struct mark *m, int side, enum stat_kind k, char *buf,
         size_t cap)
 {
 	const struct pm_tls_known *kn;
+	if (side != 0 && k != ST_KNOWN) {
+		return NULL;
+	}
 	switch (k) {
 	case ST_VERSION:
 		return pm_tls_version_name(r->version, buf);
@@ -73,8 +106,8 @@ row_key(const struct pm_tls_row *r, const struct pm_ja3_feed *feed, enum stat_ki
 		return r->has_ch ? r->ja4 : NULL;
 	case ST_JA4S:
 		return r->has_sh ? r->ja4s : NULL;
-	case ST_KNOWN:
-		kn = row_known(r, feed);
+	case ST_KNOWN: /* side 0 the client's mark, 1 the server's */
+		kn = side == 0 ? m->client : m->server;
 		return kn != NULL ? kn->name : NULL;
 	}
 	return NULL;
@@ -82,12 +115,12 @@ row_key(const struct pm_tls_row *r, const struct pm_ja3_feed *feed, enum stat_ki
 
 /* One statistic: a map key -> count (as_list false) or a list of {value, count, clients}. */
 static int
-stat(const struct pm_tls *t, const struct pm_ja3_feed *feed, struct pm_json *w, const char *name,
+stat(const struct pm_tls *t, const struct mark *marks, struct pm_json *w, const char *name,
      enum stat_kind k, bool as_list)
 {
 	size_t n = t->n_rows;
-	struct pm_tally *v = malloc((n + 1) * sizeof(*v));
-	struct pm_tally_group *g = malloc((n + 1) * sizeof(*g));
+	struct pm_tally *v = malloc((2 * n + 1) * sizeof(*v)); /* ST_KNOWN: two marks a row */
+	struct pm_tally_group *g = malloc((2 * n + 1) * sizeof(*g));
 	char *names = malloc((n + 1) * 16);
 	if (v == NULL || g == NULL || names == NULL) {
 		free(v);
@@ -97,11 +130,14 @@ stat(const struct pm_tls *t, const struct pm_ja3_feed *feed, struct pm_json *w, 
 	}
 	size_t m = 0;
 	for (size_t i = 0; i < n; i++) {
-		const char *key = row_key(&t->rows[i], feed, k, names + i * 16, 16);
-		if (key != NULL) {
-			v[m].key = key;
-			v[m].client = t->rows[i].client;
-			m++;
+		for (int side = 0; side < 2; side++) {
+			const char *key =
+			    row_key(&t->rows[i], &marks[i], side, k, names + i * 16, 16);
+			if (key != NULL) {
+				v[m].key = key;
+				v[m].client = t->rows[i].client;
+				m++;
+			}
 		}
 	}
 	size_t ng = pm_tally_fold(v, m, g);
@@ -189,11 +225,13 @@ known_obj(struct pm_json *w, const struct pm_tls_known *k)
 	pm_json_kstr(w, "kind", pm_tls_known_kind_name(k->kind));
 	pm_json_kstr(w, "name", k->name);
 	pm_json_kstr(w, "source", k->source);
+	pm_json_kstr(w, "fingerprint", pm_tls_fp_name(k->fp));
+	pm_json_kstr(w, "value", k->value);
 	pm_json_obj_end(w);
 }
 
 static void
-handshake_obj(const struct pm_tls *t, const struct pm_ja3_feed *feed, struct pm_json *w,
+handshake_obj(const struct pm_tls *t, const struct mark *m, struct pm_json *w,
               const struct pm_tls_row *r)
 {
 	char vb[8], cb[8];
@@ -219,10 +257,13 @@ handshake_obj(const struct pm_tls *t, const struct pm_ja3_feed *feed, struct pm_
 	pm_json_kstr_or_null(w, "ja3s_hash", r->has_sh ? r->ja3s_hash : NULL);
 	pm_json_kstr_or_null(w, "ja4", r->has_ch ? r->ja4 : NULL);
 	pm_json_kstr_or_null(w, "ja4s", r->has_sh ? r->ja4s : NULL);
-	const struct pm_tls_known *kn = row_known(r, feed);
-	if (kn != NULL) {
+	if (m->client != NULL) {
 		pm_json_key(w, "known");
-		known_obj(w, kn);
+		known_obj(w, m->client);
+	}
+	if (m->server != NULL) {
+		pm_json_key(w, "known_server");
+		known_obj(w, m->server);
 	}
 	pm_json_key(w, "certificate");
 	if (r->cert >= 0) {
@@ -252,20 +293,36 @@ is_private(const uint8_t *a, uint8_t ipver)
 struct seen {
 	const char *type[TLS_MAX_FINDINGS];
 	const struct pm_tls_row *row[TLS_MAX_FINDINGS];
-	const char *ja3[TLS_MAX_FINDINGS]; /* the JA3 MD5 a finding is also keyed by, or NULL */
+	const struct pm_tls_known *known[TLS_MAX_FINDINGS]; /* a finding also keyed by, or NULL */
 	size_t n;
 	uint64_t more; /* findings left out beyond TLS_MAX_FINDINGS */
 };
 
-/* A finding listed once per (type, server, port) and, when ja3 is not NULL, JA3 MD5. */
+/* The evidence key of a known fingerprint's value: JA3's is "ja3_hash", as it always was. */
+static const char *
+fp_key(enum pm_tls_fp fp)
+{
+	return fp == PM_TLS_FP_JA3    ? "ja3_hash"
+	       : fp == PM_TLS_FP_JA3S ? "ja3s_hash"
+	       : fp == PM_TLS_FP_JA4  ? "ja4"
+	                              : "ja4s";
+}
+
+/*
+ * A finding listed once per (type, server, port) and, when known is not
+ * NULL, the known fingerprint (kind and value) it reports.
+ */
 static void
-finding_ja3(struct pm_json *w, struct seen *s, const struct pm_tls_row *r, const char *type,
-            const char *severity, const char *summary, const char *detail, const char *ja3)
+finding_known(struct pm_json *w, struct seen *s, const struct pm_tls_row *r, const char *type,
+              const char *severity, const char *summary, const char *detail,
+              const struct pm_tls_known *known)
 {
 	for (size_t i = 0; i < s->n; i++) {
+		const struct pm_tls_known *o = s->known[i];
 		if (strcmp(s->type[i], type) == 0 && s->row[i]->server_port == r->server_port &&
 		    memcmp(s->row[i]->server, r->server, 16) == 0 &&
-		    (ja3 == NULL || strcmp(s->ja3[i], ja3) == 0)) {
+		    (known == NULL ||
+		     (o != NULL && o->fp == known->fp && strcmp(o->value, known->value) == 0))) {
 			return;
 		}
 	}
@@ -275,7 +332,7 @@ finding_ja3(struct pm_json *w, struct seen *s, const struct pm_tls_row *r, const
 	}
 	s->type[s->n] = type;
 	s->row[s->n] = r;
-	s->ja3[s->n] = ja3;
+	s->known[s->n] = known;
 	s->n++;
 	pm_json_obj_begin(w);
 	pm_json_kstr(w, "type", type);
@@ -297,8 +354,9 @@ finding_ja3(struct pm_json *w, struct seen *s, const struct pm_tls_row *r, const
 	if (detail != NULL) {
 		pm_json_kstr(w, "detail", detail);
 	}
-	if (ja3 != NULL) {
-		pm_json_kstr(w, "ja3_hash", ja3);
+	if (known != NULL) {
+		pm_json_kstr(w, "fingerprint", pm_tls_fp_name(known->fp));
+		pm_json_kstr(w, fp_key(known->fp), known->value);
 	}
 	pm_json_obj_end(w);
 	pm_json_obj_end(w);
@@ -308,22 +366,30 @@ static void
 finding(struct pm_json *w, struct seen *s, const struct pm_tls_row *r, const char *type,
         const char *severity, const char *summary, const char *detail)
 {
-	finding_ja3(w, s, r, type, severity, summary, detail, NULL);
+	finding_known(w, s, r, type, severity, summary, detail, NULL);
 }
 
-/* A ClientHello whose JA3 is in the built-in table or the feed. */
+/* A hello whose JA3, JA3S, JA4 or JA4S is in the built-in table or the feed. */
 static void
 known_finding(struct pm_json *w, struct seen *s, const struct pm_tls_row *r,
               const struct pm_tls_known *k)
 {
+	static const char *const summary[4][2] = {
+		[PM_TLS_FP_JA3] = { "The client's JA3 fingerprint is a known tool's",
+		                    "The client's JA3 fingerprint is listed as malware" },
+		[PM_TLS_FP_JA3S] = { "The server's JA3S fingerprint is a known tool's",
+		                     "The server's JA3S fingerprint is listed as malware" },
+		[PM_TLS_FP_JA4] = { "The client's JA4 fingerprint is a known tool's",
+		                    "The client's JA4 fingerprint is listed as malware" },
+		[PM_TLS_FP_JA4S] = { "The server's JA4S fingerprint is a known tool's",
+		                     "The server's JA4S fingerprint is listed as malware" },
+	};
 	char d[PM_JA3_NAME_MAX + 320];
 	bool bad = k->kind == PM_TLS_KNOWN_MALWARE;
 	snprintf(d, sizeof(d), "%s %s; source: %s", pm_tls_known_kind_name(k->kind), k->name,
 	         k->source);
-	finding_ja3(w, s, r, "known_fingerprint", bad ? "high" : "low",
-	            bad ? "The client's JA3 fingerprint is listed as malware"
-	                : "The client's JA3 fingerprint is a known tool's",
-	            d, r->ja3_hash);
+	finding_known(w, s, r, "known_fingerprint", bad ? "high" : "low",
+	              summary[(unsigned)k->fp & 3][bad], d, k);
 }
 
 static void
@@ -361,7 +427,7 @@ cert_findings(struct pm_json *w, struct seen *s, const struct pm_tls_row *r,
 }
 
 static void
-findings(const struct pm_tls *t, const struct pm_ja3_feed *feed, struct pm_json *w)
+findings(const struct pm_tls *t, const struct mark *marks, struct pm_json *w)
 {
 	struct seen *s = calloc(1, sizeof(*s));
 	pm_json_key(w, "findings");
@@ -369,9 +435,11 @@ findings(const struct pm_tls *t, const struct pm_ja3_feed *feed, struct pm_json 
 	for (size_t i = 0; s != NULL && i < t->n_rows; i++) {
 		const struct pm_tls_row *r = &t->rows[i];
 		char vb[8];
-		const struct pm_tls_known *kn = row_known(r, feed);
-		if (kn != NULL) {
-			known_finding(w, s, r, kn);
+		if (marks[i].client != NULL) {
+			known_finding(w, s, r, marks[i].client);
+		}
+		if (marks[i].server != NULL) {
+			known_finding(w, s, r, marks[i].server);
 		}
 		if (r->has_sh && r->version <= 0x0301) {
 			finding(
@@ -395,7 +463,7 @@ findings(const struct pm_tls *t, const struct pm_ja3_feed *feed, struct pm_json 
 }
 
 static int
-statistics(const struct pm_tls *t, const struct pm_ja3_feed *feed, struct pm_json *w)
+statistics(const struct pm_tls *t, const struct mark *marks, struct pm_json *w)
 {
 	pm_json_key(w, "statistics");
 	pm_json_obj_begin(w);
@@ -434,7 +502,7 @@ statistics(const struct pm_tls *t, const struct pm_ja3_feed *feed, struct pm_jso
 		{ "known_fingerprints", ST_KNOWN, false },
 	};
 	for (size_t i = 0; i < PM_ARRAY_LEN(stats); i++) {
-		int rc = stat(t, feed, w, stats[i].name, stats[i].k, stats[i].list);
+		int rc = stat(t, marks, w, stats[i].name, stats[i].k, stats[i].list);
 		if (rc != 0) {
 			return rc;
 		}
@@ -468,16 +536,20 @@ int
 pm_tls_view(const struct pm_tls *t, const struct pm_ja3_feed *feed, uint64_t limit, uint64_t offset,
             struct pm_json *w)
 {
-	int rc = statistics(t, feed, w);
+	struct mark *marks = marks_of(t, feed);
+	if (marks == NULL) {
+		return PM_E_NOMEM;
+	}
+	int rc = statistics(t, marks, w);
 	if (rc != 0) {
-		return rc;
+		goto out_marks;
 	}
 	pm_json_key(w, "handshakes");
 	pm_json_arr_begin(w);
 	size_t n = t->n_rows, i = offset < n ? (size_t)offset : n;
 	size_t stop = limit < n - i ? i + (size_t)limit : n;
 	for (size_t start = w->len; i < stop && w->len - start < TLS_LIST_BUDGET; i++) {
-		handshake_obj(t, feed, w, &t->rows[i]);
+		handshake_obj(t, &marks[i], w, &t->rows[i]);
 	}
 	pm_json_arr_end(w);
 	pm_json_page(w, "handshakes", n, i < stop ? i - (size_t)offset : limit, offset);
@@ -487,11 +559,13 @@ pm_tls_view(const struct pm_tls *t, const struct pm_ja3_feed *feed, uint64_t lim
 		cert_obj(w, &t->certs[k]);
 	}
 	pm_json_arr_end(w);
-	findings(t, feed, w);
+	findings(t, marks, w);
 	fingerprint_table(feed, w);
 	pm_reasm_pool_json(&t->pool, w);
 	pm_json_kbool(w, "approximate",
 	              t->rows_dropped != 0 || t->certs_dropped != 0 || t->flows_dropped != 0 ||
 	                  t->pool.capped != 0);
-	return 0;
+out_marks:
+	free(marks);
+	return rc;
 }

@@ -62,7 +62,8 @@ static const struct pm_field tls_stat_members[] = {
 	  .type = PM_F_MAP,
 	  .item = &pm_field_int,
 	  .optional = true,
-	  .description = "handshakes per known fingerprint name; present when one matched" },
+	  .description = "handshakes per known fingerprint name (client and server marks); "
+	                 "present when one matched" },
 	{ 0 },
 };
 
@@ -89,6 +90,8 @@ static const struct pm_field known_members[] = {
 	{ .name = "source",
 	  .type = PM_F_STR,
 	  .description = "the recording behind a built-in entry, or \"feed\"" },
+	{ .name = "fingerprint", .type = PM_F_STR, .description = "ja3, ja3s, ja4 or ja4s" },
+	{ .name = "value", .type = PM_F_STR, .description = "the fingerprint that matched" },
 	{ 0 },
 };
 
@@ -122,7 +125,13 @@ static const struct pm_field handshake_members[] = {
 	  .type = PM_F_OBJ,
 	  .optional = true,
 	  .members = known_members,
-	  .description = "the JA3's entry in the built-in table or the feed; absent when none" },
+	  .description = "the client's JA3 or JA4 entry in the built-in table or the feed "
+	                 "(malware first, then JA3's); absent when none" },
+	{ .name = "known_server",
+	  .type = PM_F_OBJ,
+	  .optional = true,
+	  .members = known_members,
+	  .description = "the server's JA3S or JA4S entry, the same way; absent when none" },
 	{ .name = "certificate", .type = PM_F_OBJ, .nullable = true, .members = cert_members },
 	{ .name = "established", .type = PM_F_BOOL },
 	{ 0 },
@@ -132,6 +141,10 @@ static const struct pm_field finding_members[] = {
 	{ .name = "type", .type = PM_F_STR },
 	{ .name = "severity", .type = PM_F_STR, .description = "low, medium or high" },
 	{ .name = "summary", .type = PM_F_STR },
+	{ .name = "count",
+	  .type = PM_F_INT,
+	  .optional = true,
+	  .description = "HTTP: the requests the finding stands for" },
 	{ .name = "evidence", .type = PM_F_MAP, .item = &pm_field_str },
 	{ 0 },
 };
@@ -330,8 +343,9 @@ const struct pm_tool pm_tools_web[] = {
 	        "bytes, file type by magic bytes and, for files up to 64 KiB (by magic or a "
 	        "download Content-Type such as application/octet-stream; not pages, scripts or "
 	        "gzip-coded text), SHA-256. "
-	        "findings {type, severity, summary, evidence}: cleartext_credentials (Basic auth, "
-	        "password form fields; secrets redacted), secret_in_url, path_traversal, "
+	        "findings {type, severity, summary, count, evidence}: cleartext_credentials, one "
+	        "per server, port and evidence.kind (basic_auth, bearer_token, form_password; "
+	        "secrets redacted), secret_in_url, path_traversal, "
 	        "sql_injection, command_injection, scanner_user_agent (sqlmap, nikto, nmap, ...), "
 	        "scripted_client (curl, wget, python from a host that also browses), "
 	        "executable_download. Bodies are never stored.",
@@ -355,10 +369,12 @@ const struct pm_tool pm_tools_web[] = {
 	        "handshake completed. statistics: hello counts, versions, cipher suites, "
 	        "SNIs, ALPNs and the top JA3/JA3S/JA4/JA4S fingerprints with the number of "
 	        "distinct clients using them. findings {type, severity, summary, evidence}: "
-	        "known_fingerprint (the client's JA3 is in the built-in table of recorded "
-	        "tools, severity low, or in the PCAPMCP_JA3_FEED file in abuse.ch SSLBL CSV "
-	        "layout, malware, severity high; the handshake then carries known {kind, "
-	        "name, source}), deprecated_tls_version (SSL, TLS 1.0), no_sni_public, "
+	        "known_fingerprint (the client's JA3 or JA4, or the server's JA3S or JA4S, is "
+	        "in the built-in table of recorded tools, severity low, or the JA3 in the "
+	        "PCAPMCP_JA3_FEED file in abuse.ch SSLBL CSV layout, malware, severity high; "
+	        "the handshake then carries known (client) or known_server {fingerprint, "
+	        "value, kind, name, source}), deprecated_tls_version (SSL, TLS 1.0), "
+	        "no_sni_public, "
 	        "self_signed_certificate, expired_certificate, certificate_not_yet_valid, "
 	        "weak_key (RSA < 2048, EC < 224 bits), sni_mismatch. reassembly: segments, "
 	        "retransmissions, overlaps, conflicting overlaps (an evasion signal), gaps "

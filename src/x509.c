@@ -77,13 +77,6 @@ oid_is(const struct pm_cur *oid, const uint8_t *v, size_t n)
 }
 
 #define OID(name, ...) static const uint8_t name[] = { __VA_ARGS__ }
-OID(oid_cn, 0x55, 0x04, 0x03);
-OID(oid_c, 0x55, 0x04, 0x06);
-OID(oid_l, 0x55, 0x04, 0x07);
-OID(oid_st, 0x55, 0x04, 0x08);
-OID(oid_o, 0x55, 0x04, 0x0A);
-OID(oid_ou, 0x55, 0x04, 0x0B);
-OID(oid_email, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x01);
 OID(oid_san, 0x55, 0x1D, 0x11);
 OID(oid_rsa, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x01);
 OID(oid_ec, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x02, 0x01);
@@ -111,9 +104,156 @@ static const struct {
 	{ { 0x2B, 0x65, 0x70 }, 3, "Ed25519" },
 };
 
-/* Append "key=value" to a rendered name, escaping nothing but keeping it printable. */
+/*
+ * Attribute types of a Name, keyed by OpenSSL's short names (what `openssl
+ * x509 -nameopt RFC2253` prints, so tests/test_x509.c can compare): X.520
+ * (2.5.4.x), PKCS #9 emailAddress, RFC 4519 UID and DC, and the CA/Browser
+ * Forum's EV jurisdiction fields (1.3.6.1.4.1.311.60.2.1.x). Others are
+ * written as their dotted OID (name_add_unknown).
+ */
+static const struct {
+	uint8_t oid[11];
+	uint8_t n;
+	const char *key;
+} name_keys[] = {
+	{ { 0x55, 0x04, 0x03 }, 3, "CN" },
+	{ { 0x55, 0x04, 0x04 }, 3, "SN" },
+	{ { 0x55, 0x04, 0x05 }, 3, "serialNumber" },
+	{ { 0x55, 0x04, 0x06 }, 3, "C" },
+	{ { 0x55, 0x04, 0x07 }, 3, "L" },
+	{ { 0x55, 0x04, 0x08 }, 3, "ST" },
+	{ { 0x55, 0x04, 0x09 }, 3, "street" },
+	{ { 0x55, 0x04, 0x0A }, 3, "O" },
+	{ { 0x55, 0x04, 0x0B }, 3, "OU" },
+	{ { 0x55, 0x04, 0x0C }, 3, "title" },
+	{ { 0x55, 0x04, 0x0D }, 3, "description" },
+	{ { 0x55, 0x04, 0x0F }, 3, "businessCategory" },
+	{ { 0x55, 0x04, 0x11 }, 3, "postalCode" },
+	{ { 0x55, 0x04, 0x2A }, 3, "GN" },
+	{ { 0x55, 0x04, 0x2B }, 3, "initials" },
+	{ { 0x55, 0x04, 0x2C }, 3, "generationQualifier" },
+	{ { 0x55, 0x04, 0x2E }, 3, "dnQualifier" },
+	{ { 0x55, 0x04, 0x41 }, 3, "pseudonym" },
+	{ { 0x55, 0x04, 0x61 }, 3, "organizationIdentifier" },
+	{ { 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x01 }, 9, "emailAddress" },
+	{ { 0x09, 0x92, 0x26, 0x89, 0x93, 0xF2, 0x2C, 0x64, 0x01, 0x01 }, 10, "UID" },
+	{ { 0x09, 0x92, 0x26, 0x89, 0x93, 0xF2, 0x2C, 0x64, 0x01, 0x19 }, 10, "DC" },
+	{ { 0x2B, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x3C, 0x02, 0x01, 0x01 },
+	  11,
+	  "jurisdictionL" },
+	{ { 0x2B, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x3C, 0x02, 0x01, 0x02 },
+	  11,
+	  "jurisdictionST" },
+	{ { 0x2B, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x3C, 0x02, 0x01, 0x03 },
+	  11,
+	  "jurisdictionC" },
+};
+
+static const char *
+name_key(const struct pm_cur *oid)
+{
+	for (size_t i = 0; i < PM_ARRAY_LEN(name_keys); i++) {
+		if (oid_is(oid, name_keys[i].oid, name_keys[i].n)) {
+			return name_keys[i].key;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * The dotted form of an OID's contents (X.690 §8.19) into out, "?" when
+ * the encoding is bad or does not fit. Arcs are read to 32 bits.
+ */
 static void
-name_add(char *out, size_t cap, const char *key, const struct pm_cur *v)
+oid_text(const struct pm_cur *oid, char *out, size_t cap)
+{
+	size_t len = 0;
+	uint32_t arc = 0;
+	bool first = true;
+	snprintf(out, cap, "?");
+	for (size_t i = 0; i < oid->len; i++) {
+		uint8_t b = oid->buf[i];
+		if (arc > (UINT32_MAX >> 7)) {
+			return;
+		}
+		arc = arc << 7 | (b & 0x7F);
+		if (b & 0x80) {
+			continue;
+		}
+		int w = first ? snprintf(out + len, cap - len, "%u.%u", arc < 80 ? arc / 40 : 2,
+		                         arc < 80 ? arc % 40 : arc - 80)
+		              : snprintf(out + len, cap - len, ".%u", arc);
+		if (w < 0 || (size_t)w >= cap - len) {
+			snprintf(out, cap, "?");
+			return;
+		}
+		len += (size_t)w;
+		arc = 0;
+		first = false;
+	}
+	if (first || (oid->buf[oid->len - 1] & 0x80) != 0) {
+		snprintf(out, cap, "?");
+	}
+}
+
+/* Append one byte to out (len bytes so far, cap in all), printable or '?'. */
+static void
+put_char(char *out, size_t cap, size_t *len, uint32_t ch)
+{
+	if (*len + 1 < cap) {
+		out[(*len)++] = ch >= 0x20 && ch != 0x7F && ch <= 0xFF ? (char)ch : '?';
+	}
+}
+
+/* A code point as UTF-8; surrogates and values past U+10FFFF become '?'. */
+static void
+put_utf8(char *out, size_t cap, size_t *len, uint32_t cp)
+{
+	if (cp < 0x80 || cp > 0x10FFFF || (cp >= 0xD800 && cp < 0xE000)) {
+		put_char(out, cap, len, cp < 0x80 ? cp : '?');
+		return;
+	}
+	uint8_t b[4];
+	size_t n = cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+	for (size_t i = n; i-- > 1; cp >>= 6) {
+		b[i] = (uint8_t)(0x80 | (cp & 0x3F));
+	}
+	b[0] = (uint8_t)(cp | (n == 2 ? 0xC0 : n == 3 ? 0xE0 : 0xF0));
+	if (*len + n < cap) {
+		memcpy(out + *len, b, n);
+		*len += n;
+	}
+}
+
+#define DER_UNIVSTR 0x1C /* UniversalString: UCS-4, big-endian */
+#define DER_BMPSTR  0x1E /* BMPString: UCS-2, big-endian */
+
+/*
+ * Append a string's value: as sent (UTF8String, PrintableString, IA5String,
+ * T61String) with control bytes as '?'; BMPString and UniversalString
+ * become UTF-8.
+ */
+static void
+put_value(char *out, size_t cap, size_t *len, uint8_t tag, const struct pm_cur *v)
+{
+	size_t unit = tag == DER_BMPSTR ? 2 : tag == DER_UNIVSTR ? 4 : 1;
+	for (size_t i = 0; i + unit <= v->len; i += unit) {
+		uint32_t ch = 0;
+		for (size_t k = 0; k < unit; k++) {
+			ch = ch << 8 | v->buf[i + k];
+		}
+		if (unit == 1) {
+			put_char(out, cap, len, ch);
+		} else {
+			put_utf8(out, cap, len, ch);
+		}
+	}
+	out[*len] = '\0';
+}
+
+/* Append "key=value" to a rendered name, ", " between attributes. */
+static void
+name_add(char *out, size_t cap, const char *key, uint8_t tag, const struct pm_cur *v)
 {
 	size_t len = strlen(out);
 	int w = snprintf(out + len, cap - len, "%s%s=", len != 0 ? ", " : "", key);
@@ -122,22 +262,31 @@ name_add(char *out, size_t cap, const char *key, const struct pm_cur *v)
 		return;
 	}
 	len += (size_t)w;
-	for (size_t i = 0; i < v->len && len + 1 < cap; i++) {
-		uint8_t ch = v->buf[i];
-		out[len++] = ch >= 0x20 && ch != 0x7F ? (char)ch : '?';
-	}
-	out[len] = '\0';
+	put_value(out, cap, &len, tag, v);
 }
 
+/*
+ * Append an attribute of a type name_keys lacks the way RFC 4514 §2.3-2.4
+ * writes it: the dotted OID, '=', '#' and the hex of the value's whole DER
+ * element (el, n bytes).
+ */
 static void
-copy_text(char *out, size_t cap, const struct pm_cur *v)
+name_add_unknown(char *out, size_t cap, const struct pm_cur *oid, const uint8_t *el, size_t n)
 {
-	size_t n = v->len < cap - 1 ? v->len : cap - 1;
-	for (size_t i = 0; i < n; i++) {
-		uint8_t ch = v->buf[i];
-		out[i] = ch >= 0x20 && ch != 0x7F ? (char)ch : '?';
-	}
-	out[n] = '\0';
+	char key[64], hex[2 * 64 + 2];
+	oid_text(oid, key, sizeof(key));
+	hex[0] = '#';
+	pm_tls_hex(el, n < 64 ? n : 64, hex + 1);
+	struct pm_cur v = pm_cur_init((const uint8_t *)hex, strlen(hex));
+	name_add(out, cap, key, 0, &v);
+}
+
+/* A string's value alone into out (see put_value). */
+static void
+copy_text(char *out, size_t cap, uint8_t tag, const struct pm_cur *v)
+{
+	size_t len = 0;
+	put_value(out, cap, &len, tag, v);
 }
 
 /* Name ::= SEQUENCE OF SET OF AttributeTypeAndValue. cn gets the last commonName. */
@@ -155,25 +304,21 @@ read_name(struct pm_cur *c, char *out, size_t cap, char *cn, size_t cn_cap)
 			return pm_cur_fail(c);
 		}
 		for (unsigned j = 0; j < 8 && pm_cur_left(&set) > 0; j++) {
-			if (!der_expect(&set, DER_SEQ, &atv) || !der_expect(&atv, DER_OID, &oid) ||
-			    !der_next(&atv, &tag, &val)) {
+			if (!der_expect(&set, DER_SEQ, &atv) || !der_expect(&atv, DER_OID, &oid)) {
 				return pm_cur_fail(c);
 			}
-			const char *key = oid_is(&oid, oid_cn, sizeof(oid_cn))   ? "CN"
-			                  : oid_is(&oid, oid_c, sizeof(oid_c))   ? "C"
-			                  : oid_is(&oid, oid_l, sizeof(oid_l))   ? "L"
-			                  : oid_is(&oid, oid_st, sizeof(oid_st)) ? "ST"
-			                  : oid_is(&oid, oid_o, sizeof(oid_o))   ? "O"
-			                  : oid_is(&oid, oid_ou, sizeof(oid_ou)) ? "OU"
-			                  : oid_is(&oid, oid_email, sizeof(oid_email))
-			                      ? "emailAddress"
-			                      : NULL;
+			size_t at = atv.off;
+			if (!der_next(&atv, &tag, &val)) {
+				return pm_cur_fail(c);
+			}
+			const char *key = name_key(&oid);
 			if (key == NULL) {
+				name_add_unknown(out, cap, &oid, atv.buf + at, atv.off - at);
 				continue;
 			}
-			name_add(out, cap, key, &val);
-			if (cn != NULL && key[0] == 'C' && key[1] == 'N') {
-				copy_text(cn, cn_cap, &val);
+			name_add(out, cap, key, tag, &val);
+			if (cn != NULL && strcmp(key, "CN") == 0) {
+				copy_text(cn, cn_cap, tag, &val);
 			}
 		}
 	}
@@ -292,7 +437,7 @@ add_san(struct pm_x509 *x, uint8_t tag, const struct pm_cur *v)
 	}
 	char *out = x->sans[x->n_sans];
 	if (tag == 0x82) {
-		copy_text(out, PM_X509_MAX_SAN, v);
+		copy_text(out, PM_X509_MAX_SAN, 0, v);
 	} else if (tag == 0x87 && (v->len == 4 || v->len == 16)) {
 		uint8_t a[16] = { 0 };
 		memcpy(a, v->buf, v->len);

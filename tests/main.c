@@ -41,6 +41,7 @@ void test_enrichcache(void);
 void test_reasm(void);
 void test_tls(void);
 void test_tlsknown(void);
+void test_x509(void);
 void test_http(void);
 void test_providers(void);
 void test_quic(void);
@@ -83,6 +84,7 @@ static const struct {
 	{ "reasm", test_reasm },
 	{ "tls", test_tls },
 	{ "tlsknown", test_tlsknown },
+	{ "x509", test_x509 },
 	{ "http", test_http },
 	{ "providers", test_providers },
 	{ "quic", test_quic },

@@ -17,6 +17,7 @@
 #include "guard.h"
 #include "http.h"
 #include "json.h"
+#include "jsonparse.h"
 #include "pcapbuild.h"
 #include "sha256.h"
 #include "test.h"
@@ -465,11 +466,162 @@ test_sha256(void)
 	}
 }
 
+/* h's result as JSON in *w (initialised here) and parsed into ar (initialised here); NULL on failure. */
+static const struct pm_jv *
+view_tree(const struct pm_http *h, struct pm_json *w, struct pm_arena *ar)
+{
+	struct pm_error err;
+	const struct pm_jv *root = NULL;
+	pm_json_init(w, 0);
+	pm_json_obj_begin(w);
+	CHECK_EQ(pm_http_view(h, 50, 0, w), 0);
+	pm_json_obj_end(w);
+	CHECK_EQ(pm_json_finish(w), 0);
+	pm_arena_init(ar, 0);
+	CHECK_EQ(pm_json_parse((const uint8_t *)w->buf, w->len, ar, &root, &err), 0);
+	return root;
+}
+
+/* The finding of root's "findings" of type cleartext_credentials whose evidence kind is kind. */
+static const struct pm_jv *
+cred_finding(const struct pm_jv *root, const char *kind, unsigned *n)
+{
+	const struct pm_jv *fs = pm_jv_get(root, "findings"), *hit = NULL;
+	for (size_t i = 0; pm_jv_is(fs, PM_JV_ARR) && i < fs->len; i++) {
+		const struct pm_jv *f = &fs->items[i];
+		const char *t = pm_jv_str(pm_jv_get(f, "type"));
+		const char *k = pm_jv_str(pm_jv_get(pm_jv_get(f, "evidence"), "kind"));
+		if (t != NULL && strcmp(t, "cleartext_credentials") == 0 && k != NULL &&
+		    strcmp(k, kind) == 0) {
+			(*n)++;
+			hit = f;
+		}
+	}
+	return hit;
+}
+
+/*
+ * captures/loopback-http-forms.pcapng (captures/README.md): a form password
+ * (POST /login) and Basic auth (GET /secret) to the same server and port are
+ * two cleartext_credentials findings, each with its count and first request,
+ * and neither shows the password nor its Base64.
+ */
+static void
+test_forms(void)
+{
+	static struct pm_analysis a;
+	struct pm_error err;
+	struct pm_analysis_opts o = { .analysers = PM_AN_BIT(HTTP) };
+	if (pm_analysis_run(&a, "captures/loopback-http-forms.pcapng", &o, &err) != 0) {
+		CHECK(!"captures/loopback-http-forms.pcapng does not analyse");
+		return;
+	}
+	struct pm_json w;
+	struct pm_arena ar;
+	const struct pm_jv *root = view_tree(pm_an_http(&a), &w, &ar);
+	CHECK(strstr(w.buf, "hunter2") == NULL && strstr(w.buf, "Ym9iOmh1bnRlcjI") == NULL);
+	if (root != NULL) {
+		CHECK_EQ(pm_test_findings_of(root, "cleartext_credentials"), 2);
+		unsigned nb = 0, nf = 0;
+		const struct pm_jv *b = cred_finding(root, "basic_auth", &nb);
+		const struct pm_jv *f = cred_finding(root, "form_password", &nf);
+		CHECK_EQ(nb, 1);
+		CHECK_EQ(nf, 1);
+		int64_t v = 0;
+		CHECK(pm_jv_int(pm_jv_get(b, "count"), &v) && v == 1);
+		CHECK(pm_jv_int(pm_jv_get(f, "count"), &v) && v == 1);
+		const char *method = pm_jv_str(pm_jv_get(pm_jv_get(b, "evidence"), "request"));
+		CHECK(method != NULL && strcmp(method, "GET") == 0);
+		method = pm_jv_str(pm_jv_get(pm_jv_get(f, "evidence"), "request"));
+		CHECK(method != NULL && strcmp(method, "POST") == 0);
+		const char *port = pm_jv_str(pm_jv_get(pm_jv_get(f, "evidence"), "server_port"));
+		CHECK(port != NULL && strcmp(port, "8081") == 0);
+	}
+	pm_arena_free(&ar);
+	pm_json_free(&w);
+	pm_analysis_free(&a);
+}
+
+/*
+ * Rows made here: Basic auth from two clients and a bearer token to one
+ * server and port, Basic auth to another port, a form password. The
+ * credentials findings are per (kind, server, port), whichever client sent
+ * them, each counting its requests with the first as evidence.
+ */
+static void
+test_credential_kinds(void)
+{
+	static struct pm_http_row rows[5];
+	static const struct {
+		uint8_t client;
+		uint16_t port;
+		const char *scheme, *method;
+		bool form;
+	} in[] = {
+		{ 10, 80, "Basic", "GET", false },  { 11, 80, "basic", "HEAD", false },
+		{ 10, 80, "Bearer", "GET", false }, { 10, 8080, "Basic", "PUT", false },
+		{ 12, 80, "", "POST", true },
+	};
+	memset(rows, 0, sizeof(rows));
+	for (size_t i = 0; i < PM_ARRAY_LEN(in); i++) {
+		struct pm_http_row *r = &rows[i];
+		r->ipver = 4;
+		memcpy(r->client, (const uint8_t[]){ 192, 0, 2, in[i].client }, 4);
+		memcpy(r->server, (const uint8_t[]){ 198, 51, 100, 20 }, 4);
+		r->server_port = in[i].port;
+		r->ts_req = (int64_t)(i + 1) * 1000000000;
+		snprintf(r->method, sizeof(r->method), "%s", in[i].method);
+		snprintf(r->uri, sizeof(r->uri), "/");
+		snprintf(r->auth_scheme, sizeof(r->auth_scheme), "%s", in[i].scheme);
+		r->form_password = in[i].form;
+		r->req_length = r->resp_length = -1;
+	}
+	static struct pm_http h;
+	memset(&h, 0, sizeof(h));
+	h.rows = rows;
+	h.n_rows = PM_ARRAY_LEN(in);
+	struct pm_json w;
+	struct pm_arena ar;
+	const struct pm_jv *root = view_tree(&h, &w, &ar);
+	if (root != NULL) {
+		CHECK_EQ(pm_test_findings_of(root, "cleartext_credentials"), 4);
+		unsigned nb = 0, nt = 0, nf = 0;
+		bool port80 = false;
+		(void)cred_finding(root, "basic_auth", &nb);
+		(void)cred_finding(root, "bearer_token", &nt);
+		(void)cred_finding(root, "form_password", &nf);
+		CHECK_EQ(nb, 2);
+		CHECK_EQ(nt, 1);
+		CHECK_EQ(nf, 1);
+		/* port 80's basic_auth: two requests from two clients, the first as evidence */
+		const struct pm_jv *fs = pm_jv_get(root, "findings");
+		for (size_t i = 0; pm_jv_is(fs, PM_JV_ARR) && i < fs->len; i++) {
+			const struct pm_jv *f = &fs->items[i];
+			const struct pm_jv *ev = pm_jv_get(f, "evidence");
+			const char *k = pm_jv_str(pm_jv_get(ev, "kind"));
+			const char *port = pm_jv_str(pm_jv_get(ev, "server_port"));
+			int64_t v = 0;
+			if (k != NULL && strcmp(k, "basic_auth") == 0 && port != NULL &&
+			    strcmp(port, "80") == 0) {
+				CHECK(pm_jv_int(pm_jv_get(f, "count"), &v) && v == 2);
+				const char *c = pm_jv_str(pm_jv_get(ev, "client"));
+				CHECK(c != NULL && strcmp(c, "192.0.2.10") == 0);
+				port80 = true;
+			}
+		}
+		CHECK(port80);
+	}
+	pm_arena_free(&ar);
+	pm_json_free(&w);
+}
+
 void
 test_http(void)
 {
 	test_sha256();
 	test_parser();
 	test_capture();
+	test_forms();
+	test_credential_kinds();
 	test_corpus_agreement();
 }

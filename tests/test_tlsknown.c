@@ -22,18 +22,51 @@ static void
 test_builtin(void)
 {
 	size_t n;
-	const struct pm_tls_known *v = pm_tls_known_table(&n);
+	const struct pm_tls_known *v = pm_tls_known_table(&n), *k;
 	CHECK(n >= 5);
+	size_t kinds[4] = { 0 };
 	for (size_t i = 0; i < n; i++) {
-		CHECK_EQ(strlen(v[i].ja3), 32);
-		CHECK_EQ(strspn(v[i].ja3, "0123456789abcdef"), 32);
-		CHECK(i == 0 || strcmp(v[i - 1].ja3, v[i].ja3) < 0); /* sorted, no duplicates */
+		kinds[v[i].fp & 3]++;
+		if (v[i].fp == PM_TLS_FP_JA3 || v[i].fp == PM_TLS_FP_JA3S) {
+			CHECK_EQ(strlen(v[i].value), 32);
+			CHECK_EQ(strspn(v[i].value, "0123456789abcdef"), 32);
+		} else {
+			/* a TCP JA4 "t13d1516h2_8daaf6152771_e5627efa2ab1", lowercase */
+			CHECK_EQ(strlen(v[i].value), 36);
+			CHECK(v[i].value[0] == 't' && v[i].value[10] == '_' &&
+			      v[i].value[23] == '_');
+			CHECK_EQ(strspn(v[i].value, "0123456789abcdefghijklmnopqrstuvwxyz_"), 36);
+		}
+		/* sorted by kind, then value, no duplicates */
+		CHECK(i == 0 || v[i - 1].fp < v[i].fp ||
+		      (v[i - 1].fp == v[i].fp && strcmp(v[i - 1].value, v[i].value) < 0));
 		CHECK(v[i].name != NULL && v[i].name[0] != '\0');
 		/* every entry cites its recording */
 		CHECK(v[i].source != NULL && strstr(v[i].source, "known-clients.pcapng") != NULL);
-		CHECK(pm_tls_known_builtin(v[i].ja3) == &v[i]);
+		CHECK(pm_tls_known_find(v[i].fp, v[i].value) == &v[i]);
+		if (v[i].fp == PM_TLS_FP_JA3) {
+			CHECK(pm_tls_known_builtin(v[i].value) == &v[i]);
+		}
 	}
-	const struct pm_tls_known *k = pm_tls_known_builtin("0149F47EABF9A20D0893E2A44E5A6323");
+	CHECK_EQ(kinds[PM_TLS_FP_JA3], 5);
+	CHECK_EQ(kinds[PM_TLS_FP_JA4], 5);
+	/* a JA4 is found under its own kind only, in any case, and only whole */
+	k = pm_tls_known_find(PM_TLS_FP_JA4, "T13D3112H2_E8F1E7E78F70_B26CE05BBDD6");
+	CHECK(k != NULL && strcmp(k->name, "curl") == 0 && k->fp == PM_TLS_FP_JA4);
+	CHECK(pm_tls_known_find(PM_TLS_FP_JA4S, "t13d3112h2_e8f1e7e78f70_b26ce05bbdd6") == NULL);
+	CHECK(pm_tls_known_find(PM_TLS_FP_JA3, "t13d3112h2_e8f1e7e78f70_b26ce05bbdd6") == NULL);
+	CHECK(pm_tls_known_find(PM_TLS_FP_JA4, "t13d3112h2_e8f1e7e78f70_b26ce05bbdd") == NULL);
+	CHECK(pm_tls_known_find(PM_TLS_FP_JA4, "t13d3112h2-e8f1e7e78f70_b26ce05bbdd6") == NULL);
+	CHECK(pm_tls_known_find(PM_TLS_FP_JA4, "t13d3112h2_e8f1e7e78f70_b26ce05bbdd6_0000") ==
+	      NULL);
+	CHECK(pm_tls_known_find(PM_TLS_FP_JA4, "") == NULL);
+	CHECK(pm_tls_known_find(PM_TLS_FP_JA4, NULL) == NULL);
+	CHECK(pm_tls_known_find(PM_TLS_FP_JA3S, "0149f47eabf9a20d0893e2a44e5a6323") == NULL);
+	CHECK_STR(pm_tls_fp_name(PM_TLS_FP_JA3), "ja3");
+	CHECK_STR(pm_tls_fp_name(PM_TLS_FP_JA3S), "ja3s");
+	CHECK_STR(pm_tls_fp_name(PM_TLS_FP_JA4), "ja4");
+	CHECK_STR(pm_tls_fp_name(PM_TLS_FP_JA4S), "ja4s");
+	k = pm_tls_known_builtin("0149F47EABF9A20D0893E2A44E5A6323");
 	CHECK(k != NULL && strcmp(k->name, "curl") == 0 && k->kind == PM_TLS_KNOWN_TOOL);
 	CHECK(pm_tls_known_builtin("0149f47eabf9a20d0893e2a44e5a6324") == NULL);
 	CHECK(pm_tls_known_builtin("0149f47eabf9a20d0893e2a44e5a632") == NULL);
@@ -219,20 +252,90 @@ view(const struct pm_tls *t, const struct pm_ja3_feed *feed, struct pm_json *w)
 }
 
 /*
+ * JA4 and JA4S marks through the view: a feed built here (an SSLBL file
+ * holds JA3s only) lists wget's JA4 and the server's JA4S as malware. The
+ * wget handshake's JA4 outranks its JA3 tool entry; every handshake gets
+ * known_server, and the server's finding is listed once for its address.
+ */
+static void
+test_other_marks(const struct pm_tls *t)
+{
+	static struct pm_ja3_feed_entry e[2];
+	memset(e, 0, sizeof(e));
+	e[0].known = (struct pm_tls_known){ PM_TLS_FP_JA4, "t13d291300_723694b0fccc_899037bd0b8c",
+		                            PM_TLS_KNOWN_MALWARE, "Test JA4", "feed" };
+	e[1].known = (struct pm_tls_known){ PM_TLS_FP_JA4S, "t130200_1302_a56c5b993250",
+		                            PM_TLS_KNOWN_MALWARE, "Test server", "feed" };
+	struct pm_ja3_feed f;
+	pm_ja3_feed_init(&f);
+	f.v = e;
+	f.n = 2;
+	f.status = "loaded";
+	CHECK(pm_ja3_feed_find(&f, PM_TLS_FP_JA4S, "T130200_1302_A56C5B993250") == &e[1].known);
+	CHECK(pm_ja3_feed_find(&f, PM_TLS_FP_JA4, "t130200_1302_a56c5b993250") == NULL);
+	struct pm_json w;
+	view(t, &f, &w);
+	CHECK(strstr(w.buf, "\"known\":{\"kind\":\"malware\",\"name\":\"Test JA4\",\"source\":"
+	                    "\"feed\",\"fingerprint\":\"ja4\",") != NULL);
+	CHECK(strstr(w.buf, "\"known\":{\"kind\":\"tool\",\"name\":\"curl\",") != NULL);
+	CHECK(strstr(w.buf, "\"known_server\":{\"kind\":\"malware\",\"name\":\"Test server\","
+	                    "\"source\":\"feed\",\"fingerprint\":\"ja4s\",") != NULL);
+	CHECK(strstr(w.buf, "\"Test server\":5") != NULL);
+	CHECK(strstr(w.buf, "\"Test JA4\":1") != NULL);
+	CHECK(strstr(w.buf, "\"wget\":") == NULL);
+	CHECK(strstr(w.buf, "\"summary\":\"The server's JA4S fingerprint is listed as malware\"") !=
+	      NULL);
+	CHECK(strstr(w.buf, "\"summary\":\"The client's JA4 fingerprint is listed as malware\"") !=
+	      NULL);
+	CHECK(strstr(w.buf, "\"fingerprint\":\"ja4s\",\"ja4s\":\"t130200_1302_a56c5b993250\"") !=
+	      NULL);
+	const char *first = strstr(w.buf, "The server's JA4S");
+	CHECK(first != NULL && strstr(first + 1, "The server's JA4S") == NULL);
+	pm_json_free(&w);
+	/* curl's handshake with a JA3 no table knows: its JA4 still names it */
+	struct pm_tls u = *t;
+	u.rows = malloc(t->n_rows * sizeof(*u.rows));
+	if (u.rows == NULL || t->n_rows < 3) {
+		free(u.rows);
+		CHECK(!"no memory or no rows");
+		return;
+	}
+	memcpy(u.rows, t->rows, t->n_rows * sizeof(*u.rows));
+	snprintf(u.rows[2].ja3_hash, sizeof(u.rows[2].ja3_hash), "%s",
+	         "00000000000000000000000000000000");
+	view(&u, NULL, &w);
+	CHECK(strstr(w.buf, "\"fingerprint\":\"ja4\",\"value\":"
+	                    "\"t13d3112h2_e8f1e7e78f70_b26ce05bbdd6\"}") != NULL);
+	CHECK(strstr(w.buf, "\"summary\":\"The client's JA4 fingerprint is a known tool's\"") !=
+	      NULL);
+	CHECK(strstr(w.buf, "\"curl\":1") != NULL);
+	pm_json_free(&w);
+	free(u.rows);
+}
+
+/*
  * captures/known-clients.pcapng: tshark 4.0.17's tls.handshake.ja3 of the
- * five ClientHellos (captures/README.md), each a built-in entry.
+ * five ClientHellos and the JA4 derived by hand from the fields tshark
+ * prints (captures/README.md, "Known clients"), each a built-in entry; the
+ * server's JA3S (tshark's tls.handshake.ja3s) and JA4S (by hand), which
+ * the table does not hold.
  */
 static void
 test_capture_marks(void)
 {
 	static const struct {
-		const char *ja3, *name;
+		const char *ja3, *ja4, *name;
 	} want[] = {
-		{ "c216e752cae6f8755fd27f561d031636", "openssl s_client" },
-		{ "a3afc2c46ba4a7d7fbe1cfb7a3031c2f", "openssl s_client" },
-		{ "0149f47eabf9a20d0893e2a44e5a6323", "curl" },
-		{ "93c7d42c0df602fb91589311534831f5", "python urllib" },
-		{ "bb4f9fef542ff6b4b29aa653bf0c1d31", "wget" },
+		{ "c216e752cae6f8755fd27f561d031636", "t13i310900_e8f1e7e78f70_1f22a2ca17c4",
+		  "openssl s_client" },
+		{ "a3afc2c46ba4a7d7fbe1cfb7a3031c2f", "t13d311000_e8f1e7e78f70_1f22a2ca17c4",
+		  "openssl s_client" },
+		{ "0149f47eabf9a20d0893e2a44e5a6323", "t13d3112h2_e8f1e7e78f70_b26ce05bbdd6",
+		  "curl" },
+		{ "93c7d42c0df602fb91589311534831f5", "t13d181100_85036bcba153_d41ae481755e",
+		  "python urllib" },
+		{ "bb4f9fef542ff6b4b29aa653bf0c1d31", "t13d291300_723694b0fccc_899037bd0b8c",
+		  "wget" },
 	};
 	static struct pm_analysis a;
 	struct pm_error err;
@@ -247,12 +350,23 @@ test_capture_marks(void)
 		CHECK_STR(t->rows[i].ja3_hash, want[i].ja3);
 		const struct pm_tls_known *k = pm_tls_known_builtin(t->rows[i].ja3_hash);
 		CHECK(k != NULL && strcmp(k->name, want[i].name) == 0);
+		CHECK_STR(t->rows[i].ja4, want[i].ja4);
+		k = pm_tls_known_find(PM_TLS_FP_JA4, t->rows[i].ja4);
+		CHECK(k != NULL && strcmp(k->name, want[i].name) == 0);
+		CHECK_STR(t->rows[i].ja3s_hash, "15af977ce25de452b96affa2addb1036");
+		CHECK_STR(t->rows[i].ja4s, "t130200_1302_a56c5b993250");
+		CHECK(pm_tls_known_find(PM_TLS_FP_JA3S, t->rows[i].ja3s_hash) == NULL);
+		CHECK(pm_tls_known_find(PM_TLS_FP_JA4S, t->rows[i].ja4s) == NULL);
 	}
 	/* built-in marks only */
 	struct pm_json w;
 	view(t, NULL, &w);
 	CHECK(strstr(w.buf, "\"known_fingerprints\":{\"openssl s_client\":2,") != NULL);
 	CHECK(strstr(w.buf, "\"known\":{\"kind\":\"tool\",\"name\":\"wget\",") != NULL);
+	CHECK(strstr(w.buf,
+	             "\"fingerprint\":\"ja3\",\"value\":\"bb4f9fef542ff6b4b29aa653bf0c1d31\"}") !=
+	      NULL);
+	CHECK(strstr(w.buf, "\"known_server\"") == NULL);
 	CHECK(strstr(w.buf, "\"type\":\"known_fingerprint\",\"severity\":\"low\"") != NULL);
 	CHECK(strstr(w.buf, "\"severity\":\"high\"") == NULL);
 	CHECK(strstr(w.buf, "\"fingerprint_table\"") == NULL);
@@ -267,14 +381,15 @@ test_capture_marks(void)
 	f.status = "loaded";
 	view(t, &f, &w);
 	CHECK(strstr(w.buf, "\"known\":{\"kind\":\"malware\",\"name\":\"Test C2\",\"source\":"
-	                    "\"feed\"}") != NULL);
+	                    "\"feed\",\"fingerprint\":\"ja3\",") != NULL);
 	CHECK(strstr(w.buf, "\"type\":\"known_fingerprint\",\"severity\":\"high\"") != NULL);
 	CHECK(strstr(w.buf, "\"Test C2\":1") != NULL);
-	CHECK(strstr(w.buf, "\"fingerprint_table\":{\"builtin_entries\":5,\"feed\":\"loaded\","
+	CHECK(strstr(w.buf, "\"fingerprint_table\":{\"builtin_entries\":10,\"feed\":\"loaded\","
 	                    "\"feed_entries\":1,") != NULL);
 	CHECK(strstr(w.buf, "\"curl\":") == NULL);
 	pm_json_free(&w);
 	pm_ja3_feed_free(&f);
+	test_other_marks(t);
 	pm_analysis_free(&a);
 }
 

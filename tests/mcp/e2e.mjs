@@ -309,6 +309,11 @@ await section('default server', async () => {
 			fx.some((e) => e.uri === '/chunked' && e.chunked === true && e.body_bytes === 25) &&
 			fx.some((e) => e.uri === '/secret' && e.authorization === 'Basic' && e.status === 200) &&
 			f.findings?.some((x) => x.type === 'cleartext_credentials' && !JSON.stringify(x).includes('hunter2')), short(fx));
+		const creds = (f.findings ?? []).filter((x) => x.type === 'cleartext_credentials');
+		check('analyze_http_packets: form password and Basic auth are two findings, neither shows the secret',
+			creds.length === 2 && creds.some((x) => x.evidence?.kind === 'form_password' && x.count === 1) &&
+			creds.some((x) => x.evidence?.kind === 'basic_auth' && x.count === 1) &&
+			!JSON.stringify(creds).includes('hunter2') && !JSON.stringify(creds).includes('Ym9iOmh1bnRlcjI'), short(creds));
 		const x = await ok('analyze_tls loopback-tls-expired.pcapng', 'analyze_tls', { path: 'loopback-tls-expired.pcapng' });
 		check('analyze_tls: the expired certificate found, with its validity',
 			x.findings?.some((y) => y.type === 'expired_certificate') && x.handshakes?.[0]?.sni === 'expired.example', short(x.findings));
