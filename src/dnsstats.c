@@ -314,6 +314,17 @@ static void
 answers(struct pm_dns_stats *s, const struct pm_dns_msg *m, const char *qname)
 {
 	s->answers += m->rr_seen[PM_DNS_SEC_AN];
+	/* each address is a miss of its own in the resolved table: ask for their slots together */
+	uint64_t tags[PM_DNS_MAX_RR];
+	for (size_t i = 0; i < m->nrr && m->rr[i].section == PM_DNS_SEC_AN; i++) {
+		const struct pm_dns_rr *rr = &m->rr[i];
+		if (rr->type == PM_DNS_TYPE_A || rr->type == PM_DNS_TYPE_AAAA) {
+			struct pm_addr_key k =
+			    pm_addr_key_of(rr->addr, rr->type == PM_DNS_TYPE_A ? 4 : 6);
+			tags[i] = pm_table_tag(&s->resolved, &k);
+			pm_table_prefetch(&s->resolved, tags[i]);
+		}
+	}
 	for (size_t i = 0; i < m->nrr; i++) {
 		const struct pm_dns_rr *rr = &m->rr[i];
 		if (rr->section != PM_DNS_SEC_AN) {
@@ -331,7 +342,7 @@ answers(struct pm_dns_stats *s, const struct pm_dns_msg *m, const char *qname)
 		struct pm_addr_key k = pm_addr_key_of(rr->addr, rr->type == PM_DNS_TYPE_A ? 4 : 6);
 		bool is_new;
 		struct pm_dns_resolved *r =
-		    pm_table_upsert_max(&s->resolved, &k, PM_DNS_MAX_HOSTS, &is_new);
+		    pm_table_upsert_max_tag(&s->resolved, &k, tags[i], PM_DNS_MAX_HOSTS, &is_new);
 		if (r == NULL) {
 			s->approximate = true;
 			continue;
@@ -363,8 +374,8 @@ lower(char *dst, const char *src, size_t *n)
 
 /* Query side: the transaction, its name, its client and server. */
 static void
-query(struct pm_dns_stats *s, const struct pm_pass_pkt *pp, struct pm_dns_txn_key *k,
-      struct pm_dns_name *nm, int32_t qtype, bool match)
+query(struct pm_dns_stats *s, const struct pm_pass_pkt *pp, const struct pm_dns_txn_key *k,
+      struct pm_dns_name *nm, int32_t qtype, bool match, uint64_t txn_tag)
 {
 	const struct pm_pkt *p = pp->pkt;
 	s->queries++;
@@ -389,10 +400,9 @@ query(struct pm_dns_stats *s, const struct pm_pass_pkt *pp, struct pm_dns_txn_ke
 	if (!match) {
 		return;
 	}
-	memcpy(k->client, p->src, 16);
-	k->cport = p->sport;
 	bool is_new;
-	struct pm_dns_txn *t = pm_table_upsert_max(&s->txns, k, PM_DNS_MAX_TXNS, &is_new);
+	struct pm_dns_txn *t =
+	    pm_table_upsert_max_tag(&s->txns, k, txn_tag, PM_DNS_MAX_TXNS, &is_new);
 	if (t == NULL) {
 		s->approximate = true;
 		return;
@@ -507,7 +517,6 @@ message(struct pm_dns_stats *s, const struct pm_pass_pkt *pp, const uint8_t *b, 
 	if (m.nq != 0) {
 		lower(lc, m.q[0].name, &ln);
 		h = pm_hash(lc, ln);
-		nm = name_rec(s, lc, ln, h);
 	}
 	struct pm_dns_txn_key k;
 	memset(&k, 0, sizeof(k));
@@ -519,8 +528,21 @@ message(struct pm_dns_stats *s, const struct pm_pass_pkt *pp, const uint8_t *b, 
 	k.qtype = qtype;
 	/* mDNS answers go to the group, usually without the question: nothing to match. */
 	bool match = pp->app != PM_APP_MDNS;
-	if ((m.flags & PM_DNS_QR) == 0) {
-		query(s, pp, &k, nm, m.nq != 0 ? qtype : -1, match);
+	bool is_query = (m.flags & PM_DNS_QR) == 0;
+	uint64_t txn_tag = 0;
+	if (is_query && match) {
+		/* the name's and the transaction's slots are independent misses: ask for both now */
+		memcpy(k.client, p->src, 16);
+		k.cport = p->sport;
+		txn_tag = pm_table_tag(&s->txns, &k);
+		pm_table_prefetch(&s->txns, txn_tag);
+	}
+	if (m.nq != 0) {
+		pm_table_prefetch(&s->names, h | 1);
+		nm = name_rec(s, lc, ln, h);
+	}
+	if (is_query) {
+		query(s, pp, &k, nm, m.nq != 0 ? qtype : -1, match, txn_tag);
 	} else {
 		s->tc_responses += (m.flags & PM_DNS_TC) != 0;
 		response(s, pp, &k, nm, rcode, match);
