@@ -19,13 +19,15 @@
 #include "decode.h"
 #include "flow.h"
 
+#define ROW_DROPPED UINT32_MAX /* tls_flow.row: the handshake found the row list full */
+
 /* Per-flow parse state, kept in the flow record (pm_flow_state_attach) while the handshake is parsed. */
 struct tls_flow {
 	struct pm_flow_state link; /* first: the analyser's list of live states */
 	struct pm_reasm_dir d[2];  /* by PM_DIR_* */
 	uint8_t *hs[2];            /* partial handshake message per direction, malloc'd */
 	uint32_t hs_len[2];        /* bytes at hs */
-	uint32_t row;              /* 1 + index into rows; 0 when none yet */
+	uint32_t row;              /* 1 + index into rows; 0 when none yet; ROW_DROPPED */
 	bool ccs[2];  /* ChangeCipherSpec sent: later handshake records are encrypted */
 	bool done[2]; /* the direction is no longer parsed */
 };
@@ -71,11 +73,15 @@ dir_done(struct pm_tls *t, struct tls_flow *f, int dir)
 static struct pm_tls_row *
 row_of(struct pm_tls *t, struct tls_flow *f, const struct pm_pass_pkt *pp)
 {
+	if (f->row == ROW_DROPPED) {
+		return NULL;
+	}
 	if (f->row != 0) {
 		return &t->rows[f->row - 1];
 	}
 	if (t->n_rows >= PM_TLS_MAX_HANDSHAKES) {
-		t->rows_dropped++;
+		t->rows_dropped++; /* once per handshake, not per message */
+		f->row = ROW_DROPPED;
 		return NULL;
 	}
 	if (t->n_rows == t->cap_rows) {
@@ -83,6 +89,7 @@ row_of(struct pm_tls *t, struct tls_flow *f, const struct pm_pass_pkt *pp)
 		struct pm_tls_row *v = realloc(t->rows, cap * sizeof(*v));
 		if (v == NULL) {
 			t->rows_dropped++;
+			f->row = ROW_DROPPED;
 			return NULL;
 		}
 		t->rows = v;
@@ -360,7 +367,7 @@ not_a_record(struct pm_tls *t, struct tls_flow *f, int dir, const struct pm_cur 
 static void
 encrypted(struct pm_tls *t, struct tls_flow *f, int dir)
 {
-	struct pm_tls_row *r = f->row != 0 ? &t->rows[f->row - 1] : NULL;
+	struct pm_tls_row *r = f->row != 0 && f->row != ROW_DROPPED ? &t->rows[f->row - 1] : NULL;
 	if (dir == PM_DIR_C2S && r != NULL && r->has_sh) {
 		r->established = true;
 	}

@@ -506,6 +506,36 @@ test_capture(void)
 	pb_free(&b);
 }
 
+/* More handshakes than rows: each handshake beyond the list counts once, not once per message. */
+static void
+test_rows_full(void)
+{
+	enum { EXTRA = 3 };
+	struct pcapbuf b;
+	pb_start(&b);
+	for (unsigned i = 0; i < PM_TLS_MAX_HANDSHAKES + EXTRA; i++) {
+		tls12_flow(&b, (uint16_t)(20000 + i), false);
+	}
+	static struct pm_analysis a;
+	struct pm_error err;
+	struct pm_analysis_opts o = { .analysers = PM_AN_BIT(TLS) };
+	if (pm_analysis_run_mem(&a, b.p, b.n, &o, &err) != 0) {
+		CHECK(!"analysis failed");
+		pb_free(&b);
+		return;
+	}
+	const struct pm_tls *t = pm_an_tls(&a);
+	CHECK(t != NULL);
+	if (t != NULL) {
+		CHECK_EQ(t->n_rows, PM_TLS_MAX_HANDSHAKES);
+		CHECK_EQ(t->rows_dropped, EXTRA);
+		CHECK_EQ(t->client_hellos, PM_TLS_MAX_HANDSHAKES + EXTRA);
+		CHECK_EQ(t->certificates, PM_TLS_MAX_HANDSHAKES + EXTRA);
+	}
+	pm_analysis_free(&a);
+	pb_free(&b);
+}
+
 /* Our (kind, value) counts for one capture, checked against its rows of the TSV. */
 struct conf {
 	char path[1024];
@@ -678,6 +708,7 @@ test_tls(void)
 	test_x509();
 	test_capture();
 	test_cert_once();
+	test_rows_full();
 	test_loopback();
 	test_corpus_agreement();
 }
