@@ -177,6 +177,23 @@ cpu_wall() {
 	echo "$(echo "($u1 - $u0) / $(getconf CLK_TCK)" | bc -l) $(echo "$t1 - $t0" | bc -l)"
 }
 
+# The bench file has no real QUIC: the same comparison on the corpus's QUIC
+# captures merged into one file (read in place, written under $OUT), where
+# every UDP flow is a QUIC connection whose Initials are decrypted.
+quic_corpus() {
+	local corpus=${BENCH_CORPUS:-../shared/corpus} merged=$OUT/quic-corpus.pcapng
+	echo
+	echo "== QUIC on the corpus's QUIC captures merged (${RUNS}-run medians; bench_walk)"
+	if [ ! -f "$corpus/MANIFEST.tsv" ] || ! command -v mergecap >/dev/null; then
+		echo "no $corpus or no mergecap; skipped"
+		return
+	fi
+	awk -F'\t' 'NR > 1 && tolower($1) ~ /quic/ && $1 ~ /\.(pcap|pcapng|cap)$/ { print $1 }' \
+		"$corpus/MANIFEST.tsv" | (cd "$corpus" && xargs mergecap -w "$OLDPWD/$merged")
+	"$WALK" -r "$RUNS" -m analysis-noweb,analysis-noquic "$merged" |
+		grep -E '^(analysis-no|records|QUIC:)'
+}
+
 # The whole analysis with and without the protocol analysers, same file, same run.
 # bench_walk method $1 against method $2 (the same without some analysers), titled $3.
 with_without() {
@@ -269,6 +286,7 @@ mkdir -p "$OUT" "$(dirname "$BIG")"
 	fi
 	if [ -z "${BENCH_ONLY:-}" ] || [ "${BENCH_ONLY:-}" = quic ]; then
 		with_without analysis-noweb analysis-noquic "QUIC (headers, Initial decryption)"
+		quic_corpus
 	fi
 	if [ -n "$BASE" ]; then versus_base; fi
 } 2>&1 | tee "$RESULTS"

@@ -354,7 +354,13 @@ pm_quic_walk_frames(const uint8_t *p, size_t n, uint32_t version, pm_quic_crypto
 	while (pm_cur_left(&c) > 0) {
 		uint64_t type = pm_quic_varint(&c);
 		if (type == PM_QUIC_FR_PADDING) {
-			out->padding++;
+			/* padding fills most of an Initial: take the run of zeros at once */
+			size_t k = 0, left = pm_cur_left(&c);
+			while (k < left && pm_cur_peek(&c, k) == 0) {
+				k++;
+			}
+			pm_cur_skip(&c, k);
+			out->padding += 1 + k;
 		} else if (type == PM_QUIC_FR_PING) {
 			out->pings++;
 		} else if (type == PM_QUIC_FR_ACK || type == PM_QUIC_FR_ACK_ECN) {

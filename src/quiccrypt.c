@@ -19,6 +19,7 @@
 #include <bearssl.h>
 
 #include "quic.h"
+#include "sha256.h"
 
 /* What a version changes in Initial protection. */
 struct version_keys {
@@ -148,18 +149,17 @@ void
 pm_quic_hkdf_extract(const uint8_t *salt, size_t salt_len, const uint8_t *ikm, size_t ikm_len,
                      uint8_t prk[PM_QUIC_SECRET_LEN])
 {
-	br_hmac_key_context kc;
-	br_hmac_context hc;
-	br_hmac_key_init(&kc, &br_sha256_vtable, salt, salt_len);
-	br_hmac_init(&hc, &kc, 0);
-	br_hmac_update(&hc, ikm, ikm_len);
-	br_hmac_out(&hc, prk);
+	struct pm_hmac_sha256 k;
+	struct pm_sha256 s;
+	pm_hmac_sha256_key(&k, salt, salt_len);
+	pm_hmac_sha256_begin(&k, &s);
+	pm_sha256_update(&s, ikm, ikm_len);
+	pm_hmac_sha256_out(&k, &s, prk);
 }
 
-/* see quiccrypt.h */
-int
-pm_quic_expand_label(const uint8_t secret[PM_QUIC_SECRET_LEN], const char *label, uint8_t *out,
-                     size_t out_len)
+/* HKDF-Expand-Label under a secret already prepared as an HMAC key (see quiccrypt.h). */
+static int
+expand_label(const struct pm_hmac_sha256 *k, const char *label, uint8_t *out, size_t out_len)
 {
 	/* HkdfLabel: length (2), label<7..255> with "tls13 ", context<0..255> empty */
 	uint8_t info[2 + 1 + 6 + 64 + 1];
@@ -175,25 +175,33 @@ pm_quic_expand_label(const uint8_t secret[PM_QUIC_SECRET_LEN], const char *label
 	info[9 + llen] = 0;
 	size_t info_len = 10 + llen;
 
-	br_hmac_key_context kc;
-	br_hmac_key_init(&kc, &br_sha256_vtable, secret, PM_QUIC_SECRET_LEN);
 	uint8_t t[PM_QUIC_SECRET_LEN];
 	size_t done = 0;
 	/* RFC 5869 §2.3: T(i) = HMAC(PRK, T(i-1) | info | i) */
 	for (uint8_t i = 1; done < out_len; i++) {
-		br_hmac_context hc;
-		br_hmac_init(&hc, &kc, 0);
+		struct pm_sha256 s;
+		pm_hmac_sha256_begin(k, &s);
 		if (i > 1) {
-			br_hmac_update(&hc, t, sizeof(t));
+			pm_sha256_update(&s, t, sizeof(t));
 		}
-		br_hmac_update(&hc, info, info_len);
-		br_hmac_update(&hc, &i, 1);
-		br_hmac_out(&hc, t);
+		pm_sha256_update(&s, info, info_len);
+		pm_sha256_update(&s, &i, 1);
+		pm_hmac_sha256_out(k, &s, t);
 		size_t take = out_len - done < sizeof(t) ? out_len - done : sizeof(t);
 		memcpy(out + done, t, take);
 		done += take;
 	}
 	return 0;
+}
+
+/* see quiccrypt.h */
+int
+pm_quic_expand_label(const uint8_t secret[PM_QUIC_SECRET_LEN], const char *label, uint8_t *out,
+                     size_t out_len)
+{
+	struct pm_hmac_sha256 k;
+	pm_hmac_sha256_key(&k, secret, PM_QUIC_SECRET_LEN);
+	return expand_label(&k, label, out, out_len);
 }
 
 static int
@@ -202,14 +210,16 @@ derive(const struct version_keys *vk, const uint8_t prk[PM_QUIC_SECRET_LEN], con
 {
 	uint8_t secret[PM_QUIC_SECRET_LEN];
 	int rc = pm_quic_expand_label(prk, side, secret, sizeof(secret));
+	struct pm_hmac_sha256 k; /* the side's secret keys all three expansions */
+	pm_hmac_sha256_key(&k, secret, sizeof(secret));
 	if (rc == 0) {
-		rc = pm_quic_expand_label(secret, vk->key, out->key, sizeof(out->key));
+		rc = expand_label(&k, vk->key, out->key, sizeof(out->key));
 	}
 	if (rc == 0) {
-		rc = pm_quic_expand_label(secret, vk->iv, out->iv, sizeof(out->iv));
+		rc = expand_label(&k, vk->iv, out->iv, sizeof(out->iv));
 	}
 	if (rc == 0) {
-		rc = pm_quic_expand_label(secret, vk->hp, out->hp, sizeof(out->hp));
+		rc = expand_label(&k, vk->hp, out->hp, sizeof(out->hp));
 	}
 	return rc;
 }
@@ -235,24 +245,56 @@ pm_quic_initial_keys(uint32_t version, const uint8_t *dcid, size_t dcid_len,
 	return rc;
 }
 
+/*
+ * AES and GHASH: the x86 AES-NI and PCLMULQDQ code where BearSSL has it and
+ * the CPU does (a connection's Initial is 1,200 bytes or more), BearSSL's
+ * constant-time 64-bit code otherwise. Same results either way. BearSSL
+ * asks CPUID on every call, which traps to the hypervisor in a VM, so the
+ * answer is kept (racy but idempotent: every thread computes the same).
+ */
+struct aes_impl {
+	bool known;
+	const br_block_cbcenc_class *cbcenc;
+	const br_block_ctr_class *ctr;
+	br_ghash ghash;
+};
+
+static const struct aes_impl *
+aes_impl(void)
+{
+	static struct aes_impl impl;
+	if (!impl.known) {
+		const br_block_cbcenc_class *cbc = br_aes_x86ni_cbcenc_get_vtable();
+		const br_block_ctr_class *ctr = br_aes_x86ni_ctr_get_vtable();
+		br_ghash g = br_ghash_pclmul_get();
+		impl.cbcenc = cbc != NULL ? cbc : &br_aes_ct64_cbcenc_vtable;
+		impl.ctr = ctr != NULL ? ctr : &br_aes_ct64_ctr_vtable;
+		impl.ghash = g != 0 ? g : br_ghash_ctmul64;
+		impl.known = true;
+	}
+	return &impl;
+}
+
 /* see quiccrypt.h */
 void
 pm_quic_hp_mask(const uint8_t hp[PM_QUIC_KEY_LEN], const uint8_t sample[16], uint8_t mask[5])
 {
-	br_aes_ct64_cbcenc_keys ecb;
+	br_aes_gen_cbcenc_keys ecb;
+	const br_block_cbcenc_class *cls = aes_impl()->cbcenc;
 	uint8_t iv[16] = { 0 }, block[16];
-	br_aes_ct64_cbcenc_init(&ecb, hp, PM_QUIC_KEY_LEN);
+	cls->init(&ecb.vtable, hp, PM_QUIC_KEY_LEN);
 	memcpy(block, sample, sizeof(block));
-	br_aes_ct64_cbcenc_run(&ecb, iv, block, sizeof(block));
+	cls->run(&ecb.vtable, iv, block, sizeof(block));
 	memcpy(mask, block, 5);
 }
 
 static void
-gcm_start(br_aes_ct64_ctr_keys *ctr, br_gcm_context *gcm, const uint8_t *key,
+gcm_start(br_aes_gen_ctr_keys *ctr, br_gcm_context *gcm, const uint8_t *key,
           const uint8_t nonce[PM_QUIC_IV_LEN])
 {
-	br_aes_ct64_ctr_init(ctr, key, PM_QUIC_KEY_LEN);
-	br_gcm_init(gcm, &ctr->vtable, br_ghash_ctmul64);
+	const struct aes_impl *impl = aes_impl();
+	impl->ctr->init(&ctr->vtable, key, PM_QUIC_KEY_LEN);
+	br_gcm_init(gcm, &ctr->vtable, impl->ghash);
 	br_gcm_reset(gcm, nonce, PM_QUIC_IV_LEN);
 }
 
@@ -290,7 +332,7 @@ pm_quic_unprotect(const struct pm_quic_keys *k, const struct pm_quic_hdr *h, uin
 	for (size_t i = 0; i < 8; i++) {
 		nonce[PM_QUIC_IV_LEN - 1 - i] ^= (uint8_t)(pn >> (8 * i));
 	}
-	br_aes_ct64_ctr_keys ctr;
+	br_aes_gen_ctr_keys ctr;
 	br_gcm_context gcm;
 	gcm_start(&ctr, &gcm, k->key, nonce);
 	br_gcm_aad_inject(&gcm, buf, hdr_len);
@@ -320,7 +362,7 @@ pm_quic_retry_check(const struct pm_quic_hdr *h, const uint8_t *odcid, size_t od
 	}
 	/* the Retry pseudo-packet (RFC 9001 §5.8): ODCID length, ODCID, Retry without tag */
 	uint8_t l = (uint8_t)odcid_len;
-	br_aes_ct64_ctr_keys ctr;
+	br_aes_gen_ctr_keys ctr;
 	br_gcm_context gcm;
 	gcm_start(&ctr, &gcm, vk->retry_key, vk->retry_nonce);
 	br_gcm_aad_inject(&gcm, &l, 1);

@@ -144,8 +144,21 @@ on_crypto(void *arg, uint64_t off, const uint8_t *data, size_t len)
 		return;
 	}
 	memcpy(f->buf + off, data, len);
-	for (size_t i = (size_t)off; i < (size_t)off + len; i++) {
-		f->have[i / 8] |= (uint8_t)(1u << (i % 8));
+	/* mark [a, b) held: bit by bit at the ends, whole bytes between */
+	size_t a = (size_t)off, b = (size_t)off + len;
+	for (; a < b && a % 8 != 0; a++) {
+		f->have[a / 8] |= (uint8_t)(1u << (a % 8));
+	}
+	if (b - a >= 8) {
+		memset(f->have + a / 8, 0xff, (b - a) / 8);
+		a += (b - a) / 8 * 8;
+	}
+	for (; a < b; a++) {
+		f->have[a / 8] |= (uint8_t)(1u << (a % 8));
+	}
+	while (f->prefix % 8 == 0 && f->prefix < PM_QUIC_MAX_CRYPTO &&
+	       f->have[f->prefix / 8] == 0xff) {
+		f->prefix += 8;
 	}
 	while (f->prefix < PM_QUIC_MAX_CRYPTO && (f->have[f->prefix / 8] >> (f->prefix % 8)) & 1) {
 		f->prefix++;

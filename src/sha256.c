@@ -222,3 +222,48 @@ pm_sha256_out(const struct pm_sha256 *s, uint8_t out[PM_SHA256_LEN])
 		out[4 * i + 3] = (uint8_t)h[i];
 	}
 }
+
+/* see sha256.h */
+void
+pm_hmac_sha256_key(struct pm_hmac_sha256 *k, const void *key, size_t n)
+{
+	uint8_t block[64] = { 0 };
+	if (n > sizeof(block)) {
+		struct pm_sha256 s; /* RFC 2104 §2: a key longer than a block is hashed first */
+		pm_sha256_init(&s);
+		pm_sha256_update(&s, key, n);
+		pm_sha256_out(&s, block);
+	} else if (n != 0) {
+		memcpy(block, key, n);
+	}
+	uint8_t pad[64];
+	for (size_t i = 0; i < sizeof(pad); i++) {
+		pad[i] = block[i] ^ 0x36;
+	}
+	pm_sha256_init(&k->inner);
+	pm_sha256_update(&k->inner, pad, sizeof(pad));
+	for (size_t i = 0; i < sizeof(pad); i++) {
+		pad[i] = block[i] ^ 0x5c;
+	}
+	pm_sha256_init(&k->outer);
+	pm_sha256_update(&k->outer, pad, sizeof(pad));
+}
+
+/* see sha256.h */
+void
+pm_hmac_sha256_begin(const struct pm_hmac_sha256 *k, struct pm_sha256 *s)
+{
+	*s = k->inner;
+}
+
+/* see sha256.h */
+void
+pm_hmac_sha256_out(const struct pm_hmac_sha256 *k, const struct pm_sha256 *s,
+                   uint8_t out[PM_SHA256_LEN])
+{
+	uint8_t inner[PM_SHA256_LEN];
+	pm_sha256_out(s, inner);
+	struct pm_sha256 o = k->outer;
+	pm_sha256_update(&o, inner, sizeof(inner));
+	pm_sha256_out(&o, out);
+}

@@ -458,6 +458,40 @@ test_sha256(void)
 			bad += memcmp(a, b, sizeof(a)) != 0;
 		}
 		CHECK_EQ(bad, 0);
+		/*
+		 * HMAC-SHA256, RFC 4231 test cases 1, 2 and 6 (a key longer than a block);
+		 * expected values from `openssl dgst -sha256 -mac HMAC -macopt hexkey:...`.
+		 */
+		static const struct {
+			const char *key, *msg, *hex;
+		} mac[] = {
+			{ "\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b"
+			  "\x0b\x0b",
+			  "Hi There",
+			  "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7" },
+			{ "Jefe", "what do ya want for nothing?",
+			  "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843" },
+			{ NULL, "Test Using Larger Than Block-Size Key - Hash Key First",
+			  "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54" },
+		};
+		uint8_t aa[131];
+		memset(aa, 0xaa, sizeof(aa));
+		for (size_t i = 0; i < PM_ARRAY_LEN(mac); i++) {
+			struct pm_hmac_sha256 k;
+			struct pm_sha256 s;
+			uint8_t d[PM_SHA256_LEN];
+			char hex[2 * PM_SHA256_LEN + 1];
+			if (mac[i].key != NULL) {
+				pm_hmac_sha256_key(&k, mac[i].key, strlen(mac[i].key));
+			} else {
+				pm_hmac_sha256_key(&k, aa, sizeof(aa));
+			}
+			pm_hmac_sha256_begin(&k, &s);
+			pm_sha256_update(&s, mac[i].msg, strlen(mac[i].msg));
+			pm_hmac_sha256_out(&k, &s, d);
+			hex32(d, hex);
+			CHECK_STR(hex, mac[i].hex);
+		}
 	}
 	pm_sha256_force_portable(false);
 	if (!pm_sha256_accelerated()) {
