@@ -13,6 +13,7 @@
  */
 #include "quiccrypt.h"
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -250,29 +251,33 @@ pm_quic_initial_keys(uint32_t version, const uint8_t *dcid, size_t dcid_len,
  * the CPU does (a connection's Initial is 1,200 bytes or more), BearSSL's
  * constant-time 64-bit code otherwise. Same results either way. BearSSL
  * asks CPUID on every call, which traps to the hypervisor in a VM, so the
- * answer is kept (racy but idempotent: every thread computes the same).
+ * choice is made once per process (analyses run on several threads).
  */
 struct aes_impl {
-	bool known;
 	const br_block_cbcenc_class *cbcenc;
 	const br_block_ctr_class *ctr;
 	br_ghash ghash;
 };
 
+static struct aes_impl chosen;
+static pthread_once_t impl_once = PTHREAD_ONCE_INIT;
+
+static void
+choose_impl(void)
+{
+	const br_block_cbcenc_class *cbc = br_aes_x86ni_cbcenc_get_vtable();
+	const br_block_ctr_class *ctr = br_aes_x86ni_ctr_get_vtable();
+	br_ghash g = br_ghash_pclmul_get();
+	chosen.cbcenc = cbc != NULL ? cbc : &br_aes_ct64_cbcenc_vtable;
+	chosen.ctr = ctr != NULL ? ctr : &br_aes_ct64_ctr_vtable;
+	chosen.ghash = g != 0 ? g : br_ghash_ctmul64;
+}
+
 static const struct aes_impl *
 aes_impl(void)
 {
-	static struct aes_impl impl;
-	if (!impl.known) {
-		const br_block_cbcenc_class *cbc = br_aes_x86ni_cbcenc_get_vtable();
-		const br_block_ctr_class *ctr = br_aes_x86ni_ctr_get_vtable();
-		br_ghash g = br_ghash_pclmul_get();
-		impl.cbcenc = cbc != NULL ? cbc : &br_aes_ct64_cbcenc_vtable;
-		impl.ctr = ctr != NULL ? ctr : &br_aes_ct64_ctr_vtable;
-		impl.ghash = g != 0 ? g : br_ghash_ctmul64;
-		impl.known = true;
-	}
-	return &impl;
+	pthread_once(&impl_once, choose_impl);
+	return &chosen;
 }
 
 /* see quiccrypt.h */
@@ -292,9 +297,9 @@ static void
 gcm_start(br_aes_gen_ctr_keys *ctr, br_gcm_context *gcm, const uint8_t *key,
           const uint8_t nonce[PM_QUIC_IV_LEN])
 {
-	const struct aes_impl *impl = aes_impl();
-	impl->ctr->init(&ctr->vtable, key, PM_QUIC_KEY_LEN);
-	br_gcm_init(gcm, &ctr->vtable, impl->ghash);
+	const struct aes_impl *a = aes_impl();
+	a->ctr->init(&ctr->vtable, key, PM_QUIC_KEY_LEN);
+	br_gcm_init(gcm, &ctr->vtable, a->ghash);
 	br_gcm_reset(gcm, nonce, PM_QUIC_IV_LEN);
 }
 

@@ -7,6 +7,7 @@
 #ifndef PM_TEST_H
 #define PM_TEST_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -69,6 +70,21 @@ size_t pm_test_unhex(const char *hex, uint8_t *out, size_t cap);
  * A line with more tabs leaves the rest in the last field.
  */
 size_t pm_test_split_tabs(char *line, char **field, size_t max);
+
+/*
+ * The categories a differences table's header describes: its lines
+ * "#   name  rule" (three spaces, then a name). Rows must name one.
+ */
+#define PM_TEST_MAX_CATS 32
+struct pm_test_cats {
+	char name[PM_TEST_MAX_CATS][32];
+	size_t n;
+};
+
+/* Take line's category if it describes one (a header line of the table). */
+void pm_test_cat_line(struct pm_test_cats *c, const char *line);
+/* Whether name is one of the described categories. */
+bool pm_test_cat_known(const struct pm_test_cats *c, const char *name);
 
 struct pm_analysis;
 

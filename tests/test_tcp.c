@@ -26,7 +26,6 @@ void test_tcp(void);
 #define TCP_TSV    "tests/tcp_expected.tsv"
 #define DIFF_TSV   "tests/tcp_differences.tsv"
 #define MAX_DIFFS  512
-#define MAX_CATS   32
 #define N_COUNTS   6 /* syn synack fin rst retrans handshake */
 #define FIELD_CONN "connections"
 
@@ -46,34 +45,13 @@ static struct diff diffs[MAX_DIFFS];
 static size_t n_diffs;
 
 /* The categories the table's header describes ("#   name  rule"); a row names one of them. */
-static char cats[MAX_CATS][32];
-static size_t n_cats;
-
-static void
-load_category(const char *line)
-{
-	char name[32];
-	if (n_cats < MAX_CATS && strncmp(line, "#   ", 4) == 0 && line[4] != ' ' &&
-	    sscanf(line + 4, "%31s", name) == 1) {
-		snprintf(cats[n_cats++], sizeof(cats[0]), "%s", name);
-	}
-}
-
-static bool
-known_category(const char *name)
-{
-	for (size_t i = 0; i < n_cats; i++) {
-		if (strcmp(cats[i], name) == 0) {
-			return true;
-		}
-	}
-	return false;
-}
+static struct pm_test_cats cats;
 
 static void
 load_diffs(void)
 {
-	n_diffs = n_cats = 0;
+	n_diffs = 0;
+	cats.n = 0;
 	FILE *f = fopen(DIFF_TSV, "r");
 	if (f == NULL) {
 		return; /* no differences listed */
@@ -82,7 +60,7 @@ load_diffs(void)
 	while (fgets(line, sizeof(line), f) != NULL && n_diffs < MAX_DIFFS) {
 		char *fld[7];
 		if (line[0] == '#') {
-			load_category(line);
+			pm_test_cat_line(&cats, line);
 			continue;
 		}
 		size_t nf = pm_test_split_tabs(line, fld, 7);
@@ -90,7 +68,7 @@ load_diffs(void)
 			continue;
 		}
 		/* every row names a described category and the frames that differ */
-		bool described = nf == 7 && known_category(fld[5]) && fld[6][0] != '\0';
+		bool described = nf == 7 && pm_test_cat_known(&cats, fld[5]) && fld[6][0] != '\0';
 		if (!described) {
 			fprintf(stderr, "tcp: %s row without a known category or frames\n", fld[0]);
 		}

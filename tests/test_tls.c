@@ -411,6 +411,24 @@ tls12_capture(struct pcapbuf *b)
 	tls12_flow(b, 40000, false);
 }
 
+/* The TLS analyser alone over the capture in b into a; NULL (a failed check, a freed) when it fails. */
+static const struct pm_tls *
+run_tls(struct pm_analysis *a, const struct pcapbuf *b)
+{
+	struct pm_error err;
+	struct pm_analysis_opts o = { .analysers = PM_AN_BIT(TLS) };
+	if (pm_analysis_run_mem(a, b->p, b->n, &o, &err) != 0) {
+		CHECK(!"analysis failed");
+		return NULL;
+	}
+	const struct pm_tls *t = pm_an_tls(a);
+	CHECK(t != NULL);
+	if (t == NULL) {
+		pm_analysis_free(a);
+	}
+	return t;
+}
+
 /*
  * The same certificate to two clients and a broken one to two more: parsed
  * once per distinct DER, yet counted, referenced and refused per handshake.
@@ -425,16 +443,13 @@ test_cert_once(void)
 	tls12_flow(&b, 40002, true);
 	tls12_flow(&b, 40003, true);
 	static struct pm_analysis a;
-	struct pm_error err;
-	struct pm_analysis_opts o = { .analysers = PM_AN_BIT(TLS) };
-	if (pm_analysis_run_mem(&a, b.p, b.n, &o, &err) != 0) {
-		CHECK(!"analysis failed");
+	const struct pm_tls *t = run_tls(&a, &b);
+	if (t == NULL) {
 		pb_free(&b);
 		return;
 	}
-	const struct pm_tls *t = pm_an_tls(&a);
-	CHECK(t != NULL && t->n_rows == 4);
-	if (t != NULL && t->n_rows == 4) {
+	CHECK_EQ(t->n_rows, 4);
+	if (t->n_rows == 4) {
 		CHECK_EQ(t->certificates, 4);
 		CHECK_EQ(t->n_certs, 1);
 		CHECK_EQ(t->bad_certs, 2);
@@ -517,21 +532,15 @@ test_rows_full(void)
 		tls12_flow(&b, (uint16_t)(20000 + i), false);
 	}
 	static struct pm_analysis a;
-	struct pm_error err;
-	struct pm_analysis_opts o = { .analysers = PM_AN_BIT(TLS) };
-	if (pm_analysis_run_mem(&a, b.p, b.n, &o, &err) != 0) {
-		CHECK(!"analysis failed");
+	const struct pm_tls *t = run_tls(&a, &b);
+	if (t == NULL) {
 		pb_free(&b);
 		return;
 	}
-	const struct pm_tls *t = pm_an_tls(&a);
-	CHECK(t != NULL);
-	if (t != NULL) {
-		CHECK_EQ(t->n_rows, PM_TLS_MAX_HANDSHAKES);
-		CHECK_EQ(t->rows_dropped, EXTRA);
-		CHECK_EQ(t->client_hellos, PM_TLS_MAX_HANDSHAKES + EXTRA);
-		CHECK_EQ(t->certificates, PM_TLS_MAX_HANDSHAKES + EXTRA);
-	}
+	CHECK_EQ(t->n_rows, PM_TLS_MAX_HANDSHAKES);
+	CHECK_EQ(t->rows_dropped, EXTRA);
+	CHECK_EQ(t->client_hellos, PM_TLS_MAX_HANDSHAKES + EXTRA);
+	CHECK_EQ(t->certificates, PM_TLS_MAX_HANDSHAKES + EXTRA);
 	pm_analysis_free(&a);
 	pb_free(&b);
 }

@@ -22,7 +22,6 @@
 #define X509_TSV   "tests/x509_expected.tsv"
 #define X509_DIFFS "tests/x509_differences.tsv"
 #define MAX_DIFFS  64
-#define MAX_CATS   16
 #define MAX_AVAS   64
 
 /*
@@ -182,46 +181,32 @@ struct diff {
 
 static struct diff diffs[MAX_DIFFS];
 static size_t n_diffs;
-static char cats[MAX_CATS][32];
-static size_t n_cats;
-
-static bool
-known_category(const char *name)
-{
-	for (size_t i = 0; i < n_cats; i++) {
-		if (strcmp(cats[i], name) == 0) {
-			return true;
-		}
-	}
-	return false;
-}
+static struct pm_test_cats cats;
 
 /* The header's "#   name  rule" lines are the categories; every row names one and a reason. */
 static void
 load_diffs(void)
 {
-	n_diffs = n_cats = 0;
+	n_diffs = 0;
+	cats.n = 0;
 	FILE *f = fopen(X509_DIFFS, "r");
 	if (f == NULL) {
 		CHECK(!"cannot open " X509_DIFFS);
 		return;
 	}
-	char line[2048], name[32];
+	char line[2048];
 	while (fgets(line, sizeof(line), f) != NULL && n_diffs < MAX_DIFFS) {
 		char *fld[5];
 		line[strcspn(line, "\r\n")] = '\0';
 		if (line[0] == '#') {
-			if (n_cats < MAX_CATS && strncmp(line, "#   ", 4) == 0 && line[4] != ' ' &&
-			    sscanf(line + 4, "%31s", name) == 1) {
-				snprintf(cats[n_cats++], sizeof(cats[0]), "%s", name);
-			}
+			pm_test_cat_line(&cats, line);
 			continue;
 		}
 		size_t nf = pm_test_split_tabs(line, fld, 5);
 		if (nf < 3) {
 			continue;
 		}
-		bool described = nf == 5 && known_category(fld[3]) && fld[4][0] != '\0';
+		bool described = nf == 5 && pm_test_cat_known(&cats, fld[3]) && fld[4][0] != '\0';
 		if (!described) {
 			fprintf(stderr, "x509: %s row without a known category or reason\n",
 			        fld[0]);

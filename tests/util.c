@@ -104,6 +104,27 @@ pm_test_split_tabs(char *line, char **field, size_t max)
 	return n;
 }
 
+void
+pm_test_cat_line(struct pm_test_cats *c, const char *line)
+{
+	char name[32];
+	if (c->n < PM_TEST_MAX_CATS && strncmp(line, "#   ", 4) == 0 && line[4] != ' ' &&
+	    sscanf(line + 4, "%31s", name) == 1) {
+		snprintf(c->name[c->n++], sizeof(c->name[0]), "%s", name);
+	}
+}
+
+bool
+pm_test_cat_known(const struct pm_test_cats *c, const char *name)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		if (strcmp(c->name[i], name) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
 size_t
 pm_test_tsv_each(const char *tsv, size_t max, uint32_t analysers,
                  void (*fn)(char **f, size_t n, const struct pm_analysis *a, void *ctx), void *ctx,
