@@ -84,6 +84,7 @@ struct pm_dns_host {
 	uint64_t responses; /* responses received (client) or sent (server) */
 	uint64_t nxdomain, servfail, refused;
 	uint64_t unanswered; /* filled at finish */
+	uint64_t tag;        /* its key's tag: a client's transactions derive theirs from it */
 };
 
 /* Per address that an A/AAAA answer gave. */
@@ -123,8 +124,9 @@ struct pm_dns_txn {
 
 /* One message kept for the packets sample. */
 struct pm_dns_sample_rr {
-	const char *name; /* arena */
-	const char *data; /* formatted rdata (address, target, ...), arena; NULL if none */
+	const char *name; /* arena; the sample's qname when they are the same text */
+	const char *data; /* formatted rdata (target, text, ...), arena; NULL for A/AAAA and none */
+	uint8_t addr[16]; /* A (first 4 bytes) or AAAA rdata, formatted by the view */
 	uint16_t type, rclass;
 	uint32_t ttl;
 };
@@ -186,6 +188,11 @@ struct pm_dns_stats {
 	size_t n_samples;
 	bool approximate;               /* a table, the arena or the sample was full */
 	struct pm_peer_memo memo;       /* (client, server) -> clients, servers records, last txn */
+	struct pm_dns_server_memo {
+		uint8_t addr[16];
+		uint8_t ipver;
+		struct pm_dns_host *h; /* NULL: empty */
+	} server_memo[16];             /* servers' records by their address's last bytes */
 	struct pm_reasm_pool pool;      /* DNS over TCP: the directions' windows */
 	struct pm_flow_states tcp_live; /* DNS-over-TCP flows being reassembled */
 };

@@ -53,9 +53,11 @@ struct pm_icmp_pair_key {
 	uint8_t pad[7];
 };
 
+/* Per requester and responder; the views sort by the first field. */
 struct pm_icmp_pair {
 	uint64_t requests, replies, answered; /* answered: distinct (id, seq) with a reply */
 	double rtt_min, rtt_max, rtt_sum;     /* seconds, over answered */
+	uint64_t tag;                         /* its key's tag: its echoes derive theirs from it */
 };
 
 /* Per echo identifier (mcpcap's echo_pairs). */
@@ -162,6 +164,7 @@ struct pm_icmp_stats {
 	struct pm_table echoes;         /* pm_icmp_echo_key -> pm_icmp_echo */
 	struct pm_table pairs;          /* pm_icmp_pair_key -> pm_icmp_pair */
 	struct pm_table ids;            /* pm_icmp_id_key -> pm_icmp_idc */
+	uint64_t ids_tag;               /* secret base of the ids table's derived tags */
 	struct pm_table unreach;        /* pm_icmp_unreach_key -> pm_icmp_unreach */
 	struct pm_table paths;          /* pm_icmp_path_key -> pm_icmp_path */
 	struct pm_table routers;        /* pm_addr_key -> pm_icmp_router */

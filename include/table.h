@@ -88,13 +88,37 @@ void pm_table_prefetch_record(const struct pm_table *t, uint64_t tag);
 void *pm_table_upsert_tag(struct pm_table *t, const void *key, uint64_t tag, bool *is_new);
 
 /*
- * pm_table_upsert_max with the tag given, for a table whose 8-byte key is
- * already a keyed hash (pm_hash) and is its own tag (key | 1): no second
- * hash. Such a table must be used only through this function and the
- * iteration (pm_table_find would hash the key again and miss).
+ * pm_table_upsert_max with the tag given: pm_table_tag's, or one the caller
+ * makes without a second hash, e.g. for a table whose 8-byte key is already
+ * a keyed hash (pm_hash) and is its own tag (key | 1), or pm_table_derive's.
+ * A table tagged other than by pm_table_tag must be used only through the
+ * _tag functions and the iteration (pm_table_find would hash the key and miss).
  */
 void *pm_table_upsert_max_tag(struct pm_table *t, const void *key, uint64_t tag, size_t max_count,
                               bool *is_new);
+
+/* pm_table_find with the tag given (as pm_table_upsert_max_tag stored it). */
+void *pm_table_find_tag(const struct pm_table *t, const void *key, uint64_t tag);
+
+/*
+ * The tag of a key made of a part whose tag (a keyed hash) is `tag` and of
+ * small fields packed into x: murmur3's fmix64, a bijection, of tag ^ x. Which
+ * x share slot bits under one tag depends on that secret tag, as with a hash
+ * of the whole key, for a few multiplies instead of a SipHash. Every lookup
+ * in a table keyed this way must derive its tags the same way from the same
+ * parts of the key (pm_table_upsert_max_tag, pm_table_find_tag).
+ */
+static inline uint64_t
+pm_table_derive(uint64_t tag, uint64_t x)
+{
+	uint64_t h = tag ^ x;
+	h ^= h >> 33;
+	h *= UINT64_C(0xff51afd7ed558ccd);
+	h ^= h >> 33;
+	h *= UINT64_C(0xc4ceb9fe1a85ec53);
+	h ^= h >> 33;
+	return h | 1;
+}
 
 /* SipHash-1-3 of n bytes under the per-run seed. */
 uint64_t pm_hash(const void *p, size_t n);

@@ -18,6 +18,10 @@ struct parse {
 	struct pm_cur c; /* over the whole message */
 	uint8_t bad;     /* enum pm_dns_bad */
 	bool trunc;      /* the message ended early */
+	unsigned hops;   /* pointers the last read_name followed */
+	/* The first question's name when it sits at offset 12 without pointers, else NULL. */
+	const char *q0;
+	size_t q0_len;
 };
 
 static bool
@@ -40,6 +44,17 @@ refuse(struct parse *ps, uint8_t why)
 static bool
 read_name(struct parse *ps, struct pm_cur *r, char out[PM_DNS_MAX_NAME + 1])
 {
+	/*
+	 * The most common pointer, an answer's owner naming the question (0xC00C):
+	 * the walk would give the first question's text again, so copy it.
+	 */
+	if (ps->q0 != NULL && r->buf == ps->c.buf && pm_cur_peek(r, 0) == 0xC0 &&
+	    pm_cur_peek(r, 1) == PM_DNS_HDR) {
+		memcpy(out, ps->q0, ps->q0_len + 1);
+		pm_cur_skip(r, 2);
+		ps->hops = 1;
+		return true;
+	}
 	struct pm_cur w = *r; /* walks the labels, across pointers */
 	size_t lowest = w.off, wire = 0, text = 0;
 	unsigned hops = 0;
@@ -99,6 +114,7 @@ read_name(struct parse *ps, struct pm_cur *r, char out[PM_DNS_MAX_NAME + 1])
 	if (!jumped) {
 		r->off = w.off;
 	}
+	ps->hops = hops;
 	return true;
 }
 
@@ -294,6 +310,10 @@ pm_dns_parse(const uint8_t *p, size_t n, struct pm_dns_msg *out)
 		struct pm_dns_question scratch;
 		struct pm_dns_question *q = out->nq < PM_DNS_MAX_Q ? &out->q[out->nq] : &scratch;
 		ok = read_question(&ps, q);
+		if (ok && i == 0 && ps.hops == 0) {
+			ps.q0 = q->name; /* it started at offset 12, right after the header */
+			ps.q0_len = strlen(q->name);
+		}
 		if (ok && q != &scratch) {
 			out->nq++;
 		}

@@ -105,12 +105,37 @@ static struct pm_dns_host *
 host(struct pm_dns_stats *s, struct pm_table *t, const uint8_t *addr, uint8_t ipver)
 {
 	struct pm_addr_key k = pm_addr_key_of(addr, ipver);
+	uint64_t tag = pm_table_tag(t, &k);
 	bool is_new;
-	struct pm_dns_host *h = pm_table_upsert_max(t, &k, PM_DNS_MAX_HOSTS, &is_new);
+	struct pm_dns_host *h = pm_table_upsert_max_tag(t, &k, tag, PM_DNS_MAX_HOSTS, &is_new);
 	if (h == NULL) {
 		s->approximate = true;
+	} else if (is_new) {
+		h->tag = tag;
 	}
 	return h;
+}
+
+/*
+ * A server's record: a network has a few resolvers, each the server of many
+ * flows, so the last record seen per slot of a small cache answers most.
+ */
+static struct pm_dns_host *
+server_host(struct pm_dns_stats *s, const uint8_t *addr, uint8_t ipver)
+{
+	size_t last = ipver == 4 ? 3 : 15;
+	struct pm_dns_server_memo *c =
+	    &s->server_memo[(addr[last] ^ addr[last - 1]) % PM_ARRAY_LEN(s->server_memo)];
+	if (c->h == NULL || c->ipver != ipver || memcmp(c->addr, addr, 16) != 0) {
+		struct pm_dns_host *h = host(s, &s->servers, addr, ipver);
+		if (h == NULL) {
+			return NULL;
+		}
+		memcpy(c->addr, addr, 16);
+		c->ipver = ipver;
+		c->h = h;
+	}
+	return c->h;
 }
 
 /*
@@ -128,7 +153,7 @@ peers(struct pm_dns_stats *s, const struct pm_pass_pkt *pp, const uint8_t *clien
 		m->v[0] = host(s, &s->clients, client, v);
 	}
 	if (m->v[1] == NULL) {
-		m->v[1] = host(s, &s->servers, server, v);
+		m->v[1] = server_host(s, server, v);
 	}
 	*c = m->v[0];
 	*sv = m->v[1];
@@ -144,6 +169,25 @@ memo_txn(const struct pm_peer_memo_slot *m, const struct pm_dns_txn_key *k)
 	               t->k_qtype == k->qtype && t->k_proto == k->proto
 	           ? t
 	           : NULL;
+}
+
+/*
+ * The tag of transaction key k in txns: derived from its client's record
+ * (whose tag covers the address and version) and its name hash, or, when the
+ * clients table was full, the key's own hash. A client is in the table from
+ * its first message on or never (short of a failed allocation), so a
+ * transaction's tag never changes.
+ */
+static uint64_t
+txn_tag(const struct pm_dns_stats *s, const struct pm_dns_host *client,
+        const struct pm_dns_txn_key *k)
+{
+	if (client == NULL) {
+		return pm_table_tag(&s->txns, k);
+	}
+	return pm_table_derive(client->tag ^ k->qhash, (uint64_t)k->id | (uint64_t)k->cport << 16 |
+	                                                   (uint64_t)k->qtype << 32 |
+	                                                   (uint64_t)k->proto << 48);
 }
 
 /* Upsert into a table keyed by a name hash, which is its own tag (no second hash). */
@@ -229,11 +273,8 @@ rdata_text(const struct pm_dns_rr *rr, char *out, size_t cap)
 	out[0] = '\0';
 	switch (rr->type) {
 	case PM_DNS_TYPE_A:
-		pm_addr_str(rr->addr, 4, out);
-		break;
 	case PM_DNS_TYPE_AAAA:
-		pm_addr_str(rr->addr, 6, out);
-		break;
+		break; /* kept as bytes; the view formats them */
 	case PM_DNS_TYPE_MX:
 	case PM_DNS_TYPE_SVCB:
 	case PM_DNS_TYPE_HTTPS:
@@ -301,17 +342,26 @@ sample(struct pm_dns_stats *s, const struct pm_pkt *p, const struct pm_dns_msg *
 		char text[PM_DNS_MAX_NAME + 32];
 		rdata_text(rr, text, sizeof(text));
 		struct pm_dns_sample_rr *o = &d->rr[d->n_rr++];
-		o->name = copy(s, rr->name, strlen(rr->name));
+		/* an answer's owner is most often the question's name: one copy for both */
+		o->name = d->qname != NULL && strcmp(rr->name, m->q[0].name) == 0
+		              ? d->qname
+		              : copy(s, rr->name, strlen(rr->name));
 		o->data = text[0] != '\0' ? copy(s, text, strlen(text)) : NULL;
+		memcpy(o->addr, rr->addr, sizeof(o->addr));
 		o->type = rr->type;
 		o->rclass = rr->rclass;
 		o->ttl = rr->ttl;
 	}
 }
 
-/* Answers: type distribution, TTLs and the addresses they resolve. */
+/*
+ * Answers: type distribution, TTLs and the addresses they resolve, to the
+ * lower-cased question name qname (its record nm, whose copy they share,
+ * or NULL) or, without a question, to each answer's owner.
+ */
 static void
-answers(struct pm_dns_stats *s, const struct pm_dns_msg *m, const char *qname)
+answers(struct pm_dns_stats *s, const struct pm_dns_msg *m, const char *qname,
+        const struct pm_dns_name *nm)
 {
 	s->answers += m->rr_seen[PM_DNS_SEC_AN];
 	/* each address is a miss of its own in the resolved table: ask for their slots together */
@@ -348,34 +398,57 @@ answers(struct pm_dns_stats *s, const struct pm_dns_msg *m, const char *qname)
 			continue;
 		}
 		r->names++;
-		const char *nm = qname[0] != '\0' ? qname : rr->name;
+		const char *name = qname[0] != '\0' ? qname : rr->name;
+		const char *kept = qname[0] != '\0' && nm != NULL ? nm->name : NULL;
 		size_t j = 0;
-		while (j < r->n_name && strcmp(r->name[j], nm) != 0) {
+		while (j < r->n_name && r->name[j] != kept && strcmp(r->name[j], name) != 0) {
 			j++;
 		}
 		if (j == r->n_name && j < PM_DNS_ADDR_NAMES &&
-		    (r->name[j] = copy(s, nm, strlen(nm))) != NULL) {
+		    (r->name[j] = kept != NULL ? kept : copy(s, name, strlen(name))) != NULL) {
 			r->n_name++;
 		}
 	}
 }
 
+/*
+ * dst = src lower-cased (ASCII letters only), *n its length: eight bytes at a
+ * time, a byte's high bit marking 'A' <= its low seven bits <= 'Z' when it
+ * is ASCII, then the 0x20 bit set where marked.
+ */
 static void
 lower(char *dst, const char *src, size_t *n)
 {
-	size_t i = 0;
-	for (; src[i] != '\0'; i++) {
+	const uint64_t ones = UINT64_C(0x0101010101010101);
+	size_t len = strlen(src), i = 0;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, src + i, 8);
+		uint64_t low7 = w & (0x7F * ones);
+		uint64_t ge_a = low7 + (0x80 - 'A') * ones; /* no carry: at most 0xBE */
+		uint64_t gt_z = low7 + (0x7F - 'Z') * ones;
+		w |= ((ge_a ^ gt_z) & ~w & (0x80 * ones)) >> 2;
+		memcpy(dst + i, &w, 8);
+	}
+	for (; i < len; i++) {
 		char ch = src[i];
 		dst[i] = ch >= 'A' && ch <= 'Z' ? (char)(ch + 32) : ch;
 	}
-	dst[i] = '\0';
-	*n = i;
+	dst[len] = '\0';
+	*n = len;
 }
+
+/* The client's and the server's records of a message, from peers(), and their memo slot. */
+struct dns_peers {
+	struct pm_peer_memo_slot *memo;
+	struct pm_dns_host *client, *server; /* NULL when that table was full */
+};
 
 /* Query side: the transaction, its name, its client and server. */
 static void
 query(struct pm_dns_stats *s, const struct pm_pass_pkt *pp, const struct pm_dns_txn_key *k,
-      struct pm_dns_name *nm, int32_t qtype, bool match, uint64_t txn_tag)
+      struct pm_dns_name *nm, int32_t qtype, bool match, const struct dns_peers *pe,
+      uint64_t tag)
 {
 	const struct pm_pkt *p = pp->pkt;
 	s->queries++;
@@ -389,20 +462,17 @@ query(struct pm_dns_stats *s, const struct pm_pass_pkt *pp, const struct pm_dns_
 			nm->base->txt += qtype == PM_DNS_TYPE_TXT;
 		}
 	}
-	struct pm_dns_host *c, *sv;
-	struct pm_peer_memo_slot *m = peers(s, pp, p->src, p->dst, &c, &sv);
-	if (c != NULL) {
-		c->queries++;
+	if (pe->client != NULL) {
+		pe->client->queries++;
 	}
-	if (sv != NULL) {
-		sv->queries++;
+	if (pe->server != NULL) {
+		pe->server->queries++;
 	}
 	if (!match) {
 		return;
 	}
 	bool is_new;
-	struct pm_dns_txn *t =
-	    pm_table_upsert_max_tag(&s->txns, k, txn_tag, PM_DNS_MAX_TXNS, &is_new);
+	struct pm_dns_txn *t = pm_table_upsert_max_tag(&s->txns, k, tag, PM_DNS_MAX_TXNS, &is_new);
 	if (t == NULL) {
 		s->approximate = true;
 		return;
@@ -422,7 +492,7 @@ query(struct pm_dns_stats *s, const struct pm_pass_pkt *pp, const struct pm_dns_
 		s->retransmits++;
 	}
 	t->queries++;
-	m->v[2] = t;
+	pe->memo->v[2] = t;
 }
 
 static void
@@ -437,8 +507,8 @@ rtt(struct pm_dns_stats *s, double secs)
 
 /* Response side: match it, count its rcode for the name, client and server. */
 static void
-response(struct pm_dns_stats *s, const struct pm_pass_pkt *pp, struct pm_dns_txn_key *k,
-         struct pm_dns_name *nm, unsigned rcode, bool match)
+response(struct pm_dns_stats *s, const struct pm_pass_pkt *pp, const struct pm_dns_txn_key *k,
+         struct pm_dns_name *nm, unsigned rcode, bool match, const struct dns_peers *pe)
 {
 	const struct pm_pkt *p = pp->pkt;
 	s->responses++;
@@ -447,8 +517,7 @@ response(struct pm_dns_stats *s, const struct pm_pass_pkt *pp, struct pm_dns_txn
 		nm->responses++;
 		nm->nxdomain += rcode == PM_DNS_RCODE_NXDOMAIN;
 	}
-	struct pm_dns_host *hs[2];
-	const struct pm_peer_memo_slot *m = peers(s, pp, p->dst, p->src, &hs[0], &hs[1]);
+	struct pm_dns_host *hs[2] = { pe->client, pe->server };
 	for (int i = 0; i < 2; i++) {
 		if (hs[i] != NULL) {
 			hs[i]->responses++;
@@ -460,11 +529,9 @@ response(struct pm_dns_stats *s, const struct pm_pass_pkt *pp, struct pm_dns_txn
 	if (!match) {
 		return;
 	}
-	memcpy(k->client, p->dst, 16);
-	k->cport = p->dport;
-	struct pm_dns_txn *t = memo_txn(m, k);
+	struct pm_dns_txn *t = memo_txn(pe->memo, k);
 	if (t == NULL) {
-		t = pm_table_find(&s->txns, k);
+		t = pm_table_find_tag(&s->txns, k, txn_tag(s, pe->client, k));
 	}
 	if (t == NULL) {
 		s->unmatched++;
@@ -529,24 +596,27 @@ message(struct pm_dns_stats *s, const struct pm_pass_pkt *pp, const uint8_t *b, 
 	/* mDNS answers go to the group, usually without the question: nothing to match. */
 	bool match = pp->app != PM_APP_MDNS;
 	bool is_query = (m.flags & PM_DNS_QR) == 0;
-	uint64_t txn_tag = 0;
+	/* the client sent a query and receives a response */
+	memcpy(k.client, is_query ? p->src : p->dst, 16);
+	k.cport = is_query ? p->sport : p->dport;
+	struct dns_peers pe;
+	pe.memo = peers(s, pp, k.client, is_query ? p->dst : p->src, &pe.client, &pe.server);
+	uint64_t tag = 0;
 	if (is_query && match) {
 		/* the name's and the transaction's slots are independent misses: ask for both now */
-		memcpy(k.client, p->src, 16);
-		k.cport = p->sport;
-		txn_tag = pm_table_tag(&s->txns, &k);
-		pm_table_prefetch(&s->txns, txn_tag);
+		tag = txn_tag(s, pe.client, &k);
+		pm_table_prefetch(&s->txns, tag);
 	}
 	if (m.nq != 0) {
 		pm_table_prefetch(&s->names, h | 1);
 		nm = name_rec(s, lc, ln, h);
 	}
 	if (is_query) {
-		query(s, pp, &k, nm, m.nq != 0 ? qtype : -1, match, txn_tag);
+		query(s, pp, &k, nm, m.nq != 0 ? qtype : -1, match, &pe, tag);
 	} else {
 		s->tc_responses += (m.flags & PM_DNS_TC) != 0;
-		response(s, pp, &k, nm, rcode, match);
-		answers(s, &m, lc);
+		response(s, pp, &k, nm, rcode, match, &pe);
+		answers(s, &m, lc, nm);
 	}
 	sample(s, p, &m, (uint8_t)(rcode | (unsigned)m.edns.ext_rcode << 4));
 }

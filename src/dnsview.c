@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "addr.h"
 #include "analysis.h"
 #include "dns.h"
 #include "dnsstats.h"
@@ -150,7 +151,11 @@ packet_obj(struct pm_json *w, const struct pm_dns_sample *d)
 		                : r->type == PM_DNS_TYPE_CNAME                          ? "cname"
 		                : r->type == PM_DNS_TYPE_MX                             ? "mx"
 		                                                                        : "data";
-		if (r->data != NULL) {
+		if (r->type == PM_DNS_TYPE_A || r->type == PM_DNS_TYPE_AAAA) {
+			char a[48];
+			pm_addr_str(r->addr, r->type == PM_DNS_TYPE_A ? 4 : 6, a);
+			pm_json_kstr(w, k, a);
+		} else if (r->data != NULL) {
 			pm_json_kstr(w, k, r->data);
 		}
 		pm_json_obj_end(w);

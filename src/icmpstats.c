@@ -45,6 +45,25 @@ memo_upsert(struct pm_icmp_stats *s, struct pm_peer_memo_slot *ms, unsigned i, s
 	return ms->v[i];
 }
 
+/* The pair record for memo entry i, its tag kept in it. */
+static struct pm_icmp_pair *
+pair_of(struct pm_icmp_stats *s, struct pm_peer_memo_slot *ms, unsigned i,
+        const struct pm_icmp_pair_key *k)
+{
+	if (ms->v[i] == NULL) {
+		uint64_t tag = pm_table_tag(&s->pairs, k);
+		bool is_new;
+		struct pm_icmp_pair *p =
+		    pm_table_upsert_max_tag(&s->pairs, k, tag, PM_ICMP_MAX_HOSTS, &is_new);
+		s->approximate |= p == NULL;
+		if (p != NULL && is_new) {
+			p->tag = tag;
+		}
+		ms->v[i] = p;
+	}
+	return ms->v[i];
+}
+
 static void
 count_addr(struct pm_icmp_stats *s, struct pm_peer_memo_slot *ms, unsigned i, struct pm_table *t,
            const uint8_t *addr, uint8_t ipver)
@@ -75,8 +94,18 @@ echo(struct pm_icmp_stats *s, const struct pm_pkt *p, const struct pm_icmp_msg *
 	struct pm_icmp_id_key ik = { .id = m->id, .ipver = p->ipver };
 	bool is_new;
 	/* The requester is side a when a request goes forward or a reply goes back. */
-	struct pm_icmp_pair *pair = memo_upsert(s, ms, request == fwd ? 4 : 5, &s->pairs, &pk);
-	struct pm_icmp_idc *idc = upsert(s, &s->ids, &ik, PM_ICMP_MAX_HOSTS, &is_new);
+	struct pm_icmp_pair *pair = pair_of(s, ms, request == fwd ? 4 : 5, &pk);
+	/* the whole id key is 24 bits: a derived tag is exact and costs no SipHash */
+	struct pm_icmp_idc *idc =
+	    pm_table_upsert_max_tag(&s->ids, &ik, pm_table_derive(s->ids_tag, m->id | p->ipver << 16),
+	                            PM_ICMP_MAX_HOSTS, &is_new);
+	s->approximate |= idc == NULL;
+	/*
+	 * An echo's tag derives from its pair's (a pair is in the table from its
+	 * first echo on or never, short of a failed allocation), else its own hash.
+	 */
+	uint64_t tag = pair != NULL ? pm_table_derive(pair->tag, (uint64_t)m->id << 16 | m->seq)
+	                            : pm_table_tag(&s->echoes, &k);
 	if (request) {
 		s->echo_requests++;
 		if (pair != NULL) {
@@ -85,7 +114,9 @@ echo(struct pm_icmp_stats *s, const struct pm_pkt *p, const struct pm_icmp_msg *
 		if (idc != NULL) {
 			idc->requests++;
 		}
-		struct pm_icmp_echo *e = upsert(s, &s->echoes, &k, PM_ICMP_MAX_ECHO, &is_new);
+		struct pm_icmp_echo *e =
+		    pm_table_upsert_max_tag(&s->echoes, &k, tag, PM_ICMP_MAX_ECHO, &is_new);
+		s->approximate |= e == NULL;
 		if (e != NULL) {
 			if (is_new) {
 				e->t_request = p->ts_ns;
@@ -101,7 +132,7 @@ echo(struct pm_icmp_stats *s, const struct pm_pkt *p, const struct pm_icmp_msg *
 	if (idc != NULL) {
 		idc->replies++;
 	}
-	struct pm_icmp_echo *e = pm_table_find(&s->echoes, &k);
+	struct pm_icmp_echo *e = pm_table_find_tag(&s->echoes, &k, tag);
 	if (e == NULL) {
 		s->echo_unmatched_replies++;
 		return;
@@ -348,6 +379,7 @@ icmp_init(void *st, const struct pm_analysis_opts *o)
 	              max);
 	pm_table_init(&s->pairs, sizeof(struct pm_icmp_pair_key), sizeof(struct pm_icmp_pair), max);
 	pm_table_init(&s->ids, sizeof(struct pm_icmp_id_key), sizeof(struct pm_icmp_idc), max);
+	s->ids_tag = pm_hash("icmp ids", 8);
 	pm_table_init(&s->unreach, sizeof(struct pm_icmp_unreach_key),
 	              sizeof(struct pm_icmp_unreach), max);
 	pm_table_init(&s->paths, sizeof(struct pm_icmp_path_key), sizeof(struct pm_icmp_path), max);

@@ -309,6 +309,18 @@ pm_table_find(const struct pm_table *t, const void *key)
 }
 
 /* see table.h */
+void *
+pm_table_find_tag(const struct pm_table *t, const void *key, uint64_t tag)
+{
+	if (t->count == 0) {
+		return NULL;
+	}
+	struct pm_table_slot *s;
+	uint8_t *r = lookup(t, key, tag, &s);
+	return r != NULL ? r + t->key_size : NULL;
+}
+
+/* see table.h */
 uint64_t
 pm_table_tag(const struct pm_table *t, const void *key)
 {

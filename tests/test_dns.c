@@ -720,6 +720,16 @@ test_talker_names(void)
 		answer_msg(&m, 100 + i, qn[i], PM_DNS_TYPE_A, 0, web);
 		udp_msg(&t.b, RESOLV, CLIENT, 53, (uint16_t)(50000 + i), &m);
 	}
+	/*
+	 * One more name, for another address, around every boundary of the
+	 * lower-casing (eight bytes at a time, then the tail): '@' and '[' sit
+	 * beside 'A' and 'Z', '`' and '{' beside 'a' and 'z', and 0xC1 is not ASCII.
+	 */
+	const char *odd = "@AZ[`az{\xC1Q.Mixed-CASE.EXAMPLE";
+	query_msg(&m, 200, odd, PM_DNS_TYPE_A);
+	udp_msg(&t.b, CLIENT, RESOLV, 50100, 53, &m);
+	answer_msg(&m, 200, odd, PM_DNS_TYPE_A, 0, web + 1);
+	udp_msg(&t.b, RESOLV, CLIENT, 53, 50100, &m);
 	/* The client then moves most of the bytes to the named address. */
 	static const uint8_t blob[1200];
 	for (unsigned i = 0; i < 20; i++) {
@@ -739,6 +749,9 @@ test_talker_names(void)
 	CHECK_STR(names[1], "alias.example.net");
 	CHECK_STR(names[2], "c.example.org");
 	CHECK_EQ(pm_dns_names_of(pm_an_dns(&t.a), a16, 4, names, 1), 1);
+	const uint8_t b16[16] = { 192, 0, 2, 81 };
+	CHECK_EQ(pm_dns_names_of(pm_an_dns(&t.a), b16, 4, names, 4), 1);
+	CHECK_STR(names[0], "@az[`az{\xC1q.mixed-case.example");
 	CHECK_EQ(pm_dns_names_of(pm_an_dns(&t.a), (const uint8_t[16]){ 10, 0, 0, 1 }, 4, names, 4),
 	         0);
 	struct pm_view_args va;
