@@ -88,7 +88,8 @@ struct pm_tls_server_hello {
 
 /*
  * Parse the body of a ClientHello (after the 4-byte handshake header) of n
- * bytes at p into *out (fully overwritten). Returns 0, PM_E_TRUNC when the
+ * bytes at p into *out (every field set; a list's entries past its n are
+ * left as they were). Returns 0, PM_E_TRUNC when the
  * body ends early or PM_E_MALFORMED when a length contradicts its container.
  */
 PM_MUST_CHECK int pm_tls_parse_client_hello(const uint8_t *p, size_t n,

@@ -206,11 +206,27 @@ highest_version(const struct pm_tls_list *l, uint16_t legacy)
 	return best != 0 ? best : legacy;
 }
 
+/* Empty lists: their counts only (a hello's seven lists are 7 KiB that nothing reads past n). */
+static void
+lists_clear(struct pm_tls_list *const *l, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		l[i]->n = l[i]->total = 0;
+	}
+}
+
 /* see tls.h */
 int
 pm_tls_parse_client_hello(const uint8_t *p, size_t n, struct pm_tls_client_hello *out)
 {
-	memset(out, 0, sizeof(*out));
+	out->legacy_version = out->version = 0;
+	out->sni = out->alpn = NULL;
+	out->sni_len = out->alpn_len = 0;
+	out->grease = out->ech = false;
+	struct pm_tls_list *const lists[] = { &out->ciphers,  &out->exts,     &out->groups,
+		                              &out->point_fmts, &out->sig_algs, &out->versions,
+		                              &out->key_shares };
+	lists_clear(lists, PM_ARRAY_LEN(lists));
 	struct pm_cur c = pm_cur_init(p, n);
 	out->legacy_version = pm_cur_be16(&c);
 	pm_cur_skip(&c, 32);
@@ -252,7 +268,12 @@ server_ext_cb(uint16_t type, struct pm_cur *e, void *arg)
 int
 pm_tls_parse_server_hello(const uint8_t *p, size_t n, struct pm_tls_server_hello *out)
 {
-	memset(out, 0, sizeof(*out));
+	out->legacy_version = out->version = out->cipher = 0;
+	out->alpn = NULL;
+	out->alpn_len = 0;
+	out->hrr = false;
+	struct pm_tls_list *const lists[] = { &out->exts };
+	lists_clear(lists, PM_ARRAY_LEN(lists));
 	struct pm_cur c = pm_cur_init(p, n);
 	out->legacy_version = pm_cur_be16(&c);
 	const uint8_t *random = pm_cur_bytes(&c, 32);
