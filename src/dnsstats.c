@@ -359,13 +359,13 @@ sample(struct pm_dns_stats *s, const struct pm_pkt *p, const struct pm_dns_msg *
  * lower-cased question name qname (its record nm, whose copy they share,
  * or NULL) or, without a question, to each answer's owner.
  */
+/*
+ * The resolved-table tags of m's A/AAAA answers, into tags[] by record
+ * index, their slots asked for: each address is a miss of its own.
+ */
 static void
-answers(struct pm_dns_stats *s, const struct pm_dns_msg *m, const char *qname,
-        const struct pm_dns_name *nm)
+answer_tags(const struct pm_dns_stats *s, const struct pm_dns_msg *m, uint64_t tags[PM_DNS_MAX_RR])
 {
-	s->answers += m->rr_seen[PM_DNS_SEC_AN];
-	/* each address is a miss of its own in the resolved table: ask for their slots together */
-	uint64_t tags[PM_DNS_MAX_RR];
 	for (size_t i = 0; i < m->nrr && m->rr[i].section == PM_DNS_SEC_AN; i++) {
 		const struct pm_dns_rr *rr = &m->rr[i];
 		if (rr->type == PM_DNS_TYPE_A || rr->type == PM_DNS_TYPE_AAAA) {
@@ -375,6 +375,13 @@ answers(struct pm_dns_stats *s, const struct pm_dns_msg *m, const char *qname,
 			pm_table_prefetch(&s->resolved, tags[i]);
 		}
 	}
+}
+
+static void
+answers(struct pm_dns_stats *s, const struct pm_dns_msg *m, const char *qname,
+        const struct pm_dns_name *nm, const uint64_t tags[PM_DNS_MAX_RR])
+{
+	s->answers += m->rr_seen[PM_DNS_SEC_AN];
 	for (size_t i = 0; i < m->nrr; i++) {
 		const struct pm_dns_rr *rr = &m->rr[i];
 		if (rr->section != PM_DNS_SEC_AN) {
@@ -601,14 +608,25 @@ message(struct pm_dns_stats *s, const struct pm_pass_pkt *pp, const uint8_t *b, 
 	k.cport = is_query ? p->sport : p->dport;
 	struct dns_peers pe;
 	pe.memo = peers(s, pp, k.client, is_query ? p->dst : p->src, &pe.client, &pe.server);
-	uint64_t tag = 0;
-	if (is_query && match) {
-		/* the name's and the transaction's slots are independent misses: ask for both now */
-		tag = txn_tag(s, pe.client, &k);
-		pm_table_prefetch(&s->txns, tag);
-	}
+	/*
+	 * The name's slot, the transaction's (a query's slot, a response's record
+	 * when the memo holds it) and a response's answers' slots are independent
+	 * misses: ask for all of them before using any.
+	 */
+	uint64_t tag = 0, tags[PM_DNS_MAX_RR];
 	if (m.nq != 0) {
 		pm_table_prefetch(&s->names, h | 1);
+	}
+	if (is_query && match) {
+		tag = txn_tag(s, pe.client, &k);
+		pm_table_prefetch(&s->txns, tag);
+	} else if (!is_query) {
+		if (pe.memo->v[2] != NULL) {
+			__builtin_prefetch(pe.memo->v[2]);
+		}
+		answer_tags(s, &m, tags);
+	}
+	if (m.nq != 0) {
 		nm = name_rec(s, lc, ln, h);
 	}
 	if (is_query) {
@@ -616,7 +634,7 @@ message(struct pm_dns_stats *s, const struct pm_pass_pkt *pp, const uint8_t *b, 
 	} else {
 		s->tc_responses += (m.flags & PM_DNS_TC) != 0;
 		response(s, pp, &k, nm, rcode, match, &pe);
-		answers(s, &m, lc, nm);
+		answers(s, &m, lc, nm, tags);
 	}
 	sample(s, p, &m, (uint8_t)(rcode | (unsigned)m.edns.ext_rcode << 4));
 }

@@ -93,19 +93,21 @@ echo(struct pm_icmp_stats *s, const struct pm_pkt *p, const struct pm_icmp_msg *
 	pk.ipver = p->ipver;
 	struct pm_icmp_id_key ik = { .id = m->id, .ipver = p->ipver };
 	bool is_new;
+	/* the whole id key is 24 bits: a derived tag is exact and costs no SipHash */
+	uint64_t id_tag = pm_table_derive(s->ids_tag, m->id | p->ipver << 16);
+	pm_table_prefetch(&s->ids, id_tag);
 	/* The requester is side a when a request goes forward or a reply goes back. */
 	struct pm_icmp_pair *pair = pair_of(s, ms, request == fwd ? 4 : 5, &pk);
-	/* the whole id key is 24 bits: a derived tag is exact and costs no SipHash */
-	struct pm_icmp_idc *idc =
-	    pm_table_upsert_max_tag(&s->ids, &ik, pm_table_derive(s->ids_tag, m->id | p->ipver << 16),
-	                            PM_ICMP_MAX_HOSTS, &is_new);
-	s->approximate |= idc == NULL;
 	/*
 	 * An echo's tag derives from its pair's (a pair is in the table from its
 	 * first echo on or never, short of a failed allocation), else its own hash.
 	 */
 	uint64_t tag = pair != NULL ? pm_table_derive(pair->tag, (uint64_t)m->id << 16 | m->seq)
 	                            : pm_table_tag(&s->echoes, &k);
+	pm_table_prefetch(&s->echoes, tag);
+	struct pm_icmp_idc *idc =
+	    pm_table_upsert_max_tag(&s->ids, &ik, id_tag, PM_ICMP_MAX_HOSTS, &is_new);
+	s->approximate |= idc == NULL;
 	if (request) {
 		s->echo_requests++;
 		if (pair != NULL) {
