@@ -104,6 +104,7 @@ struct pm_http {
 	size_t n_rows, cap_rows;
 	uint64_t requests, responses; /* heads parsed */
 	uint64_t rows_dropped, flows_dropped;
+	uint64_t bodies_hashed;       /* bodies whose SHA-256 was computed (each into its row) */
 	uint64_t unmatched_responses; /* responses with no request waiting */
 	uint64_t h2_prior_knowledge;  /* connections opened with the HTTP/2 preface */
 	uint64_t upgrades;            /* 101 Switching Protocols */

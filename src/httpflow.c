@@ -135,12 +135,17 @@ wants_hash(const struct http_dir *s)
 	return s->file_type || (m != NULL && strcmp(m, "html") != 0 && strcmp(m, "gzip") != 0);
 }
 
-/* Decide on the body's first bytes; the bytes held so far start the hash. */
+/*
+ * Decide on the body's first bytes; the bytes held so far start the hash.
+ * Only a response body with an exchange row to hold its digest is hashed:
+ * past PM_HTTP_MAX_EXCHANGES rows, or for a request, the digest would be
+ * computed and dropped.
+ */
 static void
-decide(struct http_dir *s)
+decide(struct http_dir *s, int dir)
 {
 	s->decided = true;
-	s->hashing = wants_hash(s);
+	s->hashing = dir == PM_DIR_S2C && s->row != 0 && wants_hash(s);
 	if (s->hashing) {
 		pm_sha256_init(&s->sha);
 		pm_sha256_update(&s->sha, s->magic, s->magic_n);
@@ -179,7 +184,7 @@ body_feed(struct pm_http *h, struct http_dir *s, int dir, const uint8_t *p, size
 		memcpy(s->magic + s->magic_n, p, k);
 		s->magic_n = (uint8_t)(s->magic_n + k);
 		if (s->magic_n == sizeof(s->magic)) {
-			decide(s);
+			decide(s, dir);
 		}
 	}
 	if (dir == PM_DIR_C2S && s->row != 0 && s->body < 4096 && has_password_field(p, n)) {
@@ -197,8 +202,9 @@ static void
 body_end(struct pm_http *h, struct http_dir *s, int dir)
 {
 	if (!s->decided) {
-		decide(s);
+		decide(s, dir);
 	}
+	h->bodies_hashed += s->hashing && s->body != 0;
 	if (dir == PM_DIR_S2C && s->row != 0) {
 		struct pm_http_row *r = &h->rows[s->row - 1];
 		r->resp_body = s->body;

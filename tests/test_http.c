@@ -21,6 +21,7 @@
 #include "pcapbuild.h"
 #include "sha256.h"
 #include "test.h"
+#include "tls.h"
 
 #define HTTP_TSV      "tests/http_expected.tsv"
 #define HTTP_MAX_LINE 8192
@@ -197,6 +198,10 @@ test_capture(void)
 		CHECK_STR(r[1].resp_magic, "pe");
 		CHECK_EQ(r[1].resp_body, 4);
 		CHECK(r[1].body_hashed);
+		/* printf 'MZ\x90!' | openssl dgst -sha256 */
+		char hex[65];
+		pm_tls_hex(r[1].resp_sha256, 32, hex);
+		CHECK_STR(hex, "75a5525a981e4795a297c2fe7dc7d596d119a61882175379dc5d58c6d589b947");
 		CHECK_STR(r[2].method, "POST");
 		CHECK(r[2].form_password);
 		CHECK_EQ(r[2].status, 302);
@@ -649,12 +654,53 @@ test_credential_kinds(void)
 	pm_json_free(&w);
 }
 
+/*
+ * Past PM_HTTP_MAX_EXCHANGES rows the exchanges are counted and their
+ * bodies are not hashed (no row would hold the digest); the rows' bodies
+ * still are.
+ */
+static void
+test_rows_full(void)
+{
+	enum { EXTRA = 3 };
+	struct pcapbuf b;
+	pb_start(&b);
+	for (unsigned i = 0; i < PM_HTTP_MAX_EXCHANGES + EXTRA; i++) {
+		conn(&b, (uint16_t)(1024 + i), 80, "GET /f.exe HTTP/1.1\r\nHost: a.example\r\n\r\n",
+		     "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n"
+		     "Content-Type: application/octet-stream\r\n\r\nMZ\x90!",
+		     0);
+	}
+	static struct pm_analysis a;
+	struct pm_error err;
+	struct pm_analysis_opts o = { .analysers = PM_AN_BIT(HTTP) };
+	if (pm_analysis_run_mem(&a, b.p, b.n, &o, &err) != 0) {
+		CHECK(!"analysis failed");
+		pb_free(&b);
+		return;
+	}
+	const struct pm_http *h = pm_an_http(&a);
+	CHECK_EQ(h->requests, PM_HTTP_MAX_EXCHANGES + EXTRA);
+	CHECK_EQ(h->responses, PM_HTTP_MAX_EXCHANGES + EXTRA);
+	CHECK_EQ(h->n_rows, PM_HTTP_MAX_EXCHANGES);
+	CHECK_EQ(h->rows_dropped, EXTRA);
+	CHECK_EQ(h->bodies_hashed, PM_HTTP_MAX_EXCHANGES);
+	if (h->n_rows == PM_HTTP_MAX_EXCHANGES) {
+		char hex[65];
+		pm_tls_hex(h->rows[PM_HTTP_MAX_EXCHANGES - 1].resp_sha256, 32, hex);
+		CHECK_STR(hex, "75a5525a981e4795a297c2fe7dc7d596d119a61882175379dc5d58c6d589b947");
+	}
+	pm_analysis_free(&a);
+	pb_free(&b);
+}
+
 void
 test_http(void)
 {
 	test_sha256();
 	test_parser();
 	test_capture();
+	test_rows_full();
 	test_forms();
 	test_credential_kinds();
 	test_corpus_agreement();
