@@ -34,7 +34,7 @@ SMALL_N=${BENCH_SMALL:-20000}
 VS_N=${BENCH_VS_PACKETS:-200000}
 RUNS=${BENCH_RUNS:-5}
 # Alternating pairs per with/without comparison: one walk here varies by
-# up to 1.5x from run to run (other guests on the host), so a 10 % target
+# up to 1.4x from run to run (other guests on the host), so a 10 % target
 # needs more pairs than a walk needs runs.
 PAIRS=${BENCH_PAIRS:-15}
 OUT=$BUILD/bench
