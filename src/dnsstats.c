@@ -355,11 +355,6 @@ sample(struct pm_dns_stats *s, const struct pm_pkt *p, const struct pm_dns_msg *
 }
 
 /*
- * Answers: type distribution, TTLs and the addresses they resolve, to the
- * lower-cased question name qname (its record nm, whose copy they share,
- * or NULL) or, without a question, to each answer's owner.
- */
-/*
  * The resolved-table tags of m's A/AAAA answers, into tags[] by record
  * index, their slots asked for: each address is a miss of its own.
  */
@@ -377,6 +372,12 @@ answer_tags(const struct pm_dns_stats *s, const struct pm_dns_msg *m, uint64_t t
 	}
 }
 
+/*
+ * Answers: type distribution, TTLs and the addresses they resolve (slots
+ * asked for by answer_tags), to the lower-cased question name qname (its
+ * record nm, whose copy they share, or NULL) or, without a question, to
+ * each answer's owner.
+ */
 static void
 answers(struct pm_dns_stats *s, const struct pm_dns_msg *m, const char *qname,
         const struct pm_dns_name *nm, const uint64_t tags[PM_DNS_MAX_RR])

@@ -299,13 +299,7 @@ grow_records(struct pm_table *t)
 void *
 pm_table_find(const struct pm_table *t, const void *key)
 {
-	if (t->count == 0) {
-		return NULL;
-	}
-	uint64_t tag = siphash13(t->k0, t->k1, key, t->key_size) | 1;
-	struct pm_table_slot *s;
-	uint8_t *r = lookup(t, key, tag, &s);
-	return r != NULL ? r + t->key_size : NULL;
+	return t->count != 0 ? pm_table_find_tag(t, key, pm_table_tag(t, key)) : NULL;
 }
 
 /* see table.h */
