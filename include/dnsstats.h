@@ -147,6 +147,13 @@ struct pm_dns_sample {
 	struct pm_dns_sample_rr rr[PM_DNS_SAMPLE_RR];
 };
 
+/* A server's record, cached by its address (see server_host in dnsstats.c). */
+struct pm_dns_server_memo {
+	uint8_t addr[16];
+	uint8_t ipver;
+	struct pm_dns_host *h; /* NULL: empty */
+};
+
 /* The analyser's state (row "dns"). */
 struct pm_dns_stats {
 	uint64_t messages; /* DNS messages parsed far enough for a header */
@@ -186,15 +193,11 @@ struct pm_dns_stats {
 	struct pm_arena arena;         /* names and sample strings */
 	struct pm_dns_sample *samples; /* PM_DNS_MAX_SAMPLES, malloc'd on the first message */
 	size_t n_samples;
-	bool approximate;               /* a table, the arena or the sample was full */
-	struct pm_peer_memo memo;       /* (client, server) -> clients, servers records, last txn */
-	struct pm_dns_server_memo {
-		uint8_t addr[16];
-		uint8_t ipver;
-		struct pm_dns_host *h; /* NULL: empty */
-	} server_memo[16];             /* servers' records by their address's last bytes */
-	struct pm_reasm_pool pool;      /* DNS over TCP: the directions' windows */
-	struct pm_flow_states tcp_live; /* DNS-over-TCP flows being reassembled */
+	bool approximate;         /* a table, the arena or the sample was full */
+	struct pm_peer_memo memo; /* (client, server) -> clients, servers records, last txn */
+	struct pm_dns_server_memo server_memo[16]; /* by their address's last bytes */
+	struct pm_reasm_pool pool;                 /* DNS over TCP: the directions' windows */
+	struct pm_flow_states tcp_live;            /* DNS-over-TCP flows being reassembled */
 };
 
 /*

@@ -455,8 +455,7 @@ struct dns_peers {
 /* Query side: the transaction, its name, its client and server. */
 static void
 query(struct pm_dns_stats *s, const struct pm_pass_pkt *pp, const struct pm_dns_txn_key *k,
-      struct pm_dns_name *nm, int32_t qtype, bool match, const struct dns_peers *pe,
-      uint64_t tag)
+      struct pm_dns_name *nm, int32_t qtype, bool match, const struct dns_peers *pe, uint64_t tag)
 {
 	const struct pm_pkt *p = pp->pkt;
 	s->queries++;

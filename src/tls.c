@@ -223,7 +223,7 @@ pm_tls_parse_client_hello(const uint8_t *p, size_t n, struct pm_tls_client_hello
 	out->sni = out->alpn = NULL;
 	out->sni_len = out->alpn_len = 0;
 	out->grease = out->ech = false;
-	struct pm_tls_list *const lists[] = { &out->ciphers,  &out->exts,     &out->groups,
+	struct pm_tls_list *const lists[] = { &out->ciphers,    &out->exts,     &out->groups,
 		                              &out->point_fmts, &out->sig_algs, &out->versions,
 		                              &out->key_shares };
 	lists_clear(lists, PM_ARRAY_LEN(lists));

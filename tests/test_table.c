@@ -139,7 +139,8 @@ derived(void)
 	const uint64_t base = pm_hash("base", 4);
 	bool is_new;
 	for (uint64_t k = 0; k < 5000; k++) {
-		uint64_t *v = pm_table_upsert_max_tag(&t, &k, pm_table_derive(base, k), 10000, &is_new);
+		uint64_t *v =
+		    pm_table_upsert_max_tag(&t, &k, pm_table_derive(base, k), 10000, &is_new);
 		CHECK(v != NULL && is_new);
 		if (v != NULL) {
 			*v = k * 7;
