@@ -29,19 +29,15 @@ tshark=${TSHARK:-/usr/bin/tshark}
 
 export LC_ALL=C TZ=UTC
 exec python3 - "$corpus" "$here/.." "$out" "$tshark" <<'PYTHON'
-import collections, glob, os, subprocess, sys
+import collections, os, subprocess, sys
 from concurrent.futures import ThreadPoolExecutor
 
 corpus, root, out, tshark = sys.argv[1:5]
 
-files = []
-with open(os.path.join(corpus, "MANIFEST.tsv")) as m:
-    for line in m:
-        path = line.split("\t")[0]
-        if path.endswith((".pcap", ".pcapng", ".cap")):
-            files.append(("corpus", path))
-for p in sorted(glob.glob(os.path.join(root, "captures", "*.pcap*"))):
-    files.append(("captures", os.path.relpath(p, root)))
+sys.path.insert(0, os.path.join(root, "tests"))
+from mkcorpus import capture_files  # noqa: E402
+
+files = capture_files(corpus, root)
 
 def fields(path, filt, names):
     cmd = [tshark, "-r", path, "-Y", filt, "-T", "fields", "-E", "occurrence=a",

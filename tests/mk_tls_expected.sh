@@ -34,22 +34,16 @@ tshark=${TSHARK:-/usr/bin/tshark}
 
 export LC_ALL=C TZ=UTC
 exec python3 - "$corpus" "$here/.." "$out" "$tshark" <<'PYTHON'
-import collections, glob, os, re, subprocess, sys
+import collections, os, subprocess, sys
 from concurrent.futures import ThreadPoolExecutor
 
 corpus, root, out, tshark = sys.argv[1:5]
 HRR = "cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c"
 
-files = []
-with open(os.path.join(corpus, "MANIFEST.tsv")) as m:
-    for line in m:
-        path = line.split("\t")[0]
-        if path.endswith((".pcap", ".pcapng", ".cap")):
-            files.append(("corpus", path))
-for p in sorted(glob.glob(os.path.join(root, "captures", "*.pcap*"))):
-    files.append(("captures", os.path.relpath(p, root)))
+sys.path.insert(0, os.path.join(root, "tests"))
+from mkcorpus import HELLO, capture_files  # noqa: E402
 
-HELLO = re.compile(rb"\x16\x03[\x00-\x04]..[\x01\x02]", re.S)
+files = capture_files(corpus, root)
 
 def run(item):
     kind, rel = item

@@ -48,21 +48,15 @@ openssl=${OPENSSL:-/usr/bin/openssl}
 
 export LC_ALL=C TZ=UTC
 exec python3 - "$corpus" "$here/.." "$out" "$tshark" "$openssl" <<'PYTHON'
-import calendar, glob, hashlib, os, re, subprocess, sys, tempfile, time
+import calendar, hashlib, os, subprocess, sys, tempfile, time
 from concurrent.futures import ThreadPoolExecutor
 
 corpus, root, out, tshark, openssl = sys.argv[1:6]
 
-files = []
-with open(os.path.join(corpus, "MANIFEST.tsv")) as m:
-    for line in m:
-        path = line.split("\t")[0]
-        if path.endswith((".pcap", ".pcapng", ".cap")):
-            files.append(("corpus", path))
-for p in sorted(glob.glob(os.path.join(root, "captures", "*.pcap*"))):
-    files.append(("captures", os.path.relpath(p, root)))
+sys.path.insert(0, os.path.join(root, "tests"))
+from mkcorpus import HELLO, capture_files  # noqa: E402
 
-HELLO = re.compile(rb"\x16\x03[\x00-\x04]..[\x01\x02]", re.S)
+files = capture_files(corpus, root)
 
 def leaves(stdout):
     """The leaf DER (bytes) of each TCP stream's first Certificate message."""

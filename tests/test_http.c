@@ -147,6 +147,22 @@ conn(struct pcapbuf *b, uint16_t cport, uint16_t sport, const char *c, const cha
 	    PM_TCP_ACK | PM_TCP_FIN, NULL, 0);
 }
 
+/* printf 'MZ\x90!' | openssl dgst -sha256: the digest of the test downloads' body */
+#define MZ_SHA256 "75a5525a981e4795a297c2fe7dc7d596d119a61882175379dc5d58c6d589b947"
+
+/* The HTTP analyser alone over the capture in b into a; NULL (a failed check) when it fails. */
+static const struct pm_http *
+run_http(struct pm_analysis *a, const struct pcapbuf *b)
+{
+	struct pm_error err;
+	struct pm_analysis_opts o = { .analysers = PM_AN_BIT(HTTP) };
+	if (pm_analysis_run_mem(a, b->p, b->n, &o, &err) != 0) {
+		CHECK(!"analysis failed");
+		return NULL;
+	}
+	return pm_an_http(a);
+}
+
 static void
 test_capture(void)
 {
@@ -175,14 +191,11 @@ test_capture(void)
 	    "Authorization: Basic Ym9iOnNlY3JldA==\r\n\r\n",
 	    "HTTP/1.0 404 Not Found\r\n\r\ngone", 0);
 	static struct pm_analysis a;
-	struct pm_error err;
-	struct pm_analysis_opts o = { .analysers = PM_AN_BIT(HTTP) };
-	if (pm_analysis_run_mem(&a, b.p, b.n, &o, &err) != 0) {
-		CHECK(!"analysis failed");
+	const struct pm_http *h = run_http(&a, &b);
+	if (h == NULL) {
 		pb_free(&b);
 		return;
 	}
-	const struct pm_http *h = pm_an_http(&a);
 	CHECK_EQ(h->requests, 4);
 	CHECK_EQ(h->responses, 4);
 	CHECK_EQ(h->n_rows, 4);
@@ -198,10 +211,9 @@ test_capture(void)
 		CHECK_STR(r[1].resp_magic, "pe");
 		CHECK_EQ(r[1].resp_body, 4);
 		CHECK(r[1].body_hashed);
-		/* printf 'MZ\x90!' | openssl dgst -sha256 */
 		char hex[65];
 		pm_tls_hex(r[1].resp_sha256, 32, hex);
-		CHECK_STR(hex, "75a5525a981e4795a297c2fe7dc7d596d119a61882175379dc5d58c6d589b947");
+		CHECK_STR(hex, MZ_SHA256);
 		CHECK_STR(r[2].method, "POST");
 		CHECK(r[2].form_password);
 		CHECK_EQ(r[2].status, 302);
@@ -237,6 +249,8 @@ test_capture(void)
 	CHECK(strstr(w.buf, "dXNlcjpwYXNz") == NULL && strstr(w.buf, "Ym9iOnNlY3JldA") == NULL);
 	pm_json_free(&w);
 	pm_analysis_free(&a);
+	struct pm_error err;
+	struct pm_analysis_opts o = { .analysers = PM_AN_BIT(HTTP) };
 	for (size_t n = 24; n < b.n; n += 11) {
 		if (pm_analysis_run_mem(&a, b.p, n, &o, &err) == 0) {
 			CHECK(pm_an_http(&a)->n_rows <= 4);
@@ -672,14 +686,11 @@ test_rows_full(void)
 		     0);
 	}
 	static struct pm_analysis a;
-	struct pm_error err;
-	struct pm_analysis_opts o = { .analysers = PM_AN_BIT(HTTP) };
-	if (pm_analysis_run_mem(&a, b.p, b.n, &o, &err) != 0) {
-		CHECK(!"analysis failed");
+	const struct pm_http *h = run_http(&a, &b);
+	if (h == NULL) {
 		pb_free(&b);
 		return;
 	}
-	const struct pm_http *h = pm_an_http(&a);
 	CHECK_EQ(h->requests, PM_HTTP_MAX_EXCHANGES + EXTRA);
 	CHECK_EQ(h->responses, PM_HTTP_MAX_EXCHANGES + EXTRA);
 	CHECK_EQ(h->n_rows, PM_HTTP_MAX_EXCHANGES);
@@ -688,7 +699,7 @@ test_rows_full(void)
 	if (h->n_rows == PM_HTTP_MAX_EXCHANGES) {
 		char hex[65];
 		pm_tls_hex(h->rows[PM_HTTP_MAX_EXCHANGES - 1].resp_sha256, 32, hex);
-		CHECK_STR(hex, "75a5525a981e4795a297c2fe7dc7d596d119a61882175379dc5d58c6d589b947");
+		CHECK_STR(hex, MZ_SHA256);
 	}
 	pm_analysis_free(&a);
 	pb_free(&b);
