@@ -165,6 +165,14 @@ uint64_t pm_flows_tag(const struct pm_flows *f, const struct pm_flow_key *k);
  */
 void pm_flows_prefetch(const struct pm_flows *f, uint64_t tag);
 void pm_flows_prefetch_record(const struct pm_flows *f, uint64_t tag);
+/*
+ * The third step, once the record has arrived: fetch the first lines of the
+ * analyser parse state it points to (struct pm_flow's state), which the
+ * analysers read after the flow table and the other analysers ran.
+ */
+void pm_flows_prefetch_state(const struct pm_flows *f, uint64_t tag);
+/* Cache lines of a parse state fetched ahead: an analyser keeps what every packet reads in them. */
+#define PM_FLOW_STATE_LINES 4
 
 /*
  * Account one decoded IP packet whose key k, tag and direction kdir were

@@ -83,23 +83,27 @@ struct pm_reasm_range {
 	uint32_t len; /* bytes */
 };
 
-/* One direction of one flow. Zeroed state is an idle direction. */
+/* One direction of one flow. Zeroed state is an idle direction; 64 bytes, one cache line. */
 struct pm_reasm_dir {
-	uint8_t *buf;       /* cap bytes, malloc'd, owned (accounted in the pool) */
+	uint8_t *buf;      /* cap bytes, malloc'd, owned (accounted in the pool) */
+	uint64_t consumed; /* stream offset of buf[0] (bytes consumed before it) */
+	uint64_t gap_at;   /* stream offset where a gap was found (state GAP) */
+	/*
+	 * PM_REASM_MAX_RANGES held ranges, malloc'd at the first out-of-order
+	 * segment (accounted in the pool), so a direction read in order is small.
+	 */
+	struct pm_reasm_range *r;
 	uint32_t cap;       /* bytes allocated at buf */
 	uint32_t len;       /* contiguous bytes at buf[0] */
 	uint32_t base_seq;  /* sequence number of buf[0] */
-	uint64_t consumed;  /* stream offset of buf[0] (bytes consumed before it) */
-	uint64_t gap_at;    /* stream offset where a gap was found (state GAP) */
-	uint32_t n_ranges;  /* held out-of-order ranges, sorted, disjoint, beyond len */
+	uint32_t n_ranges;  /* held out-of-order ranges at r, sorted, disjoint, beyond len */
+	uint32_t fin_seq;   /* sequence number the FIN occupies (one past the last byte) */
+	uint32_t conflicts; /* conflicting overlaps in this direction */
+	uint32_t retrans;   /* retransmitted segments in this direction */
 	uint8_t state;      /* enum pm_reasm_state */
 	bool midstream;     /* the SYN was not seen */
 	bool syn;           /* the SYN was seen */
 	bool fin_seen;      /* a FIN was seen; fin_seq holds its sequence number */
-	uint32_t fin_seq;   /* sequence number the FIN occupies (one past the last byte) */
-	uint32_t conflicts; /* conflicting overlaps in this direction */
-	uint32_t retrans;   /* retransmitted segments in this direction */
-	struct pm_reasm_range r[PM_REASM_MAX_RANGES]; /* held ranges */
 };
 
 /*

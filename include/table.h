@@ -85,6 +85,12 @@ const void *pm_table_next(const struct pm_table *t, size_t *pos, void **val);
 uint64_t pm_table_tag(const struct pm_table *t, const void *key);
 void pm_table_prefetch(const struct pm_table *t, uint64_t tag);
 void pm_table_prefetch_record(const struct pm_table *t, uint64_t tag);
+/*
+ * The value of the record tag's first slot (or the recent cache) names,
+ * without comparing keys: another key's record, or NULL, is possible. For a
+ * prefetch that reads a pointer out of the record; never for a lookup.
+ */
+const void *pm_table_peek_tag(const struct pm_table *t, uint64_t tag);
 void *pm_table_upsert_tag(struct pm_table *t, const void *key, uint64_t tag, bool *is_new);
 
 /*

@@ -3,8 +3,8 @@
  * analysis.c - the one pass: capture → decode → flow table → analysers.
  *
  * Decoded packets wait PASS_QUEUE deep in a queue while their flow's table
- * slot and then its record are prefetched, so the table's cache misses
- * overlap instead of adding up. A packet leaves the queue in capture order:
+ * slot, then its record, then the analyser parse state the record points to
+ * are prefetched, so the cache misses overlap instead of adding up. A packet leaves the queue in capture order:
  * the flow table accounts it, then every analyser whose want mask covers it
  * observes it, with the key, tag, direction and flow computed once. The
  * queue holds pointers into the capture's window, so it is emptied before
@@ -286,6 +286,14 @@ enqueue(struct pass *ps, const struct pm_rec *r)
 		    &ps->q[(ps->head + ps->n - 1 - PASS_QUEUE / 2) % PASS_QUEUE];
 		if (mid->has_key) {
 			pm_flows_prefetch_record(ps->flows, mid->tag);
+		}
+	}
+	/* Three quarters down the record has arrived: fetch the parse state it points to. */
+	if (ps->n > PASS_QUEUE * 3 / 4) {
+		const struct slot *late =
+		    &ps->q[(ps->head + ps->n - 1 - PASS_QUEUE * 3 / 4) % PASS_QUEUE];
+		if (late->has_key) {
+			pm_flows_prefetch_state(ps->flows, late->tag);
 		}
 	}
 }

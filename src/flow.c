@@ -404,6 +404,19 @@ pm_flows_prefetch_record(const struct pm_flows *f, uint64_t tag)
 }
 
 /* see flow.h */
+void
+pm_flows_prefetch_state(const struct pm_flows *f, uint64_t tag)
+{
+	const struct pm_flow *fl = pm_table_peek_tag(&f->flows, tag);
+	if (fl != NULL && fl->state != NULL) {
+		const char *st = fl->state;
+		for (int line = 0; line < PM_FLOW_STATE_LINES; line++) {
+			__builtin_prefetch(st + 64 * line, 1);
+		}
+	}
+}
+
+/* see flow.h */
 struct pm_flow *
 pm_flows_observe(struct pm_flows *f, const struct pm_pkt *p)
 {

@@ -35,26 +35,27 @@ enum mode {
 
 /* One direction's parse state. */
 struct http_dir {
-	uint8_t mode;      /* enum mode */
-	bool hashing;      /* the body so far fits PM_HTTP_MAX_HASH_BODY */
-	uint8_t magic_n;   /* bytes in magic */
-	uint8_t magic[16]; /* the body's first bytes */
-	bool decided;      /* whether to hash was decided on the first bytes */
-	bool file_type;    /* the Content-Type names a file (application/octet-stream, x-*) */
-	uint64_t left;     /* bytes left of the body or chunk */
-	uint64_t body;     /* body bytes so far */
-	uint32_t row;      /* 1 + the row the body belongs to; 0 none */
-	struct pm_sha256 sha;
+	uint8_t mode;          /* enum mode */
+	bool hashing;          /* the body so far fits PM_HTTP_MAX_HASH_BODY */
+	uint8_t magic_n;       /* bytes in magic */
+	uint8_t magic[16];     /* the body's first bytes */
+	bool decided;          /* whether to hash was decided on the first bytes */
+	bool file_type;        /* the Content-Type names a file (application/octet-stream, x-*) */
+	uint64_t left;         /* bytes left of the body or chunk */
+	uint64_t body;         /* body bytes so far */
+	uint32_t row;          /* 1 + the row the body belongs to; 0 none */
+	struct pm_sha256 *sha; /* the flow's response digest (S2C only; NULL for requests) */
 };
 
 /* Per-flow parse state, kept in the flow record (pm_flow_state_attach) while the flow is parsed. */
 struct http_flow {
 	struct pm_flow_state link; /* first: the analyser's list of live states */
+	struct http_dir s[2];      /* what every packet reads first, then its direction */
 	struct pm_reasm_dir d[2];
-	struct http_dir s[2];
 	uint32_t pending[PM_HTTP_MAX_PENDING]; /* 1 + row of requests awaiting a response */
 	uint8_t p_head, p_n;
 	bool head_request[PM_HTTP_MAX_PENDING]; /* the pending request was HEAD */
+	struct pm_sha256 sha;                   /* last: touched only for the bodies hashed */
 };
 
 static int
@@ -145,10 +146,10 @@ static void
 decide(struct http_dir *s, int dir)
 {
 	s->decided = true;
-	s->hashing = dir == PM_DIR_S2C && s->row != 0 && wants_hash(s);
+	s->hashing = dir == PM_DIR_S2C && s->sha != NULL && s->row != 0 && wants_hash(s);
 	if (s->hashing) {
-		pm_sha256_init(&s->sha);
-		pm_sha256_update(&s->sha, s->magic, s->magic_n);
+		pm_sha256_init(s->sha);
+		pm_sha256_update(s->sha, s->magic, s->magic_n);
 	}
 }
 
@@ -192,7 +193,7 @@ body_feed(struct pm_http *h, struct http_dir *s, int dir, const uint8_t *p, size
 	}
 	s->body += n;
 	if (s->hashing && s->body <= PM_HTTP_MAX_HASH_BODY) {
-		pm_sha256_update(&s->sha, p + k, n - k);
+		pm_sha256_update(s->sha, p + k, n - k);
 	} else {
 		s->hashing = false;
 	}
@@ -209,7 +210,7 @@ body_end(struct pm_http *h, struct http_dir *s, int dir)
 		struct pm_http_row *r = &h->rows[s->row - 1];
 		r->resp_body = s->body;
 		if (s->hashing && s->body != 0) {
-			pm_sha256_out(&s->sha, r->resp_sha256);
+			pm_sha256_out(s->sha, r->resp_sha256);
 			r->body_hashed = true;
 		}
 		r->resp_magic = pm_http_magic(s->magic, s->magic_n);
@@ -542,6 +543,7 @@ http_observe(void *st, const struct pm_pass_pkt *pp)
 		if (f == NULL) {
 			return;
 		}
+		f->s[PM_DIR_S2C].sha = &f->sha;
 		pm_reasm_begin_flow(f->d, pp);
 	}
 	observe_flow(h, f, pp);

@@ -19,6 +19,8 @@
 #include "flow.h"
 #include "json.h"
 
+_Static_assert(sizeof(struct pm_reasm_dir) <= 64, "a direction is one cache line");
+
 static uint32_t
 window_of(const struct pm_reasm_pool *pool)
 {
@@ -57,6 +59,17 @@ gap(struct pm_reasm_pool *pool, struct pm_reasm_dir *d)
 	pool->gaps++;
 }
 
+#define RANGES_BYTES (PM_REASM_MAX_RANGES * sizeof(struct pm_reasm_range))
+
+static void
+account(struct pm_reasm_pool *pool, size_t n)
+{
+	pool->bytes += n;
+	if (pool->bytes > pool->peak) {
+		pool->peak = pool->bytes;
+	}
+}
+
 /* Make the buffer hold at least need bytes (need <= window). False when the pool is full. */
 static bool
 grow(struct pm_reasm_pool *pool, struct pm_reasm_dir *d, uint32_t need, uint32_t window)
@@ -83,10 +96,7 @@ grow(struct pm_reasm_pool *pool, struct pm_reasm_dir *d, uint32_t need, uint32_t
 	}
 	d->buf = b;
 	d->cap = cap;
-	pool->bytes += extra;
-	if (pool->bytes > pool->peak) {
-		pool->peak = pool->bytes;
-	}
+	account(pool, extra);
 	return true;
 }
 
@@ -129,9 +139,24 @@ write_seg(struct pm_reasm_dir *d, uint32_t a, uint32_t b, const uint8_t *p, bool
 	return overlap;
 }
 
-/* Add [a, b) to the held set. False when it needs more ranges than there are. */
+/* The direction's range array, at its first out-of-order range. False when the pool is full. */
 static bool
-add_range(struct pm_reasm_dir *d, uint32_t a, uint32_t b)
+ranges(struct pm_reasm_pool *pool, struct pm_reasm_dir *d)
+{
+	size_t max = pool->max_bytes != 0 ? pool->max_bytes : PM_REASM_POOL_MAX;
+	if (RANGES_BYTES > max || pool->bytes > max - RANGES_BYTES ||
+	    (d->r = malloc(RANGES_BYTES)) == NULL) {
+		pool->capped++;
+		stop(d, PM_REASM_CAPPED);
+		return false;
+	}
+	account(pool, RANGES_BYTES);
+	return true;
+}
+
+/* Add [a, b) to the held set. False when it needs more ranges than there are, or no memory. */
+static bool
+add_range(struct pm_reasm_pool *pool, struct pm_reasm_dir *d, uint32_t a, uint32_t b)
 {
 	if (a <= d->len) {
 		if (b > d->len) {
@@ -150,6 +175,9 @@ add_range(struct pm_reasm_dir *d, uint32_t a, uint32_t b)
 			j++;
 		}
 		if (i == j && d->n_ranges == PM_REASM_MAX_RANGES) {
+			return false;
+		}
+		if (d->r == NULL && !ranges(pool, d)) {
 			return false;
 		}
 		/* ranges i..j-1 merge into one at i */
@@ -249,7 +277,7 @@ insert(struct pm_reasm_pool *pool, struct pm_reasm_dir *d, uint32_t dseq, const 
 			pool->conflicts++;
 		}
 	}
-	if (!add_range(d, a, b)) {
+	if (!add_range(pool, d, a, b)) {
 		gap(pool, d);
 		return d->len > before;
 	}
@@ -451,6 +479,11 @@ pm_reasm_release(struct pm_reasm_pool *pool, struct pm_reasm_dir *d)
 {
 	free(d->buf);
 	pool->bytes -= d->cap;
+	if (d->r != NULL) {
+		free(d->r);
+		pool->bytes -= RANGES_BYTES;
+		d->r = NULL;
+	}
 	d->buf = NULL;
 	d->cap = 0;
 	d->len = 0;

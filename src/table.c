@@ -334,17 +334,25 @@ pm_table_prefetch(const struct pm_table *t, uint64_t tag)
 }
 
 /* see table.h */
-void
-pm_table_prefetch_record(const struct pm_table *t, uint64_t tag)
+const void *
+pm_table_peek_tag(const struct pm_table *t, uint64_t tag)
 {
 	if (t->cap == 0) {
-		return;
+		return NULL;
 	}
 	const struct pm_table_slot *r = t->recent != NULL ? recent(t, tag) : NULL;
 	const struct pm_table_slot *s = &t->slots[(size_t)(tag >> 1) & (t->cap - 1)];
 	size_t idx = r != NULL && r->tag == tag ? r->idx : s->tag == tag ? s->idx : SIZE_MAX;
-	if (idx < t->count) {
-		const uint8_t *p = record(t, idx);
+	return idx < t->count ? record(t, idx) + t->key_size : NULL;
+}
+
+/* see table.h */
+void
+pm_table_prefetch_record(const struct pm_table *t, uint64_t tag)
+{
+	const uint8_t *v = pm_table_peek_tag(t, tag);
+	if (v != NULL) {
+		const uint8_t *p = v - t->key_size;
 		for (size_t off = 0; off < t->rec_size; off += 64) {
 			__builtin_prefetch(p + off, 1);
 		}

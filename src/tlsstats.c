@@ -24,12 +24,12 @@
 /* Per-flow parse state, kept in the flow record (pm_flow_state_attach) while the handshake is parsed. */
 struct tls_flow {
 	struct pm_flow_state link; /* first: the analyser's list of live states */
-	struct pm_reasm_dir d[2];  /* by PM_DIR_* */
-	uint8_t *hs[2];            /* partial handshake message per direction, malloc'd */
-	uint32_t hs_len[2];        /* bytes at hs */
-	uint32_t row;              /* 1 + index into rows; 0 when none yet; ROW_DROPPED */
-	bool ccs[2];  /* ChangeCipherSpec sent: later handshake records are encrypted */
-	bool done[2]; /* the direction is no longer parsed */
+	bool done[2];       /* the direction is no longer parsed (every packet reads it first) */
+	bool ccs[2];        /* ChangeCipherSpec sent: later handshake records are encrypted */
+	uint32_t row;       /* 1 + index into rows; 0 when none yet; ROW_DROPPED */
+	uint32_t hs_len[2]; /* bytes at hs */
+	uint8_t *hs[2];     /* partial handshake message per direction, malloc'd */
+	struct pm_reasm_dir d[2]; /* by PM_DIR_* */
 };
 
 /*
