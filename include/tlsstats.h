@@ -29,6 +29,8 @@ struct pm_ja3_feed;
 
 #define PM_TLS_MAX_HANDSHAKES 20000       /* handshake rows kept; the rest are counted */
 #define PM_TLS_MAX_CERTS      4096        /* distinct certificates kept */
+#define PM_TLS_DER_MEMO       16          /* recent certificates compared before hashing */
+#define PM_TLS_DER_MEMO_MAX   8192        /* the longest certificate the memo copies */
 #define PM_TLS_MAX_HS         (64u << 10) /* bytes of one handshake message assembled */
 #define PM_TLS_MAX_STATE      (64u << 20) /* bytes of per-flow parse state live at once */
 #define PM_TLS_MAX_SNI        256         /* bytes of an SNI kept (RFC 6066 allows 2^16 - 1) */
@@ -63,9 +65,15 @@ struct pm_tls {
 	struct pm_x509 *certs; /* n_certs distinct leaf certificates, malloc'd, owned */
 	size_t n_certs, cap_certs;
 	struct pm_table der_seen; /* the DER of each certificate met -> what it gave (tlsstats.c) */
-	uint64_t rows_dropped;    /* handshakes beyond PM_TLS_MAX_HANDSHAKES */
-	uint64_t certs_dropped;   /* certificates beyond PM_TLS_MAX_CERTS */
-	uint64_t flows_dropped;   /* flows not parsed: too many at once, or out of memory */
+	/* The last certificates met, whole, so a repeat costs a compare and no hash (tlsstats.c). */
+	struct pm_tls_der_memo {
+		uint8_t *der; /* len bytes, malloc'd, owned; NULL: empty */
+		uint32_t len;
+		int32_t idx; /* what der_seen holds for it */
+	} der_memo[PM_TLS_DER_MEMO];
+	uint64_t rows_dropped;  /* handshakes beyond PM_TLS_MAX_HANDSHAKES */
+	uint64_t certs_dropped; /* certificates beyond PM_TLS_MAX_CERTS */
+	uint64_t flows_dropped; /* flows not parsed: too many at once, or out of memory */
 	uint64_t client_hellos, server_hellos, hrrs, certificates, alerts;
 	uint64_t sslv2_hellos;      /* SSL 2.0 CLIENT-HELLO (not parsed further) */
 	uint64_t not_tls;           /* labelled TLS, but the bytes were not TLS records */

@@ -203,6 +203,65 @@ cert_index(struct pm_tls *t, const struct pm_x509 *x)
 	return (int32_t)t->n_certs++;
 }
 
+/*
+ * What a certificate's DER gave the first time it was met: its index in
+ * certs, CERT_BAD, or -1 (certs full). Servers send the same certificate to
+ * every client, so each is parsed and fingerprinted once: der_seen keys
+ * them by a keyed hash of the whole DER, and the memo of the last few, by
+ * their bytes, spares a repeat that hash (a slot shared by two certificates
+ * only costs the hash again).
+ */
+static int32_t
+der_seen(struct pm_tls *t, const uint8_t *der, uint32_t len)
+{
+	if (len == 0) {
+		t->bad_certs++; /* ASN.1Cert<1..2^24-1>: what the DER reader says of no bytes */
+		return CERT_BAD;
+	}
+	struct pm_tls_der_memo *m =
+	    &t->der_memo[(len ^ der[len - 1] ^ (uint32_t)der[len / 2] << 4) % PM_TLS_DER_MEMO];
+	if (m->der != NULL && m->len == len && memcmp(m->der, der, len) == 0) {
+		t->bad_certs += m->idx == CERT_BAD;
+		t->certs_dropped += m->idx == -1;
+		return m->idx;
+	}
+	struct der_key k = { pm_hash(der, len), len };
+	bool is_new;
+	int32_t *seen = pm_table_upsert_max(&t->der_seen, &k, 2 * PM_TLS_MAX_CERTS, &is_new);
+	int32_t idx;
+	if (seen != NULL && !is_new) {
+		idx = *seen;
+		t->bad_certs += idx == CERT_BAD;
+		t->certs_dropped += idx == -1;
+	} else {
+		struct pm_x509 *x = malloc(sizeof(*x));
+		if (x == NULL) {
+			return -1;
+		}
+		if (pm_x509_parse(der, len, x) != 0) {
+			t->bad_certs++;
+			idx = CERT_BAD;
+		} else {
+			idx = cert_index(t, x);
+		}
+		free(x);
+		if (seen == NULL) {
+			return idx; /* not remembered: the memo holds only what der_seen does */
+		}
+		*seen = idx;
+	}
+	if (len <= PM_TLS_DER_MEMO_MAX) {
+		uint8_t *copy = realloc(m->der, len);
+		if (copy != NULL) {
+			memcpy(copy, der, len);
+			m->der = copy;
+			m->len = len;
+			m->idx = idx;
+		}
+	}
+	return idx;
+}
+
 /* Certificate (RFC 5246 §7.4.2): certificate_list<0..2^24-1> of ASN.1Cert<1..2^24-1>. */
 static void
 on_certificate(struct pm_tls *t, struct pm_tls_row *r, const uint8_t *body, size_t n)
@@ -217,31 +276,7 @@ on_certificate(struct pm_tls *t, struct pm_tls_row *r, const uint8_t *body, size
 		return;
 	}
 	t->certificates++;
-	/* servers send the same certificate to every client: parse and fingerprint it once */
-	struct der_key k = { pm_hash(der, len), len };
-	bool is_new;
-	int32_t *seen = pm_table_upsert_max(&t->der_seen, &k, 2 * PM_TLS_MAX_CERTS, &is_new);
-	int32_t idx;
-	if (seen != NULL && !is_new) {
-		idx = *seen;
-		t->bad_certs += idx == CERT_BAD;
-		t->certs_dropped += idx == -1;
-	} else {
-		struct pm_x509 *x = malloc(sizeof(*x));
-		if (x == NULL) {
-			return;
-		}
-		if (pm_x509_parse(der, len, x) != 0) {
-			t->bad_certs++;
-			idx = CERT_BAD;
-		} else {
-			idx = cert_index(t, x);
-		}
-		free(x);
-		if (seen != NULL) {
-			*seen = idx;
-		}
-	}
+	int32_t idx = der_seen(t, der, len);
 	if (r != NULL && r->cert < 0 && idx >= 0) {
 		r->cert = idx;
 	}
@@ -566,13 +601,20 @@ tls_free(void *st)
 	free(t->rows);
 	free(t->certs);
 	pm_table_free(&t->der_seen);
+	for (size_t i = 0; i < PM_TLS_DER_MEMO; i++) {
+		free(t->der_memo[i].der);
+	}
 }
 
 static size_t
 tls_mem(const void *st)
 {
 	const struct pm_tls *t = st;
-	return sizeof(*t) + t->pool.bytes + t->cap_rows * sizeof(*t->rows) +
+	size_t memo = 0;
+	for (size_t i = 0; i < PM_TLS_DER_MEMO; i++) {
+		memo += t->der_memo[i].der != NULL ? t->der_memo[i].len : 0;
+	}
+	return sizeof(*t) + memo + t->pool.bytes + t->cap_rows * sizeof(*t->rows) +
 	       t->live.n * sizeof(struct tls_flow) + t->cap_certs * sizeof(*t->certs) +
 	       t->der_seen.bytes + t->n_rows * 2 * 128;
 }

@@ -430,8 +430,12 @@ run_tls(struct pm_analysis *a, const struct pcapbuf *b)
 }
 
 /*
- * The same certificate to two clients and a broken one to two more: parsed
- * once per distinct DER, yet counted, referenced and refused per handshake.
+ * The same certificate to two clients, a broken one to two more, and the
+ * first again: parsed once per distinct DER, yet counted, referenced and
+ * refused per handshake. The broken DER differs from the good one in its
+ * first byte only, so it shares the good one's slot of the memo of recent
+ * certificates and takes it over: only a compare of every byte tells them
+ * apart, and the good one, met again, is found by its hash.
  */
 static void
 test_cert_once(void)
@@ -442,15 +446,16 @@ test_cert_once(void)
 	tls12_flow(&b, 40001, false);
 	tls12_flow(&b, 40002, true);
 	tls12_flow(&b, 40003, true);
+	tls12_flow(&b, 40004, false);
 	static struct pm_analysis a;
 	const struct pm_tls *t = run_tls(&a, &b);
 	if (t == NULL) {
 		pb_free(&b);
 		return;
 	}
-	CHECK_EQ(t->n_rows, 4);
-	if (t->n_rows == 4) {
-		CHECK_EQ(t->certificates, 4);
+	CHECK_EQ(t->n_rows, 5);
+	if (t->n_rows == 5) {
+		CHECK_EQ(t->certificates, 5);
 		CHECK_EQ(t->n_certs, 1);
 		CHECK_EQ(t->bad_certs, 2);
 		CHECK_EQ(t->der_seen.count, 2);
@@ -458,6 +463,7 @@ test_cert_once(void)
 		CHECK_EQ(t->rows[1].cert, 0);
 		CHECK_EQ(t->rows[2].cert, -1);
 		CHECK_EQ(t->rows[3].cert, -1);
+		CHECK_EQ(t->rows[4].cert, 0);
 	}
 	pm_analysis_free(&a);
 	pb_free(&b);
