@@ -406,40 +406,43 @@ sb_add_n(struct sb *b, const char *s, size_t n)
 static void
 sb_add(struct sb *b, const char *s)
 {
-	size_t n = strlen(s);
-	if (b->full || n >= b->cap - b->len) {
-		b->full = true;
-		return;
-	}
-	memcpy(b->p + b->len, s, n + 1);
-	b->len += n;
+	sb_add_n(b, s, strlen(s));
 }
 
 /*
  * v after the separator sep (none when 0), in decimal or as four hex
- * digits: the fingerprints' numbers, written without printf (a ClientHello
- * has dozens of them, and every handshake is fingerprinted).
+ * digits: the fingerprints' numbers, written in place without printf (a
+ * ClientHello has dozens of them). Like sb_add_n, nothing is written once
+ * one does not fit whole.
  */
-static void
+static inline void
 sb_num(struct sb *b, char sep, uint16_t v, bool hex)
 {
 	static const char digits[] = "0123456789abcdef";
-	char num[8], *e = num + sizeof(num), *p = e;
-	*--p = '\0';
-	if (hex) {
-		for (int i = 0; i < 4; i++, v >>= 4) {
-			*--p = digits[v & 15];
-		}
-	} else {
-		do {
-			*--p = digits[v % 10];
-			v /= 10;
-		} while (v != 0);
+	size_t n = (sep != 0) + (hex ? 4 : 1 + (v >= 10) + (v >= 100) + (v >= 1000) + (v >= 10000));
+	if (PM_UNLIKELY(b->full || n >= b->cap - b->len)) {
+		b->full = true;
+		return;
 	}
+	char *p = b->p + b->len;
 	if (sep != 0) {
-		*--p = sep;
+		*p++ = sep;
 	}
-	sb_add_n(b, p, (size_t)(e - p) - 1);
+	if (hex) {
+		p[0] = digits[v >> 12];
+		p[1] = digits[(v >> 8) & 15];
+		p[2] = digits[(v >> 4) & 15];
+		p[3] = digits[v & 15];
+		p[4] = '\0';
+	} else {
+		char *e = b->p + b->len + n;
+		*e = '\0';
+		do {
+			*--e = (char)('0' + v % 10);
+			v /= 10;
+		} while (e != p);
+	}
+	b->len += n;
 }
 
 /* Values of l in decimal joined by '-', GREASE left out. */
@@ -620,6 +623,24 @@ count_non_grease(const struct pm_tls_list *l)
 	return k > 99 ? 99 : k;
 }
 
+/* The two characters of s (a JA4 version or ALPN pair) at o; returns the end. */
+static char *
+put2(char *o, const char s[2])
+{
+	o[0] = s[0];
+	o[1] = s[1];
+	return o + 2;
+}
+
+/* A count of at most 99 as two decimal digits at o; returns the end. */
+static char *
+put_count(char *o, unsigned k)
+{
+	o[0] = (char)('0' + k / 10);
+	o[1] = (char)('0' + k % 10);
+	return o + 2;
+}
+
 /* see tls.h */
 void
 pm_tls_ja4(const struct pm_tls_client_hello *h, char out[PM_TLS_JA4_MAX])
@@ -653,9 +674,18 @@ pm_tls_ja4(const struct pm_tls_client_hello *h, char out[PM_TLS_JA4_MAX])
 		sb_hex_list(&b, h->sig_algs.v, h->sig_algs.n, false);
 	}
 	sha12(buf, hc);
-	snprintf(out, PM_TLS_JA4_MAX, "t%s%c%02u%02u%s_%s_%s", ja4_version(h->version),
-	         h->sni != NULL ? 'd' : 'i', count_non_grease(&h->ciphers),
-	         count_non_grease(&h->exts), a, hb, hc);
+	/* t, version, d or i, two counts, ALPN, then the two hashes: "t%s%c%02u%02u%s_%s_%s" */
+	char *o = out;
+	*o++ = 't';
+	o = put2(o, ja4_version(h->version));
+	*o++ = h->sni != NULL ? 'd' : 'i';
+	o = put_count(o, count_non_grease(&h->ciphers));
+	o = put_count(o, count_non_grease(&h->exts));
+	o = put2(o, a);
+	*o++ = '_';
+	memcpy(o, hb, 12);
+	o[12] = '_';
+	memcpy(o + 13, hc, 13);
 }
 
 /* see tls.h */
@@ -669,6 +699,17 @@ pm_tls_ja4s(const struct pm_tls_server_hello *h, char out[PM_TLS_JA4_MAX])
 	buf[0] = '\0';
 	sb_hex_list(&b, h->exts.v, h->exts.n, false);
 	sha12(buf, hc);
-	snprintf(out, PM_TLS_JA4_MAX, "t%s%02u%s_%04x_%s", ja4_version(h->version),
-	         count_non_grease(&h->exts), a, h->cipher, hc);
+	/* t, version, extension count, ALPN, suite in hex, hash: "t%s%02u%s_%04x_%s" */
+	char *o = out;
+	*o++ = 't';
+	o = put2(o, ja4_version(h->version));
+	o = put_count(o, count_non_grease(&h->exts));
+	o = put2(o, a);
+	*o++ = '_';
+	static const char hx[] = "0123456789abcdef";
+	for (int i = 12; i >= 0; i -= 4) {
+		*o++ = hx[(h->cipher >> i) & 15];
+	}
+	*o++ = '_';
+	memcpy(o, hc, 13);
 }
