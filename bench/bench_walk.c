@@ -40,7 +40,7 @@
 
 #define MAX_RUNS 31
 #ifndef FLOOR_BUF
-#define FLOOR_BUF (4u << 20) /* same size as PM_READ_BUF; -DFLOOR_BUF=... to compare */
+#define FLOOR_BUF (256u << 10) /* same size as PM_READ_BUF; -DFLOOR_BUF=... to compare */
 #endif
 
 enum method {
