@@ -207,11 +207,20 @@ with_without() {
 	ensure_big
 	: >"$OUT/ww.txt"
 	# Each line: wall with, wall without, CPU with, CPU without (seconds, one run each).
-	for _ in $(seq "$PAIRS"); do
-		w=$("$WALK" -r 1 -m "$with" "$BIG" |
-			awk -v m="$with" '$1 == m { w = $2 } $1 == "cpu_s" { c = $3 } END { print w, c }')
-		c=$("$WALK" -r 1 -m "$without" "$BIG" |
-			awk -v m="$without" '$1 == m { w = $2 } $1 == "cpu_s" { c = $3 } END { print w, c }')
+	# The order alternates (with first, then without first), so neither side
+	# always runs after the other.
+	one_walk() {
+		"$WALK" -r 1 -m "$1" "$BIG" |
+			awk -v m="$1" '$1 == m { w = $2 } $1 == "cpu_s" { c = $3 } END { print w, c }'
+	}
+	for i in $(seq "$PAIRS"); do
+		if [ $((i % 2)) -eq 1 ]; then
+			w=$(one_walk "$with")
+			c=$(one_walk "$without")
+		else
+			c=$(one_walk "$without")
+			w=$(one_walk "$with")
+		fi
 		echo "${w% *} ${c% *} ${w#* } ${c#* }" >>"$OUT/ww.txt"
 	done
 	printf '%-10s %10s %10s %10s\n' "" with without "with/without (median of pairs)"
@@ -253,9 +262,14 @@ versus_base() {
 	make -s -C "$wt" BUILD=build/bench CFLAGS='-O2 -g -DNDEBUG' build/bench/pcapmcp >/dev/null
 	local before=$wt/build/bench/pcapmcp after=$BUILD/pcapmcp
 	: >"$OUT/vs.txt"
-	for _ in $(seq "$RUNS"); do
-		read -r bc bw < <(cpu_wall "$before" summary --json "$BIG")
-		read -r ac aw < <(cpu_wall "$after" summary --json "$BIG")
+	for i in $(seq "$RUNS"); do
+		if [ $((i % 2)) -eq 1 ]; then
+			read -r bc bw < <(cpu_wall "$before" summary --json "$BIG")
+			read -r ac aw < <(cpu_wall "$after" summary --json "$BIG")
+		else
+			read -r ac aw < <(cpu_wall "$after" summary --json "$BIG")
+			read -r bc bw < <(cpu_wall "$before" summary --json "$BIG")
+		fi
 		echo "$bc $bw $ac $aw" >>"$OUT/vs.txt"
 	done
 	printf '%-10s %10s %10s %10s\n' "" before after "after/before (median of pairs)"
