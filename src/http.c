@@ -18,38 +18,66 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cursor.h"
+/*
+ * The lines of a head: [0, end) split at each '\n'. head_end already found
+ * the first HEAD_LINES line ends, so those are not searched for again.
+ */
+#define HEAD_LINES 48
 
-/* The next line of c (without its CR LF) in *line; false at the end of c. */
+struct lines {
+	const uint8_t *p;
+	size_t end, off;
+	uint32_t nl[HEAD_LINES]; /* offsets of the first k '\n' */
+	size_t k, j;             /* line ends known, and used */
+};
+
+/* The next line (without its CR LF) in *line; false at the end. */
 static bool
-next_line(struct pm_cur *c, struct pm_http_view *line)
+next_line(struct lines *ls, struct pm_http_view *line)
 {
-	size_t left = pm_cur_left(c);
-	if (left == 0) {
+	if (ls->off >= ls->end) {
 		return false;
 	}
-	const uint8_t *p = c->buf + c->off;
-	const uint8_t *nl = memchr(p, '\n', left);
-	size_t n = nl != NULL ? (size_t)(nl - p) : left;
-	pm_cur_skip(c, nl != NULL ? n + 1 : n);
+	const uint8_t *p = ls->p + ls->off;
+	size_t left = ls->end - ls->off, n;
+	if (ls->j < ls->k) {
+		n = ls->nl[ls->j++] - ls->off;
+	} else {
+		const uint8_t *nl = memchr(p, '\n', left);
+		n = nl != NULL ? (size_t)(nl - p) : left;
+	}
+	ls->off += n < left ? n + 1 : n;
 	line->p = p;
 	line->n = n > 0 && p[n - 1] == '\r' ? n - 1 : n;
+	return true;
+}
+
+/* ASCII lower case (C locale, no table lookup). */
+static inline uint8_t
+lower(uint8_t ch)
+{
+	return ch >= 'A' && ch <= 'Z' ? (uint8_t)(ch | 0x20) : ch;
+}
+
+/* v equals the n lower-case bytes at s, ignoring case. */
+static bool
+ieq_n(struct pm_http_view v, const char *s, size_t n)
+{
+	if (v.n != n) {
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (lower(v.p[i]) != (uint8_t)s[i]) {
+			return false;
+		}
+	}
 	return true;
 }
 
 static bool
 ieq(struct pm_http_view v, const char *s)
 {
-	size_t n = strlen(s);
-	if (v.n != n) {
-		return false;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (tolower(v.p[i]) != s[i]) {
-			return false;
-		}
-	}
-	return true;
+	return ieq_n(v, s, strlen(s));
 }
 
 static struct pm_http_view
@@ -190,8 +218,8 @@ static enum field_id
 field_id(struct pm_http_view name)
 {
 	for (size_t i = 0; i < PM_ARRAY_LEN(fields); i++) {
-		if (fields[i].len == name.n && (name.p[0] | 0x20) == fields[i].name[0] &&
-		    ieq(name, fields[i].name)) {
+		if (fields[i].len == name.n && lower(name.p[0]) == (uint8_t)fields[i].name[0] &&
+		    ieq_n(name, fields[i].name, fields[i].len)) {
 			return (enum field_id)fields[i].id;
 		}
 	}
@@ -248,13 +276,20 @@ field(struct pm_http_view name, struct pm_http_view value, struct pm_http_head *
 	}
 }
 
-/* Bytes up to and including the empty line ending the head, or 0 when not within n. */
+/*
+ * Bytes up to and including the empty line ending the head, or 0 when not
+ * within n. The line ends met on the way are kept in ls for the parse.
+ */
 static size_t
-head_end(const uint8_t *p, size_t n)
+head_end(const uint8_t *p, size_t n, struct lines *ls)
 {
+	ls->k = 0;
 	for (const uint8_t *q = n != 0 ? memchr(p, '\n', n) : NULL; q != NULL;
 	     q = memchr(q + 1, '\n', n - (size_t)(q + 1 - p))) {
 		size_t i = (size_t)(q - p);
+		if (ls->k < HEAD_LINES) {
+			ls->nl[ls->k++] = (uint32_t)i;
+		}
 		if (i >= 1 &&
 		    (p[i - 1] == '\n' || (i >= 2 && p[i - 1] == '\r' && p[i - 2] == '\n'))) {
 			return i + 1;
@@ -271,17 +306,20 @@ pm_http_parse_head(const uint8_t *p, size_t n, bool response, struct pm_http_hea
 	out->content_length = -1;
 	out->is_response = response;
 	size_t lim = n < PM_HTTP_MAX_HEAD ? n : PM_HTTP_MAX_HEAD;
-	size_t end = head_end(p, lim);
+	struct lines ls;
+	size_t end = head_end(p, lim, &ls);
 	if (end == 0) {
 		return n < PM_HTTP_MAX_HEAD ? PM_E_TRUNC : PM_E_MALFORMED;
 	}
 	out->head_len = end;
-	struct pm_cur c = pm_cur_init(p, end);
+	ls.p = p;
+	ls.end = end;
+	ls.off = ls.j = 0;
 	struct pm_http_view l;
-	if (!next_line(&c, &l) || !start_line(l, response, out)) {
+	if (!next_line(&ls, &l) || !start_line(l, response, out)) {
 		return PM_E_MALFORMED;
 	}
-	for (unsigned i = 0; i < PM_HTTP_MAX_FIELDS && next_line(&c, &l) && l.n != 0; i++) {
+	for (unsigned i = 0; i < PM_HTTP_MAX_FIELDS && next_line(&ls, &l) && l.n != 0; i++) {
 		const uint8_t *colon = memchr(l.p, ':', l.n);
 		if (colon == NULL || colon == l.p) {
 			continue;
