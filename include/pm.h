@@ -63,13 +63,12 @@ struct pm_error {
 #define PM_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Named caps: everything that grows from input has one. */
-#define PM_MAX_IFACES 4096        /* pcapng interfaces kept across all sections */
-#define PM_MAX_NRB    65536       /* pcapng name-resolution records kept */
-#define PM_MAX_NAME   256         /* interface names, NRB names: bytes kept */
-#define PM_MAX_RECORD (64u << 20) /* largest pcap record / pcapng block accepted */
-#define PM_READ_BUF                                                                                \
-	(256u << 10) /* read() source buffer: fits L2, so bytes are parsed while the copy is hot */
-#define PM_MAX_WARNINGS 16 /* warnings kept per capture */
+#define PM_MAX_IFACES   4096         /* pcapng interfaces kept across all sections */
+#define PM_MAX_NRB      65536        /* pcapng name-resolution records kept */
+#define PM_MAX_NAME     256          /* interface names, NRB names: bytes kept */
+#define PM_MAX_RECORD   (64u << 20)  /* largest pcap record / pcapng block accepted */
+#define PM_READ_BUF     (256u << 10) /* read() source buffer: fits L2, parsed while hot */
+#define PM_MAX_WARNINGS 16           /* warnings kept per capture */
 
 /* Return a static string naming the error code (never NULL). */
 const char *pm_strerror(int code);

@@ -4,8 +4,8 @@
  *
  * Decoded packets wait PASS_QUEUE deep in a queue while their flow's table
  * slot, then its record, then the analyser parse state the record points to
- * are prefetched, so the cache misses overlap instead of adding up. A packet leaves the queue in capture order:
- * the flow table accounts it, then every analyser whose want mask covers it
+ * are prefetched, so the cache misses overlap instead of adding up. A packet
+ * leaves the queue in capture order: the flow table accounts it, then every analyser whose want mask covers it
  * observes it, with the key, tag, direction and flow computed once. The
  * queue holds pointers into the capture's window, so it is emptied before
  * any read that may move the window (pm_capture_next_moves). Nothing holds a

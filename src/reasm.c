@@ -70,6 +70,19 @@ account(struct pm_reasm_pool *pool, size_t n)
 	}
 }
 
+/* Whether n more bytes stay within the pool's cap; when not, d stops (CAPPED). */
+static bool
+fits(struct pm_reasm_pool *pool, struct pm_reasm_dir *d, size_t n)
+{
+	size_t max = pool->max_bytes != 0 ? pool->max_bytes : PM_REASM_POOL_MAX;
+	if (n > max || pool->bytes > max - n) {
+		pool->capped++;
+		stop(d, PM_REASM_CAPPED);
+		return false;
+	}
+	return true;
+}
+
 /* Make the buffer hold at least need bytes (need <= window). False when the pool is full. */
 static bool
 grow(struct pm_reasm_pool *pool, struct pm_reasm_dir *d, uint32_t need, uint32_t window)
@@ -81,11 +94,8 @@ grow(struct pm_reasm_pool *pool, struct pm_reasm_dir *d, uint32_t need, uint32_t
 	while (cap < need) {
 		cap = cap > window / 2 ? window : cap * 2;
 	}
-	size_t max = pool->max_bytes != 0 ? pool->max_bytes : PM_REASM_POOL_MAX;
 	size_t extra = cap - d->cap;
-	if (extra > max || pool->bytes > max - extra) {
-		pool->capped++;
-		stop(d, PM_REASM_CAPPED);
+	if (!fits(pool, d, extra)) {
 		return false;
 	}
 	uint8_t *b = realloc(d->buf, cap);
@@ -143,9 +153,10 @@ write_seg(struct pm_reasm_dir *d, uint32_t a, uint32_t b, const uint8_t *p, bool
 static bool
 ranges(struct pm_reasm_pool *pool, struct pm_reasm_dir *d)
 {
-	size_t max = pool->max_bytes != 0 ? pool->max_bytes : PM_REASM_POOL_MAX;
-	if (RANGES_BYTES > max || pool->bytes > max - RANGES_BYTES ||
-	    (d->r = malloc(RANGES_BYTES)) == NULL) {
+	if (!fits(pool, d, RANGES_BYTES)) {
+		return false;
+	}
+	if ((d->r = malloc(RANGES_BYTES)) == NULL) {
 		pool->capped++;
 		stop(d, PM_REASM_CAPPED);
 		return false;

@@ -371,14 +371,15 @@ pm_tls_cipher_name(uint16_t v)
 	return NULL;
 }
 
+static const char hex_digits[] = "0123456789abcdef";
+
 /* see tls.h */
 void
 pm_tls_hex(const uint8_t *p, size_t n, char *out)
 {
-	static const char hx[] = "0123456789abcdef";
 	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = hx[p[i] >> 4];
-		out[2 * i + 1] = hx[p[i] & 15];
+		out[2 * i] = hex_digits[p[i] >> 4];
+		out[2 * i + 1] = hex_digits[p[i] & 15];
 	}
 	out[2 * n] = '\0';
 }
@@ -418,7 +419,6 @@ sb_add(struct sb *b, const char *s)
 static inline void
 sb_num(struct sb *b, char sep, uint16_t v, bool hex)
 {
-	static const char digits[] = "0123456789abcdef";
 	size_t n = (sep != 0) + (hex ? 4 : 1 + (v >= 10) + (v >= 100) + (v >= 1000) + (v >= 10000));
 	if (PM_UNLIKELY(b->full || n >= b->cap - b->len)) {
 		b->full = true;
@@ -429,11 +429,8 @@ sb_num(struct sb *b, char sep, uint16_t v, bool hex)
 		*p++ = sep;
 	}
 	if (hex) {
-		p[0] = digits[v >> 12];
-		p[1] = digits[(v >> 8) & 15];
-		p[2] = digits[(v >> 4) & 15];
-		p[3] = digits[v & 15];
-		p[4] = '\0';
+		const uint8_t be[2] = { (uint8_t)(v >> 8), (uint8_t)v };
+		pm_tls_hex(be, 2, p);
 	} else {
 		char *e = b->p + b->len + n;
 		*e = '\0';
@@ -538,7 +535,6 @@ is_alnum(uint8_t ch)
 static void
 ja4_alpn(const uint8_t *name, size_t n, char out[3])
 {
-	static const char hx[] = "0123456789abcdef";
 	if (name == NULL || n == 0) {
 		memcpy(out, "00", 3);
 		return;
@@ -547,8 +543,8 @@ ja4_alpn(const uint8_t *name, size_t n, char out[3])
 		out[0] = (char)name[0];
 		out[1] = (char)name[n - 1];
 	} else {
-		out[0] = hx[name[0] >> 4];
-		out[1] = hx[name[n - 1] & 15];
+		out[0] = hex_digits[name[0] >> 4];
+		out[1] = hex_digits[name[n - 1] & 15];
 	}
 	out[2] = '\0';
 }
@@ -706,10 +702,8 @@ pm_tls_ja4s(const struct pm_tls_server_hello *h, char out[PM_TLS_JA4_MAX])
 	o = put_count(o, count_non_grease(&h->exts));
 	o = put2(o, a);
 	*o++ = '_';
-	static const char hx[] = "0123456789abcdef";
-	for (int i = 12; i >= 0; i -= 4) {
-		*o++ = hx[(h->cipher >> i) & 15];
-	}
-	*o++ = '_';
-	memcpy(o, hc, 13);
+	const uint8_t suite[2] = { (uint8_t)(h->cipher >> 8), (uint8_t)h->cipher };
+	pm_tls_hex(suite, 2, o);
+	o[4] = '_';
+	memcpy(o + 5, hc, 13);
 }
