@@ -92,7 +92,8 @@ struct pm_flow_state {
 };
 struct pm_flow_states {
 	struct pm_flow_state *head;
-	size_t n; /* states listed now */
+	size_t n;                    /* states listed now */
+	struct pm_flow_state *spare; /* done states kept for reuse, last done first */
 };
 /* Analyser id's state of pp's flow, or NULL (none yet, none left, or another analyser's). */
 void *pm_flow_state_get(const struct pm_pass_pkt *pp, unsigned id);
@@ -104,21 +105,26 @@ void *pm_flow_state_get(const struct pm_pass_pkt *pp, unsigned id);
 bool pm_flow_state_attach(struct pm_flow_states *l, const struct pm_pass_pkt *pp, unsigned id,
                           void *st);
 /*
- * A new zeroed state of size bytes for analyser id, attached to pp's flow
- * and listed in l. NULL when l already holds max_live states, memory runs
+ * A new zeroed state of size bytes for analyser id (the same size for every
+ * state of l), attached to pp's flow and listed in l: the state last done
+ * when l keeps one (still in cache, and no allocator call), else a new
+ * allocation. NULL when l already holds max_live states, memory runs
  * out (both counted in *dropped) or another analyser holds the flow; the
  * flow is then marked done for id (pm_pass_done), so it costs nothing more.
  */
 void *pm_flow_state_new(struct pm_flow_states *l, const struct pm_pass_pkt *pp, unsigned id,
                         size_t size, size_t max_live, uint64_t *dropped);
 /*
- * Analyser id is done with pp's flow: its state st is unlisted and detached
- * (the caller frees it) and the flow is marked done for id (pm_pass_done).
+ * Analyser id is done with pp's flow: its state st is unlisted, detached and
+ * kept in l for the next pm_flow_state_new (the caller frees what st points
+ * to, not st), and the flow is marked done for id (pm_pass_done).
  */
 void pm_flow_state_done(struct pm_flow_states *l, const struct pm_pass_pkt *pp, unsigned id,
                         void *st);
 /* After the pass: unlist and return one state (the caller frees it), NULL when none are left. */
 void *pm_flow_state_pop(struct pm_flow_states *l);
+/* Free the done states l keeps for reuse (after the pass, with pm_flow_state_pop). */
+void pm_flow_states_free(struct pm_flow_states *l);
 
 /* The finished analysers a finish function may read; see pm_an_dep. */
 struct pm_an_deps {

@@ -186,11 +186,19 @@ void *
 pm_flow_state_new(struct pm_flow_states *l, const struct pm_pass_pkt *pp, unsigned id, size_t size,
                   size_t max_live, uint64_t *dropped)
 {
-	void *st = l->n < max_live ? calloc(1, size) : NULL;
+	struct pm_flow_state *st = NULL;
+	if (l->n < max_live && l->spare != NULL) {
+		st = l->spare;
+		l->spare = st->next;
+		memset(st, 0, size);
+	} else if (l->n < max_live) {
+		st = calloc(1, size);
+	}
 	if (st == NULL) {
 		(*dropped)++;
 	} else if (!pm_flow_state_attach(l, pp, id, st)) {
-		free(st);
+		st->next = l->spare;
+		l->spare = st;
 		st = NULL;
 	}
 	if (st == NULL) {
@@ -208,6 +216,9 @@ pm_flow_state_done(struct pm_flow_states *l, const struct pm_pass_pkt *pp, unsig
 		pp->flow->state = NULL;
 	}
 	pm_pass_done(pp, id);
+	struct pm_flow_state *s = st;
+	s->next = l->spare;
+	l->spare = s;
 }
 
 /* see analyser.h */
@@ -219,6 +230,17 @@ pm_flow_state_pop(struct pm_flow_states *l)
 		unlist(l, s);
 	}
 	return s;
+}
+
+/* see analyser.h */
+void
+pm_flow_states_free(struct pm_flow_states *l)
+{
+	while (l->spare != NULL) {
+		struct pm_flow_state *s = l->spare;
+		l->spare = s->next;
+		free(s);
+	}
 }
 
 static void

@@ -734,7 +734,6 @@ tcp_segment(struct pm_dns_stats *s, const struct pm_pass_pkt *pp)
 	}
 	if (!f->open[0] && !f->open[1]) {
 		pm_flow_state_done(&s->tcp_live, pp, PM_AN_DNS, f);
-		free(f);
 	}
 }
 
@@ -752,6 +751,7 @@ tcp_finish(struct pm_dns_stats *s)
 		}
 		free(f);
 	}
+	pm_flow_states_free(&s->tcp_live);
 }
 
 static void

@@ -548,9 +548,8 @@ http_observe(void *st, const struct pm_pass_pkt *pp)
 	}
 	observe_flow(h, f, pp);
 	if (f->s[0].mode == M_DONE && f->s[1].mode == M_DONE) {
-		pm_flow_state_done(&h->live, pp, PM_AN_HTTP,
-		                   f); /* its later packets cost nothing */
-		free(f);
+		/* its later packets cost nothing */
+		pm_flow_state_done(&h->live, pp, PM_AN_HTTP, f);
 	}
 }
 
@@ -570,6 +569,7 @@ http_finish(void *st, const struct pm_an_deps *deps)
 		flow_done(h, f);
 		free(f);
 	}
+	pm_flow_states_free(&h->live);
 }
 
 static void

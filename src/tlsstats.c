@@ -570,7 +570,6 @@ tls_observe(void *st, const struct pm_pass_pkt *pp)
 	observe_flow(t, f, pp);
 	if (f->done[0] && f->done[1]) {
 		pm_flow_state_done(&t->live, pp, PM_AN_TLS, f); /* its later packets cost nothing */
-		free(f);
 	}
 }
 
@@ -587,6 +586,7 @@ tls_finish(void *st, const struct pm_an_deps *deps)
 		}
 		free(f);
 	}
+	pm_flow_states_free(&t->live);
 }
 
 static void
