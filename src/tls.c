@@ -48,19 +48,33 @@ list_add(struct pm_tls_list *l, uint16_t v)
 	}
 }
 
-/* A list of 16-bit values filling the cursor (an odd byte is malformed). */
+/*
+ * A list of 16-bit values filling the cursor (an odd byte is malformed):
+ * the span is taken whole, then decoded without a check per value.
+ */
 static void
 read_list16(struct pm_cur *c, struct pm_tls_list *l, bool *grease)
 {
-	if (pm_cur_left(c) % 2 != 0) {
+	size_t n = pm_cur_left(c) / 2;
+	const uint8_t *p = pm_cur_bytes(c, 2 * n);
+	if (pm_cur_left(c) != 0 || p == NULL) {
 		pm_cur_fail(c);
 		return;
 	}
-	while (pm_cur_left(c) >= 2) {
-		uint16_t v = pm_cur_be16(c);
-		*grease |= pm_tls_is_grease(v);
-		list_add(l, v);
+	size_t room = (size_t)PM_TLS_MAX_LIST - l->n;
+	size_t keep = n < room ? n : room;
+	bool g = false;
+	for (size_t i = 0; i < n; i++) {
+		uint16_t v = (uint16_t)(p[2 * i] << 8 | p[2 * i + 1]);
+		g |= pm_tls_is_grease(v);
+		if (i < keep) {
+			l->v[l->n + i] = v;
+		}
 	}
+	l->n = (uint16_t)(l->n + keep);
+	size_t total = l->total + n;
+	l->total = (uint16_t)(total < UINT16_MAX ? total : UINT16_MAX);
+	*grease |= g;
 }
 
 static void
