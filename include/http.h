@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "analyser.h"
+#include "counts.h"
 #include "pm.h"
 #include "reasm.h"
 #include "table.h"
@@ -35,6 +36,7 @@ struct pm_json;
 #define PM_HTTP_MAX_EXCHANGES 10000       /* exchange rows kept; the rest are counted */
 #define PM_HTTP_MAX_PENDING   16          /* requests awaiting their response per flow */
 #define PM_HTTP_MAX_STATE     (64u << 20) /* bytes of per-flow parse state live at once */
+#define PM_HTTP_MAX_DISTINCT  65536       /* distinct values of each statistic counted */
 
 /* A view: n bytes at p, or p NULL when absent. */
 struct pm_http_view {
@@ -98,6 +100,21 @@ struct pm_http_row {
 	const char *resp_magic; /* file type of the response body, or NULL */
 };
 
+/*
+ * The statistics, counted at every request (method, URI, Host, User-Agent)
+ * and final response (status code, Content-Type) as a row would keep them,
+ * where the rows stop at PM_HTTP_MAX_EXCHANGES.
+ */
+enum pm_http_stat {
+	PM_HTTP_METHODS,
+	PM_HTTP_URIS,
+	PM_HTTP_HOSTS,
+	PM_HTTP_AGENTS,
+	PM_HTTP_STATUSES,
+	PM_HTTP_CTYPES,
+	PM_HTTP_STATS
+};
+
 struct pm_http {
 	struct pm_reasm_pool pool; /* reassembly memory */
 	struct pm_http_row *rows;  /* n_rows, malloc'd, owned */
@@ -112,6 +129,7 @@ struct pm_http {
 	uint64_t not_http;            /* flows labelled HTTP whose bytes were not */
 	struct pm_flow_states live;   /* flows whose parse state is allocated now */
 	size_t max_live;              /* most live states at once (PM_HTTP_MAX_STATE) */
+	struct pm_counts stats[PM_HTTP_STATS]; /* by enum pm_http_stat */
 };
 
 /*

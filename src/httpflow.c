@@ -70,6 +70,9 @@ http_init(void *st, const struct pm_analysis_opts *o)
 		h->pool.window = o->reasm_window;       /* 0: PM_REASM_WINDOW */
 		h->pool.max_bytes = o->reasm_max_bytes; /* 0: PM_REASM_POOL_MAX */
 	}
+	for (size_t i = 0; i < PM_HTTP_STATS; i++) {
+		pm_counts_init(&h->stats[i], PM_HTTP_MAX_DISTINCT, 0);
+	}
 	return 0;
 }
 
@@ -81,6 +84,20 @@ copy_view(char *out, size_t cap, struct pm_http_view v)
 		out[i] = v.p[i] >= 0x20 && v.p[i] != 0x7F ? (char)v.p[i] : '?';
 	}
 	out[n] = '\0';
+}
+
+/* The bytes a row's field (a char array) can keep. */
+#define FIELD_CAP(f) sizeof(((struct pm_http_row *)NULL)->f)
+
+/* Count v as copy_view keeps it in a field of cap bytes; absent or empty is not counted. */
+static void
+count_view(struct pm_counts *c, size_t cap, struct pm_http_view v)
+{
+	char s[FIELD_CAP(uri)];
+	copy_view(s, cap < sizeof(s) ? cap : sizeof(s), v);
+	if (s[0] != '\0') {
+		(void)pm_counts_add(c, s, strlen(s), NULL);
+	}
 }
 
 static struct pm_http_row *
@@ -224,6 +241,10 @@ on_request(struct pm_http *h, struct http_flow *f, const struct pm_pass_pkt *pp,
            const struct pm_http_head *m)
 {
 	h->requests++;
+	count_view(&h->stats[PM_HTTP_METHODS], FIELD_CAP(method), m->method);
+	count_view(&h->stats[PM_HTTP_URIS], FIELD_CAP(uri), m->uri);
+	count_view(&h->stats[PM_HTTP_HOSTS], FIELD_CAP(host), m->host);
+	count_view(&h->stats[PM_HTTP_AGENTS], FIELD_CAP(user_agent), m->user_agent);
 	struct pm_http_row *r = new_row(h, pp, PM_DIR_C2S);
 	uint32_t row = r != NULL ? (uint32_t)h->n_rows : 0;
 	if (r != NULL) {
@@ -280,6 +301,11 @@ on_response(struct pm_http *h, struct http_flow *f, const struct pm_pass_pkt *pp
 	if (m->status >= 100 && m->status < 200 && m->status != 101) {
 		return true; /* interim: the final response is still to come */
 	}
+	char code[4] = { (char)('0' + m->status / 100 % 10), (char)('0' + m->status / 10 % 10),
+		         (char)('0' + m->status % 10), '\0' };
+	size_t skip = m->status < 10 ? 2 : m->status < 100 ? 1 : 0; /* "%u", as rows are shown */
+	(void)pm_counts_add(&h->stats[PM_HTTP_STATUSES], code + skip, 3 - skip, NULL);
+	count_view(&h->stats[PM_HTTP_CTYPES], FIELD_CAP(resp_type), m->content_type);
 	uint32_t row = 0;
 	bool head = false;
 	if (f->p_n != 0) {
@@ -578,14 +604,21 @@ http_free(void *st)
 	struct pm_http *h = st;
 	http_finish(st, NULL);
 	free(h->rows);
+	for (size_t i = 0; i < PM_HTTP_STATS; i++) {
+		pm_counts_free(&h->stats[i]);
+	}
 }
 
 static size_t
 http_mem(const void *st)
 {
 	const struct pm_http *h = st;
+	size_t n = 0;
+	for (size_t i = 0; i < PM_HTTP_STATS; i++) {
+		n += pm_counts_bytes(&h->stats[i]);
+	}
 	return sizeof(*h) + h->pool.bytes + h->cap_rows * sizeof(*h->rows) +
-	       h->live.n * sizeof(struct http_flow);
+	       h->live.n * sizeof(struct http_flow) + n;
 }
 
 const struct pm_analyser pm_analyser_http = {

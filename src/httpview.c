@@ -24,63 +24,19 @@
 #define HTTP_LIST_BUDGET  9000 /* bytes of JSON the exchanges page may take */
 #define HTTP_MAX_FINDINGS 50
 
-enum key_kind { K_METHOD, K_STATUS, K_HOST, K_UA, K_CTYPE, K_URI };
-
-static const char *
-row_key(const struct pm_http_row *r, enum key_kind k, char *buf, size_t cap)
-{
-	switch (k) {
-	case K_METHOD:
-		return r->method[0] != '\0' ? r->method : NULL;
-	case K_STATUS:
-		if (!r->has_resp) {
-			return NULL;
-		}
-		snprintf(buf, cap, "%u", r->status);
-		return buf;
-	case K_HOST:
-		return r->host[0] != '\0' ? r->host : NULL;
-	case K_UA:
-		return r->user_agent[0] != '\0' ? r->user_agent : NULL;
-	case K_CTYPE:
-		return r->resp_type[0] != '\0' ? r->resp_type : NULL;
-	case K_URI:
-		return r->method[0] != '\0' ? r->uri : NULL;
-	}
-	return NULL;
-}
-
 /*
- * One statistic over the rows: as a map key -> count (shape 0), a list of
- * the distinct values (shape 1, with its count under count_key), or a list
- * of {value, count} (shape 2).
+ * One statistic: as a map value -> count (shape 0), a list of the distinct
+ * values (shape 1, with their number under count_key), or a list of
+ * {value, count} (shape 2).
  */
-static int
-stat(const struct pm_http *h, struct pm_json *w, const char *name, enum key_kind k, int shape,
+static void
+stat(const struct pm_counts *c, struct pm_json *w, const char *name, int shape,
      const char *count_key)
 {
-	size_t n = h->n_rows;
-	struct pm_tally *v = malloc((n + 1) * sizeof(*v));
-	struct pm_tally_group *g = malloc((n + 1) * sizeof(*g));
-	char *bufs = malloc((n + 1) * 8);
-	if (v == NULL || g == NULL || bufs == NULL) {
-		free(v);
-		free(g);
-		free(bufs);
-		return PM_E_NOMEM;
-	}
-	size_t m = 0;
-	for (size_t i = 0; i < n; i++) {
-		const char *key = row_key(&h->rows[i], k, bufs + i * 8, 8);
-		if (key != NULL) {
-			v[m].key = key;
-			v[m].client = h->rows[i].client;
-			m++;
-		}
-	}
-	size_t ng = pm_tally_fold(v, m, g);
+	struct pm_tally_group g[HTTP_UNIQUE_MAX];
+	size_t ng = pm_counts_top(c, g, shape == 1 ? HTTP_UNIQUE_MAX : HTTP_TOP);
 	if (count_key != NULL) {
-		pm_json_ku64(w, count_key, ng);
+		pm_json_ku64(w, count_key, pm_counts_distinct(c));
 	}
 	pm_json_key(w, name);
 	if (shape == 0) {
@@ -88,8 +44,7 @@ stat(const struct pm_http *h, struct pm_json *w, const char *name, enum key_kind
 	} else {
 		pm_json_arr_begin(w);
 	}
-	size_t cap = shape == 1 ? HTTP_UNIQUE_MAX : HTTP_TOP;
-	for (size_t i = 0; i < ng && i < cap; i++) {
+	for (size_t i = 0; i < ng; i++) {
 		if (shape == 0) {
 			pm_json_key(w, g[i].key);
 			pm_json_u64(w, g[i].count);
@@ -107,32 +62,27 @@ stat(const struct pm_http *h, struct pm_json *w, const char *name, enum key_kind
 	} else {
 		pm_json_arr_end(w);
 	}
-	free(v);
-	free(g);
-	free(bufs);
-	return 0;
 }
 
-static int
+static void
 statistics(const struct pm_http *h, struct pm_json *w)
 {
 	pm_json_key(w, "statistics");
 	pm_json_obj_begin(w);
 	pm_json_ku64(w, "total_requests", h->requests);
 	pm_json_ku64(w, "total_responses", h->responses);
-	int rc = stat(h, w, "http_methods", K_METHOD, 0, NULL);
-	rc = rc != 0 ? rc : stat(h, w, "status_codes", K_STATUS, 0, NULL);
-	rc = rc != 0 ? rc : stat(h, w, "unique_hosts", K_HOST, 1, "unique_hosts_count");
-	rc = rc != 0 ? rc : stat(h, w, "unique_user_agents", K_UA, 1, "unique_user_agents_count");
-	rc = rc != 0 ? rc : stat(h, w, "content_types", K_CTYPE, 0, NULL);
-	rc = rc != 0 ? rc : stat(h, w, "top_uris", K_URI, 2, NULL);
+	stat(&h->stats[PM_HTTP_METHODS], w, "http_methods", 0, NULL);
+	stat(&h->stats[PM_HTTP_STATUSES], w, "status_codes", 0, NULL);
+	stat(&h->stats[PM_HTTP_HOSTS], w, "unique_hosts", 1, "unique_hosts_count");
+	stat(&h->stats[PM_HTTP_AGENTS], w, "unique_user_agents", 1, "unique_user_agents_count");
+	stat(&h->stats[PM_HTTP_CTYPES], w, "content_types", 0, NULL);
+	stat(&h->stats[PM_HTTP_URIS], w, "top_uris", 2, NULL);
 	pm_json_ku64(w, "unmatched_responses", h->unmatched_responses);
 	pm_json_ku64(w, "h2_prior_knowledge", h->h2_prior_knowledge);
 	pm_json_ku64(w, "upgrades", h->upgrades);
 	pm_json_ku64(w, "malformed", h->malformed);
 	pm_json_ku64(w, "not_http", h->not_http);
 	pm_json_obj_end(w);
-	return rc;
 }
 
 static void
@@ -463,10 +413,7 @@ findings(const struct pm_http *h, struct pm_json *w)
 int
 pm_http_view(const struct pm_http *h, uint64_t limit, uint64_t offset, struct pm_json *w)
 {
-	int rc = statistics(h, w);
-	if (rc != 0) {
-		return rc;
-	}
+	statistics(h, w);
 	pm_json_key(w, "exchanges");
 	pm_json_arr_begin(w);
 	size_t n = h->n_rows, i = offset < n ? (size_t)offset : n;
@@ -478,7 +425,12 @@ pm_http_view(const struct pm_http *h, uint64_t limit, uint64_t offset, struct pm
 	pm_json_page(w, "exchanges", n, i < stop ? i - (size_t)offset : limit, offset);
 	findings(h, w);
 	pm_reasm_pool_json(&h->pool, w);
+	bool dropped = false;
+	for (size_t k = 0; k < PM_HTTP_STATS; k++) {
+		dropped |= h->stats[k].dropped != 0;
+	}
 	pm_json_kbool(w, "approximate",
-	              h->rows_dropped != 0 || h->flows_dropped != 0 || h->pool.capped != 0);
+	              h->rows_dropped != 0 || h->flows_dropped != 0 || h->pool.capped != 0 ||
+	                  dropped);
 	return 0;
 }

@@ -11,6 +11,7 @@ void test_cursor(void);
 void test_arena(void);
 void test_json(void);
 void test_table(void);
+void test_counts(void);
 void test_capture(void);
 void test_decode(void);
 void test_encap(void);
@@ -54,6 +55,7 @@ static const struct {
 	{ "arena", test_arena },
 	{ "json", test_json },
 	{ "table", test_table },
+	{ "counts", test_counts },
 	{ "capture", test_capture },
 	{ "decode", test_decode },
 	{ "encap", test_encap },

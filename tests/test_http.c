@@ -86,6 +86,54 @@ test_parser(void)
 	CHECK(pm_http_magic((const uint8_t *)"hello", 5) == NULL);
 }
 
+/*
+ * Line ends at every offset: a padding field of 0..17 bytes moves every
+ * later line end by one, with CR LF and bare LF ends; bytes that differ
+ * from '\n' by one bit (0x8A, 0x0B, 0x0E) or are '\r' alone are not line
+ * ends (a 0x8A taken for one would end the head at "\n\x8a" or cut the
+ * User-Agent short).
+ */
+static void
+test_line_ends(void)
+{
+	static const char *const ends[] = { "\r\n", "\n" };
+	unsigned bad = 0, runs = 0;
+	for (size_t e = 0; e < PM_ARRAY_LEN(ends); e++) {
+		const char *nl = ends[e];
+		for (size_t pad = 0; pad < 18; pad++) {
+			char head[256];
+			char fill[32];
+			memset(fill, 'a', pad);
+			fill[pad] = '\0';
+			int n = snprintf(head, sizeof(head),
+			                 "GET /x HTTP/1.1%sX-Pad: %s\x8a\x0b\x0e\r.%sHost: h%zu%s"
+			                 "\x8aX-C: 1%sUser-Agent: u\x8av%s%s",
+			                 nl, fill, nl, pad, nl, nl, nl, nl);
+			size_t len = (size_t)n;
+			char want[16];
+			snprintf(want, sizeof(want), "h%zu", pad);
+			struct pm_http_head h;
+			int rc = pm_http_parse_head(pm_guard(head, len), len, false, &h);
+			bad += rc != 0 || h.head_len != len || !view_is(h.host, want) ||
+			       !view_is(h.user_agent, "u\x8av");
+			/* every shorter prefix waits for more bytes */
+			for (size_t k = 0; k < len; k++) {
+				bad += pm_http_parse_head(pm_guard(head, k), k, false, &h) !=
+				       PM_E_TRUNC;
+			}
+			/* and bytes after the head are not part of it */
+			char more[300];
+			memcpy(more, head, len);
+			memcpy(more + len, "GET /y HTTP/1.1\n\n", 18);
+			rc = pm_http_parse_head(pm_guard(more, len + 18), len + 18, false, &h);
+			bad += rc != 0 || h.head_len != len;
+			runs++;
+		}
+	}
+	CHECK_EQ(runs, 36);
+	CHECK_EQ(bad, 0);
+}
+
 /* Append one Ethernet/IPv4/TCP frame carrying n payload bytes from p. */
 static void
 seg(struct pcapbuf *b, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport, uint32_t seq,
@@ -679,10 +727,18 @@ test_rows_full(void)
 	enum { EXTRA = 3 };
 	struct pcapbuf b;
 	pb_start(&b);
-	for (unsigned i = 0; i < PM_HTTP_MAX_EXCHANGES + EXTRA; i++) {
+	for (unsigned i = 0; i < PM_HTTP_MAX_EXCHANGES; i++) {
 		conn(&b, (uint16_t)(1024 + i), 80, "GET /f.exe HTTP/1.1\r\nHost: a.example\r\n\r\n",
 		     "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n"
 		     "Content-Type: application/octet-stream\r\n\r\nMZ\x90!",
+		     0);
+	}
+	/* past the rows: what only these exchanges carry is still in the statistics */
+	for (unsigned i = 0; i < EXTRA; i++) {
+		conn(&b, (uint16_t)(40000 + i), 80,
+		     "PUT /late HTTP/1.1\r\nHost: late.example\r\nUser-Agent: late/1\r\n\r\n",
+		     "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nContent-Type: "
+		     "text/late\r\n\r\n",
 		     0);
 	}
 	static struct pm_analysis a;
@@ -701,6 +757,29 @@ test_rows_full(void)
 		pm_tls_hex(h->rows[PM_HTTP_MAX_EXCHANGES - 1].resp_sha256, 32, hex);
 		CHECK_STR(hex, MZ_SHA256);
 	}
+	struct pm_json w;
+	pm_json_init(&w, 0);
+	pm_json_obj_begin(&w);
+	CHECK_EQ(pm_http_view(h, 5, 0, &w), 0);
+	pm_json_obj_end(&w);
+	CHECK_EQ(pm_json_finish(&w), 0);
+	static const char *const want[] = {
+		"\"http_methods\":{\"GET\":10000,\"PUT\":3}",
+		"\"status_codes\":{\"200\":10000,\"404\":3}",
+		"\"unique_hosts_count\":2,\"unique_hosts\":[\"a.example\",\"late.example\"]",
+		"\"unique_user_agents_count\":1,\"unique_user_agents\":[\"late/1\"]",
+		"\"content_types\":{\"application/octet-stream\":10000,\"text/late\":3}",
+		"\"top_uris\":[{\"value\":\"/f.exe\",\"count\":10000},{\"value\":\"/"
+		"late\",\"count\":3}]",
+		"\"approximate\":true",
+	};
+	for (size_t i = 0; i < PM_ARRAY_LEN(want); i++) {
+		if (strstr(w.buf, want[i]) == NULL) {
+			fprintf(stderr, "http: %s not in the result\n", want[i]);
+			CHECK(!"a statistic missed the exchanges past the rows");
+		}
+	}
+	pm_json_free(&w);
 	pm_analysis_free(&a);
 	pb_free(&b);
 }
@@ -710,6 +789,7 @@ test_http(void)
 {
 	test_sha256();
 	test_parser();
+	test_line_ends();
 	test_capture();
 	test_rows_full();
 	test_forms();
