@@ -105,8 +105,8 @@ bool pm_tls_is_grease(uint16_t v);
 /* "TLS 1.3", "TLS 1.2", "TLS 1.1", "TLS 1.0", "SSL 3.0", "SSL 2.0", or "0x%04x" in buf. */
 const char *pm_tls_version_name(uint16_t v, char buf[8]);
 
-/* The IANA name of a cipher suite, or NULL when not in the built-in table. */
-const char *pm_tls_cipher_name(uint16_t v);
+/* The IANA name of a cipher suite, or "0x%04x" in buf when it is not in the built-in table. */
+const char *pm_tls_cipher_name(uint16_t v, char buf[8]);
 
 #define PM_TLS_JA3_MAX  8192 /* bytes of a JA3 or JA3S string with its NUL */
 #define PM_TLS_HASH_HEX 33   /* MD5 in hex with its NUL */

@@ -6,9 +6,10 @@
  * the leaf certificate (TLS 1.2 and earlier send it in clear) and alerts
  * before ChangeCipherSpec become one handshake row per connection. A
  * direction stops being reassembled at its first encrypted record, so only
- * the handshake's bytes are ever held. After the pass only the rows and the
- * distinct certificates remain; the view (pm_tls_view) derives statistics,
- * the paged handshake list and findings from them.
+ * the handshake's bytes are ever held. After the pass the statistics of
+ * every handshake (counts.h), the rows of the first PM_TLS_MAX_HANDSHAKES
+ * and the distinct certificates remain; the view (pm_tls_view) writes the
+ * statistics, and the paged handshake list and findings from the rows.
  */
 #ifndef PM_TLSSTATS_H
 #define PM_TLSSTATS_H
@@ -18,6 +19,7 @@
 #include <stdint.h>
 
 #include "analyser.h"
+#include "counts.h"
 #include "pm.h"
 #include "reasm.h"
 #include "table.h"
@@ -34,28 +36,49 @@ struct pm_ja3_feed;
 #define PM_TLS_MAX_HS         (64u << 10) /* bytes of one handshake message assembled */
 #define PM_TLS_MAX_STATE      (64u << 20) /* bytes of per-flow parse state live at once */
 #define PM_TLS_MAX_SNI        256         /* bytes of an SNI kept (RFC 6066 allows 2^16 - 1) */
+#define PM_TLS_MAX_ALPN       32          /* bytes of an ALPN protocol name kept */
+#define PM_TLS_MAX_DISTINCT   65536       /* distinct values of each statistic counted */
+#define PM_TLS_MAX_CLIENTS    (1u << 20)  /* distinct (fingerprint, client) pairs counted */
 
 /* One TLS connection's handshake. */
 struct pm_tls_row {
 	uint8_t client[16], server[16]; /* network order */
 	uint8_t ipver;                  /* 4 or 6 */
 	uint16_t client_port, server_port;
-	int64_t ts;               /* ns since the epoch of the first hello */
-	char sni[PM_TLS_MAX_SNI]; /* "" when none */
-	char alpn[32];            /* the server's choice, else the client's first offer */
-	uint16_t client_version;  /* highest the client offered */
-	uint16_t version;         /* negotiated (ServerHello), else client_version */
-	uint16_t cipher;          /* chosen suite */
-	bool has_ch, has_sh;      /* ClientHello / ServerHello seen */
-	bool hrr;                 /* a HelloRetryRequest was sent */
-	bool established;         /* the client sent encrypted data after the ServerHello */
-	bool grease, ech;         /* in the ClientHello */
-	bool alert;               /* a plaintext alert was sent */
+	int64_t ts;                 /* ns since the epoch of the first hello */
+	char sni[PM_TLS_MAX_SNI];   /* "" when none */
+	char alpn[PM_TLS_MAX_ALPN]; /* the server's choice, else the client's first offer */
+	uint16_t client_version;    /* highest the client offered */
+	uint16_t version;           /* negotiated (ServerHello), else client_version */
+	uint16_t cipher;            /* chosen suite */
+	bool has_ch, has_sh;        /* ClientHello / ServerHello seen */
+	bool hrr;                   /* a HelloRetryRequest was sent */
+	bool established;           /* the client sent encrypted data after the ServerHello */
+	bool grease, ech;           /* in the ClientHello */
+	bool alert;                 /* a plaintext alert was sent */
 	uint8_t alert_level, alert_desc;
 	char ja3_hash[PM_TLS_HASH_HEX], ja3s_hash[PM_TLS_HASH_HEX];
 	char ja4[PM_TLS_JA4_MAX], ja4s[PM_TLS_JA4_MAX];
 	char *ja3, *ja3s; /* strings, malloc'd, owned; NULL when absent */
 	int32_t cert;     /* index into certs of the leaf certificate, or -1 */
+};
+
+/*
+ * The statistics of every handshake, by what they count: the negotiated
+ * version (else the client's), the chosen suite, SNI, ALPN (the server's
+ * choice, else the client's first offer) and the four fingerprints, each
+ * with its distinct clients.
+ */
+enum pm_tls_stat {
+	PM_TLS_VERSIONS,
+	PM_TLS_CIPHERS,
+	PM_TLS_SNIS,
+	PM_TLS_ALPNS,
+	PM_TLS_JA3,
+	PM_TLS_JA3S,
+	PM_TLS_JA4,
+	PM_TLS_JA4S,
+	PM_TLS_STATS
 };
 
 struct pm_tls {
@@ -75,13 +98,18 @@ struct pm_tls {
 	uint64_t certs_dropped; /* certificates beyond PM_TLS_MAX_CERTS */
 	uint64_t flows_dropped; /* flows not parsed: too many at once, or out of memory */
 	uint64_t client_hellos, server_hellos, hrrs, certificates, alerts;
-	uint64_t sslv2_hellos;      /* SSL 2.0 CLIENT-HELLO (not parsed further) */
-	uint64_t not_tls;           /* labelled TLS, but the bytes were not TLS records */
-	uint64_t malformed;         /* records or messages that contradicted themselves */
-	uint64_t bad_certs;         /* certificates the DER reader refused */
-	uint64_t heartbeats;        /* heartbeat records (RFC 6520) */
-	struct pm_flow_states live; /* flows whose parse state is allocated now */
-	size_t max_live;            /* most live states at once (PM_TLS_MAX_STATE) */
+	uint64_t sslv2_hellos;                /* SSL 2.0 CLIENT-HELLO (not parsed further) */
+	uint64_t not_tls;                     /* labelled TLS, but the bytes were not TLS records */
+	uint64_t malformed;                   /* records or messages that contradicted themselves */
+	uint64_t bad_certs;                   /* certificates the DER reader refused */
+	uint64_t heartbeats;                  /* heartbeat records (RFC 6520) */
+	struct pm_flow_states live;           /* flows whose parse state is allocated now */
+	size_t max_live;                      /* most live states at once (PM_TLS_MAX_STATE) */
+	struct pm_counts stats[PM_TLS_STATS]; /* by enum pm_tls_stat */
+	uint64_t established;    /* the client sent encrypted data after the ServerHello */
+	uint64_t grease_hellos;  /* first ClientHellos with a GREASE value */
+	uint64_t ech_hellos;     /* first ClientHellos with encrypted_client_hello */
+	struct pm_table fp_memo; /* a hello's fingerprint fields -> its fingerprints (tlsstats.c) */
 };
 
 /*

@@ -375,14 +375,15 @@ static const struct {
 
 /* see tls.h */
 const char *
-pm_tls_cipher_name(uint16_t v)
+pm_tls_cipher_name(uint16_t v, char buf[8])
 {
 	for (size_t i = 0; i < PM_ARRAY_LEN(cipher_names); i++) {
 		if (cipher_names[i].v == v) {
 			return cipher_names[i].name;
 		}
 	}
-	return NULL;
+	snprintf(buf, 8, "0x%04x", v);
+	return buf;
 }
 
 static const char hex_digits[] = "0123456789abcdef";

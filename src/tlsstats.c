@@ -24,12 +24,17 @@
 /* Per-flow parse state, kept in the flow record (pm_flow_state_attach) while the handshake is parsed. */
 struct tls_flow {
 	struct pm_flow_state link; /* first: the analyser's list of live states */
-	bool done[2];       /* the direction is no longer parsed (every packet reads it first) */
-	bool ccs[2];        /* ChangeCipherSpec sent: later handshake records are encrypted */
-	uint32_t row;       /* 1 + index into rows; 0 when none yet; ROW_DROPPED */
-	uint32_t hs_len[2]; /* bytes at hs */
-	uint8_t *hs[2];     /* partial handshake message per direction, malloc'd */
-	struct pm_reasm_dir d[2]; /* by PM_DIR_* */
+	bool done[2]; /* the direction is no longer parsed (every packet reads it first) */
+	bool ccs[2];  /* ChangeCipherSpec sent: later handshake records are encrypted */
+	uint32_t row; /* 1 + index into rows; 0 when none yet; ROW_DROPPED */
+	/* What the statistics count at the handshake's end (handshake_end), as its row keeps it. */
+	bool counted;               /* a hello or certificate was met: the handshake is counted */
+	bool has_ch, has_sh;        /* the first hellos (a second after HRR counts nothing) */
+	uint16_t version;           /* negotiated, else the client's highest */
+	char alpn[PM_TLS_MAX_ALPN]; /* the server's choice, else the client's first offer */
+	uint32_t hs_len[2];         /* bytes at hs */
+	uint8_t *hs[2];             /* partial handshake message per direction, malloc'd */
+	struct pm_reasm_dir d[2];   /* by PM_DIR_* */
 };
 
 /*
@@ -44,6 +49,20 @@ struct der_key {
 
 #define CERT_BAD (-2) /* the DER reader refused it */
 
+/*
+ * A hello's fingerprints (JA3 or JA3S in MD5 hex, JA4 or JA4S), in fp_memo
+ * under the keyed hash and length of the fields they are made of: clients
+ * and servers send the same hello again and again, and each is hashed once.
+ */
+struct fp {
+	char md5[PM_TLS_HASH_HEX];
+	char ja4[PM_TLS_JA4_MAX];
+};
+struct fp_key {
+	uint64_t hash;
+	uint64_t len;
+};
+
 static int
 tls_init(void *st, const struct pm_analysis_opts *o)
 {
@@ -53,6 +72,11 @@ tls_init(void *st, const struct pm_analysis_opts *o)
 	                 : PM_TLS_MAX_STATE;
 	t->max_live = cap / sizeof(struct tls_flow);
 	pm_table_init(&t->der_seen, sizeof(struct der_key), sizeof(int32_t), 0);
+	pm_table_init(&t->fp_memo, sizeof(struct fp_key), sizeof(struct fp), 0);
+	for (size_t i = 0; i < PM_TLS_STATS; i++) {
+		pm_counts_init(&t->stats[i], PM_TLS_MAX_DISTINCT,
+		               i >= PM_TLS_JA3 ? PM_TLS_MAX_CLIENTS : 0);
+	}
 	if (o != NULL) {
 		t->pool.window = o->reasm_window;       /* 0: PM_REASM_WINDOW */
 		t->pool.max_bytes = o->reasm_max_bytes; /* 0: PM_REASM_POOL_MAX */
@@ -73,6 +97,7 @@ dir_done(struct pm_tls *t, struct tls_flow *f, int dir)
 static struct pm_tls_row *
 row_of(struct pm_tls *t, struct tls_flow *f, const struct pm_pass_pkt *pp)
 {
+	f->counted = true;
 	if (f->row == ROW_DROPPED) {
 		return NULL;
 	}
@@ -118,8 +143,141 @@ copy_str(char *out, size_t cap, const uint8_t *p, size_t n)
 	out[k] = '\0';
 }
 
+/* The client's address of pp's flow (16 bytes, network order). */
+static const uint8_t *
+client_of(const struct pm_pass_pkt *pp)
+{
+	return pp->dir == PM_DIR_C2S ? pp->pkt->src : pp->pkt->dst;
+}
+
+/* Count the string s under statistic k, from client (NULL: clients not counted). */
 static void
-on_client_hello(struct pm_tls *t, struct pm_tls_row *r, const uint8_t *body, size_t n)
+count_str(struct pm_tls *t, enum pm_tls_stat k, const char *s, const uint8_t *client)
+{
+	(void)pm_counts_add(&t->stats[k], s, strlen(s), client);
+}
+
+/*
+ * The fingerprints of the hello whose fields are the n bytes at key, made
+ * by make(h) when they are not in fp_memo yet (and kept when it has room).
+ */
+static void
+fingerprints(struct pm_tls *t, const uint8_t *key, size_t n, const void *h,
+             void (*make)(const void *h, struct fp *out, char *ja3), struct fp *out)
+{
+	struct fp_key k = { pm_hash(key, n), n };
+	bool is_new;
+	struct fp *m = pm_table_upsert_max_tag(&t->fp_memo, &k, pm_table_derive(k.hash, k.len),
+	                                       PM_TLS_MAX_DISTINCT, &is_new);
+	if (m != NULL && !is_new) {
+		*out = *m;
+		return;
+	}
+	char ja3[PM_TLS_JA3_MAX];
+	make(h, out, ja3);
+	if (m != NULL) {
+		*m = *out;
+	}
+}
+
+/* Append the n bytes at p to the key at *at (room checked by the caller's sizing). */
+static uint8_t *
+put(uint8_t *at, const void *p, size_t n)
+{
+	memcpy(at, p, n);
+	return at + n;
+}
+
+static uint8_t *
+put_list(uint8_t *at, const struct pm_tls_list *l)
+{
+	at = put(at, &l->n, sizeof(l->n));
+	return put(at, l->v, l->n * sizeof(l->v[0]));
+}
+
+/* A ClientHello's fingerprints, its JA3 string in ja3 (PM_TLS_JA3_MAX bytes). */
+static void
+make_client(const void *hello, struct fp *out, char *ja3)
+{
+	const struct pm_tls_client_hello *h = hello;
+	pm_tls_ja3(h, ja3, PM_TLS_JA3_MAX, out->md5);
+	pm_tls_ja4(h, out->ja4);
+}
+
+static void
+make_server(const void *hello, struct fp *out, char *ja3s)
+{
+	const struct pm_tls_server_hello *h = hello;
+	pm_tls_ja3s(h, ja3s, PM_TLS_JA3_MAX, out->md5);
+	pm_tls_ja4s(h, out->ja4);
+}
+
+/* What JA3 and JA4 are made of (tls.c): versions, SNI present, first ALPN, five lists. */
+static void
+client_fp(struct pm_tls *t, const struct pm_tls_client_hello *h, struct fp *out)
+{
+	uint8_t key[1 + 2 * 2 + 1 + 1 + 255 + 5 * (2 + PM_TLS_MAX_LIST * 2)];
+	uint8_t *at = put(key, "c", 1);
+	at = put(at, &h->legacy_version, 2);
+	at = put(at, &h->version, 2);
+	*at++ = h->sni != NULL;
+	uint8_t alen =
+	    h->alpn != NULL && h->alpn_len > 1 && h->alpn[0] < h->alpn_len ? h->alpn[0] : 0;
+	*at++ = alen;
+	at = put(at, alen != 0 ? h->alpn + 1 : key, alen);
+	at = put_list(at, &h->ciphers);
+	at = put_list(at, &h->exts);
+	at = put_list(at, &h->groups);
+	at = put_list(at, &h->point_fmts);
+	at = put_list(at, &h->sig_algs);
+	fingerprints(t, key, (size_t)(at - key), h, make_client, out);
+}
+
+/* What JA3S and JA4S are made of: versions, suite, ALPN, extension types. */
+static void
+server_fp(struct pm_tls *t, const struct pm_tls_server_hello *h, struct fp *out)
+{
+	uint8_t key[1 + 3 * 2 + 1 + 255 + 2 + PM_TLS_MAX_LIST * 2];
+	uint8_t *at = put(key, "s", 1);
+	at = put(at, &h->legacy_version, 2);
+	at = put(at, &h->version, 2);
+	at = put(at, &h->cipher, 2);
+	uint8_t alen = h->alpn != NULL && h->alpn_len <= 255 ? (uint8_t)h->alpn_len : 0;
+	*at++ = alen;
+	at = put(at, alen != 0 ? h->alpn : key, alen);
+	at = put_list(at, &h->exts);
+	fingerprints(t, key, (size_t)(at - key), h, make_server, out);
+}
+
+/*
+ * The hello h's fingerprints into out, counted from pp's client: made here
+ * for a row, whose JA3 or JA3S string is strdup'd into *row_str, else from
+ * fp_memo (row_str NULL).
+ */
+static void
+hello_fp(struct pm_tls *t, const struct pm_pass_pkt *pp, const void *h, bool server, char **row_str,
+         struct fp *out)
+{
+	if (row_str != NULL) {
+		char ja3[PM_TLS_JA3_MAX];
+		(server ? make_server : make_client)(h, out, ja3);
+		*row_str = strdup(ja3);
+	} else if (server) {
+		server_fp(t, h, out);
+	} else {
+		client_fp(t, h, out);
+	}
+	count_str(t, server ? PM_TLS_JA3S : PM_TLS_JA3, out->md5, client_of(pp));
+	count_str(t, server ? PM_TLS_JA4S : PM_TLS_JA4, out->ja4, client_of(pp));
+}
+
+/*
+ * A ClientHello: its fingerprints, SNI and ALPN offer counted for every
+ * handshake, and kept in the row when it has one (the JA3 string too).
+ */
+static void
+on_client_hello(struct pm_tls *t, struct tls_flow *f, const struct pm_pass_pkt *pp,
+                struct pm_tls_row *r, const uint8_t *body, size_t n)
 {
 	struct pm_tls_client_hello h;
 	if (pm_tls_parse_client_hello(body, n, &h) != 0) {
@@ -127,31 +285,46 @@ on_client_hello(struct pm_tls *t, struct pm_tls_row *r, const uint8_t *body, siz
 		return;
 	}
 	t->client_hellos++;
-	if (r == NULL || r->has_ch) {
+	if (f->has_ch) {
 		return; /* the second hello after a HelloRetryRequest keeps the first's fingerprint */
+	}
+	f->has_ch = true;
+	if (!f->has_sh) {
+		f->version = h.version;
+	}
+	t->grease_hellos += h.grease;
+	t->ech_hellos += h.ech;
+	char sni[PM_TLS_MAX_SNI] = "";
+	if (h.sni != NULL) {
+		copy_str(sni, sizeof(sni), h.sni, h.sni_len);
+	}
+	if (sni[0] != '\0') {
+		count_str(t, PM_TLS_SNIS, sni, NULL);
+	}
+	if (h.alpn != NULL && h.alpn_len > 1 && h.alpn[0] != 0 && h.alpn[0] < h.alpn_len &&
+	    f->alpn[0] == '\0') {
+		copy_str(f->alpn, sizeof(f->alpn), h.alpn + 1, h.alpn[0]);
+	}
+	struct fp fp;
+	hello_fp(t, pp, &h, false, r != NULL ? &r->ja3 : NULL, &fp);
+	if (r == NULL) {
+		return;
 	}
 	r->has_ch = true;
 	r->client_version = h.version;
-	if (!r->has_sh) {
-		r->version = h.version;
-	}
+	r->version = f->version;
 	r->grease = h.grease;
 	r->ech = h.ech;
-	if (h.sni != NULL) {
-		copy_str(r->sni, sizeof(r->sni), h.sni, h.sni_len);
-	}
-	if (h.alpn != NULL && h.alpn_len > 1 && h.alpn[0] != 0 && h.alpn[0] < h.alpn_len &&
-	    r->alpn[0] == '\0') {
-		copy_str(r->alpn, sizeof(r->alpn), h.alpn + 1, h.alpn[0]);
-	}
-	char buf[PM_TLS_JA3_MAX];
-	pm_tls_ja3(&h, buf, sizeof(buf), r->ja3_hash);
-	r->ja3 = strdup(buf);
-	pm_tls_ja4(&h, r->ja4);
+	memcpy(r->sni, sni, sizeof(r->sni));
+	memcpy(r->alpn, f->alpn, sizeof(r->alpn));
+	memcpy(r->ja3_hash, fp.md5, sizeof(r->ja3_hash));
+	memcpy(r->ja4, fp.ja4, sizeof(r->ja4));
 }
 
+/* A ServerHello (or HelloRetryRequest): the chosen suite and JA3S/JA4S, as for a ClientHello. */
 static void
-on_server_hello(struct pm_tls *t, struct pm_tls_row *r, const uint8_t *body, size_t n)
+on_server_hello(struct pm_tls *t, struct tls_flow *f, const struct pm_pass_pkt *pp,
+                struct pm_tls_row *r, const uint8_t *body, size_t n)
 {
 	struct pm_tls_server_hello h;
 	if (pm_tls_parse_server_hello(body, n, &h) != 0) {
@@ -166,19 +339,45 @@ on_server_hello(struct pm_tls *t, struct pm_tls_row *r, const uint8_t *body, siz
 		return;
 	}
 	t->server_hellos++;
-	if (r == NULL || r->has_sh) {
+	if (f->has_sh) {
+		return;
+	}
+	f->has_sh = true;
+	f->version = h.version;
+	if (h.alpn != NULL) {
+		copy_str(f->alpn, sizeof(f->alpn), h.alpn, h.alpn_len);
+	}
+	char cb[8];
+	count_str(t, PM_TLS_CIPHERS, pm_tls_cipher_name(h.cipher, cb), NULL);
+	struct fp fp;
+	hello_fp(t, pp, &h, true, r != NULL ? &r->ja3s : NULL, &fp);
+	if (r == NULL) {
 		return;
 	}
 	r->has_sh = true;
-	r->version = h.version;
+	r->version = f->version;
 	r->cipher = h.cipher;
-	if (h.alpn != NULL) {
-		copy_str(r->alpn, sizeof(r->alpn), h.alpn, h.alpn_len);
+	memcpy(r->alpn, f->alpn, sizeof(r->alpn));
+	memcpy(r->ja3s_hash, fp.md5, sizeof(r->ja3s_hash));
+	memcpy(r->ja4s, fp.ja4, sizeof(r->ja4s));
+}
+
+/*
+ * The end of a handshake (both directions done, or the capture's end): what
+ * depends on both hellos is counted, once per handshake that had a row or
+ * would have had one.
+ */
+static void
+handshake_end(struct pm_tls *t, const struct tls_flow *f)
+{
+	if (!f->counted) {
+		return;
 	}
-	char buf[PM_TLS_JA3_MAX];
-	pm_tls_ja3s(&h, buf, sizeof(buf), r->ja3s_hash);
-	r->ja3s = strdup(buf);
-	pm_tls_ja4s(&h, r->ja4s);
+	char vb[8];
+	count_str(t, PM_TLS_VERSIONS, pm_tls_version_name(f->version, vb), NULL);
+	if (f->alpn[0] != '\0') {
+		count_str(t, PM_TLS_ALPNS, f->alpn, NULL);
+	}
 }
 
 /* The index of a new distinct certificate x; -1 when full. */
@@ -288,10 +487,10 @@ on_message(struct pm_tls *t, struct tls_flow *f, int dir, const struct pm_pass_p
 {
 	switch (type) {
 	case PM_TLS_HS_CLIENT_HELLO:
-		on_client_hello(t, row_of(t, f, pp), body, n);
+		on_client_hello(t, f, pp, row_of(t, f, pp), body, n);
 		break;
 	case PM_TLS_HS_SERVER_HELLO:
-		on_server_hello(t, row_of(t, f, pp), body, n);
+		on_server_hello(t, f, pp, row_of(t, f, pp), body, n);
 		break;
 	case PM_TLS_HS_CERTIFICATE:
 		if (dir == PM_DIR_S2C) {
@@ -403,8 +602,11 @@ static void
 encrypted(struct pm_tls *t, struct tls_flow *f, int dir)
 {
 	struct pm_tls_row *r = f->row != 0 && f->row != ROW_DROPPED ? &t->rows[f->row - 1] : NULL;
-	if (dir == PM_DIR_C2S && r != NULL && r->has_sh) {
-		r->established = true;
+	if (dir == PM_DIR_C2S && f->has_sh) {
+		t->established++;
+		if (r != NULL) {
+			r->established = true;
+		}
 	}
 	dir_done(t, f, dir);
 }
@@ -569,6 +771,7 @@ tls_observe(void *st, const struct pm_pass_pkt *pp)
 	}
 	observe_flow(t, f, pp);
 	if (f->done[0] && f->done[1]) {
+		handshake_end(t, f);
 		pm_flow_state_done(&t->live, pp, PM_AN_TLS, f); /* its later packets cost nothing */
 	}
 }
@@ -584,6 +787,7 @@ tls_finish(void *st, const struct pm_an_deps *deps)
 			pm_reasm_close(&t->pool, &f->d[d]);
 			dir_done(t, f, d);
 		}
+		handshake_end(t, f);
 		free(f);
 	}
 	pm_flow_states_free(&t->live);
@@ -601,6 +805,10 @@ tls_free(void *st)
 	free(t->rows);
 	free(t->certs);
 	pm_table_free(&t->der_seen);
+	pm_table_free(&t->fp_memo);
+	for (size_t i = 0; i < PM_TLS_STATS; i++) {
+		pm_counts_free(&t->stats[i]);
+	}
 	for (size_t i = 0; i < PM_TLS_DER_MEMO; i++) {
 		free(t->der_memo[i].der);
 	}
@@ -610,13 +818,16 @@ static size_t
 tls_mem(const void *st)
 {
 	const struct pm_tls *t = st;
-	size_t memo = 0;
+	size_t held = 0;
 	for (size_t i = 0; i < PM_TLS_DER_MEMO; i++) {
-		memo += t->der_memo[i].der != NULL ? t->der_memo[i].len : 0;
+		held += t->der_memo[i].der != NULL ? t->der_memo[i].len : 0;
 	}
-	return sizeof(*t) + memo + t->pool.bytes + t->cap_rows * sizeof(*t->rows) +
+	for (size_t i = 0; i < PM_TLS_STATS; i++) {
+		held += pm_counts_bytes(&t->stats[i]);
+	}
+	return sizeof(*t) + held + t->pool.bytes + t->cap_rows * sizeof(*t->rows) +
 	       t->live.n * sizeof(struct tls_flow) + t->cap_certs * sizeof(*t->certs) +
-	       t->der_seen.bytes + t->n_rows * 2 * 128;
+	       t->der_seen.bytes + t->fp_memo.bytes + t->n_rows * 2 * 128;
 }
 
 const struct pm_analyser pm_analyser_tls = {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * tlsview.c - analyze_tls's result from the finished TLS analyser:
- * statistics (counted by sorting the rows), the paged handshake list, the
+ * statistics (of every handshake; the known fingerprints of the rows), the paged handshake list, the
  * distinct certificates, findings in the common shape {type, severity,
  * summary, evidence} and the reassembly counters.
  */
@@ -23,18 +23,6 @@
 #define TLS_MAX_FINDINGS  50   /* findings listed (deduplicated by type, server, port) */
 #define TLS_WEAK_RSA_BITS 2048 /* NIST SP 800-131A: RSA below 2048 bits is disallowed */
 #define TLS_WEAK_EC_BITS  224  /* NIST SP 800-131A: curves below 224 bits are disallowed */
-
-enum stat_kind {
-	ST_VERSION,
-	ST_CIPHER,
-	ST_SNI,
-	ST_ALPN,
-	ST_JA3,
-	ST_JA3S,
-	ST_JA4,
-	ST_JA4S,
-	ST_KNOWN
-};
 
 /* The known fingerprints of one handshake, looked up once per view. */
 struct mark {
@@ -73,84 +61,19 @@ marks_of(const struct pm_tls *t, const struct pm_ja3_feed *feed)
 	return m;
 }
 
-/* The key a row contributes to one statistic, or NULL (buf holds formatted names). */
-static const char *
-row_key(const struct pm_tls_row *r, const struct mark *m, int side, enum stat_kind k, char *buf,
-        size_t cap)
+/* One statistic of every handshake: a map value -> count, or a list of {value, count, clients}. */
+static void
+stat(const struct pm_counts *c, struct pm_json *w, const char *name, bool as_list)
 {
-	const struct pm_tls_known *kn;
-	if (side != 0 && k != ST_KNOWN) {
-		return NULL;
-	}
-	switch (k) {
-	case ST_VERSION:
-		return pm_tls_version_name(r->version, buf);
-	case ST_CIPHER:
-		if (!r->has_sh) {
-			return NULL;
-		}
-		if (pm_tls_cipher_name(r->cipher) != NULL) {
-			return pm_tls_cipher_name(r->cipher);
-		}
-		snprintf(buf, cap, "0x%04x", r->cipher);
-		return buf;
-	case ST_SNI:
-		return r->sni[0] != '\0' ? r->sni : NULL;
-	case ST_ALPN:
-		return r->alpn[0] != '\0' ? r->alpn : NULL;
-	case ST_JA3:
-		return r->has_ch ? r->ja3_hash : NULL;
-	case ST_JA3S:
-		return r->has_sh ? r->ja3s_hash : NULL;
-	case ST_JA4:
-		return r->has_ch ? r->ja4 : NULL;
-	case ST_JA4S:
-		return r->has_sh ? r->ja4s : NULL;
-	case ST_KNOWN: /* side 0 the client's mark, 1 the server's */
-		kn = side == 0 ? m->client : m->server;
-		return kn != NULL ? kn->name : NULL;
-	}
-	return NULL;
-}
-
-/* One statistic: a map key -> count (as_list false) or a list of {value, count, clients}. */
-static int
-stat(const struct pm_tls *t, const struct mark *marks, struct pm_json *w, const char *name,
-     enum stat_kind k, bool as_list)
-{
-	size_t n = t->n_rows;
-	struct pm_tally *v = malloc((2 * n + 1) * sizeof(*v)); /* ST_KNOWN: two marks a row */
-	struct pm_tally_group *g = malloc((2 * n + 1) * sizeof(*g));
-	char *names = malloc((n + 1) * 16);
-	if (v == NULL || g == NULL || names == NULL) {
-		free(v);
-		free(g);
-		free(names);
-		return PM_E_NOMEM;
-	}
-	size_t m = 0;
-	for (size_t i = 0; i < n; i++) {
-		for (int side = 0; side < 2; side++) {
-			const char *key =
-			    row_key(&t->rows[i], &marks[i], side, k, names + i * 16, 16);
-			if (key != NULL) {
-				v[m].key = key;
-				v[m].client = t->rows[i].client;
-				m++;
-			}
-		}
-	}
-	size_t ng = pm_tally_fold(v, m, g);
-	if (k == ST_KNOWN && ng == 0) {
-		goto out; /* present only when something matched: results without marks stay as they were */
-	}
+	struct pm_tally_group g[TLS_TOP];
+	size_t ng = pm_counts_top(c, g, TLS_TOP);
 	pm_json_key(w, name);
 	if (as_list) {
 		pm_json_arr_begin(w);
 	} else {
 		pm_json_obj_begin(w);
 	}
-	for (size_t i = 0; i < ng && i < TLS_TOP; i++) {
+	for (size_t i = 0; i < ng; i++) {
 		if (as_list) {
 			pm_json_obj_begin(w);
 			pm_json_kstr(w, "value", g[i].key);
@@ -167,10 +90,47 @@ stat(const struct pm_tls *t, const struct mark *marks, struct pm_json *w, const 
 	} else {
 		pm_json_obj_end(w);
 	}
-out:
+}
+
+/*
+ * The known fingerprints' names -> how many handshakes of the rows they
+ * marked (the client's mark and the server's); absent when none matched,
+ * so results without marks stay as they were.
+ */
+static int
+known_stat(const struct pm_tls *t, const struct mark *marks, struct pm_json *w)
+{
+	size_t n = t->n_rows;
+	struct pm_tally *v = malloc((2 * n + 1) * sizeof(*v));
+	struct pm_tally_group *g = malloc((2 * n + 1) * sizeof(*g));
+	if (v == NULL || g == NULL) {
+		free(v);
+		free(g);
+		return PM_E_NOMEM;
+	}
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct pm_tls_known *side[2] = { marks[i].client, marks[i].server };
+		for (int k = 0; k < 2; k++) {
+			if (side[k] != NULL) {
+				v[m].key = side[k]->name;
+				v[m].client = t->rows[i].client;
+				m++;
+			}
+		}
+	}
+	size_t ng = pm_tally_fold(v, m, g);
+	if (ng != 0) {
+		pm_json_key(w, "known_fingerprints");
+		pm_json_obj_begin(w);
+		for (size_t i = 0; i < ng && i < TLS_TOP; i++) {
+			pm_json_key(w, g[i].key);
+			pm_json_u64(w, g[i].count);
+		}
+		pm_json_obj_end(w);
+	}
 	free(v);
 	free(g);
-	free(names);
 	return 0;
 }
 
@@ -242,15 +202,7 @@ handshake_obj(const struct pm_tls *t, const struct mark *m, struct pm_json *w,
 	pm_json_kstr_or_null(w, "sni", r->sni);
 	pm_json_kstr_or_null(w, "alpn", r->alpn);
 	pm_json_kstr(w, "version", pm_tls_version_name(r->version, vb));
-	const char *cn = NULL;
-	if (r->has_sh) {
-		cn = pm_tls_cipher_name(r->cipher);
-		if (cn == NULL) {
-			snprintf(cb, sizeof(cb), "0x%04x", r->cipher);
-			cn = cb;
-		}
-	}
-	pm_json_kstr_or_null(w, "cipher", cn);
+	pm_json_kstr_or_null(w, "cipher", r->has_sh ? pm_tls_cipher_name(r->cipher, cb) : NULL);
 	pm_json_kstr_or_null(w, "ja3", r->ja3);
 	pm_json_kstr_or_null(w, "ja3_hash", r->has_ch ? r->ja3_hash : NULL);
 	pm_json_kstr_or_null(w, "ja3s", r->ja3s);
@@ -471,15 +423,9 @@ statistics(const struct pm_tls *t, const struct mark *marks, struct pm_json *w)
 	pm_json_ku64(w, "client_hellos", t->client_hellos);
 	pm_json_ku64(w, "server_hellos", t->server_hellos);
 	pm_json_ku64(w, "hello_retry_requests", t->hrrs);
-	uint64_t est = 0, grease = 0, ech = 0;
-	for (size_t i = 0; i < t->n_rows; i++) {
-		est += t->rows[i].established;
-		grease += t->rows[i].grease;
-		ech += t->rows[i].ech;
-	}
-	pm_json_ku64(w, "established", est);
-	pm_json_ku64(w, "grease_hellos", grease);
-	pm_json_ku64(w, "ech_hellos", ech);
+	pm_json_ku64(w, "established", t->established);
+	pm_json_ku64(w, "grease_hellos", t->grease_hellos);
+	pm_json_ku64(w, "ech_hellos", t->ech_hellos);
 	pm_json_ku64(w, "sslv2_hellos", t->sslv2_hellos);
 	pm_json_ku64(w, "certificates_seen", t->certificates);
 	pm_json_ku64(w, "distinct_certificates", t->n_certs);
@@ -488,27 +434,24 @@ statistics(const struct pm_tls *t, const struct mark *marks, struct pm_json *w)
 	pm_json_ku64(w, "malformed", t->malformed + t->bad_certs);
 	static const struct {
 		const char *name;
-		enum stat_kind k;
+		enum pm_tls_stat k;
 		bool list;
 	} stats[] = {
-		{ "versions", ST_VERSION, false },
-		{ "cipher_suites", ST_CIPHER, false },
-		{ "snis", ST_SNI, false },
-		{ "alpns", ST_ALPN, false },
-		{ "ja3", ST_JA3, true },
-		{ "ja3s", ST_JA3S, true },
-		{ "ja4", ST_JA4, true },
-		{ "ja4s", ST_JA4S, true },
-		{ "known_fingerprints", ST_KNOWN, false },
+		{ "versions", PM_TLS_VERSIONS, false },
+		{ "cipher_suites", PM_TLS_CIPHERS, false },
+		{ "snis", PM_TLS_SNIS, false },
+		{ "alpns", PM_TLS_ALPNS, false },
+		{ "ja3", PM_TLS_JA3, true },
+		{ "ja3s", PM_TLS_JA3S, true },
+		{ "ja4", PM_TLS_JA4, true },
+		{ "ja4s", PM_TLS_JA4S, true },
 	};
 	for (size_t i = 0; i < PM_ARRAY_LEN(stats); i++) {
-		int rc = stat(t, marks, w, stats[i].name, stats[i].k, stats[i].list);
-		if (rc != 0) {
-			return rc;
-		}
+		stat(&t->stats[stats[i].k], w, stats[i].name, stats[i].list);
 	}
+	int rc = known_stat(t, marks, w);
 	pm_json_obj_end(w);
-	return 0;
+	return rc;
 }
 
 /* What the marks were looked up in; written only when a feed is configured. */
@@ -562,9 +505,13 @@ pm_tls_view(const struct pm_tls *t, const struct pm_ja3_feed *feed, uint64_t lim
 	findings(t, marks, w);
 	fingerprint_table(feed, w);
 	pm_reasm_pool_json(&t->pool, w);
+	bool dropped = false;
+	for (size_t k = 0; k < PM_TLS_STATS; k++) {
+		dropped |= t->stats[k].dropped != 0;
+	}
 	pm_json_kbool(w, "approximate",
 	              t->rows_dropped != 0 || t->certs_dropped != 0 || t->flows_dropped != 0 ||
-	                  t->pool.capped != 0);
+	                  t->pool.capped != 0 || dropped);
 out_marks:
 	free(marks);
 	return rc;

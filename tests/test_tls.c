@@ -336,12 +336,72 @@ record(struct bb *out, uint8_t ct, uint8_t hs, const uint8_t *p, size_t n)
 #define CLI 0x0A000002u
 #define SRV 0x5DB8D822u /* 93.184.216.34 */
 
-/* One TLS 1.2 connection from client port cp; bad_cert breaks the certificate's DER. */
+/* client_hello's with another last suite (0x0039) and server name (lxample.com). */
 static void
-tls12_flow(struct pcapbuf *b, uint16_t cp, bool bad_cert)
+other_hello(struct bb *ch)
+{
+	ch->p[2 + 32 + 1 + 2 + 15 * 2 + 1] = 0x39; /* the 16th suite's low byte */
+	for (size_t i = 0; i + 11 <= ch->n; i++) {
+		if (memcmp(ch->p + i, "example.com", 11) == 0) {
+			ch->p[i] = 'l';
+		}
+	}
+}
+
+/*
+ * client_hello with one field of the fingerprints changed: each variant
+ * differs from the others in what only one of JA3 and JA4, or both, is
+ * made of, so a fingerprint kept for one hello and wrongly given to another
+ * shows. Each finds a byte pattern of client_hello and changes one byte.
+ */
+static const struct {
+	const char *find;
+	size_t len, at;
+	uint8_t to;
+	const char *what;
+} variants[] = {
+	{ "\x03\x03", 2, 1, 0x02, "legacy version 0x0302 (JA3)" },
+	{ "\x00\x1d\x00\x17", 4, 1, 0x1e, "group x448 for x25519 (JA3)" },
+	{ "\x00\x0b\x00\x02\x01\x00", 6, 5, 0x01, "point format 1 (JA3)" },
+	{ "\x00\x10\x04\x03", 4, 3, 0x01, "first signature 0x0401 (JA4)" },
+	{ "\x02h2\x08http", 8, 2, '3', "ALPN h3 (JA4)" },
+	{ "\x03\x04\x03\x03", 4, 1, 0x03, "highest supported version 1.2 (JA4)" },
+	{ "\x00\x00\x00\x10\x00\x0e", 6, 1, 0xFE, "no server_name (both)" },
+	{ "\x00\x0e\x00\x00\x0b", 5, 2, 0x01, "a server_name without a host_name (JA4)" },
+	{ "\x00\x9c\x00\x9d", 4, 3, 0x9e, "a suite for another (both)" },
+};
+
+static void
+variant_hello(struct bb *ch, size_t k)
+{
+	client_hello(ch);
+	for (size_t i = 0; i + variants[k].len <= ch->n; i++) {
+		if (memcmp(ch->p + i, variants[k].find, variants[k].len) == 0) {
+			ch->p[i + variants[k].at] = variants[k].to;
+			return;
+		}
+	}
+	CHECK(!"a variant's pattern is not in client_hello");
+}
+
+/*
+ * One TLS 1.2 connection from client cli, port cp; bad_cert breaks the
+ * certificate's DER; other offers another last suite (0x0039, so another
+ * JA3 and JA4), asks for lxample.com and is answered with another suite.
+ */
+static void
+tls12_flow_as(struct pcapbuf *b, uint32_t cli, uint16_t cp, bool bad_cert, bool other,
+              const struct bb *hello)
 {
 	struct bb ch, rec_c, rec_s, body;
-	client_hello(&ch);
+	if (hello != NULL) {
+		ch = *hello;
+	} else {
+		client_hello(&ch);
+	}
+	if (other) {
+		other_hello(&ch);
+	}
 	rec_c.n = 0;
 	record(&rec_c, PM_TLS_CT_HANDSHAKE, PM_TLS_HS_CLIENT_HELLO, ch.p, ch.n);
 	/* ServerHello (TLS 1.2, ECDHE-RSA-AES128-GCM) + Certificate + ServerHelloDone */
@@ -350,7 +410,7 @@ tls12_flow(struct pcapbuf *b, uint16_t cp, bool bad_cert)
 	uint8_t zero[32] = { 0 };
 	put(&body, zero, 32);
 	u8(&body, 0);
-	u16(&body, 0xC02F);
+	u16(&body, other ? 0xC030 : 0xC02F);
 	u8(&body, 0);
 	u16(&body, 5);
 	ext(&body, 0xFF01, zero, 1);
@@ -377,22 +437,22 @@ tls12_flow(struct pcapbuf *b, uint16_t cp, bool bad_cert)
 	record(&rec_s, PM_TLS_CT_HANDSHAKE, 0, msgs.p, msgs.n);
 
 	uint32_t cs = 1000, ss = 5000;
-	seg(b, CLI, SRV, cp, 443, cs, 0, PM_TCP_SYN, NULL, 0);
-	seg(b, SRV, CLI, 443, cp, ss, cs + 1, PM_TCP_SYN | PM_TCP_ACK, NULL, 0);
-	seg(b, CLI, SRV, cp, 443, cs + 1, ss + 1, PM_TCP_ACK, NULL, 0);
+	seg(b, cli, SRV, cp, 443, cs, 0, PM_TCP_SYN, NULL, 0);
+	seg(b, SRV, cli, 443, cp, ss, cs + 1, PM_TCP_SYN | PM_TCP_ACK, NULL, 0);
+	seg(b, cli, SRV, cp, 443, cs + 1, ss + 1, PM_TCP_ACK, NULL, 0);
 	/* the ClientHello in three pieces: the last first, then the first, a copy, the middle */
 	size_t a = 100, m = 200;
-	seg(b, CLI, SRV, cp, 443, cs + 1 + (uint32_t)m, ss + 1, PM_TCP_ACK, rec_c.p + m,
+	seg(b, cli, SRV, cp, 443, cs + 1 + (uint32_t)m, ss + 1, PM_TCP_ACK, rec_c.p + m,
 	    rec_c.n - m);
-	seg(b, CLI, SRV, cp, 443, cs + 1, ss + 1, PM_TCP_ACK, rec_c.p, a);
-	seg(b, CLI, SRV, cp, 443, cs + 1, ss + 1, PM_TCP_ACK, rec_c.p, a);
-	seg(b, CLI, SRV, cp, 443, cs + 1 + (uint32_t)a, ss + 1, PM_TCP_ACK | PM_TCP_PSH,
+	seg(b, cli, SRV, cp, 443, cs + 1, ss + 1, PM_TCP_ACK, rec_c.p, a);
+	seg(b, cli, SRV, cp, 443, cs + 1, ss + 1, PM_TCP_ACK, rec_c.p, a);
+	seg(b, cli, SRV, cp, 443, cs + 1 + (uint32_t)a, ss + 1, PM_TCP_ACK | PM_TCP_PSH,
 	    rec_c.p + a, m - a);
 	uint32_t cend = cs + 1 + (uint32_t)rec_c.n;
 	/* the server's flight in two segments */
 	size_t half = rec_s.n / 2;
-	seg(b, SRV, CLI, 443, cp, ss + 1, cend, PM_TCP_ACK, rec_s.p, half);
-	seg(b, SRV, CLI, 443, cp, ss + 1 + (uint32_t)half, cend, PM_TCP_ACK | PM_TCP_PSH,
+	seg(b, SRV, cli, 443, cp, ss + 1, cend, PM_TCP_ACK, rec_s.p, half);
+	seg(b, SRV, cli, 443, cp, ss + 1 + (uint32_t)half, cend, PM_TCP_ACK | PM_TCP_PSH,
 	    rec_s.p + half, rec_s.n - half);
 	uint32_t send = ss + 1 + (uint32_t)rec_s.n;
 	/* ChangeCipherSpec, an encrypted Finished, application data */
@@ -401,7 +461,13 @@ tls12_flow(struct pcapbuf *b, uint16_t cp, bool bad_cert)
 	record(&fin, PM_TLS_CT_CCS, 0, (const uint8_t[]){ 1 }, 1);
 	record(&fin, PM_TLS_CT_HANDSHAKE, 0, zero, 32);
 	record(&fin, PM_TLS_CT_APPDATA, 0, zero, 24);
-	seg(b, CLI, SRV, cp, 443, cend, send, PM_TCP_ACK | PM_TCP_PSH, fin.p, fin.n);
+	seg(b, cli, SRV, cp, 443, cend, send, PM_TCP_ACK | PM_TCP_PSH, fin.p, fin.n);
+}
+
+static void
+tls12_flow(struct pcapbuf *b, uint16_t cp, bool bad_cert)
+{
+	tls12_flow_as(b, CLI, cp, bad_cert, false, NULL);
 }
 
 static void
@@ -534,9 +600,21 @@ test_rows_full(void)
 	enum { EXTRA = 3 };
 	struct pcapbuf b;
 	pb_start(&b);
-	for (unsigned i = 0; i < PM_TLS_MAX_HANDSHAKES + EXTRA; i++) {
+	for (unsigned i = 0; i < PM_TLS_MAX_HANDSHAKES; i++) {
 		tls12_flow(&b, (uint16_t)(20000 + i), false);
 	}
+	/* past the rows: what only these handshakes carry is still in the statistics */
+	for (unsigned i = 0; i < EXTRA; i++) {
+		tls12_flow_as(&b, CLI + 1 + i % 2, (uint16_t)(50000 + i), false, true, NULL);
+	}
+	/* and hellos that differ in one field each, after the plain one, twice over */
+	tls12_flow_as(&b, CLI + 3, 51000, false, false, NULL);
+	for (unsigned i = 0; i < 2 * PM_ARRAY_LEN(variants); i++) {
+		struct bb ch;
+		variant_hello(&ch, i % PM_ARRAY_LEN(variants));
+		tls12_flow_as(&b, CLI + 3, (uint16_t)(51001 + i), false, false, &ch);
+	}
+	enum { LATE = EXTRA + 1 + 2 * PM_ARRAY_LEN(variants) };
 	static struct pm_analysis a;
 	const struct pm_tls *t = run_tls(&a, &b);
 	if (t == NULL) {
@@ -544,9 +622,86 @@ test_rows_full(void)
 		return;
 	}
 	CHECK_EQ(t->n_rows, PM_TLS_MAX_HANDSHAKES);
-	CHECK_EQ(t->rows_dropped, EXTRA);
-	CHECK_EQ(t->client_hellos, PM_TLS_MAX_HANDSHAKES + EXTRA);
-	CHECK_EQ(t->certificates, PM_TLS_MAX_HANDSHAKES + EXTRA);
+	CHECK_EQ(t->rows_dropped, LATE);
+	CHECK_EQ(t->client_hellos, PM_TLS_MAX_HANDSHAKES + LATE);
+	CHECK_EQ(t->certificates, PM_TLS_MAX_HANDSHAKES + LATE);
+	struct pm_json w;
+	pm_json_init(&w, 0);
+	pm_json_obj_begin(&w);
+	CHECK_EQ(pm_tls_view(t, NULL, 5, 0, &w), 0);
+	pm_json_obj_end(&w);
+	CHECK_EQ(pm_json_finish(&w), 0);
+	/* the rows' hellos and the late ones, counted apart */
+	static const char *const want[] = {
+		"\"established\":20022,\"grease_hellos\":20022",
+		"\"versions\":{\"TLS 1.2\":20022}",
+		"\"cipher_suites\":{\"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256\":20019,"
+		"\"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384\":3}",
+		"\"snis\":{\"example.com\":20015,\"lxample.com\":3}",
+		"\"alpns\":{\"h2\":20020,\"h3\":2}",
+		"\"count\":20009,\"clients\":2},{\"value\":",
+		"\"approximate\":true",
+	};
+	for (size_t i = 0; i < PM_ARRAY_LEN(want); i++) {
+		if (strstr(w.buf, want[i]) == NULL) {
+			fprintf(stderr, "tls: %s not in the result\n", want[i]);
+			CHECK(!"a statistic missed the handshakes past the rows");
+		}
+	}
+	/* the late hellos' JA3 and JA4, kept in no row, are those of their bytes */
+	struct bb ch;
+	client_hello(&ch);
+	other_hello(&ch);
+	struct pm_tls_client_hello h;
+	CHECK_EQ(pm_tls_parse_client_hello(ch.p, ch.n, &h), 0);
+	char ja3[PM_TLS_JA3_MAX], md5[PM_TLS_HASH_HEX], ja4[PM_TLS_JA4_MAX], item[128];
+	pm_tls_ja3(&h, ja3, sizeof(ja3), md5);
+	pm_tls_ja4(&h, ja4);
+	snprintf(item, sizeof(item), "{\"value\":\"%s\",\"count\":3,\"clients\":2}", md5);
+	CHECK(strstr(w.buf, item) != NULL);
+	snprintf(item, sizeof(item), "{\"value\":\"%s\",\"count\":3,\"clients\":2}", ja4);
+	CHECK(strstr(w.buf, item) != NULL);
+	CHECK(strncmp(ja4, "t13d1516h2_", 11) == 0);
+	/* every variant's JA3 and JA4, from the memo but its second time, are its own */
+	char ja3b[PM_TLS_HASH_HEX], ja4b[PM_TLS_JA4_MAX];
+	client_hello(&ch);
+	CHECK_EQ(pm_tls_parse_client_hello(ch.p, ch.n, &h), 0);
+	pm_tls_ja3(&h, ja3, sizeof(ja3), ja3b);
+	pm_tls_ja4(&h, ja4b);
+	for (size_t k = 0; k < PM_ARRAY_LEN(variants); k++) {
+		variant_hello(&ch, k);
+		CHECK_EQ(pm_tls_parse_client_hello(ch.p, ch.n, &h), 0);
+		pm_tls_ja3(&h, ja3, sizeof(ja3), md5);
+		pm_tls_ja4(&h, ja4);
+		bool j3 = strcmp(md5, ja3b) != 0, j4 = strcmp(ja4, ja4b) != 0;
+		const char *what = variants[k].what;
+		/* the variant changes what its name says, and only that */
+		CHECK(j3 == (strstr(what, "JA3") != NULL || strstr(what, "both") != NULL));
+		CHECK(j4 == (strstr(what, "JA4") != NULL || strstr(what, "both") != NULL));
+		snprintf(item, sizeof(item), "{\"value\":\"%s\",\"count\":2,\"clients\":1}", md5);
+		bool ok3 = !j3 || strstr(w.buf, item) != NULL;
+		snprintf(item, sizeof(item), "{\"value\":\"%s\",\"count\":2,\"clients\":1}", ja4);
+		bool ok4 = !j4 || strstr(w.buf, item) != NULL;
+		if (!ok3 || !ok4) {
+			fprintf(stderr, "tls: the hello with %s got another's fingerprint\n", what);
+			CHECK(!"a memo'd fingerprint is not the hello's own");
+		}
+	}
+	/* each of the four fingerprint lists has the late hellos' value, from two clients */
+	size_t lists = 0;
+	for (const char *q = strstr(w.buf, "\"count\":3,\"clients\":2}"); q != NULL;
+	     q = strstr(q + 1, "\"count\":3,\"clients\":2}")) {
+		lists++;
+	}
+	CHECK_EQ(lists, 4);
+	/* the servers' JA3S and JA4S: the late answers with the other suite apart from the rest */
+	lists = 0;
+	for (const char *q = strstr(w.buf, "\"count\":20019,\"clients\":2}"); q != NULL;
+	     q = strstr(q + 1, "\"count\":20019,\"clients\":2}")) {
+		lists++;
+	}
+	CHECK_EQ(lists, 2);
+	pm_json_free(&w);
 	pm_analysis_free(&a);
 	pb_free(&b);
 }
