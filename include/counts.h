@@ -22,31 +22,41 @@
 #include "table.h"
 #include "tally.h"
 
-struct pm_counts {
-	struct pm_table values; /* {hash, length} -> struct pm_count */
-	struct pm_table pairs;  /* {value's tag, client} -> nothing: clients counted once */
-	struct pm_arena arena;  /* the values' bytes */
-	size_t max_values;      /* distinct values kept */
-	size_t max_pairs;       /* distinct (value, client) pairs kept; 0: clients not counted */
-	uint64_t dropped;       /* occurrences (or clients) not counted: a cap, or memory */
-};
-
 /* One distinct value. */
 struct pm_count {
 	const char *value; /* NUL-terminated, in the arena */
 	uint64_t count;    /* occurrences */
-	uint64_t clients;  /* distinct clients (when counted) */
+	uint64_t clients;  /* distinct clients (pm_counts_client) */
+	uint64_t tag;      /* of its key, for its (value, client) pairs */
+	size_t len;        /* bytes at value */
 };
 
-/* Start empty; max_pairs 0 counts no clients. Nothing is allocated until the first value. */
+struct pm_counts {
+	struct pm_table values; /* {hash, length} -> struct pm_count */
+	struct pm_table pairs;  /* {value's tag, client} -> nothing: clients counted once */
+	struct pm_arena arena;  /* the values' bytes */
+	struct pm_count *last;  /* the value added last: a repeat costs a compare, no hash */
+	size_t max_values;      /* distinct values kept */
+	size_t max_pairs;       /* distinct (value, client) pairs kept */
+	uint64_t dropped;       /* occurrences (or clients) not counted: a cap, or memory */
+};
+
+/* Start empty. Nothing is allocated until the first value. */
 void pm_counts_init(struct pm_counts *c, size_t max_values, size_t max_pairs);
 
 /*
- * One occurrence of the n bytes at p (a NUL among them ends the kept copy)
- * from client (16 bytes, network order; NULL when clients are not counted).
- * Returns the value's record, or NULL when it was dropped.
+ * One occurrence of the n bytes at p (text: a NUL among them ends the kept
+ * copy). Returns the value's record (stable until pm_counts_free), or NULL
+ * when it was dropped.
  */
-struct pm_count *pm_counts_add(struct pm_counts *c, const void *p, size_t n, const uint8_t *client);
+struct pm_count *pm_counts_add(struct pm_counts *c, const void *p, size_t n);
+
+/*
+ * Count client (16 bytes, network order) among v's clients unless it is
+ * there already. A caller that knows the pair was counted (the client's
+ * last value of this statistic was v) may skip the call: it changes nothing.
+ */
+void pm_counts_client(struct pm_counts *c, struct pm_count *v, const uint8_t *client);
 
 /* Distinct values kept. */
 size_t pm_counts_distinct(const struct pm_counts *c);

@@ -110,6 +110,7 @@ struct pm_tls {
 	uint64_t grease_hellos;  /* first ClientHellos with a GREASE value */
 	uint64_t ech_hellos;     /* first ClientHellos with encrypted_client_hello */
 	struct pm_table fp_memo; /* a hello's fingerprint fields -> its fingerprints (tlsstats.c) */
+	struct pm_table fp_last; /* a client -> its last fingerprints' records (tlsstats.c) */
 };
 
 /*

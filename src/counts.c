@@ -34,45 +34,50 @@ pm_counts_init(struct pm_counts *c, size_t max_values, size_t max_pairs)
 	c->max_pairs = max_pairs;
 }
 
-/* A client's first occurrence of the value tagged vtag: true when it is new. */
-static bool
-new_client(struct pm_counts *c, uint64_t vtag, const uint8_t *client)
-{
-	struct pair_key k = { .value_tag = vtag };
-	memcpy(k.client, client, 16);
-	uint64_t tag = pm_table_derive(vtag, pm_hash(client, 16));
-	bool is_new;
-	if (pm_table_upsert_max_tag(&c->pairs, &k, tag, c->max_pairs, &is_new) == NULL) {
-		c->dropped++;
-		return false;
-	}
-	return is_new;
-}
-
 /* see counts.h */
 struct pm_count *
-pm_counts_add(struct pm_counts *c, const void *p, size_t n, const uint8_t *client)
+pm_counts_add(struct pm_counts *c, const void *p, size_t n)
 {
+	struct pm_count *v = c->last;
+	if (v != NULL && v->len == n && memcmp(v->value, p, n) == 0) {
+		v->count++;
+		return v;
+	}
 	struct value_key k = { pm_hash(p, n), n };
 	uint64_t tag = pm_table_derive(k.hash, k.len);
 	bool is_new;
-	struct pm_count *v = pm_table_upsert_max_tag(&c->values, &k, tag, c->max_values, &is_new);
+	v = pm_table_upsert_max_tag(&c->values, &k, tag, c->max_values, &is_new);
 	if (v == NULL) {
 		c->dropped++;
 		return NULL;
 	}
 	if (is_new) {
+		v->tag = tag;
 		v->value = pm_arena_strndup(&c->arena, p, n);
 		if (v->value == NULL) {
 			v->value = ""; /* the arena is full: counted under the empty name */
 			c->dropped++;
 		}
+		v->len = strlen(v->value);
 	}
 	v->count++;
-	if (client != NULL && c->max_pairs != 0 && new_client(c, tag, client)) {
+	c->last = v;
+	return v;
+}
+
+/* see counts.h */
+void
+pm_counts_client(struct pm_counts *c, struct pm_count *v, const uint8_t *client)
+{
+	struct pair_key k = { .value_tag = v->tag };
+	memcpy(k.client, client, 16);
+	uint64_t tag = pm_table_derive(v->tag, pm_hash(client, 16));
+	bool is_new;
+	if (pm_table_upsert_max_tag(&c->pairs, &k, tag, c->max_pairs, &is_new) == NULL) {
+		c->dropped++;
+	} else if (is_new) {
 		v->clients++;
 	}
-	return v;
 }
 
 /* see counts.h */

@@ -96,7 +96,7 @@ count_view(struct pm_counts *c, size_t cap, struct pm_http_view v)
 	char s[FIELD_CAP(uri)];
 	copy_view(s, cap < sizeof(s) ? cap : sizeof(s), v);
 	if (s[0] != '\0') {
-		(void)pm_counts_add(c, s, strlen(s), NULL);
+		(void)pm_counts_add(c, s, strlen(s));
 	}
 }
 
@@ -304,7 +304,7 @@ on_response(struct pm_http *h, struct http_flow *f, const struct pm_pass_pkt *pp
 	char code[4] = { (char)('0' + m->status / 100 % 10), (char)('0' + m->status / 10 % 10),
 		         (char)('0' + m->status % 10), '\0' };
 	size_t skip = m->status < 10 ? 2 : m->status < 100 ? 1 : 0; /* "%u", as rows are shown */
-	(void)pm_counts_add(&h->stats[PM_HTTP_STATUSES], code + skip, 3 - skip, NULL);
+	(void)pm_counts_add(&h->stats[PM_HTTP_STATUSES], code + skip, 3 - skip);
 	count_view(&h->stats[PM_HTTP_CTYPES], FIELD_CAP(resp_type), m->content_type);
 	uint32_t row = 0;
 	bool head = false;

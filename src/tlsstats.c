@@ -31,6 +31,7 @@ struct tls_flow {
 	bool counted;               /* a hello or certificate was met: the handshake is counted */
 	bool has_ch, has_sh;        /* the first hellos (a second after HRR counts nothing) */
 	uint16_t version;           /* negotiated, else the client's highest */
+	struct fp_last *last;       /* the client's entry in fp_last, NULL before its first hello */
 	char alpn[PM_TLS_MAX_ALPN]; /* the server's choice, else the client's first offer */
 	uint32_t hs_len[2];         /* bytes at hs */
 	uint8_t *hs[2];             /* partial handshake message per direction, malloc'd */
@@ -63,6 +64,18 @@ struct fp_key {
 	uint64_t len;
 };
 
+/*
+ * A client's fingerprints of its last handshake, in fp_last: a client that
+ * sends the same hello again (the common case) is among that value's
+ * clients already, and its pairs need no lookup.
+ */
+struct fp_client {
+	uint8_t addr[16];
+};
+struct fp_last {
+	struct pm_count *fp[4]; /* by enum pm_tls_stat - PM_TLS_JA3 */
+};
+
 static int
 tls_init(void *st, const struct pm_analysis_opts *o)
 {
@@ -73,6 +86,7 @@ tls_init(void *st, const struct pm_analysis_opts *o)
 	t->max_live = cap / sizeof(struct tls_flow);
 	pm_table_init(&t->der_seen, sizeof(struct der_key), sizeof(int32_t), 0);
 	pm_table_init(&t->fp_memo, sizeof(struct fp_key), sizeof(struct fp), 0);
+	pm_table_init(&t->fp_last, sizeof(struct fp_client), sizeof(struct fp_last), 0);
 	for (size_t i = 0; i < PM_TLS_STATS; i++) {
 		pm_counts_init(&t->stats[i], PM_TLS_MAX_DISTINCT,
 		               i >= PM_TLS_JA3 ? PM_TLS_MAX_CLIENTS : 0);
@@ -150,11 +164,35 @@ client_of(const struct pm_pass_pkt *pp)
 	return pp->dir == PM_DIR_C2S ? pp->pkt->src : pp->pkt->dst;
 }
 
-/* Count the string s under statistic k, from client (NULL: clients not counted). */
+/* Count the string s under statistic k. */
 static void
-count_str(struct pm_tls *t, enum pm_tls_stat k, const char *s, const uint8_t *client)
+count_str(struct pm_tls *t, enum pm_tls_stat k, const char *s)
 {
-	(void)pm_counts_add(&t->stats[k], s, strlen(s), client);
+	(void)pm_counts_add(&t->stats[k], s, strlen(s));
+}
+
+/* Count fingerprint s under statistic k (PM_TLS_JA3 ..), and pp's client among its clients. */
+static void
+count_fp(struct pm_tls *t, struct tls_flow *f, const struct pm_pass_pkt *pp, enum pm_tls_stat k,
+         const char *s)
+{
+	struct pm_count *v = pm_counts_add(&t->stats[k], s, strlen(s));
+	if (v == NULL) {
+		return;
+	}
+	if (f->last == NULL) {
+		struct fp_client key;
+		memcpy(key.addr, client_of(pp), 16);
+		bool is_new;
+		f->last = pm_table_upsert_max(&t->fp_last, &key, PM_TLS_MAX_CLIENTS, &is_new);
+	}
+	struct pm_count **last = f->last != NULL ? &f->last->fp[k - PM_TLS_JA3] : NULL;
+	if (last == NULL || *last != v) {
+		pm_counts_client(&t->stats[k], v, client_of(pp));
+		if (last != NULL) {
+			*last = v;
+		}
+	}
 }
 
 /*
@@ -255,8 +293,8 @@ server_fp(struct pm_tls *t, const struct pm_tls_server_hello *h, struct fp *out)
  * fp_memo (row_str NULL).
  */
 static void
-hello_fp(struct pm_tls *t, const struct pm_pass_pkt *pp, const void *h, bool server, char **row_str,
-         struct fp *out)
+hello_fp(struct pm_tls *t, struct tls_flow *f, const struct pm_pass_pkt *pp, const void *h,
+         bool server, char **row_str, struct fp *out)
 {
 	if (row_str != NULL) {
 		char ja3[PM_TLS_JA3_MAX];
@@ -267,8 +305,8 @@ hello_fp(struct pm_tls *t, const struct pm_pass_pkt *pp, const void *h, bool ser
 	} else {
 		client_fp(t, h, out);
 	}
-	count_str(t, server ? PM_TLS_JA3S : PM_TLS_JA3, out->md5, client_of(pp));
-	count_str(t, server ? PM_TLS_JA4S : PM_TLS_JA4, out->ja4, client_of(pp));
+	count_fp(t, f, pp, server ? PM_TLS_JA3S : PM_TLS_JA3, out->md5);
+	count_fp(t, f, pp, server ? PM_TLS_JA4S : PM_TLS_JA4, out->ja4);
 }
 
 /*
@@ -299,14 +337,14 @@ on_client_hello(struct pm_tls *t, struct tls_flow *f, const struct pm_pass_pkt *
 		copy_str(sni, sizeof(sni), h.sni, h.sni_len);
 	}
 	if (sni[0] != '\0') {
-		count_str(t, PM_TLS_SNIS, sni, NULL);
+		count_str(t, PM_TLS_SNIS, sni);
 	}
 	if (h.alpn != NULL && h.alpn_len > 1 && h.alpn[0] != 0 && h.alpn[0] < h.alpn_len &&
 	    f->alpn[0] == '\0') {
 		copy_str(f->alpn, sizeof(f->alpn), h.alpn + 1, h.alpn[0]);
 	}
 	struct fp fp;
-	hello_fp(t, pp, &h, false, r != NULL ? &r->ja3 : NULL, &fp);
+	hello_fp(t, f, pp, &h, false, r != NULL ? &r->ja3 : NULL, &fp);
 	if (r == NULL) {
 		return;
 	}
@@ -348,9 +386,9 @@ on_server_hello(struct pm_tls *t, struct tls_flow *f, const struct pm_pass_pkt *
 		copy_str(f->alpn, sizeof(f->alpn), h.alpn, h.alpn_len);
 	}
 	char cb[8];
-	count_str(t, PM_TLS_CIPHERS, pm_tls_cipher_name(h.cipher, cb), NULL);
+	count_str(t, PM_TLS_CIPHERS, pm_tls_cipher_name(h.cipher, cb));
 	struct fp fp;
-	hello_fp(t, pp, &h, true, r != NULL ? &r->ja3s : NULL, &fp);
+	hello_fp(t, f, pp, &h, true, r != NULL ? &r->ja3s : NULL, &fp);
 	if (r == NULL) {
 		return;
 	}
@@ -374,9 +412,9 @@ handshake_end(struct pm_tls *t, const struct tls_flow *f)
 		return;
 	}
 	char vb[8];
-	count_str(t, PM_TLS_VERSIONS, pm_tls_version_name(f->version, vb), NULL);
+	count_str(t, PM_TLS_VERSIONS, pm_tls_version_name(f->version, vb));
 	if (f->alpn[0] != '\0') {
-		count_str(t, PM_TLS_ALPNS, f->alpn, NULL);
+		count_str(t, PM_TLS_ALPNS, f->alpn);
 	}
 }
 
@@ -806,6 +844,7 @@ tls_free(void *st)
 	free(t->certs);
 	pm_table_free(&t->der_seen);
 	pm_table_free(&t->fp_memo);
+	pm_table_free(&t->fp_last);
 	for (size_t i = 0; i < PM_TLS_STATS; i++) {
 		pm_counts_free(&t->stats[i]);
 	}
@@ -827,7 +866,7 @@ tls_mem(const void *st)
 	}
 	return sizeof(*t) + held + t->pool.bytes + t->cap_rows * sizeof(*t->rows) +
 	       t->live.n * sizeof(struct tls_flow) + t->cap_certs * sizeof(*t->certs) +
-	       t->der_seen.bytes + t->fp_memo.bytes + t->n_rows * 2 * 128;
+	       t->der_seen.bytes + t->fp_memo.bytes + t->fp_last.bytes + t->n_rows * 2 * 128;
 }
 
 const struct pm_analyser pm_analyser_tls = {
