@@ -52,6 +52,19 @@ void pm_counts_init(struct pm_counts *c, size_t max_values, size_t max_pairs);
 struct pm_count *pm_counts_add(struct pm_counts *c, const void *p, size_t n);
 
 /*
+ * A value's key, computed once so that a caller who knows the value before
+ * it counts it can fetch its slot meanwhile (pm_counts_prefetch), then count
+ * it with pm_counts_add_key (which skips the repeat test of pm_counts_add).
+ */
+struct pm_counts_key {
+	uint64_t hash, len, tag;
+};
+struct pm_counts_key pm_counts_key(const void *p, size_t n);
+void pm_counts_prefetch(const struct pm_counts *c, const struct pm_counts_key *k);
+struct pm_count *pm_counts_add_key(struct pm_counts *c, const void *p, size_t n,
+                                   const struct pm_counts_key *k);
+
+/*
  * Count client (16 bytes, network order) among v's clients unless it is
  * there already. A caller that knows the pair was counted (the client's
  * last value of this statistic was v) may skip the call: it changes nothing.

@@ -38,7 +38,7 @@ struct pm_ja3_feed;
 #define PM_TLS_MAX_SNI        256         /* bytes of an SNI kept (RFC 6066 allows 2^16 - 1) */
 #define PM_TLS_MAX_ALPN       32          /* bytes of an ALPN protocol name kept */
 #define PM_TLS_MAX_DISTINCT   65536       /* distinct values of each statistic counted */
-#define PM_TLS_MAX_CLIENTS    (1u << 20)  /* distinct (fingerprint, client) pairs counted */
+#define PM_TLS_MAX_CLIENTS    (1u << 18)  /* distinct (fingerprint, client) pairs counted */
 
 /* One TLS connection's handshake. */
 struct pm_tls_row {

@@ -35,24 +35,35 @@ pm_counts_init(struct pm_counts *c, size_t max_values, size_t max_pairs)
 }
 
 /* see counts.h */
-struct pm_count *
-pm_counts_add(struct pm_counts *c, const void *p, size_t n)
+struct pm_counts_key
+pm_counts_key(const void *p, size_t n)
 {
-	struct pm_count *v = c->last;
-	if (v != NULL && v->len == n && memcmp(v->value, p, n) == 0) {
-		v->count++;
-		return v;
-	}
-	struct value_key k = { pm_hash(p, n), n };
-	uint64_t tag = pm_table_derive(k.hash, k.len);
+	struct pm_counts_key k = { pm_hash(p, n), n, 0 };
+	k.tag = pm_table_derive(k.hash, k.len);
+	return k;
+}
+
+/* see counts.h */
+void
+pm_counts_prefetch(const struct pm_counts *c, const struct pm_counts_key *k)
+{
+	pm_table_prefetch(&c->values, k->tag);
+}
+
+/* see counts.h */
+struct pm_count *
+pm_counts_add_key(struct pm_counts *c, const void *p, size_t n, const struct pm_counts_key *k)
+{
+	struct value_key key = { k->hash, k->len };
 	bool is_new;
-	v = pm_table_upsert_max_tag(&c->values, &k, tag, c->max_values, &is_new);
+	struct pm_count *v =
+	    pm_table_upsert_max_tag(&c->values, &key, k->tag, c->max_values, &is_new);
 	if (v == NULL) {
 		c->dropped++;
 		return NULL;
 	}
 	if (is_new) {
-		v->tag = tag;
+		v->tag = k->tag;
 		v->value = pm_arena_strndup(&c->arena, p, n);
 		if (v->value == NULL) {
 			v->value = ""; /* the arena is full: counted under the empty name */
@@ -63,6 +74,19 @@ pm_counts_add(struct pm_counts *c, const void *p, size_t n)
 	v->count++;
 	c->last = v;
 	return v;
+}
+
+/* see counts.h */
+struct pm_count *
+pm_counts_add(struct pm_counts *c, const void *p, size_t n)
+{
+	struct pm_count *v = c->last;
+	if (v != NULL && v->len == n && memcmp(v->value, p, n) == 0) {
+		v->count++;
+		return v;
+	}
+	struct pm_counts_key k = pm_counts_key(p, n);
+	return pm_counts_add_key(c, p, n, &k);
 }
 
 /* see counts.h */

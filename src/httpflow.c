@@ -100,6 +100,37 @@ count_view(struct pm_counts *c, size_t cap, struct pm_http_view v)
 	}
 }
 
+/*
+ * A value of a statistic with many distinct values (URIs, hosts), copied
+ * as a row keeps it and its slot fetched ahead (ahead), counted once the
+ * rest of the message is done (counted): the fetches of a request's values
+ * overlap, and overlap its other work.
+ */
+struct ahead {
+	char s[FIELD_CAP(uri)];
+	size_t n;
+	struct pm_counts_key k;
+};
+
+static void
+ahead(struct ahead *a, const struct pm_counts *c, size_t cap, struct pm_http_view v)
+{
+	copy_view(a->s, cap < sizeof(a->s) ? cap : sizeof(a->s), v);
+	a->n = strlen(a->s);
+	if (a->n != 0) {
+		a->k = pm_counts_key(a->s, a->n);
+		pm_counts_prefetch(c, &a->k);
+	}
+}
+
+static void
+counted(struct pm_counts *c, const struct ahead *a)
+{
+	if (a->n != 0) {
+		(void)pm_counts_add_key(c, a->s, a->n, &a->k);
+	}
+}
+
 static struct pm_http_row *
 new_row(struct pm_http *h, const struct pm_pass_pkt *pp, int dir)
 {
@@ -241,9 +272,10 @@ on_request(struct pm_http *h, struct http_flow *f, const struct pm_pass_pkt *pp,
            const struct pm_http_head *m)
 {
 	h->requests++;
+	struct ahead uri, host;
+	ahead(&uri, &h->stats[PM_HTTP_URIS], FIELD_CAP(uri), m->uri);
+	ahead(&host, &h->stats[PM_HTTP_HOSTS], FIELD_CAP(host), m->host);
 	count_view(&h->stats[PM_HTTP_METHODS], FIELD_CAP(method), m->method);
-	count_view(&h->stats[PM_HTTP_URIS], FIELD_CAP(uri), m->uri);
-	count_view(&h->stats[PM_HTTP_HOSTS], FIELD_CAP(host), m->host);
 	count_view(&h->stats[PM_HTTP_AGENTS], FIELD_CAP(user_agent), m->user_agent);
 	struct pm_http_row *r = new_row(h, pp, PM_DIR_C2S);
 	uint32_t row = r != NULL ? (uint32_t)h->n_rows : 0;
@@ -273,6 +305,8 @@ on_request(struct pm_http *h, struct http_flow *f, const struct pm_pass_pkt *pp,
 		s->mode = M_BODY;
 		s->left = (uint64_t)m->content_length;
 	}
+	counted(&h->stats[PM_HTTP_URIS], &uri);
+	counted(&h->stats[PM_HTTP_HOSTS], &host);
 }
 
 /* A Content-Type that names a download rather than a page. */

@@ -332,12 +332,16 @@ on_client_hello(struct pm_tls *t, struct tls_flow *f, const struct pm_pass_pkt *
 	}
 	t->grease_hellos += h.grease;
 	t->ech_hellos += h.ech;
+	/* the SNI's slot is fetched while the fingerprints are made: most SNIs are new or rare */
 	char sni[PM_TLS_MAX_SNI] = "";
 	if (h.sni != NULL) {
 		copy_str(sni, sizeof(sni), h.sni, h.sni_len);
 	}
-	if (sni[0] != '\0') {
-		count_str(t, PM_TLS_SNIS, sni);
+	size_t sni_len = strlen(sni);
+	struct pm_counts_key sk = { 0, 0, 0 };
+	if (sni_len != 0) {
+		sk = pm_counts_key(sni, sni_len);
+		pm_counts_prefetch(&t->stats[PM_TLS_SNIS], &sk);
 	}
 	if (h.alpn != NULL && h.alpn_len > 1 && h.alpn[0] != 0 && h.alpn[0] < h.alpn_len &&
 	    f->alpn[0] == '\0') {
@@ -345,6 +349,9 @@ on_client_hello(struct pm_tls *t, struct tls_flow *f, const struct pm_pass_pkt *
 	}
 	struct fp fp;
 	hello_fp(t, f, pp, &h, false, r != NULL ? &r->ja3 : NULL, &fp);
+	if (sni_len != 0) {
+		(void)pm_counts_add_key(&t->stats[PM_TLS_SNIS], sni, sni_len, &sk);
+	}
 	if (r == NULL) {
 		return;
 	}
