@@ -63,6 +63,28 @@ struct pm_tls_row {
 	int32_t cert;     /* index into certs of the leaf certificate, or -1 */
 };
 
+/* A hello's fingerprints: JA3 or JA3S in MD5 hex, and JA4 or JA4S. */
+struct pm_tls_fingerprints {
+	char md5[PM_TLS_HASH_HEX];
+	char ja4[PM_TLS_JA4_MAX];
+};
+
+/*
+ * A distinct hello past the rows, fp_memo's value (keyed by the fields its
+ * fingerprints are made of): its fingerprints, how many handshakes sent it
+ * and where the first of them went, so the known fingerprints of every
+ * handshake are found.
+ */
+struct pm_tls_hello {
+	struct pm_tls_fingerprints fp;
+	bool server; /* a ServerHello's */
+	uint8_t ipver;
+	uint16_t server_port;
+	uint8_t client[16], server_addr[16]; /* network order */
+	int64_t ts;                          /* the first's, ns since the epoch */
+	uint64_t count;                      /* handshakes */
+};
+
 /*
  * The statistics of every handshake, by what they count: the negotiated
  * version (else the client's), the chosen suite, SNI, ALPN (the server's
@@ -106,10 +128,12 @@ struct pm_tls {
 	struct pm_flow_states live;           /* flows whose parse state is allocated now */
 	size_t max_live;                      /* most live states at once (PM_TLS_MAX_STATE) */
 	struct pm_counts stats[PM_TLS_STATS]; /* by enum pm_tls_stat */
-	uint64_t established;    /* the client sent encrypted data after the ServerHello */
-	uint64_t grease_hellos;  /* first ClientHellos with a GREASE value */
-	uint64_t ech_hellos;     /* first ClientHellos with encrypted_client_hello */
-	struct pm_table fp_memo; /* a hello's fingerprint fields -> its fingerprints (tlsstats.c) */
+	uint64_t established;   /* the client sent encrypted data after the ServerHello */
+	uint64_t grease_hellos; /* first ClientHellos with a GREASE value */
+	uint64_t ech_hellos;    /* first ClientHellos with encrypted_client_hello */
+	struct pm_table
+	    fp_memo; /* hello fields -> struct pm_tls_hello, past the rows (tlsstats.c) */
+	uint64_t hellos_unseen;  /* hellos past the rows that fp_memo had no room for */
 	struct pm_table fp_last; /* a client -> its last fingerprints' records (tlsstats.c) */
 };
 

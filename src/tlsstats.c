@@ -51,14 +51,10 @@ struct der_key {
 #define CERT_BAD (-2) /* the DER reader refused it */
 
 /*
- * A hello's fingerprints (JA3 or JA3S in MD5 hex, JA4 or JA4S), in fp_memo
- * under the keyed hash and length of the fields they are made of: clients
- * and servers send the same hello again and again, and each is hashed once.
+ * fp_memo's key: the keyed hash and length of the fields a hello's
+ * fingerprints are made of. Clients and servers send the same hello again
+ * and again; past the rows each distinct one is fingerprinted once.
  */
-struct fp {
-	char md5[PM_TLS_HASH_HEX];
-	char ja4[PM_TLS_JA4_MAX];
-};
 struct fp_key {
 	uint64_t hash;
 	uint64_t len;
@@ -85,7 +81,7 @@ tls_init(void *st, const struct pm_analysis_opts *o)
 	                 : PM_TLS_MAX_STATE;
 	t->max_live = cap / sizeof(struct tls_flow);
 	pm_table_init(&t->der_seen, sizeof(struct der_key), sizeof(int32_t), 0);
-	pm_table_init(&t->fp_memo, sizeof(struct fp_key), sizeof(struct fp), 0);
+	pm_table_init(&t->fp_memo, sizeof(struct fp_key), sizeof(struct pm_tls_hello), 0);
 	pm_table_init(&t->fp_last, sizeof(struct fp_client), sizeof(struct fp_last), 0);
 	for (size_t i = 0; i < PM_TLS_STATS; i++) {
 		pm_counts_init(&t->stats[i], PM_TLS_MAX_DISTINCT,
@@ -196,26 +192,39 @@ count_fp(struct pm_tls *t, struct tls_flow *f, const struct pm_pass_pkt *pp, enu
 }
 
 /*
- * The fingerprints of the hello whose fields are the n bytes at key, made
- * by make(h) when they are not in fp_memo yet (and kept when it has room).
+ * The fingerprints of the hello h (a ServerHello when server) whose fields
+ * are the n bytes at key: made by make when fp_memo does not hold them yet,
+ * and the hello counted there, with pp's flow as its first when it is new.
  */
 static void
-fingerprints(struct pm_tls *t, const uint8_t *key, size_t n, const void *h,
-             void (*make)(const void *h, struct fp *out, char *ja3), struct fp *out)
+fingerprints(struct pm_tls *t, const struct pm_pass_pkt *pp, bool server, const uint8_t *key,
+             size_t n, const void *h,
+             void (*make)(const void *h, struct pm_tls_fingerprints *out, char *ja3),
+             struct pm_tls_fingerprints *out)
 {
 	struct fp_key k = { pm_hash(key, n), n };
 	bool is_new;
-	struct fp *m = pm_table_upsert_max_tag(&t->fp_memo, &k, pm_table_derive(k.hash, k.len),
-	                                       PM_TLS_MAX_DISTINCT, &is_new);
-	if (m != NULL && !is_new) {
-		*out = *m;
+	struct pm_tls_hello *m = pm_table_upsert_max_tag(
+	    &t->fp_memo, &k, pm_table_derive(k.hash, k.len), PM_TLS_MAX_DISTINCT, &is_new);
+	char ja3[PM_TLS_JA3_MAX];
+	if (m == NULL) {
+		t->hellos_unseen++;
+		make(h, out, ja3);
 		return;
 	}
-	char ja3[PM_TLS_JA3_MAX];
-	make(h, out, ja3);
-	if (m != NULL) {
-		*m = *out;
+	if (is_new) {
+		make(h, &m->fp, ja3);
+		const struct pm_pkt *p = pp->pkt;
+		bool c2s = pp->dir == PM_DIR_C2S;
+		m->server = server;
+		m->ipver = p->ipver;
+		m->server_port = c2s ? p->dport : p->sport;
+		memcpy(m->client, c2s ? p->src : p->dst, 16);
+		memcpy(m->server_addr, c2s ? p->dst : p->src, 16);
+		m->ts = p->ts_ns;
 	}
+	m->count++;
+	*out = m->fp;
 }
 
 /* Append the n bytes at p to the key at *at (room checked by the caller's sizing). */
@@ -235,7 +244,7 @@ put_list(uint8_t *at, const struct pm_tls_list *l)
 
 /* A ClientHello's fingerprints, its JA3 string in ja3 (PM_TLS_JA3_MAX bytes). */
 static void
-make_client(const void *hello, struct fp *out, char *ja3)
+make_client(const void *hello, struct pm_tls_fingerprints *out, char *ja3)
 {
 	const struct pm_tls_client_hello *h = hello;
 	pm_tls_ja3(h, ja3, PM_TLS_JA3_MAX, out->md5);
@@ -243,7 +252,7 @@ make_client(const void *hello, struct fp *out, char *ja3)
 }
 
 static void
-make_server(const void *hello, struct fp *out, char *ja3s)
+make_server(const void *hello, struct pm_tls_fingerprints *out, char *ja3s)
 {
 	const struct pm_tls_server_hello *h = hello;
 	pm_tls_ja3s(h, ja3s, PM_TLS_JA3_MAX, out->md5);
@@ -252,7 +261,8 @@ make_server(const void *hello, struct fp *out, char *ja3s)
 
 /* What JA3 and JA4 are made of (tls.c): versions, SNI present, first ALPN, five lists. */
 static void
-client_fp(struct pm_tls *t, const struct pm_tls_client_hello *h, struct fp *out)
+client_fp(struct pm_tls *t, const struct pm_pass_pkt *pp, const struct pm_tls_client_hello *h,
+          struct pm_tls_fingerprints *out)
 {
 	uint8_t key[1 + 2 * 2 + 1 + 1 + 255 + 5 * (2 + PM_TLS_MAX_LIST * 2)];
 	uint8_t *at = put(key, "c", 1);
@@ -268,12 +278,13 @@ client_fp(struct pm_tls *t, const struct pm_tls_client_hello *h, struct fp *out)
 	at = put_list(at, &h->groups);
 	at = put_list(at, &h->point_fmts);
 	at = put_list(at, &h->sig_algs);
-	fingerprints(t, key, (size_t)(at - key), h, make_client, out);
+	fingerprints(t, pp, false, key, (size_t)(at - key), h, make_client, out);
 }
 
 /* What JA3S and JA4S are made of: versions, suite, ALPN, extension types. */
 static void
-server_fp(struct pm_tls *t, const struct pm_tls_server_hello *h, struct fp *out)
+server_fp(struct pm_tls *t, const struct pm_pass_pkt *pp, const struct pm_tls_server_hello *h,
+          struct pm_tls_fingerprints *out)
 {
 	uint8_t key[1 + 3 * 2 + 1 + 255 + 2 + PM_TLS_MAX_LIST * 2];
 	uint8_t *at = put(key, "s", 1);
@@ -284,7 +295,7 @@ server_fp(struct pm_tls *t, const struct pm_tls_server_hello *h, struct fp *out)
 	*at++ = alen;
 	at = put(at, alen != 0 ? h->alpn : key, alen);
 	at = put_list(at, &h->exts);
-	fingerprints(t, key, (size_t)(at - key), h, make_server, out);
+	fingerprints(t, pp, true, key, (size_t)(at - key), h, make_server, out);
 }
 
 /*
@@ -294,16 +305,16 @@ server_fp(struct pm_tls *t, const struct pm_tls_server_hello *h, struct fp *out)
  */
 static void
 hello_fp(struct pm_tls *t, struct tls_flow *f, const struct pm_pass_pkt *pp, const void *h,
-         bool server, char **row_str, struct fp *out)
+         bool server, char **row_str, struct pm_tls_fingerprints *out)
 {
 	if (row_str != NULL) {
 		char ja3[PM_TLS_JA3_MAX];
 		(server ? make_server : make_client)(h, out, ja3);
 		*row_str = strdup(ja3);
 	} else if (server) {
-		server_fp(t, h, out);
+		server_fp(t, pp, h, out);
 	} else {
-		client_fp(t, h, out);
+		client_fp(t, pp, h, out);
 	}
 	count_fp(t, f, pp, server ? PM_TLS_JA3S : PM_TLS_JA3, out->md5);
 	count_fp(t, f, pp, server ? PM_TLS_JA4S : PM_TLS_JA4, out->ja4);
@@ -347,7 +358,7 @@ on_client_hello(struct pm_tls *t, struct tls_flow *f, const struct pm_pass_pkt *
 	    f->alpn[0] == '\0') {
 		copy_str(f->alpn, sizeof(f->alpn), h.alpn + 1, h.alpn[0]);
 	}
-	struct fp fp;
+	struct pm_tls_fingerprints fp;
 	hello_fp(t, f, pp, &h, false, r != NULL ? &r->ja3 : NULL, &fp);
 	if (sni_len != 0) {
 		(void)pm_counts_add_key(&t->stats[PM_TLS_SNIS], sni, sni_len, &sk);
@@ -394,7 +405,7 @@ on_server_hello(struct pm_tls *t, struct tls_flow *f, const struct pm_pass_pkt *
 	}
 	char cb[8];
 	count_str(t, PM_TLS_CIPHERS, pm_tls_cipher_name(h.cipher, cb));
-	struct fp fp;
+	struct pm_tls_fingerprints fp;
 	hello_fp(t, f, pp, &h, true, r != NULL ? &r->ja3s : NULL, &fp);
 	if (r == NULL) {
 		return;

@@ -61,6 +61,18 @@ marks_of(const struct pm_tls *t, const struct pm_ja3_feed *feed)
 	return m;
 }
 
+/* The mark of a hello past the rows (fp_memo), as marks_of gives a row's. */
+static const struct pm_tls_known *
+hello_mark(const struct pm_tls_hello *h, const struct pm_ja3_feed *feed)
+{
+	if (h->server) {
+		return better(pm_tls_known_match_fp(feed, PM_TLS_FP_JA3S, h->fp.md5),
+		              pm_tls_known_match_fp(feed, PM_TLS_FP_JA4S, h->fp.ja4));
+	}
+	return better(pm_tls_known_match_fp(feed, PM_TLS_FP_JA3, h->fp.md5),
+	              pm_tls_known_match_fp(feed, PM_TLS_FP_JA4, h->fp.ja4));
+}
+
 /* One statistic of every handshake: a map value -> count, or a list of {value, count, clients}. */
 static void
 stat(const struct pm_counts *c, struct pm_json *w, const char *name, bool as_list)
@@ -92,17 +104,29 @@ stat(const struct pm_counts *c, struct pm_json *w, const char *name, bool as_lis
 	}
 }
 
+static int
+cmp_group(const void *a, const void *b)
+{
+	const struct pm_tally_group *x = a, *y = b;
+	if (x->count != y->count) {
+		return x->count > y->count ? -1 : 1;
+	}
+	return strcmp(x->key, y->key);
+}
+
 /*
- * The known fingerprints' names -> how many handshakes of the rows they
- * marked (the client's mark and the server's); absent when none matched,
- * so results without marks stay as they were.
+ * The known fingerprints' names -> how many handshakes they marked (the
+ * client's mark and the server's): the rows' marks, and every hello past
+ * the rows by its count. Absent when none matched, so results without
+ * marks stay as they were.
  */
 static int
-known_stat(const struct pm_tls *t, const struct mark *marks, struct pm_json *w)
+known_stat(const struct pm_tls *t, const struct mark *marks, const struct pm_ja3_feed *feed,
+           struct pm_json *w)
 {
-	size_t n = t->n_rows;
+	size_t n = t->n_rows, extra = t->fp_memo.count;
 	struct pm_tally *v = malloc((2 * n + 1) * sizeof(*v));
-	struct pm_tally_group *g = malloc((2 * n + 1) * sizeof(*g));
+	struct pm_tally_group *g = malloc((2 * n + extra + 1) * sizeof(*g));
 	if (v == NULL || g == NULL) {
 		free(v);
 		free(g);
@@ -120,6 +144,27 @@ known_stat(const struct pm_tls *t, const struct mark *marks, struct pm_json *w)
 		}
 	}
 	size_t ng = pm_tally_fold(v, m, g);
+	size_t pos = 0;
+	void *val;
+	while (pm_table_next(&t->fp_memo, &pos, &val) != NULL) {
+		const struct pm_tls_hello *h = val;
+		const struct pm_tls_known *k = hello_mark(h, feed);
+		if (k == NULL) {
+			continue;
+		}
+		size_t i = 0;
+		while (i < ng && strcmp(g[i].key, k->name) != 0) {
+			i++;
+		}
+		if (i == ng) {
+			g[ng].key = k->name;
+			g[ng].count = 0;
+			g[ng].clients = 0;
+			ng++;
+		}
+		g[i].count += h->count;
+	}
+	qsort(g, ng, sizeof(*g), cmp_group);
 	if (ng != 0) {
 		pm_json_key(w, "known_fingerprints");
 		pm_json_obj_begin(w);
@@ -379,7 +424,8 @@ cert_findings(struct pm_json *w, struct seen *s, const struct pm_tls_row *r,
 }
 
 static void
-findings(const struct pm_tls *t, const struct mark *marks, struct pm_json *w)
+findings(const struct pm_tls *t, const struct mark *marks, const struct pm_ja3_feed *feed,
+         struct pm_json *w)
 {
 	struct seen *s = calloc(1, sizeof(*s));
 	pm_json_key(w, "findings");
@@ -409,13 +455,37 @@ findings(const struct pm_tls *t, const struct mark *marks, struct pm_json *w)
 			cert_findings(w, s, r, &t->certs[r->cert]);
 		}
 	}
+	/*
+	 * A known hello past the rows, at the first handshake that sent it: a
+	 * row made of that handshake's addresses and time stands for it (one
+	 * finding per server and port, as for the rows, from its first client).
+	 */
+	struct pm_tls_row *first = s != NULL ? calloc(t->fp_memo.count + 1, sizeof(*first)) : NULL;
+	size_t pos = 0, k = 0;
+	void *val;
+	while (first != NULL && pm_table_next(&t->fp_memo, &pos, &val) != NULL) {
+		const struct pm_tls_hello *h = val;
+		const struct pm_tls_known *mark = hello_mark(h, feed);
+		if (mark != NULL) {
+			struct pm_tls_row *r = &first[k++];
+			memcpy(r->client, h->client, 16);
+			memcpy(r->server, h->server_addr, 16);
+			r->ipver = h->ipver;
+			r->server_port = h->server_port;
+			r->ts = h->ts;
+			r->cert = -1;
+			known_finding(w, s, r, mark);
+		}
+	}
 	pm_json_arr_end(w);
 	pm_json_ku64(w, "findings_omitted", s != NULL ? s->more : 0);
+	free(first);
 	free(s);
 }
 
 static int
-statistics(const struct pm_tls *t, const struct mark *marks, struct pm_json *w)
+statistics(const struct pm_tls *t, const struct mark *marks, const struct pm_ja3_feed *feed,
+           struct pm_json *w)
 {
 	pm_json_key(w, "statistics");
 	pm_json_obj_begin(w);
@@ -449,7 +519,7 @@ statistics(const struct pm_tls *t, const struct mark *marks, struct pm_json *w)
 	for (size_t i = 0; i < PM_ARRAY_LEN(stats); i++) {
 		stat(&t->stats[stats[i].k], w, stats[i].name, stats[i].list);
 	}
-	int rc = known_stat(t, marks, w);
+	int rc = known_stat(t, marks, feed, w);
 	pm_json_obj_end(w);
 	return rc;
 }
@@ -483,7 +553,7 @@ pm_tls_view(const struct pm_tls *t, const struct pm_ja3_feed *feed, uint64_t lim
 	if (marks == NULL) {
 		return PM_E_NOMEM;
 	}
-	int rc = statistics(t, marks, w);
+	int rc = statistics(t, marks, feed, w);
 	if (rc != 0) {
 		goto out_marks;
 	}
@@ -502,7 +572,7 @@ pm_tls_view(const struct pm_tls *t, const struct pm_ja3_feed *feed, uint64_t lim
 		cert_obj(w, &t->certs[k]);
 	}
 	pm_json_arr_end(w);
-	findings(t, marks, w);
+	findings(t, marks, feed, w);
 	fingerprint_table(feed, w);
 	pm_reasm_pool_json(&t->pool, w);
 	bool dropped = false;
@@ -511,7 +581,7 @@ pm_tls_view(const struct pm_tls *t, const struct pm_ja3_feed *feed, uint64_t lim
 	}
 	pm_json_kbool(w, "approximate",
 	              t->rows_dropped != 0 || t->certs_dropped != 0 || t->flows_dropped != 0 ||
-	                  t->pool.capped != 0 || dropped);
+	                  t->pool.capped != 0 || t->hellos_unseen != 0 || dropped);
 out_marks:
 	free(marks);
 	return rc;

@@ -18,6 +18,7 @@
 #include "pcapbuild.h"
 #include "test.h"
 #include "tls.h"
+#include "tlsknown.h"
 #include "tlsstats.h"
 #include "x509.h"
 
@@ -654,9 +655,11 @@ test_rows_full(void)
 	other_hello(&ch);
 	struct pm_tls_client_hello h;
 	CHECK_EQ(pm_tls_parse_client_hello(ch.p, ch.n, &h), 0);
-	char ja3[PM_TLS_JA3_MAX], md5[PM_TLS_HASH_HEX], ja4[PM_TLS_JA4_MAX], item[128];
+	char ja3[PM_TLS_JA3_MAX], md5[PM_TLS_HASH_HEX], ja4[PM_TLS_JA4_MAX], item[160];
+	char md5_late[PM_TLS_HASH_HEX];
 	pm_tls_ja3(&h, ja3, sizeof(ja3), md5);
 	pm_tls_ja4(&h, ja4);
+	memcpy(md5_late, md5, sizeof(md5_late));
 	snprintf(item, sizeof(item), "{\"value\":\"%s\",\"count\":3,\"clients\":2}", md5);
 	CHECK(strstr(w.buf, item) != NULL);
 	snprintf(item, sizeof(item), "{\"value\":\"%s\",\"count\":3,\"clients\":2}", ja4);
@@ -701,6 +704,36 @@ test_rows_full(void)
 		lists++;
 	}
 	CHECK_EQ(lists, 2);
+	pm_json_free(&w);
+
+	/* a feed that knows the rows' JA3 and the late hellos': both counted, the late ones found */
+	struct pm_ja3_feed feed;
+	pm_ja3_feed_init(&feed);
+	char csv[256];
+	int cn =
+	    snprintf(csv, sizeof(csv), "%s,a,b,Rows Family\n%s,a,b,Late Family\n", ja3b, md5_late);
+	CHECK_EQ(pm_ja3_feed_parse((const uint8_t *)csv, (size_t)cn, &feed), 0);
+	pm_json_init(&w, 0);
+	pm_json_obj_begin(&w);
+	CHECK_EQ(pm_tls_view(t, &feed, 5, 0, &w), 0);
+	pm_json_obj_end(&w);
+	CHECK_EQ(pm_json_finish(&w), 0);
+	CHECK(strstr(w.buf, "\"known_fingerprints\":{\"Rows Family\":20009,\"Late Family\":3}") !=
+	      NULL);
+	snprintf(item, sizeof(item),
+	         "\"client\":\"10.0.0.3\",\"server\":\"93.184.216.34\",\"server_port\":\"443\","
+	         "\"first_seen\":");
+	const char *late = strstr(w.buf, item);
+	CHECK(late != NULL);
+	snprintf(item, sizeof(item), "\"ja3_hash\":\"%s\"", md5_late);
+	CHECK(late != NULL && strstr(late, item) != NULL);
+	size_t known = 0;
+	for (const char *q = strstr(w.buf, "\"type\":\"known_fingerprint\""); q != NULL;
+	     q = strstr(q + 1, "\"type\":\"known_fingerprint\"")) {
+		known++;
+	}
+	CHECK_EQ(known, 2); /* one per server, port and fingerprint: the rows' and the late one */
+	pm_ja3_feed_free(&feed);
 	pm_json_free(&w);
 	pm_analysis_free(&a);
 	pb_free(&b);
