@@ -29,4 +29,7 @@ struct pm_tally_group {
  */
 size_t pm_tally_fold(struct pm_tally *v, size_t n, struct pm_tally_group *g);
 
+/* Sort n groups as pm_tally_fold does: most frequent first, ties by key. */
+void pm_tally_sort(struct pm_tally_group *g, size_t n);
+
 #endif /* PM_TALLY_H */

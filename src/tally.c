@@ -49,6 +49,13 @@ pm_tally_fold(struct pm_tally *v, size_t n, struct pm_tally_group *g)
 			g[k - 1].clients++;
 		}
 	}
-	qsort(g, k, sizeof(*g), cmp_group);
+	pm_tally_sort(g, k);
 	return k;
+}
+
+/* see tally.h */
+void
+pm_tally_sort(struct pm_tally_group *g, size_t n)
+{
+	qsort(g, n, sizeof(*g), cmp_group);
 }

@@ -104,16 +104,6 @@ stat(const struct pm_counts *c, struct pm_json *w, const char *name, bool as_lis
 	}
 }
 
-static int
-cmp_group(const void *a, const void *b)
-{
-	const struct pm_tally_group *x = a, *y = b;
-	if (x->count != y->count) {
-		return x->count > y->count ? -1 : 1;
-	}
-	return strcmp(x->key, y->key);
-}
-
 /*
  * The known fingerprints' names -> how many handshakes they marked (the
  * client's mark and the server's): the rows' marks, and every hello past
@@ -164,7 +154,7 @@ known_stat(const struct pm_tls *t, const struct mark *marks, const struct pm_ja3
 		}
 		g[i].count += h->count;
 	}
-	qsort(g, ng, sizeof(*g), cmp_group);
+	pm_tally_sort(g, ng);
 	if (ng != 0) {
 		pm_json_key(w, "known_fingerprints");
 		pm_json_obj_begin(w);
