@@ -86,6 +86,28 @@ struct pm_tls_hello {
 };
 
 /*
+ * A handshake past the rows as its findings see it (deprecated version, no
+ * SNI to a public address, its certificate's findings): late_seen's key,
+ * what decides them and their dedup, and its value, the first such
+ * handshake's client and time.
+ */
+struct pm_tls_late_key {
+	uint8_t server[16]; /* network order */
+	uint64_t sni_tag;   /* the SNI's tag in stats[PM_TLS_SNIS]; 0: none */
+	int32_t cert;       /* index into certs of the leaf certificate, or -1 */
+	uint16_t server_port;
+	uint16_t version; /* negotiated, else the client's */
+	uint8_t ipver;
+	bool has_ch, has_sh;
+	uint8_t pad;
+};
+struct pm_tls_late {
+	uint8_t client[16];
+	int64_t ts;
+	const char *sni; /* in stats[PM_TLS_SNIS], or NULL */
+};
+
+/*
  * The statistics of every handshake, by what they count: the negotiated
  * version (else the client's), the chosen suite, SNI, ALPN (the server's
  * choice, else the client's first offer) and the four fingerprints, each
@@ -131,10 +153,12 @@ struct pm_tls {
 	uint64_t established;   /* the client sent encrypted data after the ServerHello */
 	uint64_t grease_hellos; /* first ClientHellos with a GREASE value */
 	uint64_t ech_hellos;    /* first ClientHellos with encrypted_client_hello */
-	struct pm_table
-	    fp_memo; /* hello fields -> struct pm_tls_hello, past the rows (tlsstats.c) */
-	uint64_t hellos_unseen;  /* hellos past the rows that fp_memo had no room for */
-	struct pm_table fp_last; /* a client -> its last fingerprints' records (tlsstats.c) */
+	/* Past the rows (tlsstats.c): */
+	struct pm_table fp_memo;   /* a hello's fields -> struct pm_tls_hello */
+	uint64_t hellos_unseen;    /* hellos fp_memo had no room for */
+	struct pm_table fp_last;   /* a client -> its last fingerprints' records */
+	struct pm_table late_seen; /* struct pm_tls_late_key -> struct pm_tls_late */
+	uint64_t late_unseen;      /* handshakes late_seen had no room for */
 };
 
 /*
@@ -143,6 +167,16 @@ struct pm_tls {
  * findings, fingerprint_table, reassembly and approximate. Each ClientHello's
  * JA3 is looked up in the built-in table and in feed (NULL: none; tlsknown.h).
  */
+/* A row that stands for a handshake past the rows: zeroed but for these, and no certificate. */
+void pm_tls_stand_in(struct pm_tls_row *r, const uint8_t client[16], const uint8_t server[16],
+                     uint8_t ipver, uint16_t server_port, int64_t ts);
+
+/*
+ * Whether the handshake r raises a finding other than a known fingerprint
+ * (tlsview.c): the analyser keeps a handshake past the rows only if so.
+ */
+bool pm_tls_row_finds(const struct pm_tls *t, const struct pm_tls_row *r);
+
 PM_MUST_CHECK int pm_tls_view(const struct pm_tls *t, const struct pm_ja3_feed *feed,
                               uint64_t limit, uint64_t offset, struct pm_json *w);
 

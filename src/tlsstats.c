@@ -32,10 +32,19 @@ struct tls_flow {
 	bool has_ch, has_sh;        /* the first hellos (a second after HRR counts nothing) */
 	uint16_t version;           /* negotiated, else the client's highest */
 	struct fp_last *last;       /* the client's entry in fp_last, NULL before its first hello */
-	char alpn[PM_TLS_MAX_ALPN]; /* the server's choice, else the client's first offer */
-	uint32_t hs_len[2];         /* bytes at hs */
-	uint8_t *hs[2];             /* partial handshake message per direction, malloc'd */
-	struct pm_reasm_dir d[2];   /* by PM_DIR_* */
+	const struct pm_count *sni; /* its SNI in stats[PM_TLS_SNIS], or NULL */
+	uint32_t cert1;             /* 1 + index into certs of its leaf certificate; 0: none */
+	struct where {              /* its first message, when the rows were full (ROW_DROPPED) */
+		uint8_t client[16], server[16];
+		int64_t ts;
+		uint16_t server_port;
+		uint8_t ipver;
+	} at;
+	char alpn[PM_TLS_MAX_ALPN];    /* the server's choice, else the client's first offer */
+	uint32_t hs_len[2];            /* bytes at hs */
+	uint8_t *hs[2];                /* partial handshake message per direction, malloc'd */
+	struct pm_reasm_dir d[2];      /* by PM_DIR_* */
+	char late_sni[PM_TLS_MAX_SNI]; /* past the rows, its SNI for its certificate's findings */
 };
 
 /*
@@ -83,6 +92,7 @@ tls_init(void *st, const struct pm_analysis_opts *o)
 	pm_table_init(&t->der_seen, sizeof(struct der_key), sizeof(int32_t), 0);
 	pm_table_init(&t->fp_memo, sizeof(struct fp_key), sizeof(struct pm_tls_hello), 0);
 	pm_table_init(&t->fp_last, sizeof(struct fp_client), sizeof(struct fp_last), 0);
+	pm_table_init(&t->late_seen, sizeof(struct pm_tls_late_key), sizeof(struct pm_tls_late), 0);
 	for (size_t i = 0; i < PM_TLS_STATS; i++) {
 		pm_counts_init(&t->stats[i], PM_TLS_MAX_DISTINCT,
 		               i >= PM_TLS_JA3 ? PM_TLS_MAX_CLIENTS : 0);
@@ -117,6 +127,13 @@ row_of(struct pm_tls *t, struct tls_flow *f, const struct pm_pass_pkt *pp)
 	if (t->n_rows >= PM_TLS_MAX_HANDSHAKES) {
 		t->rows_dropped++; /* once per handshake, not per message */
 		f->row = ROW_DROPPED;
+		const struct pm_pkt *p = pp->pkt;
+		bool c2s = pp->dir == PM_DIR_C2S;
+		memcpy(f->at.client, c2s ? p->src : p->dst, 16);
+		memcpy(f->at.server, c2s ? p->dst : p->src, 16);
+		f->at.ts = p->ts_ns;
+		f->at.server_port = c2s ? p->dport : p->sport;
+		f->at.ipver = p->ipver;
 		return NULL;
 	}
 	if (t->n_rows == t->cap_rows) {
@@ -361,7 +378,11 @@ on_client_hello(struct pm_tls *t, struct tls_flow *f, const struct pm_pass_pkt *
 	struct pm_tls_fingerprints fp;
 	hello_fp(t, f, pp, &h, false, r != NULL ? &r->ja3 : NULL, &fp);
 	if (sni_len != 0) {
-		(void)pm_counts_add_key(&t->stats[PM_TLS_SNIS], sni, sni_len, &sk);
+		f->sni = pm_counts_add_key(&t->stats[PM_TLS_SNIS], sni, sni_len, &sk);
+	}
+	if (r == NULL && f->row == ROW_DROPPED) {
+		memcpy(f->late_sni, sni,
+		       sni_len + 1); /* while it is hot: the arena's copy is not */
 	}
 	if (r == NULL) {
 		return;
@@ -421,7 +442,8 @@ on_server_hello(struct pm_tls *t, struct tls_flow *f, const struct pm_pass_pkt *
 /*
  * The end of a handshake (both directions done, or the capture's end): what
  * depends on both hellos is counted, once per handshake that had a row or
- * would have had one.
+ * would have had one; one past the rows is kept in late_seen for its
+ * findings, the first of each kind (struct pm_tls_late_key).
  */
 static void
 handshake_end(struct pm_tls *t, const struct tls_flow *f)
@@ -434,6 +456,53 @@ handshake_end(struct pm_tls *t, const struct tls_flow *f)
 	if (f->alpn[0] != '\0') {
 		count_str(t, PM_TLS_ALPNS, f->alpn);
 	}
+	if (f->row != ROW_DROPPED) {
+		return; /* the row has what its findings need */
+	}
+	struct pm_tls_row r;
+	pm_tls_stand_in(&r, f->at.client, f->at.server, f->at.ipver, f->at.server_port, f->at.ts);
+	r.version = f->version;
+	r.has_ch = f->has_ch;
+	r.has_sh = f->has_sh;
+	r.cert = (int32_t)f->cert1 - 1;
+	memcpy(r.sni, f->late_sni, strlen(f->late_sni) + 1);
+	if (!pm_tls_row_finds(t, &r)) {
+		return; /* most handshakes raise nothing: kept only when it does */
+	}
+	struct pm_tls_late_key k;
+	memset(&k, 0, sizeof(k)); /* the padding is compared too */
+	memcpy(k.server, f->at.server, 16);
+	k.sni_tag = f->sni != NULL ? f->sni->tag : 0;
+	k.cert = (int32_t)f->cert1 - 1;
+	k.server_port = f->at.server_port;
+	k.version = f->version;
+	k.ipver = f->at.ipver;
+	k.has_ch = f->has_ch;
+	k.has_sh = f->has_sh;
+	bool is_new;
+	struct pm_tls_late *v =
+	    pm_table_upsert_max(&t->late_seen, &k, PM_TLS_MAX_DISTINCT, &is_new);
+	if (v == NULL) {
+		t->late_unseen++;
+	} else if (is_new) {
+		memcpy(v->client, f->at.client, 16);
+		v->ts = f->at.ts;
+		v->sni = f->sni != NULL ? f->sni->value : NULL;
+	}
+}
+
+/* see tlsstats.h */
+void
+pm_tls_stand_in(struct pm_tls_row *r, const uint8_t client[16], const uint8_t server[16],
+                uint8_t ipver, uint16_t server_port, int64_t ts)
+{
+	memset(r, 0, sizeof(*r));
+	memcpy(r->client, client, 16);
+	memcpy(r->server, server, 16);
+	r->ipver = ipver;
+	r->server_port = server_port;
+	r->ts = ts;
+	r->cert = -1;
 }
 
 /* The index of a new distinct certificate x; -1 when full. */
@@ -519,7 +588,8 @@ der_seen(struct pm_tls *t, const uint8_t *der, uint32_t len)
 
 /* Certificate (RFC 5246 §7.4.2): certificate_list<0..2^24-1> of ASN.1Cert<1..2^24-1>. */
 static void
-on_certificate(struct pm_tls *t, struct pm_tls_row *r, const uint8_t *body, size_t n)
+on_certificate(struct pm_tls *t, struct tls_flow *f, struct pm_tls_row *r, const uint8_t *body,
+               size_t n)
 {
 	struct pm_cur c = pm_cur_init(body, n);
 	uint32_t total = (uint32_t)pm_cur_u8(&c) << 16 | pm_cur_be16(&c);
@@ -532,6 +602,9 @@ on_certificate(struct pm_tls *t, struct pm_tls_row *r, const uint8_t *body, size
 	}
 	t->certificates++;
 	int32_t idx = der_seen(t, der, len);
+	if (f->cert1 == 0 && idx >= 0) {
+		f->cert1 = (uint32_t)idx + 1;
+	}
 	if (r != NULL && r->cert < 0 && idx >= 0) {
 		r->cert = idx;
 	}
@@ -550,7 +623,7 @@ on_message(struct pm_tls *t, struct tls_flow *f, int dir, const struct pm_pass_p
 		break;
 	case PM_TLS_HS_CERTIFICATE:
 		if (dir == PM_DIR_S2C) {
-			on_certificate(t, row_of(t, f, pp), body, n);
+			on_certificate(t, f, row_of(t, f, pp), body, n);
 		}
 		break;
 	case PM_TLS_HS_SERVER_DONE:
@@ -863,6 +936,7 @@ tls_free(void *st)
 	pm_table_free(&t->der_seen);
 	pm_table_free(&t->fp_memo);
 	pm_table_free(&t->fp_last);
+	pm_table_free(&t->late_seen);
 	for (size_t i = 0; i < PM_TLS_STATS; i++) {
 		pm_counts_free(&t->stats[i]);
 	}
@@ -884,7 +958,8 @@ tls_mem(const void *st)
 	}
 	return sizeof(*t) + held + t->pool.bytes + t->cap_rows * sizeof(*t->rows) +
 	       t->live.n * sizeof(struct tls_flow) + t->cap_certs * sizeof(*t->certs) +
-	       t->der_seen.bytes + t->fp_memo.bytes + t->fp_last.bytes + t->n_rows * 2 * 128;
+	       t->der_seen.bytes + t->fp_memo.bytes + t->fp_last.bytes + t->late_seen.bytes +
+	       t->n_rows * 2 * 128;
 }
 
 const struct pm_analyser pm_analyser_tls = {

@@ -276,8 +276,13 @@ is_private(const uint8_t *a, uint8_t ipver)
 	       memcmp(a, loop, 16) == 0;
 }
 
-/* Findings already written, to list each (type, server, port) once. */
+/*
+ * Findings already written, to list each (type, server, port) once; or, when
+ * probe is set, only how many a handshake would raise (the rest unused).
+ */
 struct seen {
+	bool probe;
+	uint64_t would;
 	const char *type[TLS_MAX_FINDINGS];
 	const struct pm_tls_row *row[TLS_MAX_FINDINGS];
 	const struct pm_tls_known *known[TLS_MAX_FINDINGS]; /* a finding also keyed by, or NULL */
@@ -304,6 +309,10 @@ finding_known(struct pm_json *w, struct seen *s, const struct pm_tls_row *r, con
               const char *severity, const char *summary, const char *detail,
               const struct pm_tls_known *known)
 {
+	if (s->probe) {
+		s->would++;
+		return;
+	}
 	for (size_t i = 0; i < s->n; i++) {
 		const struct pm_tls_known *o = s->known[i];
 		if (strcmp(s->type[i], type) == 0 && s->row[i]->server_port == r->server_port &&
@@ -413,6 +422,37 @@ cert_findings(struct pm_json *w, struct seen *s, const struct pm_tls_row *r,
 	}
 }
 
+/* A handshake's findings but its known fingerprints. */
+static void
+handshake_findings(const struct pm_tls *t, struct pm_json *w, struct seen *s,
+                   const struct pm_tls_row *r)
+{
+	char vb[8];
+	if (r->has_sh && r->version <= 0x0301) {
+		finding(w, s, r, "deprecated_tls_version", r->version <= 0x0300 ? "high" : "medium",
+		        "The connection negotiated SSL or TLS 1.0 (RFC 8996 deprecates them)",
+		        pm_tls_version_name(r->version, vb));
+	}
+	if (r->has_ch && r->sni[0] == '\0' && !is_private(r->server, r->ipver)) {
+		finding(w, s, r, "no_sni_public", "low",
+		        "A client opened TLS to a public address without a server name", NULL);
+	}
+	if (r->cert >= 0) {
+		cert_findings(w, s, r, &t->certs[r->cert]);
+	}
+}
+
+/* see tlsstats.h */
+bool
+pm_tls_row_finds(const struct pm_tls *t, const struct pm_tls_row *r)
+{
+	struct seen probe;
+	probe.probe = true;
+	probe.would = 0;
+	handshake_findings(t, NULL, &probe, r);
+	return probe.would != 0;
+}
+
 static void
 findings(const struct pm_tls *t, const struct mark *marks, const struct pm_ja3_feed *feed,
          struct pm_json *w)
@@ -422,50 +462,51 @@ findings(const struct pm_tls *t, const struct mark *marks, const struct pm_ja3_f
 	pm_json_arr_begin(w);
 	for (size_t i = 0; s != NULL && i < t->n_rows; i++) {
 		const struct pm_tls_row *r = &t->rows[i];
-		char vb[8];
 		if (marks[i].client != NULL) {
 			known_finding(w, s, r, marks[i].client);
 		}
 		if (marks[i].server != NULL) {
 			known_finding(w, s, r, marks[i].server);
 		}
-		if (r->has_sh && r->version <= 0x0301) {
-			finding(
-			    w, s, r, "deprecated_tls_version",
-			    r->version <= 0x0300 ? "high" : "medium",
-			    "The connection negotiated SSL or TLS 1.0 (RFC 8996 deprecates them)",
-			    pm_tls_version_name(r->version, vb));
-		}
-		if (r->has_ch && r->sni[0] == '\0' && !is_private(r->server, r->ipver)) {
-			finding(w, s, r, "no_sni_public", "low",
-			        "A client opened TLS to a public address without a server name",
-			        NULL);
-		}
-		if (r->cert >= 0) {
-			cert_findings(w, s, r, &t->certs[r->cert]);
-		}
+		handshake_findings(t, w, s, r);
 	}
 	/*
-	 * A known hello past the rows, at the first handshake that sent it: a
-	 * row made of that handshake's addresses and time stands for it (one
-	 * finding per server and port, as for the rows, from its first client).
+	 * Past the rows, a row made of a handshake's addresses and time stands
+	 * for it: for each known hello in fp_memo, its first handshake (one
+	 * finding per server and port, as for the rows, from its first client);
+	 * then the first handshake of each kind late_seen keeps. A stand-in is
+	 * kept only when a new finding points at it: at most TLS_MAX_FINDINGS.
 	 */
-	struct pm_tls_row *first = s != NULL ? calloc(t->fp_memo.count + 1, sizeof(*first)) : NULL;
+	struct pm_tls_row *first = s != NULL ? calloc(TLS_MAX_FINDINGS + 1, sizeof(*first)) : NULL;
 	size_t pos = 0, k = 0;
 	void *val;
 	while (first != NULL && pm_table_next(&t->fp_memo, &pos, &val) != NULL) {
 		const struct pm_tls_hello *h = val;
 		const struct pm_tls_known *mark = hello_mark(h, feed);
 		if (mark != NULL) {
-			struct pm_tls_row *r = &first[k++];
-			memcpy(r->client, h->client, 16);
-			memcpy(r->server, h->server_addr, 16);
-			r->ipver = h->ipver;
-			r->server_port = h->server_port;
-			r->ts = h->ts;
-			r->cert = -1;
+			struct pm_tls_row *r = &first[k];
+			pm_tls_stand_in(r, h->client, h->server_addr, h->ipver, h->server_port,
+			                h->ts);
+			size_t before = s->n;
 			known_finding(w, s, r, mark);
+			k += s->n != before;
 		}
+	}
+	pos = 0;
+	const void *key;
+	while (first != NULL && (key = pm_table_next(&t->late_seen, &pos, &val)) != NULL) {
+		const struct pm_tls_late_key *lk = key;
+		const struct pm_tls_late *l = val;
+		struct pm_tls_row *r = &first[k];
+		pm_tls_stand_in(r, l->client, lk->server, lk->ipver, lk->server_port, l->ts);
+		r->version = lk->version;
+		r->has_ch = lk->has_ch;
+		r->has_sh = lk->has_sh;
+		r->cert = lk->cert;
+		snprintf(r->sni, sizeof(r->sni), "%s", l->sni != NULL ? l->sni : "");
+		size_t before = s->n;
+		handshake_findings(t, w, s, r);
+		k += s->n != before;
 	}
 	pm_json_arr_end(w);
 	pm_json_ku64(w, "findings_omitted", s != NULL ? s->more : 0);
@@ -571,7 +612,8 @@ pm_tls_view(const struct pm_tls *t, const struct pm_ja3_feed *feed, uint64_t lim
 	}
 	pm_json_kbool(w, "approximate",
 	              t->rows_dropped != 0 || t->certs_dropped != 0 || t->flows_dropped != 0 ||
-	                  t->pool.capped != 0 || t->hellos_unseen != 0 || dropped);
+	                  t->pool.capped != 0 || t->hellos_unseen != 0 || t->late_unseen != 0 ||
+	                  dropped);
 out_marks:
 	free(marks);
 	return rc;

@@ -733,6 +733,11 @@ test_rows_full(void)
 		known++;
 	}
 	CHECK_EQ(known, 2); /* one per server, port and fingerprint: the rows' and the late one */
+	/* the rows all sent an SNI; the late hellos without one are found at their first */
+	CHECK(strstr(w.buf, "{\"type\":\"no_sni_public\",\"severity\":\"low\",\"summary\":\"A "
+	                    "client opened TLS to a public address without a server "
+	                    "name\",\"evidence\":{\"client\":\"10.0.0.5\",\"server\":\"93.184.216."
+	                    "34\",\"server_port\":\"443\",\"first_seen\"") != NULL);
 	pm_ja3_feed_free(&feed);
 	pm_json_free(&w);
 	pm_analysis_free(&a);
