@@ -15,7 +15,7 @@ PROG     := pcapmcp
 BUILD    ?= build
 CC       ?= cc
 CFLAGS   ?= -O2 -g
-CPPFLAGS += -Iinclude -D_POSIX_C_SOURCE=200809L
+CPPFLAGS += -Iinclude -D_POSIX_C_SOURCE=200809L $(DEFS)
 DEPFLAGS  = -MMD -MP
 WARN     := -std=c11 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wold-style-definition -Wvla -Wcast-qual -Wformat=2 \
@@ -71,8 +71,15 @@ $(FUZZERS): $(BUILD)/fuzz/%: $(BUILD)/fuzz/%.o $(BUILD)/fuzz/replay.o $(LIB)
 $(BENCHES): $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
 	$(CC) $(PTHREAD) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lpcap
 
-test: $(UNIT) $(BUILD)/$(PROG) $(FUZZERS)
+test: $(UNIT) $(BUILD)/$(PROG) $(FUZZERS) rows1
 	@tests/run.sh $(BUILD)
+
+# The CLI with one TLS handshake row and one HTTP exchange row, so that what
+# is counted past the rows answers nearly everything: tests/run.sh checks it
+# against the normal build (tests/rows_check.py).
+ROWS1 := -DPM_TLS_MAX_HANDSHAKES=1 -DPM_HTTP_MAX_EXCHANGES=1
+rows1:
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/rows1 DEFS='$(ROWS1)' $(BUILD)/rows1/$(PROG)
 
 # Generates a BIG_SIZE capture under /tmp, checks ping, cached calls and stdin EOF
 # while `serve` analyses it (tests/mcp/big.mjs), deletes it. Too slow for `make test`.
@@ -184,7 +191,7 @@ FMT_FILES = src/*.c include/*.h tests/*.[ch] fuzz/*.c bench/*.c captures/*.c
 format:       ; clang-format -i $(wildcard $(FMT_FILES))
 format-check: ; clang-format --dry-run --Werror $(wildcard $(FMT_FILES))
 clean: ; rm -rf build
-.PHONY: all test test-big golden-update fuzz asan demo static static-check fuzz-libfuzzer \
+.PHONY: all test rows1 test-big golden-update fuzz asan demo static static-check fuzz-libfuzzer \
 	fuzz-engine-bins fuzz-afl bench bench-run captures lint headers format format-check clean \
 	deps-static deps-clang deps-afl deps-bench
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

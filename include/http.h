@@ -33,10 +33,13 @@ struct pm_json;
 #define PM_HTTP_MAX_HEAD      (16u << 10) /* bytes of one head; longer is malformed */
 #define PM_HTTP_MAX_FIELDS    100         /* header fields walked per head */
 #define PM_HTTP_MAX_HASH_BODY (64u << 10) /* bodies up to this size are hashed */
-#define PM_HTTP_MAX_EXCHANGES 10000       /* exchange rows kept; the rest are counted */
 #define PM_HTTP_MAX_PENDING   16          /* requests awaiting their response per flow */
 #define PM_HTTP_MAX_STATE     (64u << 20) /* bytes of per-flow parse state live at once */
 #define PM_HTTP_MAX_DISTINCT  65536       /* distinct values of each statistic counted */
+/* Exchange rows kept; the rest are counted (a fuzz build may set it lower, to reach past them). */
+#ifndef PM_HTTP_MAX_EXCHANGES
+#define PM_HTTP_MAX_EXCHANGES 10000
+#endif
 
 /* A view: n bytes at p, or p NULL when absent. */
 struct pm_http_view {

@@ -29,16 +29,19 @@
 struct pm_json;
 struct pm_ja3_feed;
 
-#define PM_TLS_MAX_HANDSHAKES 20000       /* handshake rows kept; the rest are counted */
-#define PM_TLS_MAX_CERTS      4096        /* distinct certificates kept */
-#define PM_TLS_DER_MEMO       16          /* recent certificates compared before hashing */
-#define PM_TLS_DER_MEMO_MAX   8192        /* the longest certificate the memo copies */
-#define PM_TLS_MAX_HS         (64u << 10) /* bytes of one handshake message assembled */
-#define PM_TLS_MAX_STATE      (64u << 20) /* bytes of per-flow parse state live at once */
-#define PM_TLS_MAX_SNI        256         /* bytes of an SNI kept (RFC 6066 allows 2^16 - 1) */
-#define PM_TLS_MAX_ALPN       32          /* bytes of an ALPN protocol name kept */
-#define PM_TLS_MAX_DISTINCT   65536       /* distinct values of each statistic counted */
-#define PM_TLS_MAX_CLIENTS    (1u << 18)  /* distinct (fingerprint, client) pairs counted */
+#define PM_TLS_MAX_CERTS    4096        /* distinct certificates kept */
+#define PM_TLS_DER_MEMO     16          /* recent certificates compared before hashing */
+#define PM_TLS_DER_MEMO_MAX 8192        /* the longest certificate the memo copies */
+#define PM_TLS_MAX_HS       (64u << 10) /* bytes of one handshake message assembled */
+#define PM_TLS_MAX_STATE    (64u << 20) /* bytes of per-flow parse state live at once */
+#define PM_TLS_MAX_SNI      256         /* bytes of an SNI kept (RFC 6066 allows 2^16 - 1) */
+#define PM_TLS_MAX_ALPN     32          /* bytes of an ALPN protocol name kept */
+#define PM_TLS_MAX_DISTINCT 65536       /* distinct values of each statistic counted */
+#define PM_TLS_MAX_CLIENTS  (1u << 18)  /* distinct (fingerprint, client) pairs counted */
+/* Handshake rows kept; the rest are counted (a fuzz build may set it lower, to reach past them). */
+#ifndef PM_TLS_MAX_HANDSHAKES
+#define PM_TLS_MAX_HANDSHAKES 20000
+#endif
 
 /* One TLS connection's handshake. */
 struct pm_tls_row {

@@ -312,5 +312,21 @@ else
 	echo "scans: skipped (python3 not found)" >&2
 fi
 
+# 7. Past the rows: the build with one TLS and one HTTP row (make's rows1)
+# against this one, statistics and TLS findings (tests/rows_check.py).
+if command -v python3 >/dev/null 2>&1 && [ -x "$build/rows1/pcapmcp" ]; then
+	python3 tests/rows_check.py "$prog" "$build/rows1/pcapmcp" >"$tmp/rows.out" 2>&1; rrc=$?
+	grep '^not ok' "$tmp/rows.out" >&2
+	line=$(tail -n 1 "$tmp/rows.out")
+	if [[ $line =~ ^rows:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+		pass=$((pass + BASH_REMATCH[1])); fail=$((fail + BASH_REMATCH[2]))
+		[ "$rrc" = 0 ] || [ "${BASH_REMATCH[2]}" != 0 ] || bad "rows check exited $rrc"
+	else
+		bad "rows check crashed or printed no summary"; tail -n 20 "$tmp/rows.out" >&2
+	fi
+else
+	echo "rows: skipped (python3 or $build/rows1/pcapmcp missing)" >&2
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
