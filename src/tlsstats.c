@@ -24,26 +24,27 @@
 /* Per-flow parse state, kept in the flow record (pm_flow_state_attach) while the handshake is parsed. */
 struct tls_flow {
 	struct pm_flow_state link; /* first: the analyser's list of live states */
-	bool done[2]; /* the direction is no longer parsed (every packet reads it first) */
-	bool ccs[2];  /* ChangeCipherSpec sent: later handshake records are encrypted */
-	uint32_t row; /* 1 + index into rows; 0 when none yet; ROW_DROPPED */
-	/* What the statistics count at the handshake's end (handshake_end), as its row keeps it. */
+	/* What every packet reads, first (pm_flows_prefetch_state fetches the first lines). */
+	bool done[2];             /* the direction is no longer parsed */
+	bool ccs[2];              /* ChangeCipherSpec sent: later handshake records are encrypted */
+	uint32_t row;             /* 1 + index into rows; 0 when none yet; ROW_DROPPED */
+	uint32_t hs_len[2];       /* bytes at hs */
+	uint8_t *hs[2];           /* partial handshake message per direction, malloc'd */
+	struct pm_reasm_dir d[2]; /* by PM_DIR_* */
+	/* What the hellos set and handshake_end counts, as its row keeps it. */
 	bool counted;               /* a hello or certificate was met: the handshake is counted */
 	bool has_ch, has_sh;        /* the first hellos (a second after HRR counts nothing) */
 	uint16_t version;           /* negotiated, else the client's highest */
+	uint32_t cert1;             /* 1 + index into certs of its leaf certificate; 0: none */
 	struct fp_last *last;       /* the client's entry in fp_last, NULL before its first hello */
 	const struct pm_count *sni; /* its SNI in stats[PM_TLS_SNIS], or NULL */
-	uint32_t cert1;             /* 1 + index into certs of its leaf certificate; 0: none */
+	char alpn[PM_TLS_MAX_ALPN]; /* the server's choice, else the client's first offer */
 	struct where {              /* its first message, when the rows were full (ROW_DROPPED) */
 		uint8_t client[16], server[16];
 		int64_t ts;
 		uint16_t server_port;
 		uint8_t ipver;
 	} at;
-	char alpn[PM_TLS_MAX_ALPN];    /* the server's choice, else the client's first offer */
-	uint32_t hs_len[2];            /* bytes at hs */
-	uint8_t *hs[2];                /* partial handshake message per direction, malloc'd */
-	struct pm_reasm_dir d[2];      /* by PM_DIR_* */
 	char late_sni[PM_TLS_MAX_SNI]; /* past the rows, its SNI for its certificate's findings */
 };
 
