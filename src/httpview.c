@@ -197,6 +197,8 @@ struct seen {
 	struct found f[HTTP_MAX_FINDINGS];
 	size_t n;
 	uint64_t more;
+	uint8_t (*browsers)[16]; /* sorted clients with a browser-like User-Agent, malloc'd */
+	size_t n_browsers;
 };
 
 static bool
@@ -302,18 +304,34 @@ any_of(const char *s, const char *const *list, size_t n)
 	return NULL;
 }
 
-/* Whether the client of r also sent a browser-like User-Agent ("Mozilla/") elsewhere. */
-static bool
-browses(const struct pm_http *h, const struct pm_http_row *r)
+static int
+cmp_addr(const void *a, const void *b)
 {
-	for (size_t i = 0; i < h->n_rows; i++) {
-		const struct pm_http_row *o = &h->rows[i];
-		if (memcmp(o->client, r->client, 16) == 0 &&
-		    strncmp(o->user_agent, "Mozilla/", 8) == 0) {
-			return true;
+	return memcmp(a, b, 16);
+}
+
+/* The clients of h's rows that sent a browser-like User-Agent ("Mozilla/"), sorted, into s. */
+static void
+find_browsers(const struct pm_http *h, struct seen *s)
+{
+	s->browsers = malloc((h->n_rows + 1) * sizeof(*s->browsers));
+	s->n_browsers = 0;
+	for (size_t i = 0; s->browsers != NULL && i < h->n_rows; i++) {
+		if (strncmp(h->rows[i].user_agent, "Mozilla/", 8) == 0) {
+			memcpy(s->browsers[s->n_browsers++], h->rows[i].client, 16);
 		}
 	}
-	return false;
+	if (s->n_browsers != 0) {
+		qsort(s->browsers, s->n_browsers, sizeof(*s->browsers), cmp_addr);
+	}
+}
+
+/* Whether the client of r also sent a browser-like User-Agent elsewhere (false without memory). */
+static bool
+browses(const struct seen *s, const struct pm_http_row *r)
+{
+	return s->n_browsers != 0 && bsearch(r->client, s->browsers, s->n_browsers,
+	                                     sizeof(*s->browsers), cmp_addr) != NULL;
 }
 
 static bool
@@ -332,7 +350,7 @@ executable_uri(const char *uri)
 }
 
 static void
-row_findings(const struct pm_http *h, struct seen *s, const struct pm_http_row *r)
+row_findings(struct seen *s, const struct pm_http_row *r)
 {
 	char dec[512], d[160];
 	const char *hit;
@@ -374,7 +392,7 @@ row_findings(const struct pm_http *h, struct seen *s, const struct pm_http_row *
 		finding(s, r, "scanner_user_agent", "medium", "A scanning tool's User-Agent", d);
 	} else if ((hit = any_of(r->user_agent, script_agents, PM_ARRAY_LEN(script_agents))) !=
 	               NULL &&
-	           browses(h, r)) {
+	           browses(s, r)) {
 		snprintf(d, sizeof(d), "User-Agent %s from a host that also browses", hit);
 		finding(s, r, "scripted_client", "low",
 		        "A scripted client from a host that otherwise browses", d);
@@ -396,16 +414,22 @@ static void
 findings(const struct pm_http *h, struct pm_json *w)
 {
 	struct seen *s = calloc(1, sizeof(*s));
+	if (s != NULL) {
+		find_browsers(h, s);
+	}
 	pm_json_key(w, "findings");
 	pm_json_arr_begin(w);
 	for (size_t i = 0; s != NULL && i < h->n_rows; i++) {
-		row_findings(h, s, &h->rows[i]);
+		row_findings(s, &h->rows[i]);
 	}
 	for (size_t i = 0; s != NULL && i < s->n; i++) {
 		finding_json(w, &s->f[i]);
 	}
 	pm_json_arr_end(w);
 	pm_json_ku64(w, "findings_omitted", s != NULL ? s->more : 0);
+	if (s != NULL) {
+		free(s->browsers);
+	}
 	free(s);
 }
 
