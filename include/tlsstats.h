@@ -72,6 +72,14 @@ struct pm_tls_fingerprints {
 	char ja4[PM_TLS_JA4_MAX];
 };
 
+/* Where and when a handshake went. */
+struct pm_tls_where {
+	uint8_t client[16], server[16]; /* network order */
+	int64_t ts;                     /* its first message, ns since the epoch */
+	uint16_t server_port;
+	uint8_t ipver;
+};
+
 /*
  * A distinct hello past the rows, fp_memo's value (keyed by the fields its
  * fingerprints are made of): its fingerprints, how many handshakes sent it
@@ -81,11 +89,8 @@ struct pm_tls_fingerprints {
 struct pm_tls_hello {
 	struct pm_tls_fingerprints fp;
 	bool server; /* a ServerHello's */
-	uint8_t ipver;
-	uint16_t server_port;
-	uint8_t client[16], server_addr[16]; /* network order */
-	int64_t ts;                          /* the first's, ns since the epoch */
-	uint64_t count;                      /* handshakes */
+	struct pm_tls_where first;
+	uint64_t count; /* handshakes */
 };
 
 /*
@@ -105,8 +110,7 @@ struct pm_tls_late_key {
 	uint8_t pad;
 };
 struct pm_tls_late {
-	uint8_t client[16];
-	int64_t ts;
+	struct pm_tls_where first;
 	const char *sni; /* in stats[PM_TLS_SNIS], or NULL */
 };
 
@@ -164,15 +168,8 @@ struct pm_tls {
 	uint64_t late_unseen;      /* handshakes late_seen had no room for */
 };
 
-/*
- * Write the members of analyze_tls's result: statistics, handshakes (the
- * page at offset, at most limit rows, stopped at a byte budget), certificates,
- * findings, fingerprint_table, reassembly and approximate. Each ClientHello's
- * JA3 is looked up in the built-in table and in feed (NULL: none; tlsknown.h).
- */
-/* A row that stands for a handshake past the rows: zeroed but for these, and no certificate. */
-void pm_tls_stand_in(struct pm_tls_row *r, const uint8_t client[16], const uint8_t server[16],
-                     uint8_t ipver, uint16_t server_port, int64_t ts);
+/* A row that stands for a handshake past the rows: zeroed but for w, and no certificate. */
+void pm_tls_stand_in(struct pm_tls_row *r, const struct pm_tls_where *w);
 
 /*
  * Whether the handshake r raises a finding other than a known fingerprint
@@ -180,6 +177,12 @@ void pm_tls_stand_in(struct pm_tls_row *r, const uint8_t client[16], const uint8
  */
 bool pm_tls_row_finds(const struct pm_tls *t, const struct pm_tls_row *r);
 
+/*
+ * Write the members of analyze_tls's result: statistics, handshakes (the
+ * page at offset, at most limit rows, stopped at a byte budget), certificates,
+ * findings, fingerprint_table, reassembly and approximate. Each ClientHello's
+ * JA3 is looked up in the built-in table and in feed (NULL: none; tlsknown.h).
+ */
 PM_MUST_CHECK int pm_tls_view(const struct pm_tls *t, const struct pm_ja3_feed *feed,
                               uint64_t limit, uint64_t offset, struct pm_json *w);
 

@@ -39,12 +39,7 @@ struct tls_flow {
 	struct fp_last *last;       /* the client's entry in fp_last, NULL before its first hello */
 	const struct pm_count *sni; /* its SNI in stats[PM_TLS_SNIS], or NULL */
 	char alpn[PM_TLS_MAX_ALPN]; /* the server's choice, else the client's first offer */
-	struct where {              /* its first message, when the rows were full (ROW_DROPPED) */
-		uint8_t client[16], server[16];
-		int64_t ts;
-		uint16_t server_port;
-		uint8_t ipver;
-	} at;
+	struct pm_tls_where at;     /* where it went, when the rows were full (ROW_DROPPED) */
 	char late_sni[PM_TLS_MAX_SNI]; /* past the rows, its SNI for its certificate's findings */
 };
 
@@ -115,6 +110,19 @@ dir_done(struct pm_tls *t, struct tls_flow *f, int dir)
 	f->hs_len[dir] = 0;
 }
 
+/* Where pp's flow goes, and pp's time. */
+static void
+where_of(const struct pm_pass_pkt *pp, struct pm_tls_where *w)
+{
+	const struct pm_pkt *p = pp->pkt;
+	bool c2s = pp->dir == PM_DIR_C2S;
+	memcpy(w->client, c2s ? p->src : p->dst, 16);
+	memcpy(w->server, c2s ? p->dst : p->src, 16);
+	w->ts = p->ts_ns;
+	w->server_port = c2s ? p->dport : p->sport;
+	w->ipver = p->ipver;
+}
+
 static struct pm_tls_row *
 row_of(struct pm_tls *t, struct tls_flow *f, const struct pm_pass_pkt *pp)
 {
@@ -128,13 +136,7 @@ row_of(struct pm_tls *t, struct tls_flow *f, const struct pm_pass_pkt *pp)
 	if (t->n_rows >= PM_TLS_MAX_HANDSHAKES) {
 		t->rows_dropped++; /* once per handshake, not per message */
 		f->row = ROW_DROPPED;
-		const struct pm_pkt *p = pp->pkt;
-		bool c2s = pp->dir == PM_DIR_C2S;
-		memcpy(f->at.client, c2s ? p->src : p->dst, 16);
-		memcpy(f->at.server, c2s ? p->dst : p->src, 16);
-		f->at.ts = p->ts_ns;
-		f->at.server_port = c2s ? p->dport : p->sport;
-		f->at.ipver = p->ipver;
+		where_of(pp, &f->at);
 		return NULL;
 	}
 	if (t->n_rows == t->cap_rows) {
@@ -232,14 +234,8 @@ fingerprints(struct pm_tls *t, const struct pm_pass_pkt *pp, bool server, const 
 	}
 	if (is_new) {
 		make(h, &m->fp, ja3);
-		const struct pm_pkt *p = pp->pkt;
-		bool c2s = pp->dir == PM_DIR_C2S;
 		m->server = server;
-		m->ipver = p->ipver;
-		m->server_port = c2s ? p->dport : p->sport;
-		memcpy(m->client, c2s ? p->src : p->dst, 16);
-		memcpy(m->server_addr, c2s ? p->dst : p->src, 16);
-		m->ts = p->ts_ns;
+		where_of(pp, &m->first);
 	}
 	m->count++;
 	*out = m->fp;
@@ -461,7 +457,7 @@ handshake_end(struct pm_tls *t, const struct tls_flow *f)
 		return; /* the row has what its findings need */
 	}
 	struct pm_tls_row r;
-	pm_tls_stand_in(&r, f->at.client, f->at.server, f->at.ipver, f->at.server_port, f->at.ts);
+	pm_tls_stand_in(&r, &f->at);
 	r.version = f->version;
 	r.has_ch = f->has_ch;
 	r.has_sh = f->has_sh;
@@ -486,23 +482,21 @@ handshake_end(struct pm_tls *t, const struct tls_flow *f)
 	if (v == NULL) {
 		t->late_unseen++;
 	} else if (is_new) {
-		memcpy(v->client, f->at.client, 16);
-		v->ts = f->at.ts;
+		v->first = f->at;
 		v->sni = f->sni != NULL ? f->sni->value : NULL;
 	}
 }
 
 /* see tlsstats.h */
 void
-pm_tls_stand_in(struct pm_tls_row *r, const uint8_t client[16], const uint8_t server[16],
-                uint8_t ipver, uint16_t server_port, int64_t ts)
+pm_tls_stand_in(struct pm_tls_row *r, const struct pm_tls_where *w)
 {
 	memset(r, 0, sizeof(*r));
-	memcpy(r->client, client, 16);
-	memcpy(r->server, server, 16);
-	r->ipver = ipver;
-	r->server_port = server_port;
-	r->ts = ts;
+	memcpy(r->client, w->client, 16);
+	memcpy(r->server, w->server, 16);
+	r->ipver = w->ipver;
+	r->server_port = w->server_port;
+	r->ts = w->ts;
 	r->cert = -1;
 }
 

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * tlsview.c - analyze_tls's result from the finished TLS analyser:
- * statistics (of every handshake; the known fingerprints of the rows), the paged handshake list, the
- * distinct certificates, findings in the common shape {type, severity,
- * summary, evidence} and the reassembly counters.
+ * statistics and findings of every handshake (the rows', and past the rows
+ * the analyser's distinct hellos and kept handshakes, each standing in as a
+ * row), the paged handshake list, the distinct certificates and the
+ * reassembly counters. Findings have the common shape {type, severity,
+ * summary, evidence}.
  */
 #include "tlsstats.h"
 
@@ -485,8 +487,7 @@ findings(const struct pm_tls *t, const struct mark *marks, const struct pm_ja3_f
 		const struct pm_tls_known *mark = hello_mark(h, feed);
 		if (mark != NULL) {
 			struct pm_tls_row *r = &first[k];
-			pm_tls_stand_in(r, h->client, h->server_addr, h->ipver, h->server_port,
-			                h->ts);
+			pm_tls_stand_in(r, &h->first);
 			size_t before = s->n;
 			known_finding(w, s, r, mark);
 			k += s->n != before;
@@ -498,7 +499,7 @@ findings(const struct pm_tls *t, const struct mark *marks, const struct pm_ja3_f
 		const struct pm_tls_late_key *lk = key;
 		const struct pm_tls_late *l = val;
 		struct pm_tls_row *r = &first[k];
-		pm_tls_stand_in(r, l->client, lk->server, lk->ipver, lk->server_port, l->ts);
+		pm_tls_stand_in(r, &l->first);
 		r->version = lk->version;
 		r->has_ch = lk->has_ch;
 		r->has_sh = lk->has_sh;

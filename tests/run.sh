@@ -296,18 +296,25 @@ printf '%s\n' "$init" "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"resources/list
 [ "$(grep -o '"uri":' "$tmp/page2" | wc -l)" = 30 ] && ! grep -q nextCursor "$tmp/page2" && ok ||
 	bad "resources/list: second page: $(head -c 200 "$tmp/page2")"
 
+# A python check's "NAME: N passed, N failed" closing line, from its output
+# file OUT and exit code RC, added to the totals; its "not ok" lines shown.
+add_summary() {
+	local name=$1 out=$2 rc=$3 line
+	grep '^not ok' "$out" >&2
+	line=$(tail -n 1 "$out")
+	if [[ $line =~ ^$name:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+		pass=$((pass + BASH_REMATCH[1])); fail=$((fail + BASH_REMATCH[2]))
+		[ "$rc" = 0 ] || [ "${BASH_REMATCH[2]}" != 0 ] || bad "$name check exited $rc"
+	else
+		bad "$name check crashed or printed no summary"; tail -n 20 "$out" >&2
+	fi
+}
+
 # 6. Scan detection against captures/scans_expected.tsv (numbers from tshark
 # and the generator), through the same tools an MCP client calls.
 if command -v python3 >/dev/null 2>&1; then
-	python3 tests/scan_expected.py "$prog" >"$tmp/scans.out" 2>&1; src=$?
-	grep '^not ok' "$tmp/scans.out" >&2
-	line=$(tail -n 1 "$tmp/scans.out")
-	if [[ $line =~ ^scans:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
-		pass=$((pass + BASH_REMATCH[1])); fail=$((fail + BASH_REMATCH[2]))
-		[ "$src" = 0 ] || [ "${BASH_REMATCH[2]}" != 0 ] || bad "scan check exited $src"
-	else
-		bad "scan check crashed or printed no summary"; tail -n 20 "$tmp/scans.out" >&2
-	fi
+	python3 tests/scan_expected.py "$prog" >"$tmp/scans.out" 2>&1
+	add_summary scans "$tmp/scans.out" $?
 else
 	echo "scans: skipped (python3 not found)" >&2
 fi
@@ -315,15 +322,8 @@ fi
 # 7. Past the rows: the build with one TLS and one HTTP row (make's rows1)
 # against this one, statistics and TLS findings (tests/rows_check.py).
 if command -v python3 >/dev/null 2>&1 && [ -x "$build/rows1/pcapmcp" ]; then
-	python3 tests/rows_check.py "$prog" "$build/rows1/pcapmcp" >"$tmp/rows.out" 2>&1; rrc=$?
-	grep '^not ok' "$tmp/rows.out" >&2
-	line=$(tail -n 1 "$tmp/rows.out")
-	if [[ $line =~ ^rows:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
-		pass=$((pass + BASH_REMATCH[1])); fail=$((fail + BASH_REMATCH[2]))
-		[ "$rrc" = 0 ] || [ "${BASH_REMATCH[2]}" != 0 ] || bad "rows check exited $rrc"
-	else
-		bad "rows check crashed or printed no summary"; tail -n 20 "$tmp/rows.out" >&2
-	fi
+	python3 tests/rows_check.py "$prog" "$build/rows1/pcapmcp" >"$tmp/rows.out" 2>&1
+	add_summary rows "$tmp/rows.out" $?
 else
 	echo "rows: skipped (python3 or $build/rows1/pcapmcp missing)" >&2
 fi

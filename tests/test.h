@@ -104,6 +104,10 @@ struct pm_jv;
 
 /* How many members of root's "findings" array have "type" equal to type. */
 unsigned pm_test_findings_of(const struct pm_jv *root, const char *type);
+/* How many of the n strings at want are not in text; each is printed after label. */
+size_t pm_test_missing(const char *label, const char *text, const char *const *want, size_t n);
+/* How often needle occurs in text. */
+size_t pm_test_occurs(const char *text, const char *needle);
 
 /* Path of ../shared/corpus (PCAPMCP_CORPUS overrides), or NULL when absent. */
 const char *pm_test_corpus_dir(void);

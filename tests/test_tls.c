@@ -496,6 +496,17 @@ run_tls(struct pm_analysis *a, const struct pcapbuf *b)
 	return t;
 }
 
+/* The view of t (feed: known fingerprints, or NULL) as one JSON object in w (the caller frees it). */
+static void
+tls_json(const struct pm_tls *t, const struct pm_ja3_feed *feed, uint64_t limit, struct pm_json *w)
+{
+	pm_json_init(w, 0);
+	pm_json_obj_begin(w);
+	CHECK_EQ(pm_tls_view(t, feed, limit, 0, w), 0);
+	pm_json_obj_end(w);
+	CHECK_EQ(pm_json_finish(w), 0);
+}
+
 /*
  * The same certificate to two clients, a broken one to two more, and the
  * first again: parsed once per distinct DER, yet counted, referenced and
@@ -571,11 +582,7 @@ test_capture(void)
 		CHECK_EQ(r->cert, 0);
 		CHECK_EQ(r->server_port, 443);
 		struct pm_json w;
-		pm_json_init(&w, 0);
-		pm_json_obj_begin(&w);
-		CHECK_EQ(pm_tls_view(t, NULL, 50, 0, &w), 0);
-		pm_json_obj_end(&w);
-		CHECK_EQ(pm_json_finish(&w), 0);
+		tls_json(t, NULL, 50, &w);
 		CHECK(strstr(w.buf, "\"self_signed_certificate\"") != NULL);
 		CHECK(strstr(w.buf, "\"sni_mismatch\"") != NULL);
 		CHECK(strstr(w.buf, "\"certificate_not_yet_valid\"") != NULL);
@@ -627,11 +634,7 @@ test_rows_full(void)
 	CHECK_EQ(t->client_hellos, PM_TLS_MAX_HANDSHAKES + LATE);
 	CHECK_EQ(t->certificates, PM_TLS_MAX_HANDSHAKES + LATE);
 	struct pm_json w;
-	pm_json_init(&w, 0);
-	pm_json_obj_begin(&w);
-	CHECK_EQ(pm_tls_view(t, NULL, 5, 0, &w), 0);
-	pm_json_obj_end(&w);
-	CHECK_EQ(pm_json_finish(&w), 0);
+	tls_json(t, NULL, 5, &w);
 	/* the rows' hellos and the late ones, counted apart */
 	static const char *const want[] = {
 		"\"established\":20022,\"grease_hellos\":20022",
@@ -643,12 +646,8 @@ test_rows_full(void)
 		"\"count\":20009,\"clients\":2},{\"value\":",
 		"\"approximate\":true",
 	};
-	for (size_t i = 0; i < PM_ARRAY_LEN(want); i++) {
-		if (strstr(w.buf, want[i]) == NULL) {
-			fprintf(stderr, "tls: %s not in the result\n", want[i]);
-			CHECK(!"a statistic missed the handshakes past the rows");
-		}
-	}
+	/* a statistic that missed the handshakes past the rows shows here */
+	CHECK_EQ(pm_test_missing("tls", w.buf, want, PM_ARRAY_LEN(want)), 0);
 	/* the late hellos' JA3 and JA4, kept in no row, are those of their bytes */
 	struct bb ch;
 	client_hello(&ch);
@@ -691,19 +690,9 @@ test_rows_full(void)
 		}
 	}
 	/* each of the four fingerprint lists has the late hellos' value, from two clients */
-	size_t lists = 0;
-	for (const char *q = strstr(w.buf, "\"count\":3,\"clients\":2}"); q != NULL;
-	     q = strstr(q + 1, "\"count\":3,\"clients\":2}")) {
-		lists++;
-	}
-	CHECK_EQ(lists, 4);
+	CHECK_EQ(pm_test_occurs(w.buf, "\"count\":3,\"clients\":2}"), 4);
 	/* the servers' JA3S and JA4S: the late answers with the other suite apart from the rest */
-	lists = 0;
-	for (const char *q = strstr(w.buf, "\"count\":20019,\"clients\":2}"); q != NULL;
-	     q = strstr(q + 1, "\"count\":20019,\"clients\":2}")) {
-		lists++;
-	}
-	CHECK_EQ(lists, 2);
+	CHECK_EQ(pm_test_occurs(w.buf, "\"count\":20019,\"clients\":2}"), 2);
 	pm_json_free(&w);
 
 	/* a feed that knows the rows' JA3 and the late hellos': both counted, the late ones found */
@@ -713,11 +702,7 @@ test_rows_full(void)
 	int cn =
 	    snprintf(csv, sizeof(csv), "%s,a,b,Rows Family\n%s,a,b,Late Family\n", ja3b, md5_late);
 	CHECK_EQ(pm_ja3_feed_parse((const uint8_t *)csv, (size_t)cn, &feed), 0);
-	pm_json_init(&w, 0);
-	pm_json_obj_begin(&w);
-	CHECK_EQ(pm_tls_view(t, &feed, 5, 0, &w), 0);
-	pm_json_obj_end(&w);
-	CHECK_EQ(pm_json_finish(&w), 0);
+	tls_json(t, &feed, 5, &w);
 	CHECK(strstr(w.buf, "\"known_fingerprints\":{\"Rows Family\":20009,\"Late Family\":3}") !=
 	      NULL);
 	snprintf(item, sizeof(item),
@@ -727,12 +712,8 @@ test_rows_full(void)
 	CHECK(late != NULL);
 	snprintf(item, sizeof(item), "\"ja3_hash\":\"%s\"", md5_late);
 	CHECK(late != NULL && strstr(late, item) != NULL);
-	size_t known = 0;
-	for (const char *q = strstr(w.buf, "\"type\":\"known_fingerprint\""); q != NULL;
-	     q = strstr(q + 1, "\"type\":\"known_fingerprint\"")) {
-		known++;
-	}
-	CHECK_EQ(known, 2); /* one per server, port and fingerprint: the rows' and the late one */
+	/* one per server, port and fingerprint: the rows' and the late one */
+	CHECK_EQ(pm_test_occurs(w.buf, "\"type\":\"known_fingerprint\""), 2);
 	/* the rows all sent an SNI; the late hellos without one are found at their first */
 	CHECK(strstr(w.buf, "{\"type\":\"no_sni_public\",\"severity\":\"low\",\"summary\":\"A "
 	                    "client opened TLS to a public address without a server "

@@ -186,3 +186,26 @@ pm_test_findings_of(const struct pm_jv *root, const char *type)
 	}
 	return n;
 }
+
+size_t
+pm_test_missing(const char *label, const char *text, const char *const *want, size_t n)
+{
+	size_t missing = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (strstr(text, want[i]) == NULL) {
+			fprintf(stderr, "%s: %s not in the result\n", label, want[i]);
+			missing++;
+		}
+	}
+	return missing;
+}
+
+size_t
+pm_test_occurs(const char *text, const char *needle)
+{
+	size_t n = 0;
+	for (const char *q = strstr(text, needle); q != NULL; q = strstr(q + 1, needle)) {
+		n++;
+	}
+	return n;
+}
